@@ -1,0 +1,83 @@
+/**
+ * Typed errors. Every error the core throws is a ReactionsError with a `kind` the UI can act on
+ * (re-auth on `auth`, wait on `rate-limited`, ...) and a message a person can read. Messages and
+ * properties never contain a token: build them from `redact()`ed text only.
+ */
+
+export type ErrorKind =
+  | 'auth' // 401: the token is wrong, expired or revoked
+  | 'forbidden' // 403: the token works but may not do this
+  | 'not-found' // 404 / 410: the item (or the endpoint) is gone
+  | 'rate-limited' // 429
+  | 'client' // other 4xx (400, 405, 422, ...)
+  | 'server' // 5xx
+  | 'network' // connection refused / reset / DNS
+  | 'timeout' // no answer in time
+  | 'bad-response' // malformed JSON or unexpected shape
+  | 'cancelled' // the caller aborted
+  | 'invalid-input' // a bad URL, empty token, ... caught before any request
+  | 'unsafe' // refused for safety: cross-origin next/redirect, http to a non-loopback host
+  | 'unknown-outcome' // a write whose result could not be learned (neither confirmed nor refuted)
+  | 'conflict'; // the server state is not what the operation expected
+
+export interface ErrorDetails {
+  status?: number;
+  method?: string;
+  /** Origin + path of the request, never the query (it may carry ids only, but keep it short) */
+  url?: string;
+  /** Milliseconds to wait before trying again (429 / 503 with Retry-After). */
+  retryAfterMs?: number;
+  /** A short, redacted excerpt of the response body. */
+  bodyExcerpt?: string;
+  /** Message the server gave, redacted. */
+  serverMessage?: string;
+  cause?: unknown;
+}
+
+export class ReactionsError extends Error {
+  readonly kind: ErrorKind;
+  readonly status?: number;
+  readonly method?: string;
+  readonly url?: string;
+  readonly retryAfterMs?: number;
+  readonly bodyExcerpt?: string;
+  readonly serverMessage?: string;
+
+  constructor(kind: ErrorKind, message: string, details: ErrorDetails = {}) {
+    super(message);
+    this.name = 'ReactionsError';
+    this.kind = kind;
+    this.status = details.status;
+    this.method = details.method;
+    this.url = details.url;
+    this.retryAfterMs = details.retryAfterMs;
+    this.bodyExcerpt = details.bodyExcerpt;
+    this.serverMessage = details.serverMessage;
+    // `cause` is deliberately not kept: underlying errors (e.g. from fetch) may echo headers.
+  }
+
+  /** True for errors worth retrying a READ for. Writes are never retried blindly. */
+  get transient(): boolean {
+    return this.kind === 'server' || this.kind === 'network' || this.kind === 'timeout' || this.kind === 'rate-limited';
+  }
+}
+
+export function isReactionsError(e: unknown, kind?: ErrorKind): e is ReactionsError {
+  return e instanceof ReactionsError && (kind === undefined || e.kind === kind);
+}
+
+export function cancelled(): ReactionsError {
+  return new ReactionsError('cancelled', 'The operation was cancelled.');
+}
+
+/**
+ * Replaces every occurrence of the given secrets (and anything that looks like a bearer token in an
+ * Authorization header) with `***`. Used on every message, log line and body excerpt.
+ */
+export function redact(text: string, secrets: Iterable<string | undefined>): string {
+  let out = text;
+  for (const s of secrets) {
+    if (s && s.length >= 4) out = out.split(s).join('***');
+  }
+  return out.replace(/(authorization["']?\s*[:=]\s*["']?\s*(?:bearer|token)\s+)[^\s"',}]+/gi, '$1***').replace(/(bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, '$1***');
+}

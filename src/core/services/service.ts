@@ -1,0 +1,55 @@
+import type { Account, Reaction, ReactionKind, ServiceId, Target } from '../model';
+import type { HttpOptions } from '../http';
+
+/** What a person types to add an account. Tines also needs the user's email or numeric id. */
+export interface SignInInput {
+  readonly baseUrl: string;
+  readonly token: string;
+  /** Tines: the email of the key's owner (resolved to a user id through teams → members). */
+  readonly email?: string;
+  /** Tines: the numeric user id, when known (skips the email look-up). */
+  readonly userId?: string;
+}
+
+/** The outcome of a removal. `already-removed`: the service showed no such reaction; nothing was sent. */
+export interface RemoveResult {
+  readonly outcome: 'removed' | 'already-removed';
+  readonly reaction: Reaction;
+}
+
+/** The service-level half of the Service interface: knows how to sign in and to build per-account clients. */
+export interface ServiceProvider {
+  readonly id: ServiceId;
+  /** "SelfCommunity", "Tines" */
+  readonly label: string;
+  /** Whether sign-in asks for an email / user id (Tines). */
+  readonly needsUserHint: boolean;
+  /** One line for the token prompt: where a person gets a token for this service. */
+  readonly tokenHelp: string;
+  /** Example base URL for the prompt's placeholder. */
+  readonly exampleUrl: string;
+  /** Validates the token against the service and returns the account it belongs to. Stores nothing. */
+  signIn(input: SignInInput, options?: ClientOptions): Promise<Account>;
+  /** A client for one account. `getToken` is asked for the current token before each request. */
+  connect(account: Account, getToken: () => Promise<string> | string, options?: ClientOptions): AccountService;
+}
+
+/** The per-account half: everything the UI does with one account goes through here. */
+export interface AccountService {
+  readonly account: Account;
+  /** The kinds a reaction can be changed to (SelfCommunity: the community's active catalog). */
+  reactionKinds(signal?: AbortSignal): Promise<ReactionKind[]>;
+  /** Streams the user's reactions as batches as they are found. Cancellable with `signal`. */
+  listReactions(signal?: AbortSignal): AsyncIterable<Reaction[]>;
+  /** Removes a reaction safely (SelfCommunity: read, POST only when voted with that reaction, verify). */
+  remove(reaction: Reaction, signal?: AbortSignal): Promise<RemoveResult>;
+  /** Puts back a removed reaction (undo). Returns the reaction as it now is. */
+  restore(reaction: Reaction, signal?: AbortSignal): Promise<Reaction>;
+  /** Changes a reaction to another kind. Returns the reaction as it now is. */
+  change(reaction: Reaction, kind: ReactionKind, signal?: AbortSignal): Promise<Reaction>;
+  /** The web page of the target, when the service has one. */
+  webUrl(target: Target): string | undefined;
+}
+
+/** Options shared by every client: passed through to the HTTP layer. */
+export interface ClientOptions extends Partial<HttpOptions> {}
