@@ -13,7 +13,7 @@ export interface SignInInput {
 
 /** The outcome of a removal. `already-removed`: the service showed no such reaction; nothing was sent. */
 export interface RemoveResult {
-  readonly outcome: 'removed' | 'already-removed';
+  readonly outcome: 'removed' | 'already-removed' | 'target-deleted';
   readonly reaction: Reaction;
 }
 

@@ -1,0 +1,171 @@
+/** Small async building blocks: a semaphore, a keyed lock, an abortable sleep and a push-pull queue. */
+import { cancelled } from './errors';
+
+/** Bounds how many tasks run at once. The limit can change at run time (adaptive concurrency). */
+export class Semaphore {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private max: number) {
+    if (!(max >= 1)) this.max = 1;
+  }
+
+  get limit(): number {
+    return this.max;
+  }
+
+  get inFlight(): number {
+    return this.active;
+  }
+
+  setLimit(max: number): void {
+    this.max = Math.max(1, Math.floor(max));
+    this.pump();
+  }
+
+  async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    await this.acquire(signal);
+    try {
+      return await task();
+    } finally {
+      this.active--;
+      this.pump();
+    }
+  }
+
+  private acquire(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(cancelled());
+    if (this.active < this.max && this.waiting.length === 0) {
+      this.active++;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const grant = () => {
+        signal?.removeEventListener('abort', onAbort);
+        this.active++;
+        resolve();
+      };
+      const onAbort = () => {
+        const i = this.waiting.indexOf(grant);
+        if (i >= 0) this.waiting.splice(i, 1);
+        reject(cancelled());
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiting.push(grant);
+    });
+  }
+
+  private pump(): void {
+    while (this.active < this.max && this.waiting.length > 0) {
+      this.waiting.shift()!();
+    }
+  }
+}
+
+/** Serialises work per key: two operations on the same target never overlap. */
+export class KeyedLock {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  async run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const current = previous.then(task, task);
+    const tail = current.catch(() => undefined);
+    this.tails.set(key, tail);
+    try {
+      return await current;
+    } finally {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    }
+  }
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.reject(cancelled());
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(cancelled());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Runs producer tasks concurrently and exposes what they push as one AsyncIterable.
+ * The iteration ends when every spawned task has finished; the first task error ends it with that
+ * error (after aborting the rest through `signal`). Breaking out of the loop aborts the tasks.
+ */
+export class TaskStream<T> implements AsyncIterable<T> {
+  private readonly buffer: T[] = [];
+  private pending = 0;
+  private error: unknown;
+  private finished = false;
+  private wake: (() => void) | undefined;
+  private readonly controller = new AbortController();
+
+  constructor(outer?: AbortSignal) {
+    if (outer) {
+      if (outer.aborted) this.controller.abort();
+      else outer.addEventListener('abort', () => this.fail(cancelled()), { once: true });
+    }
+  }
+
+  /** Aborted when the consumer stops, the outer signal aborts or any task fails. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  push(item: T): void {
+    if (this.finished) return;
+    this.buffer.push(item);
+    this.notify();
+  }
+
+  spawn(task: (signal: AbortSignal) => Promise<void>): void {
+    if (this.finished) return;
+    this.pending++;
+    task(this.controller.signal).then(
+      () => {
+        this.pending--;
+        this.notify();
+      },
+      (e) => {
+        this.pending--;
+        this.fail(e);
+      },
+    );
+  }
+
+  private fail(e: unknown): void {
+    if (this.error === undefined) this.error = e;
+    if (!this.controller.signal.aborted) this.controller.abort();
+    this.notify();
+  }
+
+  private notify(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    try {
+      for (;;) {
+        if (this.buffer.length > 0) {
+          yield this.buffer.shift()!;
+          continue;
+        }
+        if (this.error !== undefined) throw this.error;
+        if (this.pending === 0) return;
+        await new Promise<void>((resolve) => (this.wake = resolve));
+      }
+    } finally {
+      this.finished = true;
+      if (!this.controller.signal.aborted) this.controller.abort();
+    }
+  }
+}

@@ -1,0 +1,325 @@
+/**
+ * Tines (cases → comments → reactions). There is no "who am I" and no "my reactions" endpoint: sign-in
+ * checks the key with /api/v1/info and resolves the user's numeric id from their email through
+ * teams → members (or takes the id as given); listing scans cases and their comments for reactions
+ * whose reactants include that id. Ids are compared as strings (samples disagree on their type).
+ */
+import { KeyedLock, TaskStream } from '../async';
+import { ReactionsError, isReactionsError } from '../errors';
+import { HttpClient, normalizeBaseUrl, type Query } from '../http';
+import { accountId, excerpt, reactionId, type Account, type Reaction, type ReactionKind, type Target } from '../model';
+import type { AccountService, ClientOptions, RemoveResult, ServiceProvider, SignInInput } from './service';
+
+interface Meta {
+  current_page?: number;
+  next_page?: string | null;
+  next_page_number?: number | null;
+  pages?: number;
+  count?: number;
+}
+
+interface TinesCase {
+  case_id: number | string;
+  name?: string;
+  status?: string;
+  url?: string;
+  updated_at?: string;
+}
+
+interface TinesReactant {
+  user_id: number | string;
+  user_name?: string;
+  reacted_at?: string;
+}
+
+interface TinesComment {
+  id: number | string;
+  case_id?: number | string;
+  value?: string;
+  created_at?: string;
+  user?: { user_id?: number | string; first_name?: string; last_name?: string; email?: string };
+  reactions?: Array<{ emoji?: string; reactants?: TinesReactant[] }>;
+}
+
+interface TinesMember {
+  id: number | string;
+  email?: string;
+  first_name?: string;
+  last_name?: string;
+}
+
+/** The values Tines supports, with what the tree shows and says. */
+export const TINES_KINDS: readonly ReactionKind[] = [
+  { id: '+1', label: 'Thumbs up', emoji: '👍' },
+  { id: '-1', label: 'Thumbs down', emoji: '👎' },
+  { id: 'eyes', label: 'Eyes', emoji: '👀' },
+  { id: 'heart', label: 'Heart', emoji: '❤️' },
+  { id: 'white_check_mark', label: 'Check mark', emoji: '✅' },
+];
+
+export function tinesKind(value: string): ReactionKind {
+  return TINES_KINDS.find((k) => k.id === value) ?? { id: value, label: value };
+}
+
+const PER_PAGE = 500;
+
+function valueOf(emoji: string | undefined): string {
+  return (emoji ?? '').replace(/^:|:$/g, '');
+}
+
+class TinesAccount implements AccountService {
+  private readonly http: HttpClient;
+  private readonly locks = new KeyedLock();
+
+  constructor(
+    readonly account: Account,
+    getToken: () => Promise<string> | string,
+    options: ClientOptions = {},
+  ) {
+    this.http = new HttpClient(account.baseUrl, getToken, options);
+  }
+
+  async reactionKinds(): Promise<ReactionKind[]> {
+    return [...TINES_KINDS];
+  }
+
+  listReactions(signal?: AbortSignal): AsyncIterable<Reaction[]> {
+    const stream = new TaskStream<Reaction[]>(signal);
+    stream.spawn((sig) =>
+      scanPages<TinesCase>(this.http, stream, '/api/v2/cases', 'cases', {}, sig, (cases) => {
+        for (const c of cases) {
+          stream.spawn((s) =>
+            scanPages<TinesComment>(this.http, stream, `/api/v2/cases/${encodeURIComponent(String(c.case_id))}/comments`, 'comments', {}, s, (comments) => {
+              const found = comments.flatMap((comment) => this.mine(c, comment));
+              if (found.length) stream.push(found);
+            }),
+          );
+        }
+      }),
+    );
+    return stream;
+  }
+
+  /** The signed-in user's reactions on one comment. */
+  private mine(c: TinesCase, comment: TinesComment): Reaction[] {
+    const me = this.account.userId;
+    const out: Reaction[] = [];
+    for (const r of comment.reactions ?? []) {
+      const reactant = (r.reactants ?? []).find((x) => String(x.user_id) === me);
+      if (!reactant) continue;
+      const target = this.target(c, comment);
+      const kind = tinesKind(valueOf(r.emoji));
+      out.push({ id: reactionId(this.account.id, target, kind), accountId: this.account.id, target, kind, reactedAt: reactant.reacted_at });
+    }
+    return out;
+  }
+
+  private target(c: TinesCase, comment: TinesComment): Target {
+    const caseId = String(c.case_id);
+    const author = [comment.user?.first_name, comment.user?.last_name].filter(Boolean).join(' ') || comment.user?.email;
+    return {
+      type: 'case_comment',
+      id: String(comment.id),
+      parent: { type: 'case', id: caseId, title: excerpt(c.name) || `Case ${caseId}` },
+      excerpt: excerpt(comment.value) || `comment #${comment.id}`,
+      url: c.url && safeSameOrigin(c.url, this.account.baseUrl) ? c.url : `${this.account.baseUrl}/cases/${caseId}`,
+      createdAt: comment.created_at,
+      author,
+    };
+  }
+
+  webUrl(target: Target): string | undefined {
+    return target.url ?? (target.parent ? `${this.account.baseUrl}/cases/${target.parent.id}` : undefined);
+  }
+
+  private commentPath(target: Target): string {
+    if (target.type !== 'case_comment' || !target.parent) throw new ReactionsError('invalid-input', 'Not a Tines case comment.');
+    return `/api/v2/cases/${encodeURIComponent(target.parent.id)}/comments/${encodeURIComponent(target.id)}`;
+  }
+
+  private hasMine(comment: TinesComment | undefined, value: string): boolean {
+    const me = this.account.userId;
+    return !!comment?.reactions?.some((r) => valueOf(r.emoji) === value && (r.reactants ?? []).some((x) => String(x.user_id) === me));
+  }
+
+  private async post(target: Target, action: 'add_reaction' | 'remove_reaction', value: string, signal?: AbortSignal): Promise<TinesComment> {
+    const comment = await this.http.post<TinesComment>(`${this.commentPath(target)}/${action}`, { json: { value }, signal });
+    if (!comment || typeof comment !== 'object' || !Array.isArray(comment.reactions)) {
+      // Success without the documented body: read the comment instead.
+      return this.http.get<TinesComment>(this.commentPath(target), { signal });
+    }
+    return comment;
+  }
+
+  /** True when the comment (or its case) is gone. */
+  private async commentGone(target: Target, signal?: AbortSignal): Promise<boolean> {
+    try {
+      await this.http.get(this.commentPath(target), { signal });
+      return false;
+    } catch (e) {
+      if (isReactionsError(e, 'not-found')) return true;
+      throw e;
+    }
+  }
+
+  remove(reaction: Reaction, signal?: AbortSignal): Promise<RemoveResult> {
+    const { target, kind } = reaction;
+    return this.locks.run(`${target.id}|${kind.id}`, async () => {
+      let after: TinesComment;
+      try {
+        after = await this.post(target, 'remove_reaction', kind.id, signal);
+      } catch (e) {
+        if (isReactionsError(e, 'not-found') && (await this.commentGone(target, signal))) return { outcome: 'target-deleted', reaction };
+        throw e;
+      }
+      if (this.hasMine(after, kind.id)) {
+        throw new ReactionsError('conflict', `Tines accepted the removal but the comment still shows your ${kind.label} reaction. Refresh and try again.`);
+      }
+      return { outcome: 'removed', reaction };
+    });
+  }
+
+  restore(reaction: Reaction, signal?: AbortSignal): Promise<Reaction> {
+    const { target, kind } = reaction;
+    return this.locks.run(`${target.id}|${kind.id}`, async () => {
+      const after = await this.post(target, 'add_reaction', kind.id, signal).catch((e) => {
+        if (isReactionsError(e, 'not-found')) throw new ReactionsError('not-found', `The comment "${target.excerpt}" or its case was deleted; the reaction cannot be put back.`);
+        throw e;
+      });
+      if (!this.hasMine(after, kind.id)) throw new ReactionsError('conflict', `Tines accepted the reaction but the comment does not show it. Refresh and try again.`);
+      const reactant = after.reactions?.find((r) => valueOf(r.emoji) === kind.id)?.reactants?.find((x) => String(x.user_id) === this.account.userId);
+      return { ...reaction, reactedAt: reactant?.reacted_at ?? reaction.reactedAt };
+    });
+  }
+
+  /** Add the new reaction first, then remove the old one: a half-done change leaves both, never none. */
+  async change(reaction: Reaction, kind: ReactionKind, signal?: AbortSignal): Promise<Reaction> {
+    if (kind.id === reaction.kind.id) return reaction;
+    if (!TINES_KINDS.some((k) => k.id === kind.id)) throw new ReactionsError('invalid-input', `Tines has no reaction "${kind.id}".`);
+    const target = reaction.target;
+    const next = tinesKind(kind.id);
+    const added = await this.restore({ ...reaction, id: reactionId(reaction.accountId, target, next), kind: next }, signal);
+    try {
+      await this.remove(reaction);
+    } catch (e) {
+      throw new ReactionsError(
+        'conflict',
+        `Added ${next.label} but could not remove ${reaction.kind.label}: ${(e as Error).message} Both reactions are on the comment now; remove ${reaction.kind.label} again.`,
+      );
+    }
+    return added;
+  }
+}
+
+function safeSameOrigin(url: string, base: string): boolean {
+  try {
+    return new URL(url).origin === new URL(base).origin;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Tines paging (`per_page`/`page` + `meta`): the first page tells `meta.pages`, the rest are fetched
+ * concurrently; without it, `next_page_number` is followed. A `next_page` on another origin is refused.
+ */
+async function scanPages<T>(
+  http: HttpClient,
+  stream: TaskStream<unknown> | undefined,
+  path: string,
+  key: string,
+  query: Query,
+  signal: AbortSignal | undefined,
+  onItems: (items: T[]) => void,
+): Promise<void> {
+  const fetchPage = async (page: number, s?: AbortSignal) => {
+    const body = await http.get<Record<string, unknown> & { meta?: Meta }>(path, { query: { ...query, per_page: PER_PAGE, page }, signal: s });
+    const items = body?.[key];
+    if (!Array.isArray(items)) throw new ReactionsError('bad-response', `Unexpected response from ${path}: no "${key}" list.`);
+    if (body.meta?.next_page) http.assertSameOrigin(new URL(body.meta.next_page, http.baseUrl), '"next_page" link');
+    return { items: items as T[], meta: body.meta ?? {} };
+  };
+  const first = await fetchPage(1, signal);
+  onItems(first.items);
+  const pages = first.meta.pages;
+  if (typeof pages === 'number' && stream) {
+    for (let p = 2; p <= pages; p++) stream.spawn(async (s) => onItems((await fetchPage(p, s)).items));
+    return;
+  }
+  let next = first.meta.next_page_number;
+  while (typeof next === 'number') {
+    const page = await fetchPage(next, signal);
+    onItems(page.items);
+    next = page.meta.next_page_number;
+  }
+}
+
+async function resolveUserId(http: HttpClient, email: string): Promise<{ id: string; name?: string } | undefined> {
+  const wanted = email.trim().toLowerCase();
+  const teams: Array<{ id: number | string }> = [];
+  await scanPages<{ id: number | string }>(http, undefined, '/api/v1/teams', 'teams', {}, undefined, (t) => teams.push(...t));
+  for (const team of teams) {
+    let found: TinesMember | undefined;
+    await scanPages<TinesMember>(http, undefined, `/api/v1/teams/${encodeURIComponent(String(team.id))}/members`, 'members', {}, undefined, (members) => {
+      found ??= members.find((m) => (m.email ?? '').toLowerCase() === wanted);
+    });
+    if (found) return { id: String(found.id), name: [found.first_name, found.last_name].filter(Boolean).join(' ') || undefined };
+  }
+  return undefined;
+}
+
+export const tines: ServiceProvider = {
+  id: 'tines',
+  label: 'Tines',
+  needsUserHint: true,
+  tokenHelp: 'A Personal API key (Tines → your avatar → API keys). Team, tenant-owner and service keys act as a service account and cannot list your reactions.',
+  exampleUrl: 'https://your-tenant-1234.tines.com',
+
+  async signIn(input: SignInInput, options?: ClientOptions): Promise<Account> {
+    const baseUrl = normalizeBaseUrl(input.baseUrl);
+    const host = new URL(baseUrl).host;
+    const token = (input.token ?? '').trim();
+    if (!token) throw new ReactionsError('invalid-input', 'Enter an API key.');
+    if (/\s/.test(token)) throw new ReactionsError('invalid-input', 'The API key contains spaces; paste just the key.');
+    const email = input.email?.trim();
+    const givenId = input.userId?.trim();
+    if (!email && !givenId) throw new ReactionsError('invalid-input', 'Enter the email address of the key\'s owner (or your numeric Tines user id).');
+    if (givenId && !/^\d+$/.test(givenId)) throw new ReactionsError('invalid-input', `"${givenId.slice(0, 40)}" is not a Tines user id (a number).`);
+    if (!givenId && email && !/^[^\s@]+@[^\s@]+$/.test(email)) throw new ReactionsError('invalid-input', `"${email.slice(0, 80)}" is not an email address.`);
+
+    const http = new HttpClient(baseUrl, () => token, options);
+    try {
+      const info = await http.get<{ stack?: unknown }>('/api/v1/info');
+      if (!info || typeof info !== 'object' || !('stack' in info)) {
+        throw new ReactionsError('bad-response', `${baseUrl} answered /api/v1/info without a "stack": it does not look like a Tines tenant.`);
+      }
+    } catch (e) {
+      if (isReactionsError(e, 'auth')) throw new ReactionsError('auth', `Tines at ${host} rejected the API key (401). Check that it is a current Personal API key for this tenant.`);
+      if (isReactionsError(e, 'not-found')) throw new ReactionsError('invalid-input', `No Tines API at ${baseUrl} (/api/v1/info was not found). Check the tenant URL.`);
+      throw e;
+    }
+    let userId = givenId;
+    let name: string | undefined;
+    if (!userId && email) {
+      let found: { id: string; name?: string } | undefined;
+      try {
+        found = await resolveUserId(http, email);
+      } catch (e) {
+        if (!isReactionsError(e, 'forbidden') && !isReactionsError(e, 'not-found')) throw e;
+      }
+      if (!found) {
+        throw new ReactionsError(
+          'invalid-input',
+          `No member with the email ${email} was found in the teams this key can see. Listing your reactions needs a Personal API key (team and service keys act as a service account), or enter your numeric Tines user id instead.`,
+        );
+      }
+      userId = found.id;
+      name = found.name;
+    }
+    return { id: accountId('tines', baseUrl, userId!), service: 'tines', baseUrl, userId: userId!, label: `${name || email || `user ${userId}`} @ ${host}`, email };
+  },
+
+  connect(account, getToken, options) {
+    return new TinesAccount(account, getToken, options);
+  },
+};
