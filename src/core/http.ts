@@ -218,6 +218,8 @@ export class HttpClient {
         return await attempt();
       } catch (e) {
         if (!(e instanceof ReactionsError) || !e.transient || n >= this.options.retries) throw e;
+        // A server that asks for a longer pause than we are willing to sleep: report it, do not wait.
+        if (e.retryAfterMs !== undefined && e.retryAfterMs > this.options.maxRetryAfterMs) throw e;
         let wait: number;
         if (e.retryAfterMs !== undefined) {
           wait = e.retryAfterMs;
@@ -327,7 +329,7 @@ export class HttpClient {
         throw fail(
           kind,
           `${capitalise(describeStatus(kind, status))}${msg ? ` — server says: "${this.redact(msg).slice(0, 200)}"` : ''}${tooLong ? `; try again in ${Math.ceil(retryAfterMs! / 1000)} s` : ''}`,
-          { status, retryAfterMs: tooLong ? undefined : retryAfterMs, bodyExcerpt: excerpt, serverMessage: msg ? this.redact(msg) : undefined },
+          { status, retryAfterMs, bodyExcerpt: excerpt, serverMessage: msg ? this.redact(msg) : undefined },
         );
       }
 

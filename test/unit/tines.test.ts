@@ -112,7 +112,17 @@ describe('Tines: remove, restore, change', () => {
     service = await connectAlice(emu());
     all = (await collect(service.listReactions())).items;
   });
-  const next = () => all[n++];
+  // each test takes a reaction on a comment no earlier test touched
+  const used = new Set<string>();
+  const next = () => {
+    for (; n < all.length; n++) {
+      if (!used.has(all[n].target.id)) {
+        used.add(all[n].target.id);
+        return all[n++];
+      }
+    }
+    throw new Error('seed has too few reactions');
+  };
 
   it('removes with remove_reaction and the value, and the reaction is gone', async () => {
     const r = next();
