@@ -1,4 +1,5 @@
 /** Small async building blocks: a semaphore, a keyed lock, an abortable sleep and a push-pull queue. */
+import { setMaxListeners } from 'events';
 import { cancelled } from './errors';
 
 /** Bounds how many tasks run at once. The limit can change at run time (adaptive concurrency). */
@@ -108,6 +109,8 @@ export class TaskStream<T> implements AsyncIterable<T> {
   private readonly controller = new AbortController();
 
   constructor(outer?: AbortSignal) {
+    // Every request of a scan listens on this signal: hundreds at once is expected, not a leak.
+    setMaxListeners(0, this.controller.signal);
     if (outer) {
       if (outer.aborted) this.controller.abort();
       else outer.addEventListener('abort', () => this.fail(cancelled()), { once: true });

@@ -1,0 +1,193 @@
+/** Public types of the emulator (re-exported from index.ts). */
+
+export type ServerName = 'selfcommunity' | 'tines' | 'other';
+export type UserName = 'alice' | 'bob' | 'carol';
+export type ScType = 'status' | 'discussion' | 'post' | 'comment';
+export type ScContributionType = Exclude<ScType, 'comment'>;
+/** An ScType; any other string (e.g. a model TargetType) is accepted by the types and refused at run time. */
+export type ScTypeName = ScType | (string & {});
+export type TinesValue = '+1' | '-1' | 'eyes' | 'heart' | 'white_check_mark';
+
+export interface EmulatorOptions {
+  /** Deterministic PRNG seed (default 1); the same options give identical data. */
+  seed?: number;
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** SelfCommunity port (default 0 = random). `scPort` is an alias. */
+  port?: number;
+  scPort?: number;
+  tinesPort?: number;
+  otherPort?: number;
+  /** Added to every request (default 0); see `setLatency`. */
+  latencyMs?: number;
+  /** Called once per request when it was answered (or reset, or given up by the client). */
+  onRequest?: (entry: LoggedRequest) => void;
+  /** Path prefix of every SelfCommunity route, e.g. '/community' (default ''). */
+  scPrefix?: string;
+  sc?: {
+    statuses?: number;
+    discussions?: number;
+    posts?: number;
+    /** Average number of top-level comments per contribution. */
+    commentsPerItem?: number;
+    /** Share of top-level comments that have replies (1–3 each). */
+    replyRate?: number;
+    /** Share of contributions and comments alice voted on (bob and carol vote less). */
+    voteRate?: number;
+    reactionsEnabled?: boolean;
+    /** Cap of `limit` (default 100). */
+    maxLimit?: number;
+  };
+  tines?: {
+    cases?: number;
+    /** Average number of comments per case. */
+    commentsPerCase?: number;
+    /** Share of comments alice reacted to (others react less). */
+    reactionRate?: number;
+    teams?: number;
+    /** Cap of `per_page` (default 500). */
+    maxPerPage?: number;
+  };
+}
+
+export interface LoggedRequest {
+  server: ServerName;
+  method: string;
+  /** Full pathname as received (including the SelfCommunity prefix). */
+  path: string;
+  query: Record<string, string>;
+  /** Full URL. */
+  url: string;
+  /** Lower-cased header names, values as received (including authorization). */
+  headers: Record<string, string>;
+  body?: string;
+  /** Status sent; 0 for a reset or a hang (or while still in flight). */
+  status: number;
+  /** User name resolved from the token ('service' for the Tines service key). */
+  user?: string;
+  /** Time to answer (or to give up), in ms. */
+  ms: number;
+  /** Arrival time (Date.now()). */
+  time: number;
+}
+
+export interface FaultSpec {
+  server?: 'selfcommunity' | 'tines';
+  method?: string;
+  /** Matched against the pathname AFTER scPrefix; a string is an exact match, or a prefix when it ends in '*'. */
+  path: string | RegExp;
+  status?: number;
+  body?: string;
+  headers?: Record<string, string>;
+  /** Retry-After header value: seconds or an HTTP date. */
+  retryAfter?: string;
+  latencyMs?: number;
+  /** 200 with truncated JSON. */
+  malformedJson?: boolean;
+  /** Destroy the socket. */
+  reset?: boolean;
+  /** Never answer (until the client gives up or the emulator closes). */
+  hang?: boolean;
+  /** Answer normally but point `next` (SC) / `meta.next_page` (Tines) at otherOrigin. */
+  crossOriginNext?: boolean;
+  /** 302 with Location: 'other-origin' (same path on otherOrigin) or the given URL. */
+  redirectTo?: 'other-origin' | string;
+  /** Perform the real request (state change included), THEN fail as specified. */
+  applyFirst?: boolean;
+  /** How many matching requests it hits (default unlimited). */
+  times?: number;
+  /** Let this many matching requests through untouched before hitting (default 0). */
+  skip?: number;
+}
+
+export interface FaultHandle {
+  readonly hits: number;
+  remove(): void;
+}
+
+export interface EmulatorUser {
+  name: UserName;
+  displayName: string;
+  email: string;
+  scToken: string;
+  tinesToken: string;
+  scUserId: number;
+  tinesUserId: number;
+}
+
+export interface ScVoteRecord {
+  user: string;
+  userId: number;
+  reactionId: number | null;
+  votedAt: string;
+}
+
+/** The stored state of one SelfCommunity item, as no particular user sees it. */
+export interface ScRawItem {
+  type: ScType;
+  id: number;
+  added_at: string;
+  author: { id: number; username: string; real_name: string };
+  html: string;
+  summary: string;
+  title?: string;
+  slug?: string;
+  /** For comments: the contribution and the parent comment. */
+  contribution?: { type: ScContributionType; id: number };
+  parent?: number | null;
+  /** Contributions: all visible comments; comments: visible replies. */
+  comment_count: number;
+  votes: ScVoteRecord[];
+}
+
+export interface ScAddFields {
+  html?: string;
+  title?: string;
+  authorId?: number;
+  /** For a comment: the contribution (exactly one) or the parent comment. */
+  status?: number;
+  discussion?: number;
+  post?: number;
+  parent?: number;
+}
+
+export interface ScState {
+  get(type: ScTypeName, id: number | string): ScRawItem | undefined;
+  voteOf(type: ScTypeName, id: number | string, user: UserName): { reactionId: number | null } | undefined;
+  /** `undefined` removes the vote; `null` is a vote without a reaction. */
+  setVote(type: ScTypeName, id: number | string, user: UserName, reactionId: number | null | undefined): void;
+  delete(type: ScTypeName, id: number | string): void;
+  votesOf(user: UserName): Array<{ type: ScType; id: number; reactionId: number | null }>;
+  addItem(type: ScTypeName, fields?: ScAddFields): number;
+}
+
+export interface TinesState {
+  reactionsOf(user: UserName): Array<{ caseId: number; commentId: number; value: TinesValue }>;
+  addReaction(caseId: number | string, commentId: number | string, user: UserName, value: TinesValue): void;
+  removeReaction(caseId: number | string, commentId: number | string, user: UserName, value: TinesValue): void;
+  deleteComment(caseId: number | string, commentId: number | string): void;
+  deleteCase(caseId: number | string): void;
+  /** Sets the case's updated_at to now. */
+  touchCase(caseId: number | string): void;
+  /** The case as the API shows it (undefined when missing or deleted). */
+  getCase(caseId: number | string): Record<string, unknown> | undefined;
+  /** The comment as the API shows it (undefined when missing or deleted). */
+  getComment(caseId: number | string, commentId: number | string): Record<string, unknown> | undefined;
+}
+
+export interface Emulator {
+  readonly selfcommunityUrl: string;
+  readonly tinesUrl: string;
+  readonly otherOrigin: { readonly url: string; readonly requests: LoggedRequest[] };
+  readonly users: readonly EmulatorUser[];
+  readonly tinesServiceKey: string;
+  readonly seed: number;
+  readonly requests: LoggedRequest[];
+  clearLog(): void;
+  setLatency(ms: number): void;
+  fault(spec: FaultSpec): FaultHandle;
+  clearFaults(): void;
+  readonly sc: ScState;
+  readonly tines: TinesState;
+  close(): Promise<void>;
+}
