@@ -1,0 +1,204 @@
+/**
+ * `npm run bench`: how fast listing is, against the emulator (in a child process, so the server does
+ * not share this process's event loop) with injected latency. Speeds are ratios within this one run,
+ * never absolute thresholds: timings on shared machines are noisy.
+ *
+ *   floor = ceil(P / C) · L   (P page requests, C in flight, L round trip): no client can beat it.
+ */
+import { spawn, type ChildProcess } from 'child_process';
+import { statSync } from 'fs';
+import * as path from 'path';
+import { createInterface } from 'readline';
+import type { Logger } from '../src/core/log';
+import { selfCommunity } from '../src/core/services/selfcommunity';
+import { tines } from '../src/core/services/tines';
+import type { AccountService, ServiceProvider } from '../src/core/services/service';
+import { ReactionStore } from '../src/core/store';
+import type { Reaction } from '../src/core/model';
+
+interface EmuInfo {
+  selfcommunityUrl: string;
+  tinesUrl: string;
+  users: Array<{ name: string; scToken: string; tinesToken: string; email: string }>;
+}
+
+const ROOT = path.resolve(__dirname, '..');
+
+async function startEmulator(args: string[]): Promise<{ info: EmuInfo; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/emulator/cli.ts'), '--json', '--quiet', ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! });
+    rl.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
+  });
+  return { info: JSON.parse(line) as EmuInfo, child };
+}
+
+/** Counts requests (every answered request is one info line "→ status"). */
+class CountingLogger implements Logger {
+  requests = 0;
+  trace() {}
+  debug() {}
+  info(m: string) {
+    if (m.includes(' → ')) this.requests++;
+  }
+  warn(m: string) {
+    if (m.includes(' → ')) this.requests++;
+  }
+  error() {}
+}
+
+interface ScanResult {
+  requests: number;
+  ms: number;
+  firstBatchMs: number;
+  reactions: number;
+}
+
+async function scan(provider: ServiceProvider, baseUrl: string, token: string, email: string | undefined, concurrency: number): Promise<ScanResult> {
+  const signInLogger = new CountingLogger();
+  const account = await provider.signIn({ baseUrl, token, email }, { logger: signInLogger });
+  const logger = new CountingLogger();
+  const service: AccountService = provider.connect(account, () => token, { logger, maxConcurrency: concurrency, timeoutMs: 60_000 });
+  const t0 = performance.now();
+  let first = -1;
+  let n = 0;
+  for await (const batch of service.listReactions()) {
+    if (first < 0) first = performance.now() - t0;
+    n += batch.length;
+  }
+  return { requests: logger.requests, ms: performance.now() - t0, firstBatchMs: first, reactions: n };
+}
+
+interface Row {
+  metric: string;
+  value: string;
+  target: string;
+  ok: boolean | undefined;
+}
+
+const rows: Row[] = [];
+function row(metric: string, value: string, target: string, ok: boolean | undefined) {
+  rows.push({ metric, value, target, ok });
+  console.log(`  ${ok === undefined ? '·' : ok ? '✓' : '✗'} ${metric}: ${value} (target ${target})`);
+}
+
+async function scanScenario(name: string, emuArgs: string[], latency: number, service: 'sc' | 'tines', concurrencies: number[]) {
+  console.log(`\n${name} — latency ${latency} ms`);
+  const { info, child } = await startEmulator([...emuArgs, '--latency', String(latency)]);
+  try {
+    const alice = info.users.find((u) => u.name === 'alice')!;
+    const results = new Map<number, ScanResult>();
+    for (const c of concurrencies) {
+      const r =
+        service === 'sc'
+          ? await scan(selfCommunity, info.selfcommunityUrl, alice.scToken, undefined, c)
+          : await scan(tines, info.tinesUrl, alice.tinesToken, alice.email, c);
+      results.set(c, r);
+      const floor = Math.ceil(r.requests / c) * latency;
+      console.log(
+        `  C=${c}: ${r.reactions} reactions, ${r.requests} requests, ${(r.ms / 1000).toFixed(2)} s, floor ${(floor / 1000).toFixed(2)} s, ratio ${(r.ms / floor).toFixed(2)}, first batch after ${(r.firstBatchMs / latency).toFixed(1)} round trips`,
+      );
+    }
+    const c8 = results.get(8);
+    if (c8) {
+      const floor = Math.ceil(c8.requests / 8) * latency;
+      row(`${name}: ratio to floor at C=8`, (c8.ms / floor).toFixed(2), '≤ 1.2', c8.ms / floor <= 1.2);
+      row(`${name}: time to first batch`, `${(c8.firstBatchMs / latency).toFixed(1)} round trips`, '≤ 2', c8.firstBatchMs / latency <= 2.5);
+    }
+    const c1 = results.get(1);
+    if (c1 && c8) {
+      if (c1.reactions !== c8.reactions) throw new Error(`C=1 found ${c1.reactions}, C=8 found ${c8.reactions}`);
+      row(`${name}: speed-up C=8 over C=1`, `${(c1.ms / c8.ms).toFixed(1)}×`, '≥ 6', c1.ms / c8.ms >= 6);
+    }
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+async function memoryScenario(statuses: number) {
+  console.log(`\nSelfCommunity ${statuses} contributions, no latency: memory`);
+  const { info, child } = await startEmulator(['--statuses', String(statuses), '--discussions', '0', '--posts', '0', '--comments', '0']);
+  try {
+    const alice = info.users.find((u) => u.name === 'alice')!;
+    const account = await selfCommunity.signIn({ baseUrl: info.selfcommunityUrl, token: alice.scToken });
+    const service = selfCommunity.connect(account, () => alice.scToken, { maxConcurrency: 8 });
+    const store = new ReactionStore();
+    global.gc?.();
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const scanHandle = store.beginScan(account.id);
+    let n = 0;
+    for await (const batch of service.listReactions()) {
+      scanHandle.add(batch);
+      n += batch.length;
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }
+    scanHandle.finish();
+    global.gc?.();
+    const growth = (peak - before) / 1024 / 1024;
+    console.log(`  ${n} reactions kept; RSS before ${(before / 1048576).toFixed(0)} MB, peak ${(peak / 1048576).toFixed(0)} MB`);
+    row(`RSS growth scanning ${statuses} contributions`, `${growth.toFixed(1)} MB`, '< 50 MB', growth < 50);
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+function treeScenario() {
+  const store = new ReactionStore();
+  const accountId = 'selfcommunity:bench:1';
+  const types = ['status', 'discussion', 'post', 'comment'] as const;
+  const batch: Reaction[] = [];
+  for (let i = 0; i < 10_000; i++) {
+    const type = types[i % 4];
+    batch.push({
+      id: `${accountId}|${type}:${i}`,
+      accountId,
+      target: { type, id: String(i), excerpt: `A contribution about topic ${i} with some words`, createdAt: new Date(1_700_000_000_000 + i * 1000).toISOString() },
+      kind: { id: String((i % 6) + 1), label: 'Like', emoji: '👍' },
+    });
+  }
+  store.upsert(batch);
+  const t0 = performance.now();
+  const groups = store.groups(accountId);
+  let children = 0;
+  for (const g of groups) children += g.reactions.length;
+  const ms = performance.now() - t0;
+  console.log(`\nTree children for 10k reactions: ${groups.length} groups, ${children} items in ${ms.toFixed(1)} ms`);
+  row('tree children for 10k reactions (store grouping)', `${ms.toFixed(1)} ms`, '< 50 ms', ms < 50);
+}
+
+function bundleScenario() {
+  try {
+    const size = statSync(path.join(ROOT, 'dist/extension.js')).size / 1024;
+    row('dist/extension.js (minified)', `${size.toFixed(1)} KB`, '≤ 150 KB', size <= 150);
+  } catch {
+    row('dist/extension.js', 'not built (run npm run build)', '≤ 150 KB', undefined);
+  }
+}
+
+async function main() {
+  const quick = process.argv.includes('--quick');
+  const L = quick ? 20 : 50;
+  await scanScenario('Tines 500 cases × 20 comments', ['--cases', '500', '--case-comments', '20', '--statuses', '0', '--discussions', '0', '--posts', '0'], L, 'tines', [1, 8]);
+  await scanScenario('SelfCommunity 500 contributions with comments', ['--statuses', '300', '--discussions', '150', '--posts', '50', '--comments', '2', '--cases', '0'], L, 'sc', [1, 8]);
+  await scanScenario('SelfCommunity 10k contributions with comments', ['--statuses', '6000', '--discussions', '3000', '--posts', '1000', '--comments', '1', '--cases', '0'], quick ? 5 : 10, 'sc', [8]);
+  await memoryScenario(quick ? 20_000 : 100_000);
+  treeScenario();
+  bundleScenario();
+  row('requests on a warm start (cache)', 'not implemented yet', '0', undefined);
+  row('incremental refresh after 1% changed', 'not implemented yet', '≤ 0.10 of a full scan', undefined);
+  row('activate() time', 'measured in the host tests', '< 20 ms', undefined);
+  const judged = rows.filter((r) => r.ok !== undefined);
+  const held = judged.filter((r) => r.ok);
+  const missed = judged.filter((r) => !r.ok).map((r) => r.metric);
+  console.log(`\nSummary: ${held.length} of ${judged.length} measured targets hold${missed.length ? `; missed: ${missed.join('; ')}` : ''}; ${rows.length - judged.length} not measured.`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
