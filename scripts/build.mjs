@@ -7,7 +7,17 @@ import * as esbuild from 'esbuild';
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
+// node-fetch's fetch-blob falls back to a 60 KB web-streams polyfill when globalThis.ReadableStream is
+// missing. Every VS Code extension host (Node >= 18) has it, so the fallback resolves to Node's own.
+const nativeWebStreams = {
+  name: 'native-web-streams',
+  setup(build) {
+    build.onResolve({ filter: /^web-streams-polyfill(\/|$)/ }, () => ({ path: 'node:stream/web', external: true }));
+  },
+};
+
 const options = {
+  plugins: [nativeWebStreams],
   entryPoints: ['src/extension.ts'],
   bundle: true,
   format: 'cjs',
