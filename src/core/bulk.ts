@@ -1,0 +1,192 @@
+/**
+ * Bulk removal and bulk restore (undo) of reactions, across accounts. Plain TypeScript, no `vscode`.
+ *
+ * - At most `concurrency` operations run at once (each service also bounds its own requests).
+ * - Cancelling (`signal`) starts no new operation; the ones already running are NOT interrupted:
+ *   they finish and their outcome is reported (a write cut off midway would leave its outcome unknown).
+ * - Every input reaction ends in exactly one list of the summary, in input order; nothing is dropped.
+ * - The same reaction twice in the input (same `id`) is worked on once: its later copies get the outcome
+ *   of the first (a removed one counts as already removed), so no second write is ever sent for it.
+ */
+import { ReactionsError, isReactionsError } from './errors';
+import type { Reaction } from './model';
+import type { AccountService, RemoveResult } from './services/service';
+
+export const DEFAULT_BULK_CONCURRENCY = 4;
+
+export interface BulkOptions {
+  /** Operations running at once (default 4). */
+  concurrency?: number;
+  /** Stops starting new operations; running ones finish and are reported. */
+  signal?: AbortSignal;
+  /** Called once per input reaction, as soon as its outcome is known (in completion order). */
+  onResult?: (result: BulkItemResult) => void;
+}
+
+export type BulkOutcome = RemoveResult['outcome'] | 'restored' | 'failed' | 'not-attempted';
+
+export interface BulkItemResult {
+  /** The input reaction; for `restored`, the reaction as the service now shows it. */
+  readonly reaction: Reaction;
+  readonly outcome: BulkOutcome;
+  /** Position in the input list. */
+  readonly index: number;
+  /** Set when `outcome` is `failed`. */
+  readonly error?: ReactionsError;
+}
+
+export interface BulkFailure {
+  readonly reaction: Reaction;
+  readonly error: ReactionsError;
+}
+
+/** What a bulk removal did. Every input reaction is in exactly one list. */
+export interface BulkSummary {
+  readonly requested: number;
+  readonly removed: Reaction[];
+  /** The service showed no such reaction any more; nothing was sent for it. */
+  readonly alreadyRemoved: Reaction[];
+  /** The target (item, comment, case) was deleted, and the reaction with it. */
+  readonly targetDeleted: Reaction[];
+  /** Still on the server (or, for kind `unknown-outcome`, not known): the error says which and why. */
+  readonly failed: BulkFailure[];
+  /** Not started because of the cancel; untouched. */
+  readonly notAttempted: Reaction[];
+  /** True when the cancel kept at least one reaction from being attempted. */
+  readonly cancelled: boolean;
+}
+
+/** What a bulk restore (undo) did. Every input reaction is in exactly one list. */
+export interface RestoreSummary {
+  readonly requested: number;
+  /** Back on the server, as the service now shows them (also when they were already there). */
+  readonly restored: Reaction[];
+  readonly failed: BulkFailure[];
+  readonly notAttempted: Reaction[];
+  readonly cancelled: boolean;
+}
+
+/** Removes reactions, each through the service of its account. Never throws for one reaction's failure. */
+export async function removeMany(items: readonly Reaction[], serviceFor: (accountId: string) => AccountService, options: BulkOptions = {}): Promise<BulkSummary> {
+  const run = await runBulk(
+    items,
+    options,
+    async (r) => ({ outcome: (await service(serviceFor, r).remove(r)).outcome }),
+    // A later copy of a reaction the first copy removed: it was already removed when its turn came.
+    (o) => (o === 'removed' ? 'already-removed' : o),
+  );
+  const summary: BulkSummary = { requested: items.length, removed: [], alreadyRemoved: [], targetDeleted: [], failed: [], notAttempted: [], cancelled: run.cancelled };
+  for (const x of run.items) {
+    if (x.outcome === 'removed') summary.removed.push(x.reaction);
+    else if (x.outcome === 'already-removed') summary.alreadyRemoved.push(x.reaction);
+    else if (x.outcome === 'target-deleted') summary.targetDeleted.push(x.reaction);
+    else if (x.outcome === 'failed') summary.failed.push({ reaction: x.reaction, error: x.error! });
+    else summary.notAttempted.push(x.reaction);
+  }
+  return summary;
+}
+
+/** Puts reactions back (undo of a bulk removal), each through the service of its account. */
+export async function restoreMany(items: readonly Reaction[], serviceFor: (accountId: string) => AccountService, options: BulkOptions = {}): Promise<RestoreSummary> {
+  const run = await runBulk(items, options, async (r) => ({ outcome: 'restored', reaction: await service(serviceFor, r).restore(r) }), (o) => o);
+  const summary: RestoreSummary = { requested: items.length, restored: [], failed: [], notAttempted: [], cancelled: run.cancelled };
+  for (const x of run.items) {
+    if (x.outcome === 'restored') summary.restored.push(x.reaction);
+    else if (x.outcome === 'failed') summary.failed.push({ reaction: x.reaction, error: x.error! });
+    else summary.notAttempted.push(x.reaction);
+  }
+  return summary;
+}
+
+function service(serviceFor: (accountId: string) => AccountService, r: Reaction): AccountService {
+  try {
+    return serviceFor(r.accountId);
+  } catch (e) {
+    if (isReactionsError(e)) throw e;
+    throw new ReactionsError('invalid-input', `No signed-in account ${r.accountId} for this reaction; nothing was sent. Add the account again, then retry.`);
+  }
+}
+
+interface RunResult {
+  /** One result per input reaction, in input order. */
+  items: BulkItemResult[];
+  cancelled: boolean;
+}
+
+/**
+ * The worker pool both operations share. `work` runs once per distinct reaction id; `forCopy` maps the
+ * outcome of the first copy to the outcome reported for later copies of the same id.
+ */
+async function runBulk(
+  items: readonly Reaction[],
+  options: BulkOptions,
+  work: (reaction: Reaction) => Promise<{ outcome: BulkOutcome; reaction?: Reaction }>,
+  forCopy: (outcome: BulkOutcome) => BulkOutcome,
+): Promise<RunResult> {
+  const { signal, onResult } = options;
+  const limit = normaliseConcurrency(options.concurrency);
+  const results: Array<BulkItemResult | undefined> = new Array(items.length);
+  /** Indexes to work on (first copy of each id), and the later copies waiting for each. */
+  const queue: number[] = [];
+  const copies = new Map<number, number[]>();
+  const firstOf = new Map<string, number>();
+  items.forEach((r, i) => {
+    const first = firstOf.get(r.id);
+    if (first === undefined) {
+      firstOf.set(r.id, i);
+      queue.push(i);
+    } else {
+      copies.set(first, [...(copies.get(first) ?? []), i]);
+    }
+  });
+
+  const report = (result: BulkItemResult) => {
+    results[result.index] = result;
+    if (!onResult) return;
+    try {
+      onResult(result);
+    } catch {
+      // A listener's bug must not change what the bulk operation does or reports.
+    }
+  };
+  const settle = (index: number, outcome: BulkOutcome, error?: ReactionsError, reaction = items[index]) => {
+    report({ reaction, outcome, index, error });
+    for (const copy of copies.get(index) ?? []) {
+      const copyOutcome = outcome === 'failed' || outcome === 'not-attempted' ? outcome : forCopy(outcome);
+      report({ reaction: copyOutcome === 'restored' ? reaction : items[copy], outcome: copyOutcome, index: copy, error });
+    }
+  };
+
+  let cancelled = false;
+  let next = 0;
+  const worker = async () => {
+    while (next < queue.length) {
+      const index = queue[next++];
+      if (signal?.aborted) {
+        cancelled = true;
+        settle(index, 'not-attempted');
+        continue;
+      }
+      try {
+        const done = await work(items[index]);
+        settle(index, done.outcome, undefined, done.reaction ?? items[index]);
+      } catch (e) {
+        settle(index, 'failed', asReactionsError(e));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, worker));
+  return { items: results.filter((x): x is BulkItemResult => x !== undefined), cancelled };
+}
+
+function normaliseConcurrency(n: number | undefined): number {
+  if (n === undefined || !Number.isFinite(n)) return DEFAULT_BULK_CONCURRENCY;
+  return Math.max(1, Math.floor(n));
+}
+
+/** Errors from services are ReactionsErrors; anything else (a bug) is reported, not lost. */
+function asReactionsError(e: unknown): ReactionsError {
+  if (isReactionsError(e)) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new ReactionsError('unknown-outcome', `Unexpected error (${message.slice(0, 200)}); the reaction may or may not have changed. Refresh to see the current state.`);
+}

@@ -1,0 +1,409 @@
+/**
+ * The in-memory index of the signed-in user's reactions, per account. Plain TypeScript (no `vscode`):
+ * the tree, the pickers, the export and the exported API all read from here, so the UI never fetches
+ * again what it already knows.
+ *
+ * - Reactions are kept per account in a Map by reaction id; `upsert` adds or replaces a batch.
+ * - A refresh runs as a `Scan`: batches stream in and are visible at once; `finish()` then drops what
+ *   the scan did not see (gone upstream). An abandoned scan (error, cancel) keeps everything.
+ *   A reaction removed while a scan is running is not brought back by that scan's older pages.
+ * - A filter (text / kind / service) narrows what `groups()`/`visible()` return; counts exist for both.
+ * - `snapshot()`/`restore()` give a JSON-serialisable form for the persisted cache. It holds Reaction
+ *   objects only (they never carry a token).
+ */
+import type { Reaction, ServiceId, TargetType } from './model';
+
+// ---- a tiny event emitter (the core does not use vscode's) --------------------------------------
+
+export interface Subscription {
+  dispose(): void;
+}
+
+export type Event<T> = (listener: (e: T) => void) => Subscription;
+
+export class Emitter<T> {
+  private readonly listeners = new Set<(e: T) => void>();
+
+  readonly event: Event<T> = (listener) => {
+    this.listeners.add(listener);
+    return { dispose: () => void this.listeners.delete(listener) };
+  };
+
+  fire(e: T): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(e);
+      } catch {
+        // A failing listener must not break the store or the other listeners.
+      }
+    }
+  }
+
+  dispose(): void {
+    this.listeners.clear();
+  }
+}
+
+// ---- types ---------------------------------------------------------------------------------------
+
+export interface ReactionFilter {
+  /** Words that must all appear (case-insensitive) in the excerpt, author, parent title or reaction label. */
+  readonly text?: string;
+  /** Reaction kinds to keep, matched case-insensitively against the kind's label or id. */
+  readonly kinds?: readonly string[];
+  /** Services to keep. */
+  readonly services?: readonly ServiceId[];
+}
+
+/** SelfCommunity groups by contribution type; Tines by case. */
+export type GroupType = Exclude<TargetType, 'case_comment'> | 'case';
+
+export interface ReactionGroup {
+  /** Stable within an account: `status`, `discussion`, `post`, `comment` or `case:<case id>`. */
+  readonly key: string;
+  readonly type: GroupType;
+  /** Tines: the case's title (or id). */
+  readonly title?: string;
+  /** Sorted: newest target first, then by excerpt. */
+  readonly reactions: readonly Reaction[];
+}
+
+export type ChangeReason = 'add' | 'remove' | 'replace' | 'clear' | 'filter' | 'restore';
+
+export interface StoreChange {
+  readonly reason: ChangeReason;
+  /** The accounts whose reactions (or visible reactions) changed. */
+  readonly accountIds: readonly string[];
+}
+
+export interface StoreSnapshot {
+  readonly version: 1;
+  readonly savedAt: string;
+  readonly accounts: Record<string, Reaction[]>;
+}
+
+const GROUP_ORDER: readonly GroupType[] = ['status', 'discussion', 'post', 'comment'];
+
+/** The service id is the first segment of an account id (`service:host:userId`). */
+export function serviceOfAccount(accountId: string): ServiceId {
+  return accountId.slice(0, accountId.indexOf(':')) as ServiceId;
+}
+
+export function groupOf(reaction: Reaction): { key: string; type: GroupType; title?: string } {
+  const t = reaction.target;
+  if (t.type === 'case_comment') {
+    const caseId = t.parent?.id ?? '?';
+    return { key: `case:${caseId}`, type: 'case', title: t.parent?.title };
+  }
+  return { key: t.type, type: t.type };
+}
+
+function compareReactions(a: Reaction, b: Reaction): number {
+  const da = a.target.createdAt ?? '';
+  const db = b.target.createdAt ?? '';
+  if (da !== db) return da < db ? 1 : -1;
+  return a.target.excerpt.localeCompare(b.target.excerpt) || a.id.localeCompare(b.id);
+}
+
+function compareCaseIds(a: string, b: string): number {
+  const na = Number(a);
+  const nb = Number(b);
+  if (Number.isFinite(na) && Number.isFinite(nb) && na !== nb) return nb - na;
+  return a.localeCompare(b);
+}
+
+export function isEmptyFilter(f: ReactionFilter | undefined): boolean {
+  return !f || (!f.text?.trim() && !f.kinds?.length && !f.services?.length);
+}
+
+/** Whether one reaction passes a filter. */
+export function matches(reaction: Reaction, filter: ReactionFilter | undefined): boolean {
+  if (!filter) return true;
+  if (filter.services?.length && !filter.services.includes(serviceOfAccount(reaction.accountId))) return false;
+  if (filter.kinds?.length) {
+    const label = reaction.kind.label.toLowerCase();
+    const id = reaction.kind.id.toLowerCase();
+    if (!filter.kinds.some((k) => k.toLowerCase() === label || k.toLowerCase() === id)) return false;
+  }
+  const words = filter.text?.toLowerCase().split(/\s+/).filter(Boolean) ?? [];
+  if (words.length) {
+    const t = reaction.target;
+    const haystack = [t.excerpt, t.author, t.parent?.title, reaction.kind.label, reaction.kind.emoji].filter(Boolean).join('\n').toLowerCase();
+    if (!words.every((w) => haystack.includes(w))) return false;
+  }
+  return true;
+}
+
+function isReactionLike(x: unknown): x is Reaction {
+  if (!x || typeof x !== 'object') return false;
+  const r = x as Partial<Reaction>;
+  return (
+    typeof r.id === 'string' &&
+    typeof r.accountId === 'string' &&
+    !!r.target &&
+    typeof r.target.type === 'string' &&
+    typeof r.target.id === 'string' &&
+    typeof r.target.excerpt === 'string' &&
+    !!r.kind &&
+    typeof r.kind.id === 'string' &&
+    typeof r.kind.label === 'string'
+  );
+}
+
+// ---- the store -----------------------------------------------------------------------------------
+
+/** One refresh of one account; see the file comment. */
+export interface Scan {
+  readonly accountId: string;
+  /** Adds (or replaces) a batch found by the scan. Ignored once the scan is over. */
+  add(batch: readonly Reaction[]): void;
+  /** The scan saw everything: drops reactions of the account it did not see. */
+  finish(): void;
+  /** The scan stopped early: keeps everything (old and new). */
+  abandon(): void;
+  readonly active: boolean;
+}
+
+interface ScanState {
+  readonly seen: Set<string>;
+  /** Removed (or replaced away) while this scan ran: its older pages must not bring them back. */
+  readonly tombstones: Set<string>;
+}
+
+export class ReactionStore {
+  private readonly byAccount = new Map<string, Map<string, Reaction>>();
+  private readonly scans = new Map<string, ScanState>();
+  private currentFilter: ReactionFilter = {};
+  private readonly changed = new Emitter<StoreChange>();
+
+  readonly onDidChange: Event<StoreChange> = this.changed.event;
+
+  // -- reads --
+
+  accountIds(): string[] {
+    return [...this.byAccount.keys()];
+  }
+
+  get(id: string): Reaction | undefined {
+    for (const map of this.byAccount.values()) {
+      const r = map.get(id);
+      if (r) return r;
+    }
+    return undefined;
+  }
+
+  /** Every reaction (of one account or all), ignoring the filter. */
+  all(accountId?: string): Reaction[] {
+    if (accountId !== undefined) return [...(this.byAccount.get(accountId)?.values() ?? [])];
+    return [...this.byAccount.values()].flatMap((m) => [...m.values()]);
+  }
+
+  /** The reactions that pass the filter (of one account or all). */
+  visible(accountId?: string): Reaction[] {
+    return this.all(accountId).filter((r) => matches(r, this.currentFilter));
+  }
+
+  count(accountId?: string): number {
+    if (accountId !== undefined) return this.byAccount.get(accountId)?.size ?? 0;
+    let n = 0;
+    for (const m of this.byAccount.values()) n += m.size;
+    return n;
+  }
+
+  visibleCount(accountId?: string): number {
+    return this.isFiltered ? this.visible(accountId).length : this.count(accountId);
+  }
+
+  /** The visible reactions of an account, grouped for the tree (empty groups left out). */
+  groups(accountId: string): ReactionGroup[] {
+    const buckets = new Map<string, { key: string; type: GroupType; title?: string; reactions: Reaction[] }>();
+    for (const r of this.visible(accountId)) {
+      const g = groupOf(r);
+      let bucket = buckets.get(g.key);
+      if (!bucket) buckets.set(g.key, (bucket = { ...g, reactions: [] }));
+      else if (!bucket.title && g.title) bucket.title = g.title;
+      bucket.reactions.push(r);
+    }
+    const groups = [...buckets.values()];
+    for (const g of groups) g.reactions.sort(compareReactions);
+    return groups.sort((a, b) => {
+      if (a.type === 'case' && b.type === 'case') return compareCaseIds(a.key.slice(5), b.key.slice(5));
+      if (a.type === 'case') return 1;
+      if (b.type === 'case') return -1;
+      return GROUP_ORDER.indexOf(a.type) - GROUP_ORDER.indexOf(b.type);
+    });
+  }
+
+  /** One group's visible reactions (empty when the group does not exist). */
+  group(accountId: string, key: string): ReactionGroup | undefined {
+    return this.groups(accountId).find((g) => g.key === key);
+  }
+
+  // -- filter --
+
+  get filter(): ReactionFilter {
+    return this.currentFilter;
+  }
+
+  get isFiltered(): boolean {
+    return !isEmptyFilter(this.currentFilter);
+  }
+
+  setFilter(filter: ReactionFilter | undefined): void {
+    const text = filter?.text?.trim();
+    const kinds = filter?.kinds?.map((k) => k.trim()).filter(Boolean);
+    const services = filter?.services?.filter(Boolean);
+    this.currentFilter = {
+      ...(text ? { text } : {}),
+      ...(kinds?.length ? { kinds } : {}),
+      ...(services?.length ? { services } : {}),
+    };
+    this.fire('filter', this.accountIds());
+  }
+
+  clearFilter(): void {
+    this.setFilter(undefined);
+  }
+
+  // -- writes --
+
+  /** Adds or replaces reactions (any accounts). Clears their tombstones: a restore wins over a running scan. */
+  upsert(batch: readonly Reaction[]): void {
+    if (batch.length === 0) return;
+    const touched = new Set<string>();
+    for (const r of batch) {
+      this.mapFor(r.accountId).set(r.id, r);
+      this.scans.get(r.accountId)?.tombstones.delete(r.id);
+      touched.add(r.accountId);
+    }
+    this.fire('add', [...touched]);
+  }
+
+  /** Removes reactions by id; returns those that were there. */
+  remove(ids: Iterable<string>): Reaction[] {
+    const removed: Reaction[] = [];
+    for (const id of ids) {
+      for (const [accountId, map] of this.byAccount) {
+        const r = map.get(id);
+        if (!r) continue;
+        map.delete(id);
+        this.scans.get(accountId)?.tombstones.add(id);
+        removed.push(r);
+        break;
+      }
+    }
+    if (removed.length) this.fire('remove', [...new Set(removed.map((r) => r.accountId))]);
+    return removed;
+  }
+
+  /** Replaces one reaction by another (a change; the id may differ, e.g. Tines puts the kind in it). */
+  replace(oldId: string, next: Reaction): void {
+    const old = this.get(oldId);
+    if (old) {
+      this.byAccount.get(old.accountId)?.delete(oldId);
+      if (oldId !== next.id) this.scans.get(old.accountId)?.tombstones.add(oldId);
+    }
+    this.mapFor(next.accountId).set(next.id, next);
+    this.scans.get(next.accountId)?.tombstones.delete(next.id);
+    this.fire('replace', [...new Set([next.accountId, ...(old ? [old.accountId] : [])])]);
+  }
+
+  /** Forgets an account's reactions (and stops its scan from adding more). */
+  clear(accountId: string): void {
+    this.scans.delete(accountId);
+    if (this.byAccount.delete(accountId)) this.fire('clear', [accountId]);
+  }
+
+  /** Starts a scan of one account; a scan already running for it is abandoned. */
+  beginScan(accountId: string): Scan {
+    const state: ScanState = { seen: new Set(), tombstones: new Set() };
+    this.scans.set(accountId, state);
+    const isActive = () => this.scans.get(accountId) === state;
+    return {
+      accountId,
+      get active() {
+        return isActive();
+      },
+      add: (batch) => {
+        if (!isActive()) return;
+        const fresh: Reaction[] = [];
+        for (const r of batch) {
+          if (r.accountId !== accountId) continue;
+          state.seen.add(r.id);
+          if (!state.tombstones.has(r.id)) fresh.push(r);
+        }
+        if (fresh.length === 0) return;
+        const map = this.mapFor(accountId);
+        for (const r of fresh) map.set(r.id, r);
+        this.fire('add', [accountId]);
+      },
+      finish: () => {
+        if (!isActive()) return;
+        this.scans.delete(accountId);
+        const map = this.mapFor(accountId);
+        let dropped = 0;
+        for (const id of [...map.keys()]) {
+          if (!state.seen.has(id)) {
+            map.delete(id);
+            dropped++;
+          }
+        }
+        if (dropped) this.fire('remove', [accountId]);
+      },
+      abandon: () => {
+        if (isActive()) this.scans.delete(accountId);
+      },
+    };
+  }
+
+  // -- persistence --
+
+  /** A JSON-serialisable copy of every reaction, per account. Holds no token (reactions never do). */
+  snapshot(now = new Date()): StoreSnapshot {
+    const accounts: Record<string, Reaction[]> = {};
+    for (const [id, map] of this.byAccount) accounts[id] = JSON.parse(JSON.stringify([...map.values()])) as Reaction[];
+    return { version: 1, savedAt: now.toISOString(), accounts };
+  }
+
+  /**
+   * Loads a snapshot (replacing the accounts it names). Entries that do not look like reactions, or
+   * whose account is not in `keepAccounts` (when given), are skipped. Returns how many were loaded.
+   */
+  restore(snapshot: unknown, keepAccounts?: Iterable<string>): number {
+    if (!snapshot || typeof snapshot !== 'object') return 0;
+    const s = snapshot as Partial<StoreSnapshot>;
+    if (s.version !== 1 || !s.accounts || typeof s.accounts !== 'object') return 0;
+    const keep = keepAccounts ? new Set(keepAccounts) : undefined;
+    const touched: string[] = [];
+    let loaded = 0;
+    for (const [accountId, list] of Object.entries(s.accounts)) {
+      if (keep && !keep.has(accountId)) continue;
+      if (!Array.isArray(list)) continue;
+      const map = new Map<string, Reaction>();
+      for (const r of list) {
+        if (isReactionLike(r) && r.accountId === accountId) map.set(r.id, r);
+      }
+      this.byAccount.set(accountId, map);
+      touched.push(accountId);
+      loaded += map.size;
+    }
+    if (touched.length) this.fire('restore', touched);
+    return loaded;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+
+  // -- internals --
+
+  private mapFor(accountId: string): Map<string, Reaction> {
+    let map = this.byAccount.get(accountId);
+    if (!map) this.byAccount.set(accountId, (map = new Map()));
+    return map;
+  }
+
+  private fire(reason: ChangeReason, accountIds: string[]): void {
+    this.changed.fire({ reason, accountIds });
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Account commands (the flows themselves live in ../accounts.ts).
+ * - `reactions.addAccount`
+ *     args: `{ service: 'selfcommunity' | 'tines', baseUrl, token, email?, userId? }` — validates and
+ *     stores without any UI (rejects with the ReactionsError on failure; nothing stored); none: the
+ *     guided QuickPick/InputBox flow. Returns the Account (non-secret data) or undefined.
+ * - `reactions.removeAccount`
+ *     args: account node | `{ accountId, confirm?: false }` | none (QuickPick). Modal confirm unless
+ *     `confirm: false`. Returns true when removed.
+ * - `reactions.updateToken`
+ *     args: account/error node | `{ accountId, token? }` (with a token: no UI) | none (QuickPick).
+ *     The new token must belong to the same user. Returns the Account or undefined.
+ */
+import * as vscode from 'vscode';
+import { ReactionsError } from '../../core/errors';
+import type { Account } from '../../core/model';
+import type { AddAccountArgs } from '../accounts';
+import type { Deps } from '../deps';
+import { command } from '../feedback';
+import { accountFor, isArgs, skipConfirm, stringArg } from './args';
+
+function addArgs(arg: Record<string, unknown>): AddAccountArgs {
+  const service = stringArg(arg, 'service');
+  const baseUrl = stringArg(arg, 'baseUrl');
+  const token = stringArg(arg, 'token');
+  if (!service || !baseUrl || !token) {
+    throw new ReactionsError('invalid-input', vscode.l10n.t('Pass "service", "baseUrl" and "token" (and for Tines "email" or "userId").'));
+  }
+  const userId = arg.userId === undefined || arg.userId === null ? undefined : String(arg.userId);
+  return { service: service as AddAccountArgs['service'], baseUrl, token, email: stringArg(arg, 'email'), userId };
+}
+
+export function register(context: vscode.ExtensionContext, deps: Deps): void {
+  context.subscriptions.push(
+    command(deps, 'reactions.addAccount', async (arg?: unknown): Promise<Account | undefined> => {
+      if (isArgs(arg)) return deps.accounts.add(addArgs(arg));
+      return deps.accounts.addInteractive();
+    }),
+
+    command(deps, 'reactions.removeAccount', async (arg?: unknown): Promise<boolean> => {
+      const account = await accountFor(deps, arg, vscode.l10n.t('Remove which account?'));
+      if (!account) return false;
+      if (skipConfirm(arg)) {
+        await deps.accounts.remove(account.id);
+        deps.undo.forget(undefined, account.id);
+        return true;
+      }
+      const removed = await deps.accounts.removeInteractive(account);
+      if (removed) deps.undo.forget(undefined, account.id);
+      return removed;
+    }),
+
+    command(deps, 'reactions.updateToken', async (arg?: unknown): Promise<Account | undefined> => {
+      const account = await accountFor(deps, arg, vscode.l10n.t('Update the token of which account?'));
+      if (!account) return undefined;
+      const token = isArgs(arg) ? stringArg(arg, 'token') : undefined;
+      if (token !== undefined) return deps.accounts.updateToken(account.id, token);
+      return deps.accounts.updateTokenInteractive(account);
+    }),
+  );
+}

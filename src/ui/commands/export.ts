@@ -1,0 +1,139 @@
+/**
+ * `reactions.export` — writes the reactions the tree shows (the filter applies) to a JSON or CSV file
+ * through `workspace.fs` (so it also works in remote and virtual workspaces).
+ *   args: `{ format: 'json' | 'csv', uri: string | Uri }` (no UI) | none (QuickPick of the format, then
+ *   a save dialog). Returns `{ uri, count }`. The file holds no token (reactions never carry one).
+ */
+import * as vscode from 'vscode';
+import { ReactionsError } from '../../core/errors';
+import type { Account, Reaction } from '../../core/model';
+import { serviceOfAccount } from '../../core/store';
+import type { Deps } from '../deps';
+import { command } from '../feedback';
+import { isArgs, stringArg } from './args';
+
+export type ExportFormat = 'json' | 'csv';
+
+export interface ExportRow {
+  service: string;
+  account: string;
+  accountId: string;
+  targetType: string;
+  targetId: string;
+  parentType: string;
+  parentId: string;
+  parentTitle: string;
+  excerpt: string;
+  author: string;
+  createdAt: string;
+  url: string;
+  reactionId: string;
+  reaction: string;
+  reactionLabel: string;
+  emoji: string;
+  reactedAt: string;
+}
+
+const COLUMNS: readonly (keyof ExportRow)[] = [
+  'service', 'account', 'accountId', 'targetType', 'targetId', 'parentType', 'parentId', 'parentTitle', 'excerpt',
+  'author', 'createdAt', 'url', 'reactionId', 'reaction', 'reactionLabel', 'emoji', 'reactedAt',
+];
+
+export function toRow(r: Reaction, account: Account | undefined): ExportRow {
+  const t = r.target;
+  return {
+    service: serviceOfAccount(r.accountId),
+    account: account?.label ?? '',
+    accountId: r.accountId,
+    targetType: t.type,
+    targetId: t.id,
+    parentType: t.parent?.type ?? '',
+    parentId: t.parent?.id ?? '',
+    parentTitle: t.parent?.title ?? '',
+    excerpt: t.excerpt,
+    author: t.author ?? '',
+    createdAt: t.createdAt ?? '',
+    url: t.url ?? '',
+    reactionId: r.id,
+    reaction: r.kind.id,
+    reactionLabel: r.kind.label,
+    emoji: r.kind.emoji ?? '',
+    reactedAt: r.reactedAt ?? '',
+  };
+}
+
+/** One CSV cell (RFC 4180), neutralising spreadsheet formulas (but keeping values like `+1`/`-1`). */
+export function csvCell(value: string): string {
+  let v = value;
+  if (/^[=@\t\r]/.test(v) || /^[+-](?![0-9.]+$)/.test(v)) v = `'${v}`;
+  return /[",\r\n]/.test(v) || v !== v.trim() ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+export function toCsv(rows: readonly ExportRow[]): string {
+  const lines = [COLUMNS.join(',')];
+  for (const row of rows) lines.push(COLUMNS.map((c) => csvCell(row[c])).join(','));
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+export function toJson(rows: readonly ExportRow[]): string {
+  return `${JSON.stringify({ exportedAt: new Date().toISOString(), count: rows.length, reactions: rows }, null, 2)}\n`;
+}
+
+function uriArg(v: unknown): vscode.Uri {
+  if (v instanceof vscode.Uri) return v;
+  if (typeof v === 'string' && v) {
+    return /^[a-z][a-z0-9+.-]*:/i.test(v) && !/^[a-z]:[\\/]/i.test(v) ? vscode.Uri.parse(v, true) : vscode.Uri.file(v);
+  }
+  if (v && typeof v === 'object' && typeof (v as { scheme?: unknown }).scheme === 'string') return vscode.Uri.from(v as vscode.Uri);
+  throw new ReactionsError('invalid-input', vscode.l10n.t('"uri" must be a file URI or path.'));
+}
+
+export function register(context: vscode.ExtensionContext, deps: Deps): void {
+  context.subscriptions.push(
+    command(deps, 'reactions.export', async (arg?: unknown): Promise<{ uri: string; count: number } | undefined> => {
+      let format: ExportFormat;
+      let uri: vscode.Uri;
+      if (isArgs(arg)) {
+        const f = (stringArg(arg, 'format') ?? 'json').toLowerCase();
+        if (f !== 'json' && f !== 'csv') throw new ReactionsError('invalid-input', vscode.l10n.t('"format" must be "json" or "csv".'));
+        format = f;
+        uri = uriArg(arg.uri);
+      } else {
+        const picked = await vscode.window.showQuickPick(
+          [
+            { label: 'JSON', description: vscode.l10n.t('every field, for scripts'), format: 'json' as const },
+            { label: 'CSV', description: vscode.l10n.t('for spreadsheets'), format: 'csv' as const },
+          ],
+          { title: vscode.l10n.t('Export Reactions'), placeHolder: vscode.l10n.t('File format') },
+        );
+        if (!picked) return undefined;
+        format = picked.format;
+        const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+        const name = `reactions.${format}`;
+        const chosen = await vscode.window.showSaveDialog({
+          title: vscode.l10n.t('Export Reactions'),
+          defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
+          filters: format === 'json' ? { JSON: ['json'] } : { CSV: ['csv'] },
+          saveLabel: vscode.l10n.t('Export'),
+        });
+        if (!chosen) return undefined;
+        uri = chosen;
+      }
+      const accounts = new Map(deps.accounts.list().map((a) => [a.id, a]));
+      const rows = deps.store
+        .visible()
+        .sort((a, b) => a.accountId.localeCompare(b.accountId) || a.id.localeCompare(b.id))
+        .map((r) => toRow(r, accounts.get(r.accountId)));
+      const text = format === 'json' ? toJson(rows) : toCsv(rows);
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+      deps.logger.info(`exported ${rows.length} reaction(s) as ${format} to ${uri.toString(true)}`);
+      if (!isArgs(arg)) {
+        const open = vscode.l10n.t('Open');
+        void vscode.window.showInformationMessage(vscode.l10n.t('Exported {0} reactions to {1}.', rows.length, uri.scheme === 'file' ? uri.fsPath : uri.toString(true)), open).then((c) => {
+          if (c === open) void vscode.window.showTextDocument(uri);
+        });
+      }
+      return { uri: uri.toString(), count: rows.length };
+    }),
+  );
+}

@@ -1,0 +1,101 @@
+/**
+ * `reactions.filter` / `reactions.clearFilter` — narrow the tree (and pickers, export, badge).
+ *   filter args: `{ text?: string, kinds?: string[], services?: ('selfcommunity'|'tines')[] }` replaces
+ *   the filter (kinds match a reaction's label or id, case-insensitively); none: a QuickPick to edit
+ *   the text, reaction or service part. Both return the filter now in effect.
+ */
+import * as vscode from 'vscode';
+import { ReactionsError } from '../../core/errors';
+import type { ServiceId } from '../../core/model';
+import { providers } from '../../core/services/registry';
+import type { ReactionFilter } from '../../core/store';
+import type { Deps } from '../deps';
+import { command } from '../feedback';
+import { serviceLabel } from '../labels';
+import { isArgs } from './args';
+
+function stringList(v: unknown, name: string): string[] | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return [v];
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+  throw new ReactionsError('invalid-input', vscode.l10n.t('"{0}" must be a list of strings.', name));
+}
+
+function filterFromArgs(arg: Record<string, unknown>): ReactionFilter {
+  if (arg.text !== undefined && typeof arg.text !== 'string') throw new ReactionsError('invalid-input', vscode.l10n.t('"text" must be a string.'));
+  const services = stringList(arg.services, 'services');
+  const unknown = services?.filter((s) => !providers.some((p) => p.id === s));
+  if (unknown?.length) throw new ReactionsError('invalid-input', vscode.l10n.t('Unknown service(s): {0}.', unknown.join(', ')));
+  return { text: arg.text as string | undefined, kinds: stringList(arg.kinds, 'kinds'), services: services as ServiceId[] | undefined };
+}
+
+async function editFilter(deps: Deps): Promise<void> {
+  const f = deps.store.filter;
+  type Choice = vscode.QuickPickItem & { id: 'text' | 'kind' | 'service' | 'clear' };
+  const none = vscode.l10n.t('any');
+  const items: Choice[] = [
+    { id: 'text', label: `$(search) ${vscode.l10n.t('Text…')}`, description: f.text ? `"${f.text}"` : none },
+    { id: 'kind', label: `$(reactions) ${vscode.l10n.t('Reaction…')}`, description: f.kinds?.join(', ') || none },
+    { id: 'service', label: `$(server) ${vscode.l10n.t('Service…')}`, description: f.services?.map(serviceLabel).join(', ') || none },
+  ];
+  if (deps.store.isFiltered) items.push({ id: 'clear', label: `$(clear-all) ${vscode.l10n.t('Clear Filter')}` });
+  const choice = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Filter Reactions'), placeHolder: vscode.l10n.t('Filter by…') });
+  if (!choice) return;
+  switch (choice.id) {
+    case 'clear':
+      deps.store.clearFilter();
+      return;
+    case 'text': {
+      const text = await vscode.window.showInputBox({
+        title: vscode.l10n.t('Filter Reactions by Text'),
+        value: f.text ?? '',
+        prompt: vscode.l10n.t('Words to look for in the text, author, case or reaction (all must match). Empty: no text filter.'),
+      });
+      if (text === undefined) return;
+      deps.store.setFilter({ ...f, text });
+      return;
+    }
+    case 'kind': {
+      const labels = new Map<string, string>();
+      for (const r of deps.store.all()) labels.set(r.kind.label.toLowerCase(), r.kind.emoji ? `${r.kind.emoji} ${r.kind.label}` : r.kind.label);
+      if (labels.size === 0) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('No reactions are listed yet.'));
+        return;
+      }
+      const current = new Set((f.kinds ?? []).map((k) => k.toLowerCase()));
+      const picked = await vscode.window.showQuickPick(
+        [...labels].sort((a, b) => a[0].localeCompare(b[0])).map(([key, label]) => ({ label, key, picked: current.has(key) })),
+        { canPickMany: true, title: vscode.l10n.t('Filter Reactions by Reaction'), placeHolder: vscode.l10n.t('Show only these reactions (none: all)') },
+      );
+      if (!picked) return;
+      deps.store.setFilter({ ...f, kinds: picked.map((p) => p.key) });
+      return;
+    }
+    case 'service': {
+      const current = new Set(f.services ?? []);
+      const picked = await vscode.window.showQuickPick(
+        providers.map((p) => ({ label: p.label, id: p.id, picked: current.has(p.id) })),
+        { canPickMany: true, title: vscode.l10n.t('Filter Reactions by Service'), placeHolder: vscode.l10n.t('Show only these services (none: all)') },
+      );
+      if (!picked) return;
+      deps.store.setFilter({ ...f, services: picked.map((p) => p.id) });
+      return;
+    }
+  }
+}
+
+export function register(context: vscode.ExtensionContext, deps: Deps): void {
+  context.subscriptions.push(
+    command(deps, 'reactions.filter', async (arg?: unknown): Promise<ReactionFilter> => {
+      if (isArgs(arg)) deps.store.setFilter(filterFromArgs(arg));
+      else await editFilter(deps);
+      deps.tree.flush();
+      return deps.store.filter;
+    }),
+    command(deps, 'reactions.clearFilter', async (): Promise<ReactionFilter> => {
+      deps.store.clearFilter();
+      deps.tree.flush();
+      return deps.store.filter;
+    }),
+  );
+}

@@ -1,0 +1,288 @@
+/**
+ * Removal commands.
+ *
+ * - `reactions.removeReaction` — one reaction or the tree's multi-selection.
+ *     args: tree node (+ selection) | `{ reactionIds: string[], confirm?: false }` | `{ reactionId }` | none (QuickPick)
+ *     One reaction: no modal; the item leaves the tree only once the service confirmed; a message
+ *     with "Undo". Several: the bulk flow below. Returns a `RemovalSummary`.
+ * - `reactions.removeAll` — every (visible) reaction of an account or a group.
+ *     args: account/group node | `{ accountId, groupKey?, confirm?: false }` | none (QuickPick of accounts)
+ *     Bulk flow: a modal stating the count (skipped with `confirm: false`), a cancellable
+ *     notification, 4 removals at a time, cancel stops starting new ones (the rest stay untouched),
+ *     then a summary naming what failed and why. Failed items stay in the tree.
+ * - `reactions.undo` — puts back the last removed batch (`restore()`); no args. Returns `UndoSummary`.
+ */
+import * as vscode from 'vscode';
+import { isReactionsError } from '../../core/errors';
+import type { Reaction } from '../../core/model';
+import { DEFAULT_BULK_CONCURRENCY, removeMany as coreRemoveMany, restoreMany as coreRestoreMany } from '../../core/bulk';
+import type { AccountService } from '../../core/services/service';
+import { errorMessage } from '../accounts';
+import type { Deps } from '../deps';
+import { command, showError } from '../feedback';
+import { kindText, quote, targetTypeLabel } from '../labels';
+import { VIEW_ID } from '../loader';
+import { accountFor, isArgs, reactionsFor, skipConfirm, stringArg } from './args';
+import { GroupNode } from '../tree/groupNode';
+
+/** Removals running at once in a bulk removal. */
+export const BULK_CONCURRENCY = DEFAULT_BULK_CONCURRENCY;
+
+export interface Failure {
+  readonly id: string;
+  readonly error: string;
+  readonly kind?: string;
+}
+
+/** What a removal command did, by reaction id (JSON-friendly, for scripts and tests). */
+export interface RemovalSummary {
+  readonly requested: number;
+  readonly removed: string[];
+  readonly alreadyRemoved: string[];
+  readonly targetDeleted: string[];
+  readonly failed: Failure[];
+  /** Not attempted because the person cancelled (still in the tree, untouched). */
+  readonly notAttempted: string[];
+  readonly cancelled: boolean;
+}
+
+export interface UndoSummary {
+  readonly restored: string[];
+  readonly failed: Failure[];
+}
+
+function emptySummary(requested: number): RemovalSummary {
+  return { requested, removed: [], alreadyRemoved: [], targetDeleted: [], failed: [], notAttempted: [], cancelled: false };
+}
+
+function failure(reaction: Reaction, e: unknown): Failure {
+  return { id: reaction.id, error: errorMessage(e), kind: isReactionsError(e) ? e.kind : undefined };
+}
+
+/**
+ * The account's service, wrapped so that every removal / restore shows a spinner on its item while it
+ * runs, and updates the store only once the service confirmed the outcome.
+ */
+function tracked(deps: Deps, accountId: string): AccountService {
+  const inner = deps.accounts.client(accountId);
+  return {
+    account: inner.account,
+    reactionKinds: (signal) => inner.reactionKinds(signal),
+    listReactions: (signal) => inner.listReactions(signal),
+    change: (r, kind, signal) => inner.change(r, kind, signal),
+    webUrl: (target) => inner.webUrl(target),
+    remove: async (r, signal) => {
+      const done = deps.tree.markBusy([r]);
+      try {
+        const result = await inner.remove(r, signal);
+        deps.store.remove([r.id]);
+        deps.logger.info(`remove ${r.id}: ${result.outcome}`);
+        return result;
+      } catch (e) {
+        deps.logger.warn(`remove ${r.id} failed: ${errorMessage(e)}`);
+        throw e;
+      } finally {
+        done();
+      }
+    },
+    restore: async (r, signal) => {
+      const done = deps.tree.markBusy([r]);
+      try {
+        const back = await inner.restore(r, signal);
+        deps.store.upsert([back]);
+        deps.logger.info(`restore ${r.id}: done`);
+        return back;
+      } catch (e) {
+        deps.logger.warn(`restore ${r.id} failed: ${errorMessage(e)}`);
+        throw e;
+      } finally {
+        done();
+      }
+    },
+  };
+}
+
+export async function removeOne(deps: Deps, r: Reaction): Promise<RemovalSummary> {
+  const summary = emptySummary(1);
+  try {
+    const result = await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => tracked(deps, r.accountId).remove(r));
+    const what = quote(r.target.excerpt);
+    if (result.outcome === 'removed') {
+      summary.removed.push(r.id);
+      const batch = [r];
+      deps.undo.record(batch);
+      const undo = vscode.l10n.t('Undo');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Removed your {0} reaction on {1}.', kindText(r.kind), what), undo).then((c) => {
+        if (c === undo) void restoreBatch(deps, batch);
+      });
+    } else if (result.outcome === 'already-removed') {
+      summary.alreadyRemoved.push(r.id);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Your {0} reaction on {1} was already gone; nothing was sent.', kindText(r.kind), what));
+    } else {
+      summary.targetDeleted.push(r.id);
+      void vscode.window.showInformationMessage(vscode.l10n.t('The {0} {1} was deleted, and your reaction with it.', targetTypeLabel(r.target.type), what));
+    }
+  } catch (e) {
+    summary.failed.push(failure(r, e));
+    showError(deps, e, r.accountId);
+  }
+  return summary;
+}
+
+export async function removeMany(deps: Deps, reactions: readonly Reaction[], confirm: boolean): Promise<RemovalSummary> {
+  const n = reactions.length;
+  if (n === 0) return emptySummary(0);
+  if (confirm) {
+    const accountLabels = [...new Set(reactions.map((r) => deps.accounts.get(r.accountId)?.label ?? r.accountId))];
+    const go = vscode.l10n.t('Remove {0} Reactions', n);
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t('Remove {0} reactions?', n),
+      {
+        modal: true,
+        detail: vscode.l10n.t(
+          'From {0}. They are removed one by one; you can cancel midway, and "Undo Last Removal" puts back what was removed.',
+          accountLabels.join(', '),
+        ),
+      },
+      go,
+    );
+    if (choice !== go) return { ...emptySummary(n), notAttempted: reactions.map((r) => r.id), cancelled: true };
+  }
+  const bulk = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Removing {0} reactions', n), cancellable: true },
+    (progress, token) => {
+      const controller = new AbortController();
+      const sub = token.onCancellationRequested(() => controller.abort());
+      let finished = 0;
+      return coreRemoveMany(reactions, (id) => tracked(deps, id), {
+        concurrency: BULK_CONCURRENCY,
+        signal: controller.signal,
+        onResult: (x) => {
+          if (x.outcome === 'not-attempted') return;
+          finished++;
+          if (x.error) deps.accounts.handleAuthError(x.reaction.accountId, x.error, true);
+          progress.report({ increment: 100 / n, message: vscode.l10n.t('{0} of {1}', finished, n) });
+        },
+      }).finally(() => sub.dispose());
+    },
+  );
+  deps.undo.record(bulk.removed);
+  const ids = (list: readonly Reaction[]) => list.map((r) => r.id);
+  const summary: RemovalSummary = {
+    requested: n,
+    removed: ids(bulk.removed),
+    alreadyRemoved: ids(bulk.alreadyRemoved),
+    targetDeleted: ids(bulk.targetDeleted),
+    failed: bulk.failed.map((f) => failure(f.reaction, f.error)),
+    notAttempted: ids(bulk.notAttempted),
+    cancelled: bulk.cancelled,
+  };
+  reportBulk(deps, summary, bulk.removed);
+  return summary;
+}
+
+function reportBulk(deps: Deps, s: RemovalSummary, removed: readonly Reaction[]): void {
+  const ok = s.removed.length + s.alreadyRemoved.length + s.targetDeleted.length;
+  const extras: string[] = [];
+  if (s.alreadyRemoved.length) extras.push(vscode.l10n.t('{0} were already gone', s.alreadyRemoved.length));
+  if (s.targetDeleted.length) extras.push(vscode.l10n.t('{0} were on deleted items', s.targetDeleted.length));
+  const extra = extras.length ? ` (${extras.join(', ')})` : '';
+  const undo = vscode.l10n.t('Undo');
+  const showLog = vscode.l10n.t('Show Log');
+  const buttons = removed.length ? [undo] : [];
+  const onChoice = (c: string | undefined) => {
+    if (c === undo) void restoreBatch(deps, removed);
+    if (c === showLog) deps.logger.show();
+  };
+  deps.logger.info(
+    `bulk removal: ${s.removed.length} removed, ${s.alreadyRemoved.length} already gone, ${s.targetDeleted.length} target deleted, ${s.failed.length} failed, ${s.notAttempted.length} not attempted`,
+  );
+  for (const f of s.failed) deps.logger.warn(`  failed: ${f.id}: ${f.error}`);
+  if (s.failed.length === 0 && s.notAttempted.length === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Removed {0} of {1} reactions{2}.', ok, s.requested, extra), ...buttons).then(onChoice);
+    return;
+  }
+  const parts = [vscode.l10n.t('Removed {0} of {1} reactions{2}.', ok, s.requested, extra)];
+  if (s.failed.length) {
+    const reasons = [...new Set(s.failed.map((f) => f.error))];
+    const shown = reasons.slice(0, 3).join(' · ');
+    parts.push(
+      reasons.length > 3
+        ? vscode.l10n.t('{0} failed and stay in the list: {1} (and {2} more reasons).', s.failed.length, shown, reasons.length - 3)
+        : vscode.l10n.t('{0} failed and stay in the list: {1}', s.failed.length, shown),
+    );
+  }
+  if (s.notAttempted.length) parts.push(vscode.l10n.t('Cancelled: {0} were not attempted and are unchanged.', s.notAttempted.length));
+  void vscode.window.showWarningMessage(parts.join(' '), ...buttons, showLog).then(onChoice);
+}
+
+/** Puts back a removed batch (undo), bounded like a bulk removal; restored items return to the tree. */
+export async function restoreBatch(deps: Deps, batch: readonly Reaction[]): Promise<UndoSummary> {
+  if (batch.length === 0) return { restored: [], failed: [] };
+  const run = () =>
+    coreRestoreMany(batch, (id) => tracked(deps, id), {
+      concurrency: BULK_CONCURRENCY,
+      onResult: (x) => {
+        if (x.error) deps.accounts.handleAuthError(x.reaction.accountId, x.error, true);
+      },
+    });
+  const result =
+    batch.length === 1
+      ? await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, run)
+      : await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Putting back {0} reactions', batch.length) }, run);
+  const summary: UndoSummary = { restored: result.restored.map((r) => r.id), failed: result.failed.map((f) => failure(f.reaction, f.error)) };
+  // Forget what came back (and what can never come back); a failure worth retrying stays undoable.
+  const settled = new Set([...summary.restored, ...summary.failed.filter((f) => f.kind === 'not-found' || f.kind === 'conflict').map((f) => f.id)]);
+  deps.undo.forget(batch.filter((r) => settled.has(r.id)));
+  const showLog = vscode.l10n.t('Show Log');
+  if (summary.failed.length === 0) {
+    const r = batch[0];
+    void vscode.window.showInformationMessage(
+      batch.length === 1
+        ? vscode.l10n.t('Put back your {0} reaction on {1}.', kindText(r.kind), quote(r.target.excerpt))
+        : vscode.l10n.t('Put back {0} reactions.', batch.length),
+    );
+  } else {
+    const reasons = [...new Set(summary.failed.map((f) => f.error))].slice(0, 3).join(' · ');
+    void vscode.window
+      .showWarningMessage(vscode.l10n.t('Put back {0} of {1} reactions. {2} could not be put back: {3}', summary.restored.length, batch.length, summary.failed.length, reasons), showLog)
+      .then((c) => c === showLog && deps.logger.show());
+  }
+  return summary;
+}
+
+export function register(context: vscode.ExtensionContext, deps: Deps): void {
+  context.subscriptions.push(
+    command(deps, 'reactions.removeReaction', async (arg?: unknown, selection?: unknown): Promise<RemovalSummary | undefined> => {
+      const reactions = await reactionsFor(deps, arg, selection, { canPickMany: true, placeHolder: vscode.l10n.t('Reactions to remove') });
+      if (!reactions?.length) return undefined;
+      if (reactions.length === 1) return removeOne(deps, reactions[0]);
+      return removeMany(deps, reactions, !skipConfirm(arg));
+    }),
+
+    command(deps, 'reactions.removeAll', async (arg?: unknown): Promise<RemovalSummary | undefined> => {
+      let reactions: Reaction[];
+      if (arg instanceof GroupNode) reactions = [...arg.reactions];
+      else if (isArgs(arg) && stringArg(arg, 'groupKey') !== undefined) reactions = (await reactionsFor(deps, arg, undefined, { canPickMany: true, placeHolder: '' })) ?? [];
+      else {
+        const account = await accountFor(deps, arg, vscode.l10n.t('Remove all reactions of which account?'));
+        if (!account) return undefined;
+        reactions = deps.store.visible(account.id);
+      }
+      if (reactions.length === 0) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('There are no reactions to remove here.'));
+        return emptySummary(0);
+      }
+      return removeMany(deps, reactions, !skipConfirm(arg));
+    }),
+
+    command(deps, 'reactions.undo', async (): Promise<UndoSummary | undefined> => {
+      const last = deps.undo.peek();
+      if (!last?.length) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('There is no removal to undo.'));
+        return undefined;
+      }
+      return restoreBatch(deps, last);
+    }),
+  );
+}

@@ -1,0 +1,26 @@
+/** The `reactions.*` context keys the manifest's `when` clauses use (set only when they change). */
+import * as vscode from 'vscode';
+
+export type ContextKey =
+  /** At least one account was added. */
+  | 'reactions.hasAccounts'
+  /** Some account is listing or was not listed yet (viewsWelcome "loading"). */
+  | 'reactions.loading'
+  /** A filter is set (Clear Filter shows; viewsWelcome "nothing matches"). */
+  | 'reactions.filtered'
+  /** There is a removal to undo. */
+  | 'reactions.canUndo';
+
+export class ContextKeys {
+  private readonly values = new Map<ContextKey, boolean>();
+
+  set(key: ContextKey, value: boolean): void {
+    if (this.values.get(key) === value) return;
+    this.values.set(key, value);
+    void vscode.commands.executeCommand('setContext', key, value);
+  }
+
+  get(key: ContextKey): boolean {
+    return this.values.get(key) ?? false;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * How commands report failures: cancellations are silent, a rejected token goes to the accounts
+ * module's single re-auth prompt, anything else is logged and shown once with "Show Log". Commands
+ * called with plain-object arguments (scripts, keybindings) get the error thrown back instead.
+ */
+import * as vscode from 'vscode';
+import { isReactionsError } from '../core/errors';
+import { errorMessage } from './accounts';
+import type { Deps } from './deps';
+import { isArgs } from './commands/args';
+
+export function showError(deps: Pick<Deps, 'accounts' | 'logger'>, error: unknown, accountId?: string): void {
+  if (isReactionsError(error, 'cancelled')) return;
+  deps.logger.error(errorMessage(error));
+  if (accountId && deps.accounts.handleAuthError(accountId, error, true)) return;
+  const showLog = vscode.l10n.t('Show Log');
+  void vscode.window.showErrorMessage(errorMessage(error), showLog).then((c) => {
+    if (c === showLog) deps.logger.show();
+  });
+}
+
+/** Wraps a command handler: UI calls show their errors; scripted calls (plain-object args) get them thrown. */
+export function command<A extends unknown[], R>(
+  deps: Pick<Deps, 'accounts' | 'logger'>,
+  id: string,
+  handler: (...args: A) => Promise<R>,
+): vscode.Disposable {
+  return vscode.commands.registerCommand(id, async (...args: A) => {
+    try {
+      return await handler(...args);
+    } catch (e) {
+      if (isArgs(args[0])) {
+        deps.logger.warn(`${id} failed: ${errorMessage(e)}`);
+        throw e;
+      }
+      showError(deps, e);
+      return undefined;
+    }
+  });
+}

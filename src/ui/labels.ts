@@ -1,0 +1,105 @@
+/** Human (localised) words for the core's vocabulary, shared by the tree, pickers and messages. */
+import * as vscode from 'vscode';
+import type { Reaction, ReactionKind, ServiceId, TargetType } from '../core/model';
+import type { GroupType } from '../core/store';
+import { providers } from '../core/services/registry';
+
+export function serviceLabel(id: ServiceId): string {
+  return providers.find((p) => p.id === id)?.label ?? id;
+}
+
+/** "status", "discussion", "comment", ... (lower case, for sentences). */
+export function targetTypeLabel(type: TargetType): string {
+  switch (type) {
+    case 'status':
+      return vscode.l10n.t('status');
+    case 'discussion':
+      return vscode.l10n.t('discussion');
+    case 'post':
+      return vscode.l10n.t('post');
+    case 'comment':
+      return vscode.l10n.t('comment');
+    case 'case_comment':
+      return vscode.l10n.t('case comment');
+  }
+}
+
+export function groupLabel(type: GroupType, title?: string): string {
+  switch (type) {
+    case 'status':
+      return vscode.l10n.t('Statuses');
+    case 'discussion':
+      return vscode.l10n.t('Discussions');
+    case 'post':
+      return vscode.l10n.t('Posts');
+    case 'comment':
+      return vscode.l10n.t('Comments');
+    case 'case':
+      return title || vscode.l10n.t('Case');
+  }
+}
+
+export function groupIcon(type: GroupType): vscode.ThemeIcon {
+  switch (type) {
+    case 'status':
+      return new vscode.ThemeIcon('pulse');
+    case 'discussion':
+      return new vscode.ThemeIcon('comment-discussion');
+    case 'post':
+      return new vscode.ThemeIcon('note');
+    case 'comment':
+      return new vscode.ThemeIcon('comment');
+    case 'case':
+      return new vscode.ThemeIcon('briefcase');
+  }
+}
+
+export function serviceIcon(id: ServiceId): vscode.ThemeIcon {
+  return new vscode.ThemeIcon(id === 'tines' ? 'tasklist' : 'organization');
+}
+
+/** A codicon that shows the reaction at a glance (the description with the emoji may be cut off). */
+const KIND_ICONS: Record<string, [string, string?]> = {
+  '👍': ['thumbsup'],
+  '👎': ['thumbsdown'],
+  '❤️': ['heart-filled', 'charts.red'],
+  '😂': ['smiley', 'charts.yellow'],
+  '😮': ['zap', 'charts.yellow'],
+  '😢': ['smiley', 'charts.blue'],
+  '😡': ['flame', 'charts.orange'],
+  '🎉': ['sparkle', 'charts.purple'],
+  '🤗': ['heart'],
+  '💡': ['lightbulb', 'charts.yellow'],
+  '🤔': ['question'],
+  '🙏': ['pass'],
+  '👏': ['thumbsup'],
+  '🔥': ['flame', 'charts.orange'],
+  '👀': ['eye'],
+  '✅': ['pass-filled', 'charts.green'],
+};
+
+/** Without variation selectors, so "❤" and "❤️" match. */
+const bare = (emoji: string) => emoji.replace(/\uFE0F/g, '');
+const ICONS_BY_EMOJI = new Map(Object.entries(KIND_ICONS).map(([k, v]) => [bare(k), v]));
+
+export function kindIcon(kind: ReactionKind): vscode.ThemeIcon {
+  const found = kind.emoji ? ICONS_BY_EMOJI.get(bare(kind.emoji)) : undefined;
+  if (!found) return new vscode.ThemeIcon('reactions');
+  return new vscode.ThemeIcon(found[0], found[1] ? new vscode.ThemeColor(found[1]) : undefined);
+}
+
+/** "❤️ Love" */
+export function kindText(kind: ReactionKind): string {
+  return kind.emoji ? `${kind.emoji} ${kind.label}` : kind.label;
+}
+
+/** "Love reaction on discussion: Welcome to the community" — what a screen reader says. */
+export function spokenReaction(r: Reaction): string {
+  return vscode.l10n.t('{0} reaction on {1}: {2}', r.kind.label, targetTypeLabel(r.target.type), r.target.excerpt);
+}
+
+/** A short quoted excerpt for messages. */
+export function quote(text: string, max = 60): string {
+  const t = text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text;
+  return `"${t}"`;
+}

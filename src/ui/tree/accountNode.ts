@@ -1,0 +1,102 @@
+/**
+ * One account: description = how many reactions (and "x of y" when filtered, "loading…" while
+ * listing); children = an error node when the last listing failed, then the groups. The provider keeps
+ * one instance per account so it can refresh exactly this node when its reactions change.
+ */
+import * as vscode from 'vscode';
+import type { Account } from '../../core/model';
+import { provider } from '../../core/services/registry';
+import { serviceIcon } from '../labels';
+import { ErrorNode } from './errorNode';
+import { GroupNode } from './groupNode';
+import { MessageNode } from './messageNode';
+import type { TreeContext, TreeNode } from './node';
+
+export class AccountNode implements TreeNode {
+  readonly kind = 'account' as const;
+  readonly parent = undefined;
+
+  constructor(
+    public account: Account,
+    private readonly ctx: TreeContext,
+  ) {}
+
+  static treeId(accountId: string): string {
+    return `account/${accountId}`;
+  }
+
+  get accountId(): string {
+    return this.account.id;
+  }
+
+  /** Visible (filtered) reactions of this account. */
+  get reactions() {
+    return this.ctx.store.visible(this.account.id);
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const { store, loader } = this.ctx;
+    const id = this.account.id;
+    const state = loader.state(id);
+    const total = store.count(id);
+    const shown = store.visibleCount(id);
+    const item = new vscode.TreeItem(this.account.label, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = AccountNode.treeId(id);
+    const counts = store.isFiltered ? vscode.l10n.t('{0} of {1}', shown, total) : String(total);
+    item.description =
+      state.status === 'loading'
+        ? vscode.l10n.t('{0} · loading…', counts)
+        : state.status === 'error'
+          ? vscode.l10n.t('{0} · error', counts)
+          : counts;
+    item.iconPath =
+      state.status === 'loading'
+        ? new vscode.ThemeIcon('loading~spin')
+        : state.status === 'error'
+          ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+          : serviceIcon(this.account.service);
+    const service = provider(this.account.service).label;
+    const md = new vscode.MarkdownString();
+    md.appendMarkdown('**');
+    md.appendText(this.account.label);
+    md.appendMarkdown('**\n\n');
+    md.appendText(`${service} · ${this.account.baseUrl}`);
+    md.appendMarkdown('\n\n');
+    md.appendText(
+      store.isFiltered ? vscode.l10n.t('{0} of {1} reactions match the filter', shown, total) : total === 1 ? vscode.l10n.t('1 reaction') : vscode.l10n.t('{0} reactions', total),
+    );
+    if (state.finishedAt) {
+      md.appendMarkdown('  \n');
+      md.appendText(vscode.l10n.t('Last listed {0}', state.finishedAt.toLocaleString(vscode.env.language)));
+    }
+    item.tooltip = md;
+    item.accessibilityInformation = {
+      label: vscode.l10n.t('{0} account {1}, {2} reactions{3}', service, this.account.label, shown, state.status === 'loading' ? vscode.l10n.t(', loading') : ''),
+      role: 'treeitem',
+    };
+    const tokens = ['account', `service:${this.account.service}`, `state:${state.status}`];
+    if (shown > 0) tokens.push('hasReactions');
+    item.contextValue = tokens.join(' ');
+    return item;
+  }
+
+  getChildren(): TreeNode[] {
+    const { store, loader } = this.ctx;
+    const state = loader.state(this.account.id);
+    const children: TreeNode[] = [];
+    if (state.status === 'error' && state.error) children.push(new ErrorNode(this.account.id, state.error, this));
+    const groups = store.groups(this.account.id).map((g) => new GroupNode(this.account.id, g, this, this.ctx));
+    children.push(...groups);
+    if (groups.length === 0 && state.status !== 'error') {
+      const id = `message/${this.account.id}`;
+      if (state.status === 'loading' || state.status === 'idle') {
+        children.push(new MessageNode(id, vscode.l10n.t('Looking for your reactions…'), 'loading~spin', this));
+      } else if (store.isFiltered && store.count(this.account.id) > 0) {
+        children.push(new MessageNode(id, vscode.l10n.t('No reactions match the filter'), 'filter', this));
+      } else {
+        children.push(new MessageNode(id, vscode.l10n.t('No reactions found'), 'info', this));
+      }
+    }
+    return children;
+  }
+}

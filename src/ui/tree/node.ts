@@ -1,0 +1,28 @@
+/**
+ * What every tree node is: a small object that makes its own TreeItem and children (the style of
+ * GitHub Pull Requests' tree nodes). Nodes read from the shared `TreeContext`, never fetch.
+ */
+import type * as vscode from 'vscode';
+import type { ReactionStore } from '../../core/store';
+import type { AccountManager } from '../accounts';
+import type { Loader } from '../loader';
+
+export type NodeKind = 'account' | 'group' | 'reaction' | 'error' | 'message';
+
+export interface TreeNode {
+  readonly kind: NodeKind;
+  readonly parent?: TreeNode;
+  getTreeItem(): vscode.TreeItem;
+  getChildren(): TreeNode[];
+  /** Fills in the tooltip lazily (`resolveTreeItem`). */
+  resolveTreeItem?(item: vscode.TreeItem): vscode.TreeItem;
+}
+
+/** What the nodes read: the store, the load state, the accounts, and the reactions being worked on. */
+export interface TreeContext {
+  readonly store: ReactionStore;
+  readonly loader: Loader;
+  readonly accounts: AccountManager;
+  /** Reaction ids with a removal / change / undo in flight (shown with a spinner). */
+  readonly busy: ReadonlySet<string>;
+}

@@ -1,0 +1,166 @@
+/**
+ * The tree of the "My Reactions" view: account → group → reaction. Changes from the store, the loader
+ * and the accounts are collected and flushed at most every ~100 ms, refreshing only the account nodes
+ * that changed (the whole tree only when the root changes). It also keeps the view's badge, message
+ * and the context keys in step.
+ */
+import * as vscode from 'vscode';
+import type { Reaction } from '../../core/model';
+import type { ReactionFilter } from '../../core/store';
+import type { ContextKeys } from '../contextKeys';
+import { serviceLabel } from '../labels';
+import { AccountNode } from './accountNode';
+import type { TreeContext, TreeNode } from './node';
+
+export const REFRESH_THROTTLE_MS = 100;
+
+export class ReactionsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  private readonly accountNodes = new Map<string, AccountNode>();
+  private readonly busyIds = new Set<string>();
+  private readonly dirty = new Set<string>();
+  private rootDirty = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastRoot = '';
+  private view: vscode.TreeView<TreeNode> | undefined;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private readonly ctx: TreeContext;
+
+  constructor(
+    ctx: Omit<TreeContext, 'busy'>,
+    private readonly keys: ContextKeys,
+  ) {
+    this.ctx = { ...ctx, busy: this.busyIds };
+    const storeSub = ctx.store.onDidChange((e) => this.markDirty(e.accountIds, e.reason === 'filter'));
+    this.disposables.push(
+      { dispose: () => storeSub.dispose() },
+      ctx.loader.onDidChange((id) => this.markDirty([id])),
+      ctx.accounts.onDidChange(() => this.markDirty([], true)),
+    );
+    this.updateViewState();
+  }
+
+  /** Connects the view (badge, message) once it is created. */
+  attach(view: vscode.TreeView<TreeNode>): void {
+    this.view = view;
+    this.updateViewState();
+  }
+
+  // ---- TreeDataProvider ---------------------------------------------------------------------
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    return node.getTreeItem();
+  }
+
+  getChildren(node?: TreeNode): TreeNode[] {
+    if (node) return node.getChildren();
+    const roots = this.rootNodes();
+    this.lastRoot = rootKey(roots);
+    return roots;
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    return node.parent;
+  }
+
+  resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
+    return node.resolveTreeItem?.(item) ?? item;
+  }
+
+  /**
+   * The accounts, unless there is nothing to show under any of them (no reaction visible, no error):
+   * then nothing, so the view's welcome content (no account / loading / nothing found / nothing
+   * matches) explains why.
+   */
+  rootNodes(): AccountNode[] {
+    const accounts = this.ctx.accounts.list();
+    const known = new Set(accounts.map((a) => a.id));
+    for (const id of [...this.accountNodes.keys()]) if (!known.has(id)) this.accountNodes.delete(id);
+    const nodes = accounts.map((a) => {
+      let n = this.accountNodes.get(a.id);
+      if (!n) this.accountNodes.set(a.id, (n = new AccountNode(a, this.ctx)));
+      else n.account = a;
+      return n;
+    });
+    const anything = accounts.some((a) => this.ctx.store.visibleCount(a.id) > 0 || this.ctx.loader.state(a.id).status === 'error');
+    return anything ? nodes : [];
+  }
+
+  accountNode(accountId: string): AccountNode | undefined {
+    return this.accountNodes.get(accountId);
+  }
+
+  // ---- busy markers ------------------------------------------------------------------------
+
+  /** Marks reactions as being worked on (spinner) until the returned function is called. */
+  markBusy(reactions: readonly Reaction[]): () => void {
+    for (const r of reactions) this.busyIds.add(r.id);
+    this.markDirty(reactions.map((r) => r.accountId));
+    return () => {
+      for (const r of reactions) this.busyIds.delete(r.id);
+      this.markDirty(reactions.map((r) => r.accountId));
+    };
+  }
+
+  // ---- change batching ---------------------------------------------------------------------
+
+  private markDirty(accountIds: readonly string[], root = false): void {
+    for (const id of accountIds) this.dirty.add(id);
+    if (root) this.rootDirty = true;
+    this.timer ??= setTimeout(() => this.flush(), REFRESH_THROTTLE_MS);
+  }
+
+  /** Fires the pending changes now (also used by tests through the API). */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const rootChanged = this.rootDirty || rootKey(this.rootNodes()) !== this.lastRoot;
+    if (rootChanged) {
+      this.changed.fire(undefined);
+    } else {
+      for (const id of this.dirty) {
+        const node = this.accountNodes.get(id);
+        if (node) this.changed.fire(node);
+      }
+    }
+    this.dirty.clear();
+    this.rootDirty = false;
+    this.updateViewState();
+  }
+
+  /** Badge = visible reactions; message = the filter; context keys for menus and welcome content. */
+  private updateViewState(): void {
+    const { store, loader, accounts } = this.ctx;
+    const list = accounts.list();
+    this.keys.set('reactions.hasAccounts', list.length > 0);
+    this.keys.set('reactions.loading', loader.busy);
+    this.keys.set('reactions.filtered', store.isFiltered);
+    if (!this.view) return;
+    const shown = store.visibleCount();
+    this.view.badge =
+      shown > 0
+        ? { value: shown, tooltip: shown === 1 ? vscode.l10n.t('1 reaction') : vscode.l10n.t('{0} reactions', shown) }
+        : undefined;
+    this.view.message = store.isFiltered ? describeFilter(store.filter, shown, store.count()) : undefined;
+    this.view.description = store.isFiltered ? vscode.l10n.t('filtered') : undefined;
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.disposables.forEach((d) => d.dispose());
+  }
+}
+
+function rootKey(nodes: readonly AccountNode[]): string {
+  return nodes.map((n) => n.accountId).join('\n');
+}
+
+export function describeFilter(f: ReactionFilter, shown: number, total: number): string {
+  const parts: string[] = [];
+  if (f.text) parts.push(vscode.l10n.t('text "{0}"', f.text));
+  if (f.kinds?.length) parts.push(vscode.l10n.t('reaction {0}', f.kinds.join(', ')));
+  if (f.services?.length) parts.push(vscode.l10n.t('service {0}', f.services.map(serviceLabel).join(', ')));
+  return vscode.l10n.t('Showing {0} of {1} reactions matching {2}.', shown, total, parts.join('; '));
+}

@@ -1,0 +1,75 @@
+/** One reaction: label = the target's excerpt, description = the reaction, tooltip resolved lazily. */
+import * as vscode from 'vscode';
+import type { Reaction } from '../../core/model';
+import { serviceOfAccount } from '../../core/store';
+import { kindIcon, kindText, serviceLabel, spokenReaction, targetTypeLabel } from '../labels';
+import type { TreeContext, TreeNode } from './node';
+
+export class ReactionNode implements TreeNode {
+  readonly kind = 'reaction' as const;
+
+  constructor(
+    readonly reaction: Reaction,
+    readonly parent: TreeNode,
+    private readonly ctx: TreeContext,
+  ) {}
+
+  static treeId(reactionId: string): string {
+    return `reaction/${reactionId}`;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const r = this.reaction;
+    const busy = this.ctx.busy.has(r.id);
+    const item = new vscode.TreeItem(r.target.excerpt.trim() || targetTypeLabel(r.target.type), vscode.TreeItemCollapsibleState.None);
+    item.id = ReactionNode.treeId(r.id);
+    item.description = busy ? vscode.l10n.t('{0} · working…', kindText(r.kind)) : kindText(r.kind);
+    item.iconPath = busy ? new vscode.ThemeIcon('loading~spin') : kindIcon(r.kind);
+    item.accessibilityInformation = { label: spokenReaction(r), role: 'treeitem' };
+    const tokens = ['reaction', `service:${serviceOfAccount(r.accountId)}`, `type:${r.target.type}`];
+    if (r.target.url) tokens.push('hasUrl');
+    if (busy) tokens.push('busy');
+    item.contextValue = tokens.join(' ');
+    return item;
+  }
+
+  resolveTreeItem(item: vscode.TreeItem): vscode.TreeItem {
+    const r = this.reaction;
+    const t = r.target;
+    const account = this.ctx.accounts.get(r.accountId);
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown('**');
+    md.appendText(kindText(r.kind));
+    md.appendMarkdown('** ');
+    md.appendText(vscode.l10n.t('on a {0}', targetTypeLabel(t.type)));
+    md.appendMarkdown('\n\n');
+    md.appendText(t.excerpt);
+    md.appendMarkdown('\n\n---\n\n');
+    const rows: Array<[string, string | undefined]> = [
+      [vscode.l10n.t('In'), t.parent?.title],
+      [vscode.l10n.t('Author'), t.author],
+      [vscode.l10n.t('Posted'), formatDate(t.createdAt)],
+      [vscode.l10n.t('Reacted'), formatDate(r.reactedAt)],
+      [vscode.l10n.t('Service'), serviceLabel(serviceOfAccount(r.accountId))],
+      [vscode.l10n.t('Account'), account?.label],
+    ];
+    for (const [name, value] of rows) {
+      if (!value) continue;
+      md.appendMarkdown(`*${name}:* `);
+      md.appendText(value);
+      md.appendMarkdown('  \n');
+    }
+    item.tooltip = md;
+    return item;
+  }
+
+  getChildren(): TreeNode[] {
+    return [];
+  }
+}
+
+function formatDate(iso: string | undefined): string | undefined {
+  if (!iso) return undefined;
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(vscode.env.language);
+}

@@ -1,0 +1,261 @@
+import * as assert from 'assert';
+import { Emitter, ReactionStore, groupOf, matches, serviceOfAccount, type StoreChange } from '../../src/core/store';
+import { reactionId, type Reaction, type Target } from '../../src/core/model';
+
+const SC = 'selfcommunity:community.example.com:7';
+const SC2 = 'selfcommunity:other.example.com:9';
+const TI = 'tines:tenant.tines.com:42';
+
+function sc(type: Target['type'], id: string, label = 'Like', extra: Partial<Target> = {}, account = SC): Reaction {
+  const target: Target = { type, id, excerpt: `${type} ${id} text`, createdAt: `2024-01-${id.padStart(2, '0')}T00:00:00Z`, ...extra };
+  return { id: reactionId(account, target), accountId: account, target, kind: { id: label === 'Like' ? '1' : '2', label, emoji: label === 'Like' ? '👍' : '❤️' } };
+}
+
+function ti(caseId: string, commentId: string, value = 'heart', title = `Case ${caseId}`): Reaction {
+  const target: Target = { type: 'case_comment', id: commentId, parent: { type: 'case', id: caseId, title }, excerpt: `comment ${commentId}`, author: 'Bob Builder' };
+  const kind = { id: value, label: value === 'heart' ? 'Heart' : 'Eyes' };
+  return { id: reactionId(TI, target, kind), accountId: TI, target, kind };
+}
+
+function recorder(store: ReactionStore): StoreChange[] {
+  const events: StoreChange[] = [];
+  store.onDidChange((e) => events.push(e));
+  return events;
+}
+
+describe('store: ReactionStore', () => {
+  it('indexes reactions per account by id, replacing on re-add', () => {
+    const store = new ReactionStore();
+    const a = sc('post', '1');
+    store.upsert([a, sc('post', '2'), ti('5', '50')]);
+    assert.strictEqual(store.count(), 3);
+    assert.strictEqual(store.count(SC), 2);
+    assert.strictEqual(store.count(TI), 1);
+    assert.strictEqual(store.count('nobody'), 0);
+    store.upsert([{ ...a, kind: { id: '2', label: 'Love' } }]);
+    assert.strictEqual(store.count(SC), 2, 'same id replaces');
+    assert.strictEqual(store.get(a.id)?.kind.label, 'Love');
+    assert.deepStrictEqual(store.accountIds().sort(), [SC, TI].sort());
+  });
+
+  it('groups SelfCommunity by type in a fixed order and Tines by case', () => {
+    const store = new ReactionStore();
+    store.upsert([sc('comment', '9'), sc('post', '1'), sc('status', '3'), sc('discussion', '4'), sc('post', '2')]);
+    store.upsert([ti('5', '50'), ti('12', '120', 'heart', 'Newer case'), ti('5', '51', 'eyes')]);
+    const scGroups = store.groups(SC);
+    assert.deepStrictEqual(scGroups.map((g) => g.key), ['status', 'discussion', 'post', 'comment']);
+    assert.deepStrictEqual(
+      scGroups.find((g) => g.key === 'post')!.reactions.map((r) => r.target.id),
+      ['2', '1'],
+      'newest target first',
+    );
+    const tiGroups = store.groups(TI);
+    assert.deepStrictEqual(tiGroups.map((g) => g.key), ['case:12', 'case:5'], 'newest case (highest id) first');
+    assert.strictEqual(tiGroups[0].title, 'Newer case');
+    assert.strictEqual(tiGroups[1].reactions.length, 2);
+    assert.strictEqual(store.group(TI, 'case:5')?.reactions.length, 2);
+    assert.strictEqual(store.group(TI, 'case:404'), undefined);
+    assert.deepStrictEqual(groupOf(ti('5', '50')), { key: 'case:5', type: 'case', title: 'Case 5' });
+  });
+
+  it('removes by id, returns what was removed and fires once', () => {
+    const store = new ReactionStore();
+    const [a, b] = [sc('post', '1'), ti('5', '50')];
+    store.upsert([a, b, sc('post', '2')]);
+    const events = recorder(store);
+    const removed = store.remove([a.id, b.id, 'missing']);
+    assert.deepStrictEqual(removed.map((r) => r.id), [a.id, b.id]);
+    assert.strictEqual(store.count(), 1);
+    assert.strictEqual(events.length, 1);
+    assert.strictEqual(events[0].reason, 'remove');
+    assert.deepStrictEqual([...events[0].accountIds].sort(), [SC, TI].sort());
+    assert.deepStrictEqual(store.remove(['missing']), []);
+    assert.strictEqual(events.length, 1, 'nothing removed: no event');
+  });
+
+  it('replace swaps a reaction even when the id changes (Tines change)', () => {
+    const store = new ReactionStore();
+    const old = ti('5', '50', 'heart');
+    store.upsert([old]);
+    const next = ti('5', '50', 'eyes');
+    assert.notStrictEqual(old.id, next.id);
+    store.replace(old.id, next);
+    assert.strictEqual(store.get(old.id), undefined);
+    assert.strictEqual(store.get(next.id)?.kind.label, 'Eyes');
+    assert.strictEqual(store.count(TI), 1);
+  });
+
+  it('filters by text (all words), kind (label or id) and service; counts both ways', () => {
+    const store = new ReactionStore();
+    store.upsert([
+      sc('post', '1', 'Like', { excerpt: 'Release notes for March' }),
+      sc('post', '2', 'Love', { excerpt: 'Team lunch photos' }),
+      sc('status', '3', 'Love', { excerpt: 'march madness', author: 'Carol' }),
+      ti('5', '50', 'heart'),
+      ti('5', '51', 'eyes'),
+    ]);
+    const events = recorder(store);
+    store.setFilter({ text: '  MARCH  ' });
+    assert.strictEqual(store.isFiltered, true);
+    assert.deepStrictEqual(store.filter, { text: 'MARCH' });
+    assert.strictEqual(store.visibleCount(), 2);
+    assert.strictEqual(store.count(), 5, 'count ignores the filter');
+    assert.strictEqual(events.at(-1)?.reason, 'filter');
+
+    store.setFilter({ text: 'march carol' });
+    assert.deepStrictEqual(store.visible().map((r) => r.target.id), ['3']);
+
+    store.setFilter({ kinds: ['love'] });
+    assert.strictEqual(store.visibleCount(SC), 2);
+    assert.strictEqual(store.visibleCount(TI), 0);
+    store.setFilter({ kinds: ['heart', '1'] });
+    assert.deepStrictEqual(store.visible().map((r) => r.kind.label).sort(), ['Heart', 'Like']);
+
+    store.setFilter({ services: ['tines'] });
+    assert.strictEqual(store.visibleCount(), 2);
+    assert.deepStrictEqual(store.groups(SC), [], 'filtered-out accounts have no groups');
+
+    store.setFilter({ text: 'comment', kinds: ['eyes'], services: ['tines'] });
+    assert.deepStrictEqual(store.visible().map((r) => r.target.id), ['51']);
+
+    store.setFilter({ text: '   ', kinds: [], services: [] });
+    assert.strictEqual(store.isFiltered, false, 'blank filter = no filter');
+    store.setFilter({ text: 'x' });
+    store.clearFilter();
+    assert.strictEqual(store.isFiltered, false);
+    assert.strictEqual(store.visibleCount(), 5);
+  });
+
+  it('matches() also checks the author and the case title', () => {
+    const r = ti('5', '50', 'heart', 'Phishing triage');
+    assert.ok(matches(r, { text: 'phishing' }));
+    assert.ok(matches(r, { text: 'builder' }));
+    assert.ok(!matches(r, { text: 'nothing-like-this' }));
+    assert.ok(matches(r, undefined));
+    assert.strictEqual(serviceOfAccount(TI), 'tines');
+  });
+
+  describe('scans', () => {
+    it('stream batches in, then finish() drops what the scan did not see', () => {
+      const store = new ReactionStore();
+      const [keep, gone, other] = [sc('post', '1'), sc('post', '2'), sc('post', '3', 'Like', {}, SC2)];
+      store.upsert([keep, gone, other]);
+      const events = recorder(store);
+      const scan = store.beginScan(SC);
+      assert.strictEqual(scan.active, true);
+      const fresh = sc('status', '4');
+      scan.add([keep, fresh]);
+      assert.strictEqual(store.count(SC), 3, 'visible at once, old ones kept while scanning');
+      scan.add([sc('post', '5', 'Like', {}, SC2)]);
+      assert.strictEqual(store.count(SC2), 1, 'a scan only adds to its own account');
+      scan.finish();
+      assert.strictEqual(scan.active, false);
+      assert.deepStrictEqual(store.all(SC).map((r) => r.id).sort(), [keep.id, fresh.id].sort());
+      assert.strictEqual(store.count(SC2), 1, 'other accounts untouched');
+      assert.deepStrictEqual(events.map((e) => e.reason), ['add', 'remove']);
+      scan.add([gone]);
+      assert.strictEqual(store.get(gone.id), undefined, 'a finished scan adds nothing');
+    });
+
+    it('abandon() keeps old and new; a newer scan supersedes an older one', () => {
+      const store = new ReactionStore();
+      const old = sc('post', '1');
+      store.upsert([old]);
+      const first = store.beginScan(SC);
+      first.add([sc('post', '2')]);
+      const second = store.beginScan(SC);
+      assert.strictEqual(first.active, false);
+      first.add([sc('post', '3')]);
+      first.finish();
+      assert.strictEqual(store.count(SC), 2, 'the superseded scan neither adds nor drops');
+      second.abandon();
+      assert.strictEqual(second.active, false);
+      assert.strictEqual(store.count(SC), 2);
+    });
+
+    it('a reaction removed during a scan is not brought back by it, unless restored', () => {
+      const store = new ReactionStore();
+      const r = sc('post', '1');
+      store.upsert([r]);
+      const scan = store.beginScan(SC);
+      store.remove([r.id]);
+      scan.add([r]);
+      assert.strictEqual(store.get(r.id), undefined, 'stale page ignored');
+      store.upsert([r]); // undo
+      scan.add([r]);
+      scan.finish();
+      assert.ok(store.get(r.id), 'restored, then seen: kept');
+    });
+
+    it('clear() forgets an account and stops its scan', () => {
+      const store = new ReactionStore();
+      store.upsert([sc('post', '1'), ti('5', '50')]);
+      const scan = store.beginScan(SC);
+      store.clear(SC);
+      scan.add([sc('post', '2')]);
+      assert.strictEqual(store.count(SC), 0);
+      assert.strictEqual(store.count(TI), 1);
+      assert.ok(!store.accountIds().includes(SC));
+    });
+  });
+
+  describe('snapshot / restore', () => {
+    it('round-trips through JSON', () => {
+      const store = new ReactionStore();
+      store.upsert([sc('post', '1'), sc('comment', '2', 'Love', { parent: { type: 'post', id: '1', title: 'p' } }), ti('5', '50')]);
+      const snap = store.snapshot(new Date('2024-05-01T00:00:00Z'));
+      const json = JSON.stringify(snap);
+      const copy = new ReactionStore();
+      const events = recorder(copy);
+      assert.strictEqual(copy.restore(JSON.parse(json)), 3);
+      assert.deepStrictEqual(copy.snapshot(new Date('2024-05-01T00:00:00Z')), snap);
+      assert.strictEqual(events.length, 1);
+      assert.strictEqual(events[0].reason, 'restore');
+    });
+
+    it('holds reaction data only: no token-like fields', () => {
+      const store = new ReactionStore();
+      store.upsert([sc('post', '1')]);
+      const text = JSON.stringify(store.snapshot());
+      assert.ok(!/token|secret|authorization/i.test(text), text);
+    });
+
+    it('skips garbage, wrong versions, foreign entries and accounts not kept', () => {
+      const store = new ReactionStore();
+      assert.strictEqual(store.restore(null), 0);
+      assert.strictEqual(store.restore({ version: 2, accounts: {} }), 0);
+      assert.strictEqual(store.restore('nope'), 0);
+      const good = sc('post', '1');
+      const loaded = store.restore(
+        {
+          version: 1,
+          savedAt: 'x',
+          accounts: {
+            [SC]: [good, { id: 'x' }, 42, { ...sc('post', '2', 'Like', {}, SC2) }],
+            [TI]: [ti('5', '50')],
+            [SC2]: 'not a list',
+          },
+        },
+        [SC, SC2],
+      );
+      assert.strictEqual(loaded, 1);
+      assert.deepStrictEqual(store.all().map((r) => r.id), [good.id]);
+      assert.strictEqual(store.count(TI), 0, 'account not kept');
+    });
+  });
+});
+
+describe('store: Emitter', () => {
+  it('delivers to listeners until disposed; a throwing listener does not stop the others', () => {
+    const e = new Emitter<number>();
+    const got: number[] = [];
+    e.event(() => {
+      throw new Error('boom');
+    });
+    const sub = e.event((n) => got.push(n));
+    e.fire(1);
+    sub.dispose();
+    e.fire(2);
+    assert.deepStrictEqual(got, [1]);
+  });
+});
