@@ -26,7 +26,7 @@ export interface BulkOptions {
 export type BulkOutcome = RemoveResult['outcome'] | 'restored' | 'failed' | 'not-attempted';
 
 export interface BulkItemResult {
-  /** The input reaction; for `restored`, the reaction as the service now shows it. */
+  /** The input reaction; for `removed` and `restored`, the reaction as the service removed / now shows it. */
   readonly reaction: Reaction;
   readonly outcome: BulkOutcome;
   /** Position in the input list. */
@@ -43,6 +43,7 @@ export interface BulkFailure {
 /** What a bulk removal did. Every input reaction is in exactly one list. */
 export interface BulkSummary {
   readonly requested: number;
+  /** As the service removed them: the kind is the one the server had (what an undo must put back). */
   readonly removed: Reaction[];
   /** The service showed no such reaction any more; nothing was sent for it. */
   readonly alreadyRemoved: Reaction[];
@@ -71,7 +72,11 @@ export async function removeMany(items: readonly Reaction[], serviceFor: (accoun
   const run = await runBulk(
     items,
     options,
-    async (r) => ({ outcome: (await service(serviceFor, r).remove(r)).outcome }),
+    async (r) => {
+      const result = await service(serviceFor, r).remove(r);
+      // a removed reaction as the service removed it (its kind may have changed since listing): what undo puts back
+      return { outcome: result.outcome, reaction: result.outcome === 'removed' ? result.reaction : r };
+    },
     // A later copy of a reaction the first copy removed: it was already removed when its turn came.
     (o) => (o === 'removed' ? 'already-removed' : o),
   );
@@ -153,7 +158,7 @@ async function runBulk(
     report({ reaction, outcome, index, error });
     for (const copy of copies.get(index) ?? []) {
       const copyOutcome = outcome === 'failed' || outcome === 'not-attempted' ? outcome : forCopy(outcome);
-      report({ reaction: copyOutcome === 'restored' ? reaction : items[copy], outcome: copyOutcome, index: copy, error });
+      report({ reaction: copyOutcome === 'restored' || copyOutcome === 'removed' ? reaction : items[copy], outcome: copyOutcome, index: copy, error });
     }
   };
 

@@ -139,6 +139,36 @@ function describeStatus(kind: ErrorKind, status: number): string {
   }
 }
 
+/** What a person can do about an error of this kind; every message the client builds ends with it. */
+function nextStep(kind: ErrorKind, retryAfterMs?: number): string {
+  switch (kind) {
+    case 'auth':
+      return 'Update the token of this account.';
+    case 'forbidden':
+      return 'Check that this account is allowed to do this.';
+    case 'not-found':
+      return 'Refresh to see what is still there.';
+    case 'rate-limited':
+      return retryAfterMs !== undefined ? `Try again in ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s.` : 'Wait a moment and try again.';
+    case 'server':
+      return 'Try again later.';
+    case 'timeout':
+      return 'The server may be slow or unreachable; try again later.';
+    case 'network':
+      return 'Check the network connection and try again.';
+    case 'bad-response':
+      return 'Check that the account URL points to the service, then try again.';
+    case 'unsafe':
+      return 'Check the account URL.';
+    default:
+      return 'Check the log for details, then try again.';
+  }
+}
+
+function duration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
+}
+
 export interface PageInfo<T> {
   items: T[];
   /** Absolute URL of the next page (already checked to be on the same origin), if any. */
@@ -194,7 +224,7 @@ export class HttpClient {
 
   assertSameOrigin(url: URL, what: string): void {
     if (url.origin !== this.origin) {
-      throw new ReactionsError('unsafe', `Refused to follow a ${what} to another site (${url.origin}); the token is only sent to ${this.origin}.`, { url: url.origin });
+      throw new ReactionsError('unsafe', `Refused to follow a ${what} to another site (${url.origin}); the token is only sent to ${this.origin}. ${nextStep('unsafe')}`, { url: url.origin });
     }
   }
 
@@ -241,8 +271,16 @@ export class HttpClient {
     }, options.signal);
   }
 
+  /**
+   * After a 429 every request of this client waits out the server's Retry-After. A pause longer than
+   * we are willing to sleep fails at once (with when to try again) instead of resuming early.
+   */
   private async waitForPause(signal?: AbortSignal): Promise<void> {
     const wait = this.pausedUntil - Date.now();
+    if (wait > this.options.maxRetryAfterMs) {
+      const seconds = Math.ceil(wait / 1000);
+      throw new ReactionsError('rate-limited', `The server asked us to pause (429 Too Many Requests). Try again in ${seconds} s.`, { retryAfterMs: wait });
+    }
     if (wait > 0) await sleep(wait, signal);
   }
 
@@ -293,10 +331,10 @@ export class HttpClient {
         const target = new URL(res.headers.get('location')!, url);
         res.body?.resume?.();
         if (target.origin !== this.origin) {
-          throw fail('unsafe', `Refused a redirect to another site (${target.origin}); the token is only sent to ${this.origin}`, { status });
+          throw fail('unsafe', `Refused a redirect to another site (${target.origin}); the token is only sent to ${this.origin}. ${nextStep('unsafe')}`, { status });
         }
         if (method !== 'GET' || redirects >= 5) {
-          throw fail('client', method !== 'GET' ? `Unexpected redirect (${status}) for a write` : 'Too many redirects', { status });
+          throw fail('client', `${method !== 'GET' ? `Unexpected redirect (${status}) for a write` : 'Too many redirects'}. ${nextStep('client')}`, { status });
         }
         this.logger.debug(`${display} → ${status} redirect to ${target.pathname}`);
         clearTimeout(timer);
@@ -315,11 +353,12 @@ export class HttpClient {
       if (status < 200 || status >= 300) {
         const kind = kindForStatus(status);
         const parsed = tryParse(text);
-        const msg = serverMessage(parsed ?? text.slice(0, 300));
+        // an HTML error page (proxies, frameworks) says nothing the status does not: do not quote it
+        const msg = serverMessage(parsed ?? (/^\s*</.test(text) ? undefined : text.slice(0, 300)));
         const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
         if (status === 429 || (status === 503 && retryAfterMs !== undefined)) {
           const wait = retryAfterMs ?? this.options.retryBaseMs * 2;
-          this.pausedUntil = Math.max(this.pausedUntil, Date.now() + Math.min(wait, this.options.maxRetryAfterMs));
+          this.pausedUntil = Math.max(this.pausedUntil, Date.now() + wait);
           // Adaptive concurrency: halve the requests in flight, recover one step per run of successes.
           this.limiter.setLimit(Math.max(1, Math.floor(this.limiter.limit / 2)));
           this.successesSinceThrottle = 0;
@@ -328,7 +367,7 @@ export class HttpClient {
         const excerpt = this.redact(text.slice(0, 200));
         throw fail(
           kind,
-          `${capitalise(describeStatus(kind, status))}${msg ? ` — server says: "${this.redact(msg).slice(0, 200)}"` : ''}${tooLong ? `; try again in ${Math.ceil(retryAfterMs! / 1000)} s` : ''}`,
+          `${capitalise(describeStatus(kind, status))}${msg ? ` — server says: "${this.redact(msg).slice(0, 200)}"` : ''}. ${nextStep(kind, tooLong ? retryAfterMs : undefined)}`,
           { status, retryAfterMs, bodyExcerpt: excerpt, serverMessage: msg ? this.redact(msg) : undefined },
         );
       }
@@ -341,7 +380,7 @@ export class HttpClient {
       if (status === 204 || text.trim() === '') return undefined as T;
       const parsed = tryParse(text);
       if (parsed === undefined) {
-        throw fail('bad-response', `The server sent a response that is not valid JSON: "${this.redact(text.slice(0, 80))}${text.length > 80 ? '…' : ''}"`, {
+        throw fail('bad-response', `The server sent a response that is not valid JSON: "${this.redact(text.slice(0, 80))}${text.length > 80 ? '…' : ''}". ${nextStep('bad-response')}`, {
           status,
           bodyExcerpt: this.redact(text.slice(0, 200)),
         });
@@ -356,7 +395,7 @@ export class HttpClient {
   private transportError(e: unknown, timedOut: boolean, signal: AbortSignal | undefined, fail: (k: ErrorKind, m: string) => ReactionsError): ReactionsError {
     if (e instanceof ReactionsError) return e;
     if (signal?.aborted && !timedOut) return cancelled();
-    if (timedOut) return fail('timeout', `No answer within ${Math.round(this.options.timeoutMs / 1000)} s`);
+    if (timedOut) return fail('timeout', `No answer within ${duration(this.options.timeoutMs)}. ${nextStep('timeout')}`);
     const code = (e as { code?: string })?.code;
     const what =
       code === 'ECONNREFUSED'
@@ -366,7 +405,7 @@ export class HttpClient {
           : code === 'ECONNRESET' || /socket hang up|premature close/i.test(String((e as Error)?.message))
             ? 'The connection was reset before the server answered'
             : `Network error${code ? ` (${code})` : ''}`;
-    return fail('network', what);
+    return fail('network', `${what}. ${nextStep('network')}`);
   }
 
   /** Removes every token this client has used from a text. */

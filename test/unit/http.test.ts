@@ -109,6 +109,15 @@ describe('HTTP client against the emulator', () => {
     assert.strictEqual(meCalls(emu()).length, 1);
   });
 
+  it('while such a long pause is in force, further requests fail at once without reaching the server', async () => {
+    emu().fault({ path: ME, status: 429, retryAfter: '3600', times: 1 });
+    const http = client({ maxRetryAfterMs: 1000 });
+    await rejectsKind(() => http.get(ME), 'rate-limited');
+    const e = await rejectsKind(() => http.get(ME), 'rate-limited');
+    assert.match(e.message, /Try again in \d+ s/);
+    assert.strictEqual(meCalls(emu()).length, 1, 'the second request was not sent');
+  });
+
   it('a hanging server times out with a clear message', async () => {
     emu().fault({ path: ME, hang: true });
     const e = await rejectsKind(() => client({ timeoutMs: 300, retries: 1 }).get(ME), 'timeout');

@@ -230,7 +230,7 @@ class SelfCommunityAccount implements AccountService {
     try {
       const item = await this.http.get<ScItem>(this.itemPath(target), { signal });
       if (!item || typeof item !== 'object' || typeof item.voted !== 'boolean') {
-        throw new ReactionsError('bad-response', `The ${target.type} came back without its vote state ("voted"); nothing was changed.`);
+        throw new ReactionsError('bad-response', `The ${target.type} came back without its vote state ("voted"); nothing was changed. Try again later; if it keeps happening, check the account URL.`);
       }
       return item;
     } catch (e) {
@@ -287,7 +287,8 @@ class SelfCommunityAccount implements AccountService {
       if (!after) return { outcome: 'target-deleted', reaction };
       if (!after.voted) {
         if (sent === 'unknown') this.http.logger.info(`vote on ${target.type} ${target.id}: removal confirmed by reading`);
-        return { outcome: 'removed', reaction };
+        // the kind actually removed (it may have been changed elsewhere since listing): what an undo puts back
+        return { outcome: 'removed', reaction: current.id === reaction.kind.id ? reaction : { ...reaction, kind: current } };
       }
       throw new ReactionsError(
         sent === 'unknown' ? 'unknown-outcome' : 'conflict',
@@ -302,18 +303,18 @@ class SelfCommunityAccount implements AccountService {
     const target = reaction.target;
     return this.locks.run(this.lockKey(target), async () => {
       const before = await this.read(target, signal);
-      if (!before) throw new ReactionsError('not-found', `The ${target.type} "${target.excerpt}" was deleted; the reaction cannot be put back.`);
+      if (!before) throw new ReactionsError('not-found', `The ${target.type} "${target.excerpt}" was deleted; the reaction cannot be put back. Refresh the list.`);
       if (before.voted) {
         const current = kindOf(before.reaction);
         if (current.id === reaction.kind.id) return { ...reaction, kind: current };
-        throw new ReactionsError('conflict', `You reacted to this ${target.type} again meanwhile (${current.label}); nothing was changed.`);
+        throw new ReactionsError('conflict', `You reacted to this ${target.type} again meanwhile (${current.label}); nothing was changed. Refresh to see it.`);
       }
       const sent = await this.postVote(target, reaction.kind.id, signal);
       const after = await this.verify(target, 'undo');
       if (after?.voted) return { ...reaction, kind: kindOf(after.reaction) };
       throw new ReactionsError(
         sent === 'unknown' ? 'unknown-outcome' : 'conflict',
-        `The reaction could not be put back on the ${target.type}: ${!after ? 'it was deleted' : 'it still shows no vote'}. Nothing else was sent.`,
+        `The reaction could not be put back on the ${target.type}: ${!after ? 'it was deleted' : 'it still shows no vote'}. Nothing else was sent; refresh, then try again.`,
       );
     });
   }
@@ -323,9 +324,9 @@ class SelfCommunityAccount implements AccountService {
     if (!kind.id) return Promise.reject(new ReactionsError('invalid-input', 'Pick a reaction to change to.'));
     return this.locks.run(this.lockKey(target), async () => {
       const before = await this.read(target, signal);
-      if (!before) throw new ReactionsError('not-found', `The ${target.type} "${target.excerpt}" was deleted meanwhile.`);
+      if (!before) throw new ReactionsError('not-found', `The ${target.type} "${target.excerpt}" was deleted meanwhile. Refresh the list.`);
       // Changing an item that is no longer voted would ADD a vote: refuse.
-      if (!before.voted) throw new ReactionsError('conflict', `Your reaction on this ${target.type} was already removed; nothing was changed.`);
+      if (!before.voted) throw new ReactionsError('conflict', `Your reaction on this ${target.type} was already removed; nothing was changed. Refresh the list.`);
       const current = kindOf(before.reaction);
       if (current.id === kind.id) return { ...reaction, kind: current };
       const sent = await this.postVote(target, kind.id, signal);

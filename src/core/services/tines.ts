@@ -142,13 +142,40 @@ class TinesAccount implements AccountService {
     return !!comment?.reactions?.some((r) => valueOf(r.emoji) === value && (r.reactants ?? []).some((x) => String(x.user_id) === me));
   }
 
-  private async post(target: Target, action: 'add_reaction' | 'remove_reaction', value: string, signal?: AbortSignal): Promise<TinesComment> {
-    const comment = await this.http.post<TinesComment>(`${this.commentPath(target)}/${action}`, { json: { value }, signal });
+  /**
+   * Sends one write and returns the comment as it is afterwards (`undefined`: the comment or its case is
+   * gone). A write whose outcome is unknown (timeout, reset, 5xx, an unreadable answer) is resolved by
+   * reading the comment, never by sending it again; `lost` then says why the answer was missing. The
+   * caller's cancel is checked before sending but not passed on: a write cut off midway has an unknown outcome.
+   */
+  private async write(target: Target, action: 'add_reaction' | 'remove_reaction', value: string, signal?: AbortSignal): Promise<{ comment: TinesComment | undefined; lost?: ReactionsError }> {
+    if (signal?.aborted) throw new ReactionsError('cancelled', 'Cancelled before anything was sent.');
+    let comment: TinesComment | undefined;
+    try {
+      comment = await this.http.post<TinesComment>(`${this.commentPath(target)}/${action}`, { json: { value } });
+    } catch (e) {
+      if (!isTransientWriteFailure(e)) throw e;
+      this.http.logger.warn(`${action} on comment ${target.id}: outcome unknown (${(e as Error).message}); reading the comment to find out, not resending`);
+      return { comment: await this.readAfterWrite(target, action), lost: e as ReactionsError };
+    }
     if (!comment || typeof comment !== 'object' || !Array.isArray(comment.reactions)) {
       // Success without the documented body: read the comment instead.
-      return this.http.get<TinesComment>(this.commentPath(target), { signal });
+      return { comment: await this.readAfterWrite(target, action) };
     }
-    return comment;
+    return { comment };
+  }
+
+  /** Reads the comment after a write; a failure here means the outcome of the write is unknown. */
+  private async readAfterWrite(target: Target, action: 'add_reaction' | 'remove_reaction'): Promise<TinesComment | undefined> {
+    try {
+      return await this.http.get<TinesComment>(this.commentPath(target));
+    } catch (e) {
+      if (isReactionsError(e, 'not-found')) return undefined;
+      const what = action === 'add_reaction' ? 'the reaction was added' : 'the removal went through';
+      const unknown = new ReactionsError('unknown-outcome', `Could not confirm that ${what}: ${(e as Error).message}. Refresh to see the current state before trying again.`);
+      stateUnknown.add(unknown);
+      throw unknown;
+    }
   }
 
   /** True when the comment (or its case) is gone. */
@@ -162,53 +189,116 @@ class TinesAccount implements AccountService {
     }
   }
 
+  /** One lock per comment: writes on one comment never overlap (a change is two writes on it). */
+  private lockKey(target: Target): string {
+    return `${target.parent?.id}/${target.id}`;
+  }
+
   remove(reaction: Reaction, signal?: AbortSignal): Promise<RemoveResult> {
+    return this.locks.run(this.lockKey(reaction.target), () => this.removeNow(reaction, signal));
+  }
+
+  private async removeNow(reaction: Reaction, signal?: AbortSignal): Promise<RemoveResult> {
     const { target, kind } = reaction;
-    return this.locks.run(`${target.id}|${kind.id}`, async () => {
-      let after: TinesComment;
-      try {
-        after = await this.post(target, 'remove_reaction', kind.id, signal);
-      } catch (e) {
-        if (isReactionsError(e, 'not-found') && (await this.commentGone(target, signal))) return { outcome: 'target-deleted', reaction };
-        throw e;
+    let result: { comment: TinesComment | undefined; lost?: ReactionsError };
+    try {
+      result = await this.write(target, 'remove_reaction', kind.id, signal);
+    } catch (e) {
+      if (isReactionsError(e, 'not-found') && (await this.commentGone(target, signal))) return { outcome: 'target-deleted', reaction };
+      throw e;
+    }
+    if (!result.comment) return { outcome: 'target-deleted', reaction };
+    if (this.hasMine(result.comment, kind.id)) {
+      if (result.lost) {
+        throw new ReactionsError('unknown-outcome', `Tines did not confirm the removal (${lostWhy(result.lost)}), and the comment still shows your ${kind.label} reaction. Nothing else was sent; try again.`);
       }
-      if (this.hasMine(after, kind.id)) {
-        throw new ReactionsError('conflict', `Tines accepted the removal but the comment still shows your ${kind.label} reaction. Refresh and try again.`);
-      }
-      return { outcome: 'removed', reaction };
-    });
+      throw new ReactionsError('conflict', `Tines accepted the removal but the comment still shows your ${kind.label} reaction. Refresh and try again.`);
+    }
+    if (result.lost) this.http.logger.info(`remove_reaction on comment ${target.id}: removal confirmed by reading`);
+    return { outcome: 'removed', reaction };
   }
 
   restore(reaction: Reaction, signal?: AbortSignal): Promise<Reaction> {
-    const { target, kind } = reaction;
-    return this.locks.run(`${target.id}|${kind.id}`, async () => {
-      const after = await this.post(target, 'add_reaction', kind.id, signal).catch((e) => {
-        if (isReactionsError(e, 'not-found')) throw new ReactionsError('not-found', `The comment "${target.excerpt}" or its case was deleted; the reaction cannot be put back.`);
-        throw e;
-      });
-      if (!this.hasMine(after, kind.id)) throw new ReactionsError('conflict', `Tines accepted the reaction but the comment does not show it. Refresh and try again.`);
-      const reactant = after.reactions?.find((r) => valueOf(r.emoji) === kind.id)?.reactants?.find((x) => String(x.user_id) === this.account.userId);
-      return { ...reaction, reactedAt: reactant?.reacted_at ?? reaction.reactedAt };
-    });
+    return this.locks.run(this.lockKey(reaction.target), () => this.restoreNow(reaction, signal));
   }
 
-  /** Add the new reaction first, then remove the old one: a half-done change leaves both, never none. */
+  private async restoreNow(reaction: Reaction, signal?: AbortSignal): Promise<Reaction> {
+    const { target, kind } = reaction;
+    const result = await this.write(target, 'add_reaction', kind.id, signal).catch((e) => {
+      if (isReactionsError(e, 'not-found')) throw this.deleted(target);
+      throw e;
+    });
+    const after = result.comment;
+    if (!after) throw this.deleted(target);
+    if (!this.hasMine(after, kind.id)) {
+      if (result.lost) {
+        throw new ReactionsError('unknown-outcome', `Tines did not confirm the reaction (${lostWhy(result.lost)}), and the comment does not show your ${kind.label} reaction. Nothing else was sent; try again.`);
+      }
+      throw new ReactionsError('conflict', `Tines accepted the reaction but the comment does not show it. Refresh and try again.`);
+    }
+    if (result.lost) this.http.logger.info(`add_reaction on comment ${target.id}: confirmed by reading`);
+    const reactant = after.reactions?.find((r) => valueOf(r.emoji) === kind.id)?.reactants?.find((x) => String(x.user_id) === this.account.userId);
+    return { ...reaction, reactedAt: reactant?.reacted_at ?? reaction.reactedAt };
+  }
+
+  private deleted(target: Target): ReactionsError {
+    return new ReactionsError('not-found', `The comment "${target.excerpt}" or its case was deleted; the reaction cannot be put back. Refresh the list.`);
+  }
+
+  /**
+   * Checks that the old reaction is still there (a change must never ADD a reaction the user removed
+   * meanwhile: adding notifies people), adds the new one, then removes the old one: a half-done change
+   * leaves both, never none.
+   */
   async change(reaction: Reaction, kind: ReactionKind, signal?: AbortSignal): Promise<Reaction> {
     if (kind.id === reaction.kind.id) return reaction;
     if (!TINES_KINDS.some((k) => k.id === kind.id)) throw new ReactionsError('invalid-input', `Tines has no reaction "${kind.id}".`);
     const target = reaction.target;
     const next = tinesKind(kind.id);
-    const added = await this.restore({ ...reaction, id: reactionId(reaction.accountId, target, next), kind: next }, signal);
-    try {
-      await this.remove(reaction);
-    } catch (e) {
-      throw new ReactionsError(
-        'conflict',
-        `Added ${next.label} but could not remove ${reaction.kind.label}: ${(e as Error).message} Both reactions are on the comment now; remove ${reaction.kind.label} again.`,
-      );
-    }
-    return added;
+    return this.locks.run(this.lockKey(target), async () => {
+      let now: TinesComment;
+      try {
+        now = await this.http.get<TinesComment>(this.commentPath(target), { signal });
+      } catch (e) {
+        if (isReactionsError(e, 'not-found')) throw new ReactionsError('not-found', `The comment "${target.excerpt}" or its case was deleted meanwhile. Refresh the list.`);
+        throw e;
+      }
+      if (!this.hasMine(now, reaction.kind.id)) {
+        throw new ReactionsError('conflict', `Your ${reaction.kind.label} reaction on this comment was already removed; nothing was changed. Refresh the list.`);
+      }
+      const added = await this.restoreNow({ ...reaction, id: reactionId(reaction.accountId, target, next), kind: next }, signal);
+      try {
+        await this.removeNow(reaction);
+      } catch (e) {
+        if (isReactionsError(e) && stateUnknown.has(e)) {
+          throw new ReactionsError(
+            'unknown-outcome',
+            `Added ${next.label}, but could not confirm that ${reaction.kind.label} was removed: ${e.message} The comment may show both reactions.`,
+          );
+        }
+        throw new ReactionsError(
+          'conflict',
+          `Added ${next.label} but could not remove ${reaction.kind.label}: ${(e as Error).message} Both reactions are on the comment now; remove ${reaction.kind.label} again.`,
+        );
+      }
+      return added;
+    });
   }
+}
+
+/** Errors after which the state of the comment is not known (as opposed to known and not as wanted). */
+const stateUnknown = new WeakSet<ReactionsError>();
+
+function isTransientWriteFailure(e: unknown): boolean {
+  return isReactionsError(e) && (e.kind === 'timeout' || e.kind === 'network' || e.kind === 'server' || e.kind === 'bad-response');
+}
+
+/** Why the answer to a write is missing, in a few words. */
+function lostWhy(e: ReactionsError): string {
+  if (e.kind === 'timeout') return 'no answer in time';
+  if (e.kind === 'network') return 'the connection was lost';
+  if (e.kind === 'bad-response') return 'its answer was unreadable';
+  return e.status ? `error ${e.status}` : 'an error';
 }
 
 function safeSameOrigin(url: string, base: string): boolean {

@@ -109,10 +109,11 @@ export async function removeOne(deps: Deps, r: Reaction): Promise<RemovalSummary
     const what = quote(r.target.excerpt);
     if (result.outcome === 'removed') {
       summary.removed.push(r.id);
-      const batch = [r];
+      // Undo puts back what the server had (it may have been changed elsewhere since the listing).
+      const batch = [result.reaction];
       deps.undo.record(batch);
       const undo = vscode.l10n.t('Undo');
-      void vscode.window.showInformationMessage(vscode.l10n.t('Removed your {0} reaction on {1}.', kindText(r.kind), what), undo).then((c) => {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Removed your {0} reaction on {1}.', kindText(result.reaction.kind), what), undo).then((c) => {
         if (c === undo) void restoreBatch(deps, batch);
       });
     } else if (result.outcome === 'already-removed') {
