@@ -1,0 +1,53 @@
+/**
+ * Wiring smoke test inside a real extension host: the extension is there, activates, and its
+ * manifest and its registered commands agree in both directions.
+ */
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'reactions-dev.reactions-vscode';
+/** Commands VS Code registers by itself for each contributed view: `<viewId>.<suffix>`. */
+const GENERATED_VIEW_COMMANDS = new Set(['focus', 'open', 'resetViewLocation', 'removeView', 'toggleVisibility']);
+
+interface ContributedCommand {
+  command: string;
+}
+
+describe('extension wiring', () => {
+  let extension: vscode.Extension<unknown>;
+
+  before(() => {
+    const found = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(found, `extension ${EXTENSION_ID} is not loaded`);
+    extension = found;
+  });
+
+  it('activates', async () => {
+    await extension.activate();
+    assert.strictEqual(extension.isActive, true);
+  });
+
+  it('registers every command the manifest contributes', async () => {
+    await extension.activate();
+    const contributed: ContributedCommand[] = extension.packageJSON.contributes?.commands ?? [];
+    assert.ok(contributed.length > 0, 'the manifest contributes no commands');
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = contributed.map((c) => c.command).filter((id) => !registered.has(id));
+    assert.deepStrictEqual(missing, [], 'contributed but not registered');
+  });
+
+  it('contributes every reactions.* command it registers', async () => {
+    await extension.activate();
+    const contributes = extension.packageJSON.contributes ?? {};
+    const contributed = new Set(((contributes.commands ?? []) as ContributedCommand[]).map((c) => c.command));
+    // VS Code itself registers `<viewId>.focus`, `<viewId>.resetViewLocation`, ... for every
+    // contributed view; those are not ours to contribute.
+    const viewIds = (Object.values(contributes.views ?? {}) as Array<Array<{ id: string }>>).flat().map((v) => v.id);
+    const generatedByVsCode = (id: string) =>
+      viewIds.some((view) => id.startsWith(`${view}.`) && GENERATED_VIEW_COMMANDS.has(id.slice(view.length + 1)));
+    const registered = (await vscode.commands.getCommands(true)).filter((id) => id.startsWith('reactions.'));
+    const undeclared = registered.filter((id) => !contributed.has(id) && !generatedByVsCode(id));
+    assert.deepStrictEqual(undeclared, [], 'registered but not contributed');
+  });
+});
+
