@@ -15,6 +15,7 @@
  * Prints a summary and exits 1 on any violation.
  */
 import { startEmulator, type Emulator, type FaultSpec, type LoggedRequest, type TinesValue } from '../emulator';
+import { Rng } from '../emulator/seed';
 import { removeMany, restoreMany, type BulkSummary } from '../../src/core/bulk';
 import { ReactionsError } from '../../src/core/errors';
 import { MemoryLogger } from '../../src/core/log';
@@ -42,27 +43,8 @@ const VERBOSE = process.argv.includes('--verbose');
 
 // ---- seeded randomness ----------------------------------------------------------------------------
 
-/** mulberry32: small, fast, good enough to pick faults; the same seed replays the same run. */
-class Prng {
-  private s: number;
-  constructor(seed: number) {
-    this.s = seed >>> 0 || 1;
-  }
-  next(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) | 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 0x100000000;
-  }
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(list: readonly T[]): T {
-    return list[Math.floor(this.next() * list.length)];
-  }
+/** The emulator's seeded PRNG, plus sampling: the same seed replays the same run. */
+class Prng extends Rng {
   /** Up to n distinct elements. */
   sample<T>(list: readonly T[], n: number): T[] {
     const copy = [...list];
