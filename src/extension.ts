@@ -1,8 +1,11 @@
 /**
  * Entry point: wires the pieces and registers every disposable. No network I/O here — listing starts
- * when the "My Reactions" view becomes visible, on Refresh, or when an account is added.
+ * when the "My Reactions" view becomes visible, on Refresh, or when an account is added. Right after
+ * activation the reactions cached by the last session are read from globalStorage (no request), so
+ * the view shows them at once while the listing brings them up to date.
  */
 import * as vscode from 'vscode';
+import { CacheSync, ReactionCache } from './core/cache';
 import { ReactionStore } from './core/store';
 import { AccountManager } from './ui/accounts';
 import { createApi, type ReactionsExports } from './ui/api';
@@ -23,24 +26,37 @@ import { UndoHistory } from './ui/undo';
 
 export type { ReactionsApi, ReactionsExports } from './ui/api';
 
+/** Writes the pending cache saves; deactivate() waits for it. */
+let flushCache: (() => Promise<void>) | undefined;
+
 export function activate(context: vscode.ExtensionContext): ReactionsExports {
   const logger = new OutputLogger('Reactions');
   const keys = new ContextKeys();
   const store = new ReactionStore();
-  const accounts = new AccountManager(context, logger, store);
-  const loader = new Loader(accounts, store, logger);
+  const cache: CacheSync = new CacheSync(store, new ReactionCache(context.globalStorageUri.fsPath, { logger }), {
+    logger,
+    isKnown: (id: string): boolean => !!accounts.get(id),
+    isScanning: (id: string): boolean => loader.isLoading(id),
+  });
+  const accounts: AccountManager = new AccountManager(context, logger, store, Date.now, cache);
+  const loader: Loader = new Loader(accounts, store, logger, cache);
   const undo = new UndoHistory(keys);
   const tree = new ReactionsTreeProvider({ store, accounts, loader }, keys);
   const view = vscode.window.createTreeView<TreeNode>(VIEW_ID, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
   tree.attach(view);
-  context.subscriptions.push(logger, accounts, loader, undo, tree, view, { dispose: () => store.dispose() });
+  // The cache first: its last saves start before the rest (and the log) go away.
+  context.subscriptions.push({ dispose: () => void cache.dispose() }, logger, accounts, loader, undo, tree, view, { dispose: () => store.dispose() });
+  flushCache = () => cache.flush();
 
   const deps: Deps = { store, accounts, loader, tree, view, logger, undo, keys };
   for (const family of [accountCommands, viewCommands, removeCommands, changeCommands, openCommands, filterCommands, exportCommands]) {
     family.register(context, deps);
   }
-
-  // Listing starts when the view is shown (deferred so activation itself does no I/O).
+  // The cache is read once activate() has returned (no request); then listing starts when the view is
+  // shown (ensureLoaded waits for the cache read, so the two never race).
+  void loader.startWarm().then(() => {
+    if (view.visible) void loader.ensureLoaded();
+  });
   context.subscriptions.push(
     view.onDidChangeVisibility((e) => {
       if (e.visible) void loader.ensureLoaded();
@@ -49,16 +65,17 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
       if (e.affectsConfiguration('reactions')) accounts.resetClients();
     }),
   );
-  if (view.visible) setTimeout(() => void loader.ensureLoaded(), 0);
 
   const withTestHooks =
     context.extensionMode !== vscode.ExtensionMode.Production || process.env.REACTIONS_TEST_HOOKS === '1' || !!process.env.REACTIONS_EMULATOR;
-  const { api, disposable } = createApi(store, accounts, loader, tree, withTestHooks);
+  const { api, disposable } = createApi(store, accounts, loader, tree, withTestHooks, cache);
   context.subscriptions.push(disposable);
   logger.info(`Reactions activated (${accounts.list().length} account(s))`);
   return api;
 }
 
-export function deactivate(): void {
-  // Everything is in context.subscriptions.
+export async function deactivate(): Promise<void> {
+  // Everything else is in context.subscriptions; the cache's pending saves are written first.
+  await flushCache?.();
+  flushCache = undefined;
 }

@@ -76,6 +76,8 @@ export class AccountManager implements vscode.Disposable {
     private readonly logger: OutputLogger,
     private readonly store: ReactionStore,
     private readonly now: () => number = Date.now,
+    /** The persisted reaction cache: Remove Account deletes the account's file. */
+    private readonly cache?: { forget(accountId: string): Promise<void> },
   ) {
     this.disposables.push(
       context.secrets.onDidChange((e) => {
@@ -200,6 +202,7 @@ export class AccountManager implements vscode.Disposable {
     this.clients.delete(id);
     this.reauthCooldownUntil.delete(id);
     this.store.clear(id);
+    await this.cache?.forget(id);
     this.logger.info(`removed account ${id}`);
     this.changed.fire();
   }

@@ -4,6 +4,7 @@
  * plain-object arguments (see src/ui/commands/*.ts).
  */
 import * as vscode from 'vscode';
+import type { CacheSync } from '../core/cache';
 import type { Account, Reaction } from '../core/model';
 import type { ReactionStore } from '../core/store';
 import type { AccountManager } from './accounts';
@@ -29,8 +30,17 @@ export interface ReactionsTestHooks {
   /** Resolves when no listing is running. */
   whenIdle(): Promise<void>;
   /** Load state of an account: idle / loading / loaded / error (+ the error message). */
-  loadState(accountId: string): { status: string; error?: string; errorKind?: string };
+  loadState(accountId: string): { status: string; error?: string; errorKind?: string; cachedAt?: string; cachedPartial?: boolean };
   isReauthPending(accountId: string): boolean;
+  /** The path of an account's cache file (it may not exist). */
+  cacheFile(accountId: string): string;
+  /** Writes every pending cache save now. */
+  flushCache(): Promise<void>;
+  /**
+   * Forgets the reactions in memory and fills the store from the cache exactly as a warm start does
+   * (pending saves are written first; no request). Resolves with how many reactions were restored.
+   */
+  reloadFromCache(): Promise<number>;
 }
 
 export type ReactionsExports = ReactionsApi & { readonly testing?: ReactionsTestHooks };
@@ -41,6 +51,7 @@ export function createApi(
   loader: Loader,
   tree: ReactionsTreeProvider,
   withTestHooks: boolean,
+  cache?: CacheSync,
 ): { api: ReactionsExports; disposable: vscode.Disposable } {
   const changed = new vscode.EventEmitter<void>();
   const storeSub = store.onDidChange(() => changed.fire());
@@ -56,9 +67,15 @@ export function createApi(
         whenIdle: () => loader.whenIdle(),
         loadState: (id) => {
           const s = loader.state(id);
-          return { status: s.status, error: s.error?.message, errorKind: s.error?.kind };
+          return { status: s.status, error: s.error?.message, errorKind: s.error?.kind, cachedAt: s.cachedAt?.toISOString(), cachedPartial: s.cachedPartial };
         },
         isReauthPending: (id) => accounts.isReauthPending(id),
+        cacheFile: (id) => {
+          if (!cache) throw new Error('no reaction cache in this session');
+          return cache.cache.fileOf(id);
+        },
+        flushCache: async () => cache?.flush(),
+        reloadFromCache: () => loader.reloadFromCache(),
       }
     : undefined;
   return {

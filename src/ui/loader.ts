@@ -3,8 +3,14 @@
  * running one), batches stream into the store as they arrive, progress shows in the view, and an
  * error becomes the account's state (shown as a tree node) rather than a toast. Automatic loads (the
  * view became visible) never prompt; user-started ones may offer "Update Token" once on a 401.
+ *
+ * Warm start: `startWarm()` (called by activate()) reads each account's cache after activation has
+ * returned and fills the store with it, without a request; the account then shows as "cached" until a
+ * listing (started when the view becomes visible) finishes and replaces the set. A stopped or failed
+ * listing keeps the cached set. `mode: 'full'` (Full Rescan) drops the cached set first.
  */
 import * as vscode from 'vscode';
+import type { CacheSync } from '../core/cache';
 import { ReactionsError, isReactionsError } from '../core/errors';
 import type { ReactionStore } from '../core/store';
 import { errorMessage, type AccountManager } from './accounts';
@@ -20,6 +26,10 @@ export interface AccountLoadState {
   readonly found: number;
   readonly error?: ReactionsError;
   readonly finishedAt?: Date;
+  /** The reactions shown came from the cache saved at this time (no listing has finished since). */
+  readonly cachedAt?: Date;
+  /** The cached set came from a listing that did not finish (it may miss reactions). */
+  readonly cachedPartial?: boolean;
 }
 
 interface Running {
@@ -30,6 +40,12 @@ interface Running {
 export interface LoadOptions {
   /** A person asked for it (Refresh, a command): a 401 may prompt for a new token. */
   interactive?: boolean;
+  /**
+   * 'refresh' (default): list again; the reactions shown stay until the listing finishes and replaces them.
+   * 'full': drop the account's cached set first and list from scratch (Full Rescan).
+   * Both list everything for now; an incremental refresh will build on a complete cached set.
+   */
+  mode?: 'refresh' | 'full';
 }
 
 function asReactionsError(e: unknown): ReactionsError {
@@ -41,6 +57,8 @@ export class Loader implements vscode.Disposable {
   private readonly running = new Map<string, Running>();
   private readonly changed = new vscode.EventEmitter<string>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
+  /** The warm start under way (ensureLoaded waits for it, so a listing never races the cache read). */
+  private warming: Promise<void> | undefined;
 
   /** Fires with the account id whose load state changed. */
   readonly onDidChange = this.changed.event;
@@ -49,6 +67,7 @@ export class Loader implements vscode.Disposable {
     private readonly accounts: AccountManager,
     private readonly store: ReactionStore,
     private readonly logger: OutputLogger,
+    private readonly cache?: CacheSync,
   ) {
     this.disposables.push(
       accounts.onDidChange(() => this.forgetRemoved()),
@@ -60,11 +79,11 @@ export class Loader implements vscode.Disposable {
     return this.states.get(accountId) ?? { status: 'idle', found: 0 };
   }
 
-  /** Any account loading, or not loaded yet (the tree has nothing to say about it yet). */
+  /** Any account loading, or not loaded yet and nothing cached (the tree has nothing to say about it yet). */
   get busy(): boolean {
     return this.accounts.list().some((a) => {
-      const s = this.state(a.id).status;
-      return s === 'loading' || s === 'idle';
+      const s = this.state(a.id);
+      return s.status === 'loading' || (s.status === 'idle' && !s.cachedAt);
     });
   }
 
@@ -72,13 +91,73 @@ export class Loader implements vscode.Disposable {
     return this.running.has(accountId);
   }
 
-  /** Loads the accounts never loaded so far (the view became visible). Never prompts. */
-  ensureLoaded(): Promise<void> {
+  /** Loads the accounts never loaded so far (the view became visible), after the warm start. Never prompts. */
+  async ensureLoaded(): Promise<void> {
+    await this.warming;
     const ids = this.accounts
       .list()
       .filter((a) => this.state(a.id).status === 'idle' && !this.running.has(a.id))
       .map((a) => a.id);
-    return ids.length ? this.load(ids, { interactive: false }) : Promise.resolve();
+    if (ids.length) await this.load(ids, { interactive: false });
+  }
+
+  /**
+   * Schedules the warm start: once activate() has returned, reads the cache of every account and fills
+   * the store with it (no request). Resolves with how many reactions were restored.
+   */
+  startWarm(): Promise<number> {
+    const run = new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() => this.fillFromCache());
+    this.warming = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  /**
+   * Forgets what is in memory and fills the store from the cache exactly as the warm start does (pending
+   * saves are written first). For the host tests: a new window, without restarting the extension host.
+   */
+  async reloadFromCache(): Promise<number> {
+    for (const id of this.running.keys()) this.cancel(id);
+    await this.whenIdle();
+    await this.cache?.flush();
+    for (const a of this.accounts.list()) {
+      this.store.clear(a.id);
+      this.states.delete(a.id);
+      this.changed.fire(a.id);
+    }
+    const run = this.fillFromCache();
+    this.warming = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  /** Reads each account's cache and puts it into the store, unless a listing got there first. */
+  private async fillFromCache(): Promise<number> {
+    const cache = this.cache;
+    if (!cache) return 0;
+    const started = Date.now();
+    const accounts = this.accounts.list();
+    void cache.cache.prune(accounts.map((a) => a.id));
+    const counts = await Promise.all(
+      accounts.map(async (account) => {
+        const entry = await cache.load(account.id);
+        if (!entry) return 0;
+        // Removed meanwhile, or a listing started (Refresh, a new token): the cache is older than that.
+        if (!this.accounts.get(account.id) || this.running.has(account.id) || this.states.has(account.id) || this.store.count(account.id) > 0) return 0;
+        const n = cache.adopt(entry);
+        const cachedAt = new Date(entry.savedAt);
+        this.setState(account.id, { status: 'idle', found: n, cachedAt, cachedPartial: !entry.complete });
+        this.logger.info(`restored ${n} cached reaction(s) of ${account.label} (saved ${entry.savedAt}${entry.complete ? '' : ', incomplete'})`);
+        return n;
+      }),
+    );
+    const total = counts.reduce((a, b) => a + b, 0);
+    if (accounts.length) this.logger.info(`warm start: ${total} reaction(s) from the cache in ${Date.now() - started} ms, no request`);
+    return total;
   }
 
   /** Waits for every running load (without starting any). */
@@ -113,8 +192,16 @@ export class Loader implements vscode.Disposable {
   private async scan(accountId: string, controller: AbortController, options: LoadOptions): Promise<void> {
     const account = this.accounts.get(accountId);
     if (!account) return;
+    const full = options.mode === 'full';
+    if (full) {
+      // Full Rescan: the cached set goes (memory and file); the listing starts from nothing.
+      this.store.clear(accountId);
+      void this.cache?.forget(accountId);
+    }
     const previous = this.states.get(accountId);
-    this.setState(accountId, { status: 'loading', found: 0, finishedAt: previous?.finishedAt });
+    // What the tree shows until this listing finishes: still the cached set (unless it was dropped).
+    const cached = full ? {} : { cachedAt: previous?.cachedAt, cachedPartial: previous?.cachedPartial };
+    this.setState(accountId, { status: 'loading', found: 0, finishedAt: previous?.finishedAt, ...cached });
     const scan = this.store.beginScan(accountId);
     const started = Date.now();
     let found = 0;
@@ -125,25 +212,30 @@ export class Loader implements vscode.Disposable {
         if (controller.signal.aborted) break;
         scan.add(batch);
         found += batch.length;
-        this.setState(accountId, { status: 'loading', found, finishedAt: previous?.finishedAt });
+        this.setState(accountId, { status: 'loading', found, finishedAt: previous?.finishedAt, ...cached });
       }
       if (controller.signal.aborted) throw new ReactionsError('cancelled', 'The listing was cancelled.');
       scan.finish();
+      void this.cache?.scanEnded(accountId, true);
       this.logger.info(`found ${found} reaction(s) of ${account.label} in ${Date.now() - started} ms`);
       this.setState(accountId, { status: 'loaded', found, finishedAt: new Date() });
     } catch (e) {
       scan.abandon();
+      // The set is kept (cached + what was found); saved if it changed. Not for a removed account.
+      if (this.accounts.get(accountId)) void this.cache?.scanEnded(accountId, false);
       if (controller.signal.aborted || isReactionsError(e, 'cancelled')) {
         // Superseded by a newer load, or the account was removed: that one owns the state now.
         if (!this.running.has(accountId) || this.running.get(accountId)?.controller === controller) {
-          if (this.accounts.get(accountId)) this.setState(accountId, { status: found || previous ? 'loaded' : 'idle', found, finishedAt: previous?.finishedAt });
+          if (this.accounts.get(accountId)) {
+            this.setState(accountId, { status: found || previous ? 'loaded' : 'idle', found, finishedAt: previous?.finishedAt, ...cached });
+          }
         }
         this.logger.info(`listing of ${account.label} stopped after ${found} reaction(s)`);
         return;
       }
       const error = asReactionsError(e);
       this.logger.error(`listing reactions of ${account.label} failed after ${found} found: ${error.message}`);
-      this.setState(accountId, { status: 'error', found, error, finishedAt: new Date() });
+      this.setState(accountId, { status: 'error', found, error, finishedAt: new Date(), ...cached });
       this.accounts.handleAuthError(accountId, error, !!options.interactive);
     }
   }

@@ -1,7 +1,8 @@
 /**
  * One account: description = how many reactions (and "x of y" when filtered, "loading…" while
- * listing); children = an error node when the last listing failed, then the groups. The provider keeps
- * one instance per account so it can refresh exactly this node when its reactions change.
+ * listing, "cached 5 min ago" while it shows the cache of an earlier session); children = an error
+ * node when the last listing failed, then the groups. The provider keeps one instance per account so
+ * it can refresh exactly this node when its reactions change.
  */
 import * as vscode from 'vscode';
 import type { Account } from '../../core/model';
@@ -48,7 +49,9 @@ export class AccountNode implements TreeNode {
         ? vscode.l10n.t('{0} · loading…', counts)
         : state.status === 'error'
           ? vscode.l10n.t('{0} · error', counts)
-          : counts;
+          : state.cachedAt
+            ? vscode.l10n.t('{0} · cached {1}', counts, timeAgo(state.cachedAt))
+            : counts;
     item.iconPath =
       state.status === 'loading'
         ? new vscode.ThemeIcon('loading~spin')
@@ -69,13 +72,28 @@ export class AccountNode implements TreeNode {
       md.appendMarkdown('  \n');
       md.appendText(vscode.l10n.t('Last listed {0}', state.finishedAt.toLocaleString(vscode.env.language)));
     }
+    if (state.cachedAt) {
+      md.appendMarkdown('  \n');
+      md.appendText(
+        state.cachedPartial
+          ? vscode.l10n.t('Shown from the cache of {0} (an unfinished listing; Full Rescan lists everything)', state.cachedAt.toLocaleString(vscode.env.language))
+          : vscode.l10n.t('Shown from the cache of {0}', state.cachedAt.toLocaleString(vscode.env.language)),
+      );
+    }
     item.tooltip = md;
     item.accessibilityInformation = {
-      label: vscode.l10n.t('{0} account {1}, {2} reactions{3}', service, this.account.label, shown, state.status === 'loading' ? vscode.l10n.t(', loading') : ''),
+      label: vscode.l10n.t(
+        '{0} account {1}, {2} reactions{3}',
+        service,
+        this.account.label,
+        shown,
+        state.status === 'loading' ? vscode.l10n.t(', loading') : state.cachedAt && state.status !== 'error' ? vscode.l10n.t(', cached {0}', timeAgo(state.cachedAt)) : '',
+      ),
       role: 'treeitem',
     };
     const tokens = ['account', `service:${this.account.service}`, `state:${state.status}`];
     if (shown > 0) tokens.push('hasReactions');
+    if (state.cachedAt) tokens.push('cached');
     item.contextValue = tokens.join(' ');
     return item;
   }
@@ -89,7 +107,7 @@ export class AccountNode implements TreeNode {
     children.push(...groups);
     if (groups.length === 0 && state.status !== 'error') {
       const id = `message/${this.account.id}`;
-      if (state.status === 'loading' || state.status === 'idle') {
+      if (state.status === 'loading' || (state.status === 'idle' && !state.cachedAt)) {
         children.push(new MessageNode(id, vscode.l10n.t('Looking for your reactions…'), 'loading~spin', this));
       } else if (store.isFiltered && store.count(this.account.id) > 0) {
         children.push(new MessageNode(id, vscode.l10n.t('No reactions match the filter'), 'filter', this));
@@ -99,4 +117,14 @@ export class AccountNode implements TreeNode {
     }
     return children;
   }
+}
+
+/** "just now", "5 min ago", "3 h ago", "2 d ago". */
+export function timeAgo(then: Date, now = Date.now()): string {
+  const minutes = Math.floor(Math.max(0, now - then.getTime()) / 60_000);
+  if (minutes < 1) return vscode.l10n.t('just now');
+  if (minutes < 60) return vscode.l10n.t('{0} min ago', minutes);
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return vscode.l10n.t('{0} h ago', hours);
+  return vscode.l10n.t('{0} d ago', Math.floor(hours / 24));
 }
