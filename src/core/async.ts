@@ -172,3 +172,9 @@ export class TaskStream<T> implements AsyncIterable<T> {
     }
   }
 }
+
+/** Passes a stream through and calls `onComplete` only when it ran to its end (not on error or break). */
+export async function* whenComplete<T>(source: AsyncIterable<T>, onComplete: () => void): AsyncGenerator<T> {
+  for await (const item of source) yield item;
+  onComplete();
+}

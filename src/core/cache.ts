@@ -19,6 +19,7 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import { silentLogger, type Logger } from './log';
 import type { Reaction, ReactionKind, Target } from './model';
+import type { ScanCheckpoint } from './services/service';
 import type { ReactionStore, StoreChange, Subscription } from './store';
 
 export const CACHE_VERSION = 1;
@@ -34,6 +35,8 @@ export interface CacheEntry {
   /** The set came from a listing that saw everything (not a cancelled or failed one). */
   readonly complete: boolean;
   readonly reactions: Reaction[];
+  /** Where the next refresh starts from (only with a complete set). */
+  readonly checkpoint?: ScanCheckpoint;
 }
 
 /** The cache file's name for an account: a hash of its id (filesystem-safe, no host in it). */
@@ -158,12 +161,14 @@ export class ReactionCache {
       else skipped++;
     }
     if (skipped) this.logger.warn(`cache: skipped ${skipped} malformed reaction(s) in the cache of ${accountId}`);
-    return { version: CACHE_VERSION, accountId, savedAt: d.savedAt, complete: d.complete === true && skipped === 0, reactions };
+    const complete = d.complete === true && skipped === 0;
+    const checkpoint = complete && isCheckpoint(d.checkpoint) ? d.checkpoint : undefined;
+    return { version: CACHE_VERSION, accountId, savedAt: d.savedAt, complete, reactions, ...(checkpoint ? { checkpoint } : {}) };
   }
 
   /** Writes the account's reactions (temp file + rename). Saves of one account run in call order. */
-  save(accountId: string, reactions: readonly Reaction[], complete: boolean): Promise<void> {
-    return this.enqueue(accountId, () => this.write(accountId, reactions, complete));
+  save(accountId: string, reactions: readonly Reaction[], complete: boolean, checkpoint?: ScanCheckpoint): Promise<void> {
+    return this.enqueue(accountId, () => this.write(accountId, reactions, complete, checkpoint));
   }
 
   /** Deletes the account's cache file (nothing when there is none). */
@@ -208,9 +213,16 @@ export class ReactionCache {
     while (this.queues.size) await Promise.all([...this.queues.values()]);
   }
 
-  private async write(accountId: string, reactions: readonly Reaction[], complete: boolean): Promise<void> {
+  private async write(accountId: string, reactions: readonly Reaction[], complete: boolean, checkpoint?: ScanCheckpoint): Promise<void> {
     const started = Date.now();
-    const entry: CacheEntry = { version: CACHE_VERSION, accountId, savedAt: this.now().toISOString(), complete, reactions: reactions.map(plainReaction) };
+    const entry: CacheEntry = {
+      version: CACHE_VERSION,
+      accountId,
+      savedAt: this.now().toISOString(),
+      complete,
+      reactions: reactions.map(plainReaction),
+      ...(complete && checkpoint ? { checkpoint } : {}),
+    };
     const text = JSON.stringify(entry);
     const file = this.fileOf(accountId);
     const temp = `${file}.${process.pid}.${++this.tempCounter}${TEMP_SUFFIX}`;
@@ -266,6 +278,8 @@ export interface CacheSyncOptions {
 export class CacheSync {
   /** Accounts whose reactions in the store came from (or were confirmed by) a complete listing. */
   private readonly complete = new Map<string, boolean>();
+  /** Where each account's next refresh can start from (set by a complete listing or refresh). */
+  private readonly checkpoints = new Map<string, ScanCheckpoint>();
   /** Accounts changed in the store since their last save. */
   private readonly dirty = new Set<string>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -294,6 +308,8 @@ export class CacheSync {
   adopt(entry: CacheEntry): number {
     const n = this.store.restore({ version: 1, savedAt: entry.savedAt, accounts: { [entry.accountId]: entry.reactions } }, [entry.accountId]);
     this.complete.set(entry.accountId, entry.complete);
+    if (entry.checkpoint) this.checkpoints.set(entry.accountId, entry.checkpoint);
+    else this.checkpoints.delete(entry.accountId);
     this.dirty.delete(entry.accountId);
     return n;
   }
@@ -303,9 +319,18 @@ export class CacheSync {
     return this.complete.get(accountId) ?? false;
   }
 
+  /** The base for the account's next incremental refresh, when its set is complete. */
+  checkpoint(accountId: string): ScanCheckpoint | undefined {
+    return this.isComplete(accountId) ? this.checkpoints.get(accountId) : undefined;
+  }
+
   /** A listing ended: saves now. A finished one marks the set complete; a stopped one saves only if something changed. */
-  scanEnded(accountId: string, finished: boolean): Promise<void> {
-    if (finished) this.complete.set(accountId, true);
+  scanEnded(accountId: string, finished: boolean, checkpoint?: ScanCheckpoint): Promise<void> {
+    if (finished) {
+      this.complete.set(accountId, true);
+      if (checkpoint) this.checkpoints.set(accountId, checkpoint);
+      else this.checkpoints.delete(accountId);
+    }
     else if (!this.dirty.has(accountId)) {
       this.cancel(accountId);
       return Promise.resolve();
@@ -317,6 +342,7 @@ export class CacheSync {
   async forget(accountId: string): Promise<void> {
     this.cancel(accountId);
     this.complete.delete(accountId);
+    this.checkpoints.delete(accountId);
     this.dirty.delete(accountId);
     try {
       await this.cache.delete(accountId);
@@ -374,7 +400,7 @@ export class CacheSync {
     if (!this.options.isKnown(accountId)) return Promise.resolve();
     this.dirty.delete(accountId);
     const reactions = this.store.all(accountId);
-    const write = this.cache.save(accountId, reactions, this.isComplete(accountId)).catch((e: unknown) => {
+    const write = this.cache.save(accountId, reactions, this.isComplete(accountId), this.checkpoint(accountId)).catch((e: unknown) => {
       this.dirty.add(accountId);
       this.logger.warn(`cache: cannot save the cache of ${accountId}: ${errorText(e)}`);
     });
@@ -382,4 +408,10 @@ export class CacheSync {
     void write.then(() => this.writes.delete(write));
     return write;
   }
+}
+
+function isCheckpoint(x: unknown): x is ScanCheckpoint {
+  if (!x || typeof x !== 'object') return false;
+  const c = x as Partial<ScanCheckpoint>;
+  return (c.service === 'selfcommunity' || c.service === 'tines') && typeof c.at === 'string' && !Number.isNaN(Date.parse(c.at)) && (c.data === undefined || (typeof c.data === 'object' && c.data !== null));
 }

@@ -208,16 +208,34 @@ export class Loader implements vscode.Disposable {
     this.logger.info(`listing reactions of ${account.label}`);
     try {
       const client = this.accounts.client(accountId);
-      for await (const batch of client.listReactions(controller.signal)) {
-        if (controller.signal.aborted) break;
-        scan.add(batch);
-        found += batch.length;
-        this.setState(accountId, { status: 'loading', found, finishedAt: previous?.finishedAt, ...cached });
+      // Refresh starts from the last complete listing's checkpoint when there is one (few requests);
+      // Full Rescan, a first listing or a partial cached set list everything.
+      const since = full ? undefined : this.cache?.checkpoint(accountId);
+      if (since) {
+        this.logger.info(`refreshing ${account.label} since ${since.at}`);
+        for await (const delta of client.refreshReactions(this.store.all(accountId), since, controller.signal)) {
+          if (controller.signal.aborted) break;
+          scan.add(delta.upsert);
+          if (delta.remove.length) this.store.remove(delta.remove);
+          found += delta.upsert.length;
+          this.setState(accountId, { status: 'loading', found, finishedAt: previous?.finishedAt, ...cached });
+        }
+        if (controller.signal.aborted) throw new ReactionsError('cancelled', 'The listing was cancelled.');
+        // A refresh reports changes, not the whole set: keep what it did not mention.
+        scan.abandon();
+        found = this.store.all(accountId).length;
+      } else {
+        for await (const batch of client.listReactions(controller.signal)) {
+          if (controller.signal.aborted) break;
+          scan.add(batch);
+          found += batch.length;
+          this.setState(accountId, { status: 'loading', found, finishedAt: previous?.finishedAt, ...cached });
+        }
+        if (controller.signal.aborted) throw new ReactionsError('cancelled', 'The listing was cancelled.');
+        scan.finish();
       }
-      if (controller.signal.aborted) throw new ReactionsError('cancelled', 'The listing was cancelled.');
-      scan.finish();
-      void this.cache?.scanEnded(accountId, true);
-      this.logger.info(`found ${found} reaction(s) of ${account.label} in ${Date.now() - started} ms`);
+      void this.cache?.scanEnded(accountId, true, client.checkpoint);
+      this.logger.info(`${since ? 'refreshed' : 'found'} ${found} reaction(s) of ${account.label} in ${Date.now() - started} ms`);
       this.setState(accountId, { status: 'loaded', found, finishedAt: new Date() });
     } catch (e) {
       scan.abandon();

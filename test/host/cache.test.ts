@@ -128,6 +128,28 @@ describe('host: cache', function () {
     assert.strictEqual(emu().otherOrigin.requests.length, 0);
   });
 
+  it('Refresh after a complete listing is incremental: it sees changes made elsewhere with far fewer requests', async () => {
+    const api = await extensionApi();
+    emu().clearLog();
+    await vscode.commands.executeCommand('reactions.fullRescan');
+    const fullCount = emu().requests.length;
+    assert.ok(fullCount > 0);
+
+    // Elsewhere: one SelfCommunity vote removed, one Tines reaction removed.
+    const sc = api.reactions(scId).find((r) => r.target.type === 'status')!;
+    emu().sc.setVote('status', sc.target.id, 'alice', undefined);
+    const t = api.reactions(tinesId)[0];
+    emu().tines.removeReaction(t.target.parent!.id, t.target.id, 'alice', t.kind.id as 'heart');
+
+    emu().clearLog();
+    await refresh();
+    const refreshCount = emu().requests.length;
+    assert.ok(refreshCount < fullCount / 4, `refresh: ${refreshCount} requests, full rescan: ${fullCount}`);
+    assert.ok(emu().requests.some((r) => r.query['filters[updated_at_start_date]']), 'Tines asked only for updated cases');
+    assert.deepStrictEqual(api.reactions(scId).map(scKey).sort(), [...scTruth(emu()).keys()].sort());
+    assert.deepStrictEqual(api.reactions(tinesId).map(tinesKey).sort(), [...tinesTruth(emu())].sort());
+  });
+
   it('a refresh replaces the cached set when it finishes; a failed one keeps it', async () => {
     const api = await extensionApi();
     const stale = await addStaleEntry(scId);

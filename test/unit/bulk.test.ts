@@ -42,6 +42,8 @@ function fakeService(opts: { ms?: number; fail?: (r: Reaction) => unknown; outco
     account: { id: 'fake:acct:1' } as Account,
     reactionKinds: async () => [],
     listReactions: () => (async function* () {})(),
+    checkpoint: undefined,
+    refreshReactions: () => (async function* () {})(),
     remove: (r: Reaction) => run(r, () => ({ outcome: opts.outcome?.(r) ?? 'removed', reaction: r }) as RemoveResult),
     restore: (r: Reaction) =>
       run(r, () => {

@@ -61,6 +61,21 @@ describe('cache: ReactionCache', () => {
     assert.strictEqual((await cache.load(SC))?.reactions.length, 2, 'accounts have a file each');
   });
 
+  it('keeps the refresh checkpoint of a complete set only, and refuses a malformed one', async () => {
+    const cache = new ReactionCache(dir);
+    const checkpoint = { service: 'selfcommunity' as const, at: '2025-05-06T07:08:09.000Z', data: { counts: { 'status:1': 2 } } };
+    await cache.save(SC, [sc('1')], true, checkpoint);
+    assert.deepStrictEqual((await cache.load(SC))?.checkpoint, checkpoint);
+    await cache.save(SC, [sc('1')], false, checkpoint);
+    assert.strictEqual((await cache.load(SC))?.checkpoint, undefined, 'a partial set cannot be refreshed incrementally');
+    const file = path.join(dir, (await fs.readdir(dir))[0]);
+    const data = JSON.parse(await fs.readFile(file, 'utf8'));
+    await fs.writeFile(file, JSON.stringify({ ...data, complete: true, checkpoint: { service: 'selfcommunity', at: 'yesterday' } }));
+    const entry = await cache.load(SC);
+    assert.ok(entry?.complete);
+    assert.strictEqual(entry?.checkpoint, undefined, 'a checkpoint with a bad date is dropped (the next refresh lists everything)');
+  });
+
   it('file names are a hash of the account id: filesystem-safe, no host in them', () => {
     const cache = new ReactionCache(dir);
     const name = cacheFileName(SC);

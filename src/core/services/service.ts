@@ -17,6 +17,23 @@ export interface RemoveResult {
   readonly reaction: Reaction;
 }
 
+/**
+ * What a complete listing leaves behind so that the next refresh can ask only for what changed.
+ * Plain JSON (it is persisted with the cache); never a token. `data` is the service's own.
+ */
+export interface ScanCheckpoint {
+  readonly service: ServiceId;
+  /** When the listing started (ISO). */
+  readonly at: string;
+  readonly data?: Record<string, unknown>;
+}
+
+/** A refresh's findings: reactions found or changed, and ids of reactions that are gone. */
+export interface ReactionDelta {
+  readonly upsert: readonly Reaction[];
+  readonly remove: readonly string[];
+}
+
 /** The service-level half of the Service interface: knows how to sign in and to build per-account clients. */
 export interface ServiceProvider {
   readonly id: ServiceId;
@@ -41,6 +58,13 @@ export interface AccountService {
   reactionKinds(signal?: AbortSignal): Promise<ReactionKind[]>;
   /** Streams the user's reactions as batches as they are found. Cancellable with `signal`. */
   listReactions(signal?: AbortSignal): AsyncIterable<Reaction[]>;
+  /** Set when a listing or refresh has run to its end: the base for the next `refreshReactions`. */
+  readonly checkpoint: ScanCheckpoint | undefined;
+  /**
+   * Brings a known set up to date from a checkpoint with far fewer requests than a full listing.
+   * Streams deltas; what each service can and cannot see is documented in the README.
+   */
+  refreshReactions(known: readonly Reaction[], since: ScanCheckpoint, signal?: AbortSignal): AsyncIterable<ReactionDelta>;
   /** Removes a reaction safely (SelfCommunity: read, POST only when voted with that reaction, verify). */
   remove(reaction: Reaction, signal?: AbortSignal): Promise<RemoveResult>;
   /** Puts back a removed reaction (undo). Returns the reaction as it now is. */

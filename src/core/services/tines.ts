@@ -4,11 +4,11 @@
  * teams → members (or takes the id as given); listing scans cases and their comments for reactions
  * whose reactants include that id. Ids are compared as strings (samples disagree on their type).
  */
-import { KeyedLock, TaskStream } from '../async';
+import { KeyedLock, TaskStream, whenComplete } from '../async';
 import { ReactionsError, isReactionsError } from '../errors';
 import { HttpClient, normalizeBaseUrl, type Query } from '../http';
 import { accountId, excerpt, reactionId, type Account, type Reaction, type ReactionKind, type Target } from '../model';
-import type { AccountService, ClientOptions, RemoveResult, ServiceProvider, SignInInput } from './service';
+import type { AccountService, ClientOptions, ReactionDelta, RemoveResult, ScanCheckpoint, ServiceProvider, SignInInput } from './service';
 
 interface Meta {
   current_page?: number;
@@ -62,6 +62,8 @@ export function tinesKind(value: string): ReactionKind {
 }
 
 const PER_PAGE = 500;
+/** A refresh asks for cases updated a little before the last listing started: clocks differ. */
+const CLOCK_SKEW_MS = 5 * 60_000;
 
 function valueOf(emoji: string | undefined): string {
   return (emoji ?? '').replace(/^:|:$/g, '');
@@ -83,13 +85,16 @@ class TinesAccount implements AccountService {
     return [...TINES_KINDS];
   }
 
+  checkpoint: ScanCheckpoint | undefined;
+
   listReactions(signal?: AbortSignal): AsyncIterable<Reaction[]> {
+    const at = new Date().toISOString();
     const stream = new TaskStream<Reaction[]>(signal);
     stream.spawn((sig) =>
       scanPages<TinesCase>(this.http, stream, '/api/v2/cases', 'cases', {}, sig, (cases) => {
         for (const c of cases) {
           stream.spawn((s) =>
-            scanPages<TinesComment>(this.http, stream, `/api/v2/cases/${encodeURIComponent(String(c.case_id))}/comments`, 'comments', {}, s, (comments) => {
+            scanPages<TinesComment>(this.http, stream, this.commentsPath(c), 'comments', {}, s, (comments) => {
               const found = comments.flatMap((comment) => this.mine(c, comment));
               if (found.length) stream.push(found);
             }),
@@ -97,7 +102,44 @@ class TinesAccount implements AccountService {
         }
       }),
     );
-    return stream;
+    return whenComplete(stream, () => (this.checkpoint = { service: 'tines', at }));
+  }
+
+  /**
+   * Only the cases updated since the checkpoint (`filters[updated_at_start_date]`, with a margin for
+   * clock skew), then all comments of each: their reactions replace what was known for that case.
+   * Adding or removing a reaction updates the case, so both are seen. Not seen: a case that was
+   * deleted or that this key can no longer see (Full Rescan drops those).
+   */
+  refreshReactions(known: readonly Reaction[], since: ScanCheckpoint, signal?: AbortSignal): AsyncIterable<ReactionDelta> {
+    const at = new Date().toISOString();
+    const from = new Date(Date.parse(since.at) - CLOCK_SKEW_MS).toISOString();
+    const byCase = new Map<string, Reaction[]>();
+    for (const r of known) {
+      const caseId = r.target.parent?.id;
+      if (caseId) byCase.set(caseId, [...(byCase.get(caseId) ?? []), r]);
+    }
+    const stream = new TaskStream<ReactionDelta>(signal);
+    stream.spawn((sig) =>
+      scanPages<TinesCase>(this.http, stream, '/api/v2/cases', 'cases', { 'filters[updated_at_start_date]': from }, sig, (cases) => {
+        for (const c of cases) {
+          stream.spawn(async (s) => {
+            const found: Reaction[] = [];
+            await scanPages<TinesComment>(this.http, undefined, this.commentsPath(c), 'comments', {}, s, (comments) => {
+              for (const comment of comments) found.push(...this.mine(c, comment));
+            });
+            const ids = new Set(found.map((r) => r.id));
+            const gone = (byCase.get(String(c.case_id)) ?? []).filter((r) => !ids.has(r.id)).map((r) => r.id);
+            if (found.length || gone.length) stream.push({ upsert: found, remove: gone });
+          });
+        }
+      }),
+    );
+    return whenComplete(stream, () => (this.checkpoint = { service: 'tines', at }));
+  }
+
+  private commentsPath(c: TinesCase): string {
+    return `/api/v2/cases/${encodeURIComponent(String(c.case_id))}/comments`;
   }
 
   /** The signed-in user's reactions on one comment. */

@@ -69,6 +69,10 @@ function tracked(deps: Deps, accountId: string): AccountService {
     account: inner.account,
     reactionKinds: (signal) => inner.reactionKinds(signal),
     listReactions: (signal) => inner.listReactions(signal),
+    get checkpoint() {
+      return inner.checkpoint;
+    },
+    refreshReactions: (known, since, signal) => inner.refreshReactions(known, since, signal),
     change: (r, kind, signal) => inner.change(r, kind, signal),
     webUrl: (target) => inner.webUrl(target),
     remove: async (r, signal) => {

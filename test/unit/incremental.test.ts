@@ -1,0 +1,110 @@
+import * as assert from 'assert';
+import { selfCommunity } from '../../src/core/services/selfcommunity';
+import { tines } from '../../src/core/services/tines';
+import type { AccountService, ReactionDelta } from '../../src/core/services/service';
+import type { Reaction } from '../../src/core/model';
+import { collect, fastOptions, useEmulator } from './helpers';
+
+/** Applies deltas to a known set, the way the loader applies them to the store. */
+async function apply(known: readonly Reaction[], deltas: AsyncIterable<ReactionDelta>): Promise<Reaction[]> {
+  const map = new Map(known.map((r) => [r.id, r]));
+  for await (const d of deltas) {
+    for (const r of d.upsert) map.set(r.id, r);
+    for (const id of d.remove) map.delete(id);
+  }
+  return [...map.values()];
+}
+
+const ids = (rs: readonly Reaction[]) => rs.map((r) => `${r.id}=${r.kind.id}`).sort();
+
+describe('incremental refresh: Tines', () => {
+  const emu = useEmulator({ seed: 31, tines: { cases: 60, commentsPerCase: 6 } });
+  let service: AccountService;
+
+  before(async () => {
+    const a = emu().users.find((u) => u.name === 'alice')!;
+    const options = fastOptions();
+    const account = await tines.signIn({ baseUrl: emu().tinesUrl, token: a.tinesToken, email: a.email }, options);
+    service = tines.connect(account, () => a.tinesToken, options);
+  });
+
+  it('finds an added and a removed reaction with a small fraction of the requests of a full listing', async () => {
+    emu().clearLog();
+    const full = (await collect(service.listReactions())).items;
+    const fullRequests = emu().requests.length;
+    const checkpoint = service.checkpoint;
+    assert.ok(checkpoint, 'a complete listing leaves a checkpoint');
+    // one reaction added on one case, one removed on another (both update their case)
+    const gone = full[0];
+    emu().tines.removeReaction(gone.target.parent!.id, gone.target.id, 'alice', gone.kind.id as 'heart');
+    const other = full.find((r) => r.target.parent!.id !== gone.target.parent!.id)!;
+    const has = new Set(emu().tines.reactionsOf('alice').filter((t) => String(t.commentId) === other.target.id).map((t) => t.value));
+    const value = (['+1', '-1', 'eyes', 'heart', 'white_check_mark'] as const).find((v) => !has.has(v))!;
+    emu().tines.addReaction(other.target.parent!.id, other.target.id, 'alice', value);
+
+    emu().clearLog();
+    const refreshed = await apply(full, service.refreshReactions(full, checkpoint!));
+    const refreshRequests = emu().requests.length;
+    const truth = (await collect(service.listReactions())).items;
+    assert.deepStrictEqual(ids(refreshed), ids(truth), 'the refreshed set equals a full listing');
+    assert.ok(!refreshed.some((r) => r.id === gone.id), 'the removed reaction is gone');
+    assert.ok(refreshed.some((r) => r.target.id === other.target.id && r.kind.id === value), 'the added one is there');
+    assert.ok(refreshRequests <= fullRequests * 0.1, `refresh took ${refreshRequests} requests, a full listing ${fullRequests}`);
+    const casesQuery = emu().requests.find((r) => r.path.endsWith('/api/v2/cases'))!;
+    assert.ok(casesQuery.query['filters[updated_at_start_date]'], 'only cases updated since the checkpoint are asked for');
+  });
+});
+
+describe('incremental refresh: SelfCommunity', () => {
+  const emu = useEmulator({ seed: 32, sc: { statuses: 400, discussions: 100, posts: 50, commentsPerItem: 2 } });
+  let service: AccountService;
+
+  before(async () => {
+    const a = emu().users.find((u) => u.name === 'alice')!;
+    const options = fastOptions();
+    const account = await selfCommunity.signIn({ baseUrl: emu().selfcommunityUrl, token: a.scToken }, options);
+    service = selfCommunity.connect(account, () => a.scToken, options);
+  });
+
+  it('finds new, changed and removed contribution votes and votes on new comments, with far fewer requests', async () => {
+    emu().clearLog();
+    const full = (await collect(service.listReactions())).items;
+    const fullRequests = emu().requests.length;
+    const checkpoint = service.checkpoint!;
+    assert.ok(checkpoint);
+
+    const statuses = full.filter((r) => r.target.type === 'status');
+    const removed = statuses[0];
+    emu().sc.setVote('status', removed.target.id, 'alice', undefined);
+    const changed = statuses[1];
+    const newKind = changed.kind.id === '2' ? 3 : 2;
+    emu().sc.setVote('status', changed.target.id, 'alice', newKind);
+    const fresh = emu().sc.addItem('discussion', { title: 'A brand new discussion' });
+    emu().sc.setVote('discussion', fresh, 'alice', 1);
+    const commented = full.find((r) => r.target.type === 'post')!;
+    const comment = emu().sc.addItem('comment', { post: Number(commented.target.id), html: '<p>New comment</p>' });
+    emu().sc.setVote('comment', comment, 'alice', 4);
+
+    emu().clearLog();
+    const refreshed = await apply(full, service.refreshReactions(full, checkpoint));
+    const refreshRequests = emu().requests.length;
+    const truth = (await collect(service.listReactions())).items;
+    assert.deepStrictEqual(ids(refreshed), ids(truth), 'the refreshed set equals a full listing');
+    assert.ok(refreshRequests <= fullRequests * 0.1, `refresh took ${refreshRequests} requests, a full listing ${fullRequests}`);
+    assert.ok(!refreshed.some((r) => r.id === removed.id));
+    assert.strictEqual(refreshed.find((r) => r.id === changed.id)!.kind.id, String(newKind));
+    assert.ok(refreshed.some((r) => r.target.type === 'discussion' && r.target.id === String(fresh)));
+    assert.ok(refreshed.some((r) => r.target.type === 'comment' && r.target.id === String(comment)));
+  });
+
+  it('a refresh that fails sends no removal (nothing is dropped on a partial view)', async () => {
+    const full = (await collect(service.listReactions())).items;
+    const checkpoint = service.checkpoint!;
+    emu().fault({ method: 'GET', path: '/api/v2/post/', status: 500 });
+    const deltas: ReactionDelta[] = [];
+    await assert.rejects(async () => {
+      for await (const d of service.refreshReactions(full, checkpoint)) deltas.push(d);
+    });
+    assert.ok(deltas.every((d) => d.remove.length === 0));
+  });
+});
