@@ -186,6 +186,8 @@ export class HttpClient {
   /** Requests wait until this time after a 429 (the whole client slows down, not one request). */
   private pausedUntil = 0;
   private successesSinceThrottle = 0;
+  /** Requests sent so far (a refresh budgets against what a full listing cost). */
+  sent = 0;
   private readonly secrets = new Set<string>();
 
   constructor(
@@ -286,6 +288,7 @@ export class HttpClient {
 
   private async sendOnce<T>(method: string, url: URL, options: RequestOptions, redirects: number): Promise<T> {
     if (options.signal?.aborted) throw cancelled();
+    this.sent++;
     const display = `${method} ${url.pathname}${url.search}`;
     const started = Date.now();
     const controller = new AbortController();

@@ -108,3 +108,24 @@ describe('incremental refresh: SelfCommunity', () => {
     assert.ok(deltas.every((d) => d.remove.length === 0));
   });
 });
+
+describe('incremental refresh: SelfCommunity, known comment votes re-read within budget', () => {
+  const emu = useEmulator({ seed: 33, sc: { statuses: 300, discussions: 100, posts: 50, commentsPerItem: 2, voteRate: 0.03 } });
+
+  it('a known comment vote removed or changed elsewhere is seen, though its contribution did not change', async () => {
+    const a = emu().users.find((u) => u.name === 'alice')!;
+    const account = await selfCommunity.signIn({ baseUrl: emu().selfcommunityUrl, token: a.scToken }, fastOptions());
+    const service = selfCommunity.connect(account, () => a.scToken, fastOptions());
+    const full = (await collect(service.listReactions())).items;
+    const comments = full.filter((r) => r.target.type === 'comment');
+    assert.ok(comments.length >= 2, 'seed has comment votes');
+    emu().sc.setVote('comment', comments[0].target.id, 'alice', undefined);
+    const newKind = comments[1].kind.id === '5' ? 6 : 5;
+    emu().sc.setVote('comment', comments[1].target.id, 'alice', newKind);
+    const refreshed = await apply(full, service.refreshReactions(full, service.checkpoint!));
+    const truth = (await collect(service.listReactions())).items;
+    assert.deepStrictEqual(ids(refreshed), ids(truth));
+    assert.ok(!refreshed.some((r) => r.id === comments[0].id));
+    assert.strictEqual(refreshed.find((r) => r.id === comments[1].id)!.kind.id, String(newKind));
+  });
+});

@@ -136,6 +136,7 @@ class SelfCommunityAccount implements AccountService {
 
   listReactions(signal?: AbortSignal): AsyncIterable<Reaction[]> {
     const at = new Date().toISOString();
+    const sentBefore = this.http.sent;
     const counts: Record<string, number> = {};
     const stream = new TaskStream<Reaction[]>(signal);
     this.scanContributions(stream, (type, items) => {
@@ -150,7 +151,7 @@ class SelfCommunityAccount implements AccountService {
       }
       if (found.length) stream.push(found);
     });
-    return whenComplete(stream, () => (this.checkpoint = { service: 'selfcommunity', at, data: { counts } }));
+    return whenComplete(stream, () => (this.checkpoint = { service: 'selfcommunity', at, data: { counts, cost: this.http.sent - sentBefore } }));
   }
 
   /**
@@ -166,7 +167,21 @@ class SelfCommunityAccount implements AccountService {
     const counts: Record<string, number> = {};
     const found = new Set<string>();
     const relisted = new Set<string>();
+    /** Known comment votes re-read and found gone. */
+    const goneOnRecheck = new Set<string>();
     const stream = new TaskStream<ReactionDelta>(signal);
+    const knownComments = known.filter((r) => r.target.type === 'comment');
+    const cost = typeof since.data?.cost === 'number' ? since.data.cost : 0;
+    if (knownComments.length && knownComments.length <= cost / 10) {
+      for (const r of knownComments) {
+        stream.spawn(async (s) => {
+          const item = await this.read(r.target, s);
+          if (!item || !item.voted) goneOnRecheck.add(r.id);
+          else if (kindOf(item.reaction).id !== r.kind.id) upsert([{ ...r, kind: kindOf(item.reaction) }]);
+          else found.add(r.id);
+        });
+      }
+    }
     const upsert = (reactions: Reaction[]) => {
       if (!reactions.length) return;
       for (const r of reactions) found.add(r.id);
@@ -193,6 +208,7 @@ class SelfCommunityAccount implements AccountService {
       // Everything was listed: what is known but was not found again is gone.
       const remove = known
         .filter((r) => {
+          if (goneOnRecheck.has(r.id)) return !found.has(r.id);
           if (found.has(r.id)) return false;
           if (r.target.type !== 'comment') return true;
           const parent = r.target.parent && contributionKey(r.target.parent.type, r.target.parent.id);
@@ -200,7 +216,7 @@ class SelfCommunityAccount implements AccountService {
         })
         .map((r) => r.id);
       if (remove.length) yield { upsert: [], remove };
-      self.checkpoint = { service: 'selfcommunity', at, data: { counts } };
+      self.checkpoint = { service: 'selfcommunity', at, data: { counts, cost } };
     })();
   }
 
