@@ -30,6 +30,8 @@ export type { ReactionsApi, ReactionsExports } from './ui/api';
 let flushCache: (() => Promise<void>) | undefined;
 
 export function activate(context: vscode.ExtensionContext): ReactionsExports {
+  const started = performance.now();
+  let activationMs = 0;
   const logger = new OutputLogger('Reactions');
   const keys = new ContextKeys();
   const store = new ReactionStore();
@@ -68,9 +70,10 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
 
   const withTestHooks =
     context.extensionMode !== vscode.ExtensionMode.Production || process.env.REACTIONS_TEST_HOOKS === '1' || !!process.env.REACTIONS_EMULATOR;
-  const { api, disposable } = createApi(store, accounts, loader, tree, withTestHooks, cache);
+  const { api, disposable } = createApi(store, accounts, loader, tree, withTestHooks, cache, () => activationMs);
   context.subscriptions.push(disposable);
-  logger.info(`Reactions activated (${accounts.list().length} account(s))`);
+  activationMs = performance.now() - started;
+  logger.info(`Reactions activated in ${activationMs.toFixed(1)} ms (${accounts.list().length} account(s))`);
   return api;
 }
 

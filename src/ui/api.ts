@@ -32,6 +32,8 @@ export interface ReactionsTestHooks {
   /** Load state of an account: idle / loading / loaded / error (+ the error message). */
   loadState(accountId: string): { status: string; error?: string; errorKind?: string; cachedAt?: string; cachedPartial?: boolean };
   isReauthPending(accountId: string): boolean;
+  /** How long activate() took (ms): wiring only, no I/O. */
+  readonly activationMs: number;
   /** The path of an account's cache file (it may not exist). */
   cacheFile(accountId: string): string;
   /** Writes every pending cache save now. */
@@ -52,6 +54,7 @@ export function createApi(
   tree: ReactionsTreeProvider,
   withTestHooks: boolean,
   cache?: CacheSync,
+  activationMs: () => number = () => 0,
 ): { api: ReactionsExports; disposable: vscode.Disposable } {
   const changed = new vscode.EventEmitter<void>();
   const storeSub = store.onDidChange(() => changed.fire());
@@ -70,6 +73,9 @@ export function createApi(
           return { status: s.status, error: s.error?.message, errorKind: s.error?.kind, cachedAt: s.cachedAt?.toISOString(), cachedPartial: s.cachedPartial };
         },
         isReauthPending: (id) => accounts.isReauthPending(id),
+        get activationMs() {
+          return activationMs();
+        },
         cacheFile: (id) => {
           if (!cache) throw new Error('no reaction cache in this session');
           return cache.cache.fileOf(id);

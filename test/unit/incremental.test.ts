@@ -129,3 +129,21 @@ describe('incremental refresh: SelfCommunity, known comment votes re-read within
     assert.strictEqual(refreshed.find((r) => r.id === comments[1].id)!.kind.id, String(newKind));
   });
 });
+
+describe('listing concurrency does not change results', () => {
+  const emu = useEmulator({ seed: 34, sc: { statuses: 150, discussions: 40, posts: 20, commentsPerItem: 2, maxLimit: 20 }, tines: { cases: 25, commentsPerCase: 4, maxPerPage: 10 } });
+
+  for (const which of ['selfcommunity', 'tines'] as const) {
+    it(`${which}: C=1 and C=8 find exactly the same reactions`, async () => {
+      const a = emu().users.find((u) => u.name === 'alice')!;
+      const provider = which === 'tines' ? tines : selfCommunity;
+      const baseUrl = which === 'tines' ? emu().tinesUrl : emu().selfcommunityUrl;
+      const token = which === 'tines' ? a.tinesToken : a.scToken;
+      const account = await provider.signIn({ baseUrl, token, email: a.email }, fastOptions());
+      const one = (await collect(provider.connect(account, () => token, fastOptions(undefined, { maxConcurrency: 1 })).listReactions())).items;
+      const eight = (await collect(provider.connect(account, () => token, fastOptions(undefined, { maxConcurrency: 8 })).listReactions())).items;
+      assert.ok(one.length > 10);
+      assert.deepStrictEqual(ids(one), ids(eight));
+    });
+  }
+});
