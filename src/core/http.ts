@@ -84,6 +84,14 @@ export function normalizeBaseUrl(raw: string): string {
   return `${u.protocol}//${u.host}${path}`;
 }
 
+/** Trims a pasted token and refuses an empty one or one with spaces inside (a pasted sentence, two tokens). */
+export function cleanToken(raw: string | undefined, noun: 'access token' | 'API key'): string {
+  const token = (raw ?? '').trim();
+  if (!token) throw new ReactionsError('invalid-input', `Enter an ${noun}.`);
+  if (/\s/.test(token)) throw new ReactionsError('invalid-input', `The ${noun} contains spaces; paste just the ${noun === 'API key' ? 'key' : 'token'}.`);
+  return token;
+}
+
 /** Parses Retry-After (delta seconds or an HTTP date) into milliseconds from now. */
 export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
   if (!value) return undefined;

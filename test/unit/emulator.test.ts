@@ -3,6 +3,7 @@
  * error bodies, Tines reactions), every fault kind, the request log, determinism and scale.
  */
 import * as assert from 'assert';
+import { useEmulator } from './helpers';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator';
 
 interface Res {
@@ -36,18 +37,9 @@ async function call(url: string, o: { method?: string; token?: string; body?: un
 
 /** An emulator for the enclosing describe(); faults and the log are reset after each test. */
 function withEmulator(options: EmulatorOptions = {}): () => Emulator {
-  let emu: Emulator | undefined;
-  before(async () => {
-    emu = await startEmulator(options);
-  });
-  after(async () => {
-    await emu?.close();
-  });
-  afterEach(() => {
-    emu?.clearFaults();
-    emu?.clearLog();
-  });
-  return () => emu!;
+  const emu = useEmulator(options);
+  afterEach(() => emu().clearLog());
+  return emu;
 }
 
 const user = (emu: Emulator, name = 'alice') => emu.users.find((u) => u.name === name)!;

@@ -6,7 +6,7 @@
  */
 import { KeyedLock, TaskStream, whenComplete } from '../async';
 import { ReactionsError, isReactionsError } from '../errors';
-import { HttpClient, normalizeBaseUrl, type Query } from '../http';
+import { HttpClient, cleanToken, normalizeBaseUrl, type Query } from '../http';
 import {
   SELFCOMMUNITY_CONTRIBUTIONS,
   accountId,
@@ -426,9 +426,7 @@ export const selfCommunity: ServiceProvider = {
 
   async signIn(input: SignInInput, options?: ClientOptions): Promise<Account> {
     const baseUrl = normalizeBaseUrl(input.baseUrl);
-    const token = (input.token ?? '').trim();
-    if (!token) throw new ReactionsError('invalid-input', 'Enter an access token.');
-    if (/\s/.test(token)) throw new ReactionsError('invalid-input', 'The token contains spaces; paste just the token.');
+    const token = cleanToken(input.token, 'access token');
     const http = new HttpClient(baseUrl, () => token, options);
     let me: ScUser;
     try {

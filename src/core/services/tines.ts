@@ -6,7 +6,7 @@
  */
 import { KeyedLock, TaskStream, whenComplete } from '../async';
 import { ReactionsError, isReactionsError } from '../errors';
-import { HttpClient, normalizeBaseUrl, type Query } from '../http';
+import { HttpClient, cleanToken, normalizeBaseUrl, type Query } from '../http';
 import { accountId, excerpt, reactionId, type Account, type Reaction, type ReactionKind, type Target } from '../model';
 import type { AccountService, ClientOptions, ReactionDelta, RemoveResult, ScanCheckpoint, ServiceProvider, SignInInput } from './service';
 
@@ -410,9 +410,7 @@ export const tines: ServiceProvider = {
   async signIn(input: SignInInput, options?: ClientOptions): Promise<Account> {
     const baseUrl = normalizeBaseUrl(input.baseUrl);
     const host = new URL(baseUrl).host;
-    const token = (input.token ?? '').trim();
-    if (!token) throw new ReactionsError('invalid-input', 'Enter an API key.');
-    if (/\s/.test(token)) throw new ReactionsError('invalid-input', 'The API key contains spaces; paste just the key.');
+    const token = cleanToken(input.token, 'API key');
     const email = input.email?.trim();
     const givenId = input.userId?.trim();
     if (!email && !givenId) throw new ReactionsError('invalid-input', 'Enter the email address of the key\'s owner (or your numeric Tines user id).');
