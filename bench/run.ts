@@ -263,7 +263,7 @@ async function main() {
   const L = quick ? 20 : 50;
   await scanScenario('Tines 500 cases × 20 comments', ['--cases', '500', '--case-comments', '20', '--statuses', '0', '--discussions', '0', '--posts', '0'], L, 'tines', [1, 8]);
   await scanScenario('SelfCommunity 500 contributions with comments', ['--statuses', '300', '--discussions', '150', '--posts', '50', '--comments', '2', '--cases', '0'], L, 'sc', [1, 8]);
-  await scanScenario('SelfCommunity 10k contributions with comments', ['--statuses', '6000', '--discussions', '3000', '--posts', '1000', '--comments', '1', '--cases', '0'], quick ? 5 : 10, 'sc', [8]);
+  await scanScenario('SelfCommunity 10k contributions with comments', ['--statuses', '6000', '--discussions', '3000', '--posts', '1000', '--comments', '1', '--cases', '0'], quick ? 5 : 50, 'sc', [8]);
   await memoryScenario(quick ? 20_000 : 100_000);
   treeScenario();
   bundleScenario();

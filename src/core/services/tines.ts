@@ -62,6 +62,8 @@ export function tinesKind(value: string): ReactionKind {
 }
 
 const PER_PAGE = 500;
+/** Cases come in smaller pages: the first one arrives sooner, so comments (and results) start sooner. */
+const CASES_PER_PAGE = 100;
 /** A refresh asks for cases updated a little before the last listing started: clocks differ. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
@@ -91,7 +93,7 @@ class TinesAccount implements AccountService {
     const at = new Date().toISOString();
     const stream = new TaskStream<Reaction[]>(signal);
     stream.spawn((sig) =>
-      scanPages<TinesCase>(this.http, stream, '/api/v2/cases', 'cases', {}, sig, (cases) => {
+      scanPages<TinesCase>(this.http, stream, '/api/v2/cases', 'cases', { per_page: CASES_PER_PAGE }, sig, (cases) => {
         for (const c of cases) {
           stream.spawn((s) =>
             scanPages<TinesComment>(this.http, stream, this.commentsPath(c), 'comments', {}, s, (comments) => {
@@ -365,7 +367,7 @@ async function scanPages<T>(
   onItems: (items: T[]) => void,
 ): Promise<void> {
   const fetchPage = async (page: number, s?: AbortSignal) => {
-    const body = await http.get<Record<string, unknown> & { meta?: Meta }>(path, { query: { ...query, per_page: PER_PAGE, page }, signal: s });
+    const body = await http.get<Record<string, unknown> & { meta?: Meta }>(path, { query: { per_page: PER_PAGE, ...query, page }, signal: s });
     const items = body?.[key];
     if (!Array.isArray(items)) throw new ReactionsError('bad-response', `Unexpected response from ${path}: no "${key}" list.`);
     if (body.meta?.next_page) http.assertSameOrigin(new URL(body.meta.next_page, http.baseUrl), '"next_page" link');
