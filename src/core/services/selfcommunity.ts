@@ -80,10 +80,21 @@ const EMOJI: Record<string, string> = {
   fire: '🔥',
 };
 
+const UPVOTE: ReactionKind = Object.freeze({ id: '', label: 'Upvote', emoji: '👍' });
+/** A community has a handful of reactions: thousands of reactions share these few kind objects. */
+const kinds = new Map<string, ReactionKind>();
+
 function kindOf(r: ScReaction | null | undefined): ReactionKind {
-  if (!r) return { id: '', label: 'Upvote', emoji: '👍' };
+  if (!r) return UPVOTE;
   const label = r.label?.trim() || `Reaction ${r.id}`;
-  return { id: String(r.id), label, emoji: EMOJI[label.toLowerCase()], active: r.active !== false };
+  const active = r.active !== false;
+  const key = `${r.id}|${label}|${active}`;
+  let kind = kinds.get(key);
+  if (!kind) {
+    kind = Object.freeze({ id: String(r.id), label, emoji: EMOJI[label.toLowerCase()], active });
+    if (kinds.size < 1000) kinds.set(key, kind);
+  }
+  return kind;
 }
 
 function contributionOf(item: ScItem): { type: ContributionType; id: string } | undefined {
@@ -144,7 +155,8 @@ class SelfCommunityAccount implements AccountService {
       for (const item of items) {
         const target = this.contributionTarget(type, item);
         if (item.voted) found.push(this.toReaction(target, item));
-        if (typeof item.comment_count === 'number') counts[contributionKey(type, item.id)] = item.comment_count;
+        // Only contributions with comments are remembered (a missing key means none).
+        if (item.comment_count) counts[contributionKey(type, item.id)] = item.comment_count;
         if (item.comment_count !== 0) {
           stream.spawn((s) => this.scanComments(stream, { [type]: String(item.id) }, target, s, (f) => stream.push(f)));
         }
@@ -194,8 +206,8 @@ class SelfCommunityAccount implements AccountService {
         const target = this.contributionTarget(type, item);
         if (item.voted) voted.push(this.toReaction(target, item));
         const count = item.comment_count;
-        if (typeof count === 'number') counts[key] = count;
-        if (count !== 0 && (count === undefined || before[key] !== count)) {
+        if (count) counts[key] = count;
+        if (count !== 0 && (count === undefined || (before[key] ?? 0) !== count)) {
           relisted.add(key);
           stream.spawn((s) => this.scanComments(stream, { [type]: String(item.id) }, target, s, upsert));
         }
