@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { CacheSync, ReactionCache } from './core/cache';
 import { ReactionStore } from './core/store';
 import { AccountManager } from './ui/accounts';
+import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, SelfCommunityAuthProvider } from './ui/authProvider';
 import { createApi, type ReactionsExports } from './ui/api';
 import * as accountCommands from './ui/commands/accounts';
 import * as changeCommands from './ui/commands/change';
@@ -49,6 +50,14 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
   // The cache first: its last saves start before the rest (and the log) go away.
   context.subscriptions.push({ dispose: () => void cache.dispose() }, logger, accounts, loader, undo, tree, view, { dispose: () => store.dispose() });
   flushCache = () => cache.flush();
+
+  // OAuth: the browser comes back through the URI handler; the Accounts menu lists SelfCommunity sign-ins.
+  context.subscriptions.push(
+    vscode.window.registerUriHandler(accounts.browser),
+    vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, new SelfCommunityAuthProvider(accounts), {
+      supportsMultipleAccounts: true,
+    }),
+  );
 
   const deps: Deps = { store, accounts, loader, tree, view, logger, undo, keys };
   for (const family of [accountCommands, viewCommands, removeCommands, changeCommands, openCommands, filterCommands, exportCommands]) {

@@ -21,6 +21,12 @@ export interface HttpOptions {
   maxRetryAfterMs: number;
   logger: Logger;
   userAgent: string;
+  /**
+   * Called when the server answers 401 to a request that carried `rejectedToken`. Resolves true when a
+   * fresh token is now available (the request is then sent once more with it), false to fail with the
+   * 401. Resending is safe even for a vote POST: a 401 is answered before the request is acted on.
+   */
+  onUnauthorized?: (rejectedToken: string, signal?: AbortSignal) => Promise<boolean>;
 }
 
 export const defaultHttpOptions: HttpOptions = {
@@ -44,6 +50,10 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Send no Authorization header (public endpoints). */
   anonymous?: boolean;
+  /** The answer carries secrets (a token endpoint): never quote its body in a message. */
+  sensitiveResponse?: boolean;
+  /** Internal: this is the one resend after a 401 and a token refresh. */
+  afterRefresh?: boolean;
 }
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
@@ -296,6 +306,14 @@ export class HttpClient {
 
   private async sendOnce<T>(method: string, url: URL, options: RequestOptions, redirects: number): Promise<T> {
     if (options.signal?.aborted) throw cancelled();
+    // The token first: getting it may mean renewing it, which must not eat into this request's timeout.
+    let token: string | undefined;
+    if (!options.anonymous) {
+      token = (await this.getToken()).trim();
+      if (!token) throw new ReactionsError('auth', 'No token is stored for this account. Update the token.');
+      this.secrets.add(token);
+      if (options.signal?.aborted) throw cancelled();
+    }
     this.sent++;
     const display = `${method} ${url.pathname}${url.search}`;
     const started = Date.now();
@@ -317,12 +335,7 @@ export class HttpClient {
       headers['Content-Type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(options.form).toString();
     }
-    if (!options.anonymous) {
-      const token = (await this.getToken()).trim();
-      if (!token) throw new ReactionsError('auth', 'No token is stored for this account. Update the token.');
-      this.secrets.add(token);
-      headers.Authorization = `Bearer ${token}`;
-    }
+    if (token) headers.Authorization = `Bearer ${token}`;
     const fail = (kind: ErrorKind, message: string, extra: Partial<ConstructorParameters<typeof ReactionsError>[2]> = {}): ReactionsError => {
       const full = this.redact(`${message} (${method} ${url.origin}${url.pathname})`);
       this.logger.warn(`${display} → ${extra?.status ?? kind} (${Date.now() - started} ms): ${this.redact(message)}`);
@@ -361,6 +374,15 @@ export class HttpClient {
       }
       const ms = Date.now() - started;
 
+      if (status === 401 && token && !options.afterRefresh && this.options.onUnauthorized) {
+        this.logger.info(`${display} → 401 (${ms} ms); renewing the token`);
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        if (await this.options.onUnauthorized(token, options.signal)) {
+          return this.sendOnce<T>(method, url, { ...options, query: undefined, afterRefresh: true }, redirects);
+        }
+      }
+
       if (status < 200 || status >= 300) {
         const kind = kindForStatus(status);
         const parsed = tryParse(text);
@@ -391,6 +413,7 @@ export class HttpClient {
       if (status === 204 || text.trim() === '') return undefined as T;
       const parsed = tryParse(text);
       if (parsed === undefined) {
+        if (options.sensitiveResponse) throw fail('bad-response', `The server sent a response that is not valid JSON. ${nextStep('bad-response')}`, { status });
         throw fail('bad-response', `The server sent a response that is not valid JSON: "${this.redact(text.slice(0, 80))}${text.length > 80 ? '…' : ''}". ${nextStep('bad-response')}`, {
           status,
           bodyExcerpt: this.redact(text.slice(0, 200)),
@@ -417,6 +440,11 @@ export class HttpClient {
             ? 'The connection was reset before the server answered'
             : `Network error${code ? ` (${code})` : ''}`;
     return fail('network', `${what}. ${nextStep('network')}`);
+  }
+
+  /** Registers a secret (an OAuth code, verifier or token sent in a body) for redaction. */
+  addSecret(secret: string | undefined): void {
+    if (secret && secret.length >= 4) this.secrets.add(secret);
   }
 
   /** Removes every token this client has used from a text. */

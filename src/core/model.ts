@@ -18,6 +18,8 @@ export interface Account {
   readonly label: string;
   /** Tines: the email used to resolve the user id (optional for SelfCommunity). */
   readonly email?: string;
+  /** SelfCommunity accounts signed in with OAuth: the community's OAuth app (public, not a secret). */
+  readonly oauthClientId?: string;
 }
 
 /** SelfCommunity contribution types that can be voted, plus a Tines case comment. */

@@ -4,22 +4,41 @@
  * - Non-secret account data (the core's `Account` objects) lives in `globalState` under
  *   `reactions.accounts`; tokens live ONLY in `context.secrets`, keyed by the account id.
  * - A token is validated with `provider.signIn()` BEFORE anything is stored; a failure stores nothing.
- * - A 401 later ('auth') leads to ONE "Update Token" prompt per account: none while one is showing,
- *   a cooldown after it is dismissed, and none for automatic (startup / view-visible) loads —
- *   those show the error as a tree node instead. No command handles a 401 itself.
+ * - SelfCommunity accounts can sign in with OAuth in the browser (BrowserSignIn + core/oauth): the
+ *   access and refresh tokens are stored together as ONE secret; a TokenSource per account renews
+ *   them before expiry and after a 401 (one renewal at a time), so a sign-in lasts.
+ * - A 401 that renewing cannot fix ('auth') leads to ONE "Update Token" / "Sign In Again" prompt per
+ *   account: none while one is showing, a cooldown after it is dismissed, and none for automatic
+ *   (startup / view-visible) loads — those show the error as a tree node instead. No command handles
+ *   a 401 itself.
+ * - Removing an OAuth account revokes its tokens on the community (best effort), then deletes them.
  */
 import * as vscode from 'vscode';
-import { ReactionsError, isReactionsError } from '../core/errors';
+import { TokenSource, parseCredentials, secretsOf, serializeCredentials, type Credentials, type OAuthCredentials } from '../core/credentials';
+import { ReactionsError, cancelled, isReactionsError } from '../core/errors';
 import { normalizeBaseUrl } from '../core/http';
+import { OAuthClient, cleanClientId } from '../core/oauth';
 import type { Account, ServiceId } from '../core/model';
 import { provider, providers } from '../core/services/registry';
 import type { AccountService, ClientOptions, ServiceProvider, SignInInput } from '../core/services/service';
 import type { ReactionStore } from '../core/store';
+import { BrowserSignIn } from './browserSignIn';
 import type { OutputLogger } from './log';
 
 const ACCOUNTS_KEY = 'reactions.accounts';
+/** The OAuth client id last used per community URL (public, not secret) and the last community URL. */
+const OAUTH_CLIENTS_KEY = 'reactions.oauthClients';
+const LAST_COMMUNITY_KEY = 'reactions.lastCommunity';
+/** How long sign-out waits for the community to confirm the revocation. */
+const REVOKE_TIMEOUT_MS = 5_000;
 /** After a dismissed re-auth prompt, no new one for this long. */
 export const REAUTH_COOLDOWN_MS = 10 * 60_000;
+
+/** Arguments of `reactions.signInSelfCommunity` when run without the input boxes (the browser still opens). */
+export interface BrowserSignInArgs {
+  baseUrl: string;
+  clientId: string;
+}
 
 /** Arguments of `reactions.addAccount` when run without UI. */
 export interface AddAccountArgs {
@@ -51,6 +70,7 @@ function plainAccount(a: Account): Account {
     userId: a.userId,
     label: a.label,
     ...(a.email ? { email: a.email } : {}),
+    ...(a.oauthClientId ? { oauthClientId: a.oauthClientId } : {}),
   };
 }
 
@@ -60,16 +80,24 @@ export function errorMessage(e: unknown): string {
 
 export class AccountManager implements vscode.Disposable {
   private readonly clients = new Map<string, AccountService>();
+  private readonly sources = new Map<string, TokenSource>();
   private readonly reauthShowing = new Set<string>();
+  /** Re-auth prompts shown per account in this session (tests). */
+  private readonly reauthShown = new Map<string, number>();
   private readonly reauthCooldownUntil = new Map<string, number>();
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly tokenUpdated = new vscode.EventEmitter<Account>();
-  private readonly disposables: vscode.Disposable[] = [this.changed, this.tokenUpdated];
+  private readonly tokenRenewed = new vscode.EventEmitter<Account>();
+  /** The browser half of the OAuth sign-in (extension.ts registers it as the URI handler). */
+  readonly browser: BrowserSignIn;
+  private readonly disposables: vscode.Disposable[] = [this.changed, this.tokenUpdated, this.tokenRenewed];
 
   /** Accounts were added, removed or relabelled. */
   readonly onDidChange = this.changed.event;
   /** A token was replaced (the loader refreshes that account). */
   readonly onDidUpdateToken = this.tokenUpdated.event;
+  /** An OAuth access token was renewed (or changed in another window): sessions changed, nothing to reload. */
+  readonly onDidRenewToken = this.tokenRenewed.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -79,10 +107,17 @@ export class AccountManager implements vscode.Disposable {
     /** The persisted reaction cache: Remove Account deletes the account's file. */
     private readonly cache?: { forget(accountId: string): Promise<void> },
   ) {
+    this.browser = new BrowserSignIn(context.extension?.id ?? 'reactions-dev.reactions-vscode', logger);
     this.disposables.push(
+      this.browser,
       context.secrets.onDidChange((e) => {
-        // Another window changed a token: clients read the token per request, nothing to rebuild.
-        if (this.get(e.key)) this.logger.debug(`token of ${e.key} changed in secret storage`);
+        // Another window (or a renewal here) changed a token: read it again before the next request.
+        this.sources.get(e.key)?.invalidate();
+        const account = this.get(e.key);
+        if (account) {
+          this.logger.debug(`token of ${e.key} changed in secret storage`);
+          this.tokenRenewed.fire(account);
+        }
       }),
     );
   }
@@ -123,7 +158,11 @@ export class AccountManager implements vscode.Disposable {
     let c = this.clients.get(id);
     if (!c) {
       const account = this.require(id);
-      c = provider(account.service).connect(account, () => this.token(account), this.clientOptions());
+      const source = this.tokenSource(account);
+      c = provider(account.service).connect(account, () => source.token(), {
+        ...this.clientOptions(),
+        onUnauthorized: (rejected) => source.unauthorized(rejected),
+      });
       this.clients.set(id, c);
     }
     return c;
@@ -134,14 +173,32 @@ export class AccountManager implements vscode.Disposable {
     this.clients.clear();
   }
 
-  /** The stored token of an account; an 'auth' error (shown with "Update Token") when there is none. */
-  private async token(account: Account): Promise<string> {
-    const token = await this.context.secrets.get(account.id);
-    if (!token) {
-      throw new ReactionsError('auth', vscode.l10n.t('No token is stored for {0}. Run "Update Token" to add one.', account.label));
+  /** Hands out an account's current token: a pasted one as it is, OAuth ones renewed when due. */
+  tokenSource(account: Account): TokenSource {
+    let source = this.sources.get(account.id);
+    if (!source) {
+      source = new TokenSource(account.id, this.context.secrets, {
+        label: account.label,
+        logger: this.logger,
+        onSecret: (s) => this.logger.addSecret(s),
+        refresh: (c) => new OAuthClient(account.baseUrl, c.clientId, this.clientOptions()).refresh(c.refreshToken),
+      });
+      this.sources.set(account.id, source);
     }
-    this.logger.addSecret(token);
-    return token;
+    return source;
+  }
+
+  /** What is stored for an account (no network). */
+  async credentials(id: string): Promise<Credentials | undefined> {
+    const c = parseCredentials(await this.context.secrets.get(id));
+    for (const s of secretsOf(c)) this.logger.addSecret(s);
+    return c;
+  }
+
+  /** The OAuth client id remembered for a community URL. */
+  rememberedClientId(baseUrl: string): string | undefined {
+    const map = this.context.globalState.get<Record<string, string>>(OAUTH_CLIENTS_KEY, {});
+    return typeof map?.[baseUrl] === 'string' ? map[baseUrl] : undefined;
   }
 
   // ---- writes (no UI) -------------------------------------------------------------------------
@@ -171,11 +228,13 @@ export class AccountManager implements vscode.Disposable {
   }
 
   /** Stores a validated account: the token first (so a listed account always has one), then the data. */
-  async save(account: Account, token: string): Promise<void> {
+  async save(account: Account, credentials: Credentials | string): Promise<void> {
     const existed = !!this.get(account.id);
     const previousToken = existed ? await this.context.secrets.get(account.id) : undefined;
-    await this.context.secrets.store(account.id, token);
-    this.logger.addSecret(token);
+    const stored = typeof credentials === 'string' ? { type: 'token' as const, token: credentials } : credentials;
+    for (const s of secretsOf(stored)) this.logger.addSecret(s);
+    await this.context.secrets.store(account.id, serializeCredentials(stored));
+    this.sources.get(account.id)?.invalidate();
     try {
       const others = this.list().filter((a) => a.id !== account.id);
       await this.context.globalState.update(ACCOUNTS_KEY, [...others, plainAccount(account)]);
@@ -192,9 +251,13 @@ export class AccountManager implements vscode.Disposable {
     if (existed) this.tokenUpdated.fire(account);
   }
 
-  /** Deletes the token, the account data and its cached reactions. */
+  /** Revokes OAuth tokens on the community (best effort), then deletes the token, the account data and its cached reactions. */
   async remove(id: string): Promise<void> {
+    const account = this.get(id);
+    const stored = account ? await this.credentials(id) : undefined;
+    if (account && stored?.type === 'oauth') await this.revoke(account, stored);
     await this.context.secrets.delete(id);
+    this.sources.delete(id);
     await this.context.globalState.update(
       ACCOUNTS_KEY,
       this.list().filter((a) => a.id !== id),
@@ -205,6 +268,57 @@ export class AccountManager implements vscode.Disposable {
     await this.cache?.forget(id);
     this.logger.info(`removed account ${id}`);
     this.changed.fire();
+  }
+
+  /** Asks the community to revoke an account's OAuth tokens; never throws (sign-out goes on regardless). */
+  private async revoke(account: Pick<Account, 'id' | 'baseUrl'>, c: OAuthCredentials): Promise<boolean> {
+    const client = new OAuthClient(account.baseUrl, c.clientId, { ...this.clientOptions(), timeoutMs: REVOKE_TIMEOUT_MS });
+    try {
+      // The refresh token first: revoking it also ends the access token it belongs to.
+      if (c.refreshToken) await client.revoke(c.refreshToken, 'refresh_token');
+      await client.revoke(c.accessToken, 'access_token');
+      this.logger.info(`revoked the OAuth tokens of ${account.id}`);
+      return true;
+    } catch (e) {
+      this.logger.warn(`could not revoke the OAuth tokens of ${account.id} (they are deleted here anyway and expire on their own): ${errorMessage(e)}`);
+      return false;
+    }
+  }
+
+  /**
+   * The OAuth sign-in: the browser's consent page → code → tokens → who am I → stored together. With
+   * `expect`, the sign-in must be the same user (sign in again). Nothing is stored on any failure, and
+   * tokens obtained for a sign-in that then fails are revoked.
+   */
+  async signInWithBrowser(args: BrowserSignInArgs, cancel?: vscode.CancellationToken, expect?: Account): Promise<Account> {
+    if (!args || typeof args !== 'object') throw new ReactionsError('invalid-input', vscode.l10n.t('Pass "baseUrl" and "clientId".'));
+    const baseUrl = normalizeBaseUrl(args.baseUrl);
+    const clientId = cleanClientId(args.clientId);
+    const grant = await this.browser.authorize(baseUrl, clientId, cancel);
+    const oauth = new OAuthClient(baseUrl, clientId, this.clientOptions());
+    if (cancel?.isCancellationRequested) throw new ReactionsError('cancelled', vscode.l10n.t('The sign-in was cancelled; nothing was stored.'));
+    const tokens = await oauth.exchangeCode(grant.code, grant.redirectUri, grant.verifier);
+    const credentials: OAuthCredentials = { type: 'oauth', clientId, ...tokens };
+    for (const s of secretsOf(credentials)) this.logger.addSecret(s);
+    let account: Account;
+    try {
+      account = { ...(await this.signIn('selfcommunity', { baseUrl, token: tokens.accessToken })), oauthClientId: clientId };
+      if (expect && account.id !== expect.id) {
+        throw new ReactionsError(
+          'invalid-input',
+          vscode.l10n.t('You signed in as {0}, not as {1}. Sign in as {1}, or add {0} as a new account.', account.label, expect.label),
+        );
+      }
+      if (cancel?.isCancellationRequested) throw new ReactionsError('cancelled', vscode.l10n.t('The sign-in was cancelled; nothing was stored.'));
+      await this.save(expect ? { ...account, label: account.label || expect.label } : account, credentials);
+    } catch (e) {
+      await this.revoke({ id: `the new sign-in at ${baseUrl}`, baseUrl }, credentials);
+      throw e;
+    }
+    const clients = this.context.globalState.get<Record<string, string>>(OAUTH_CLIENTS_KEY, {});
+    await this.context.globalState.update(OAUTH_CLIENTS_KEY, { ...clients, [baseUrl]: clientId });
+    await this.context.globalState.update(LAST_COMMUNITY_KEY, baseUrl);
+    return account;
   }
 
   /** Validates a new token for an existing account (it must belong to the same user), then replaces it. */
@@ -242,7 +356,8 @@ export class AccountManager implements vscode.Disposable {
     if (this.reauthShowing.has(accountId)) return true;
     if ((this.reauthCooldownUntil.get(accountId) ?? 0) > this.now()) return true;
     this.reauthShowing.add(accountId);
-    const update = vscode.l10n.t('Update Token');
+    this.reauthShown.set(accountId, (this.reauthShown.get(accountId) ?? 0) + 1);
+    const update = account.oauthClientId ? vscode.l10n.t('Sign In Again') : vscode.l10n.t('Update Token');
     void vscode.window
       .showWarningMessage(vscode.l10n.t('{0}: {1}', account.label, error.message), update)
       .then(async (choice) => {
@@ -261,6 +376,11 @@ export class AccountManager implements vscode.Disposable {
     return true;
   }
 
+  /** How many re-auth prompts were shown for the account in this session (tests). */
+  reauthPromptCount(accountId: string): number {
+    return this.reauthShown.get(accountId) ?? 0;
+  }
+
   /** Whether a re-auth prompt is showing for the account (tests, status). */
   isReauthPending(accountId: string): boolean {
     return this.reauthShowing.has(accountId);
@@ -271,11 +391,24 @@ export class AccountManager implements vscode.Disposable {
   /** QuickPick of services → base URL → token → (Tines) email or user id → sign in → store. */
   async addInteractive(): Promise<Account | undefined> {
     const title = vscode.l10n.t('Add Reactions Account');
-    const picked = await vscode.window.showQuickPick(
-      providers.map((p) => ({ label: p.label, description: new URL(p.exampleUrl).host, detail: p.tokenHelp, provider: p })),
-      { title, placeHolder: vscode.l10n.t('Which service?'), ignoreFocusOut: true },
-    );
+    const items: Array<vscode.QuickPickItem & { provider: ServiceProvider; browser?: boolean }> = [];
+    for (const p of providers) {
+      if (p.id === 'selfcommunity') {
+        items.push({
+          label: p.label,
+          description: vscode.l10n.t('sign in with the browser (recommended)'),
+          detail: vscode.l10n.t('Uses the OAuth app your community admin registered; the sign-in renews itself.'),
+          provider: p,
+          browser: true,
+        });
+        items.push({ label: p.label, description: vscode.l10n.t('paste an access token'), detail: p.tokenHelp, provider: p });
+      } else {
+        items.push({ label: p.label, description: vscode.l10n.t('paste an API key'), detail: p.tokenHelp, provider: p });
+      }
+    }
+    const picked = await vscode.window.showQuickPick(items, { title, placeHolder: vscode.l10n.t('Which service, and how?'), ignoreFocusOut: true });
     if (!picked) return undefined;
+    if (picked.browser) return this.signInWithBrowserInteractive();
     const p = picked.provider;
     const totalSteps = p.needsUserHint ? 4 : 3;
     const state = { baseUrl: '', token: '', hint: '' };
@@ -403,7 +536,9 @@ export class AccountManager implements vscode.Disposable {
       vscode.l10n.t('Remove the account {0}?', account.label),
       {
         modal: true,
-        detail: vscode.l10n.t('Its token is deleted from VS Code\'s secret storage. Your reactions on {0} stay as they are. Revoke the token on the service as well if you no longer need it.', account.baseUrl),
+        detail: account.oauthClientId
+          ? vscode.l10n.t('This signs you out: the sign-in is revoked on {0} and its tokens are deleted from VS Code\'s secret storage. Your reactions stay as they are.', account.baseUrl)
+          : vscode.l10n.t('Its token is deleted from VS Code\'s secret storage. Your reactions on {0} stay as they are. Revoke the token on the service as well if you no longer need it.', account.baseUrl),
       },
       remove,
     );
@@ -412,8 +547,116 @@ export class AccountManager implements vscode.Disposable {
     return true;
   }
 
-  /** Asks for a new token, validates it (same user) and replaces the stored one. */
+  /**
+   * "Sign in to SelfCommunity…": the community URL → the OAuth client id (the redirect URI the admin
+   * must register is shown, with a copy button) → the browser. With `expect`: sign in again as that
+   * account (straight to the browser when its client id is known).
+   */
+  async signInWithBrowserInteractive(expect?: Account): Promise<Account | undefined> {
+    const title = expect ? vscode.l10n.t('Sign In Again as {0}', expect.label) : vscode.l10n.t('Sign in to SelfCommunity');
+    const state = {
+      baseUrl: expect?.baseUrl ?? this.context.globalState.get<string>(LAST_COMMUNITY_KEY, ''),
+      clientId: expect?.oauthClientId ?? '',
+    };
+    if (!state.clientId && state.baseUrl) state.clientId = this.rememberedClientId(state.baseUrl) ?? '';
+    let step: 'url' | 'client' | 'browser' = expect?.oauthClientId ? 'browser' : expect ? 'client' : 'url';
+    let error: { step: 'url' | 'client'; message: string } | undefined;
+    const errorFor = (s: 'url' | 'client') => (error?.step === s ? error.message : undefined);
+    let callback: string | undefined;
+
+    for (;;) {
+      if (step === 'url') {
+        const value = await input({
+          title,
+          step: 1,
+          totalSteps: 2,
+          value: state.baseUrl,
+          prompt: vscode.l10n.t('The address of the SelfCommunity community (https).'),
+          placeholder: provider('selfcommunity').exampleUrl,
+          error: errorFor('url'),
+          validate: (v) => {
+            try {
+              normalizeBaseUrl(v);
+              return undefined;
+            } catch (e) {
+              return errorMessage(e);
+            }
+          },
+        });
+        if (value === undefined || value === BACK) return undefined;
+        const baseUrl = normalizeBaseUrl(value);
+        if (baseUrl !== state.baseUrl) state.clientId = this.rememberedClientId(baseUrl) ?? state.clientId;
+        state.baseUrl = baseUrl;
+        error = undefined;
+        step = 'client';
+      } else if (step === 'client') {
+        callback ??= await this.browser.callbackUri();
+        const redirect = callback;
+        const value = await input({
+          title,
+          step: expect ? undefined : 2,
+          totalSteps: expect ? undefined : 2,
+          value: state.clientId,
+          prompt: vscode.l10n.t('The client id of the OAuth app your community admin registered (public client, authorization code). Its redirect URI must be {0}', redirect),
+          placeholder: vscode.l10n.t('OAuth client id'),
+          error: errorFor('client'),
+          validate: (v) => {
+            try {
+              cleanClientId(v);
+              return undefined;
+            } catch (e) {
+              return errorMessage(e);
+            }
+          },
+          extraButton: {
+            button: { iconPath: new vscode.ThemeIcon('copy'), tooltip: vscode.l10n.t('Copy the redirect URI for your community admin') },
+            run: () => {
+              void vscode.env.clipboard.writeText(redirect);
+              void vscode.window.showInformationMessage(vscode.l10n.t('Copied the redirect URI: {0}', redirect));
+            },
+          },
+        });
+        if (value === undefined) return undefined;
+        if (value === BACK) {
+          step = 'url';
+          continue;
+        }
+        state.clientId = cleanClientId(value);
+        error = undefined;
+        step = 'browser';
+      } else {
+        try {
+          const account = await vscode.window.withProgress(
+            {
+              location: vscode.ProgressLocation.Notification,
+              title: vscode.l10n.t('Waiting for you to authorize Reactions on {0} in the browser…', new URL(state.baseUrl).host),
+              cancellable: true,
+            },
+            (_progress, cancel) => this.signInWithBrowser({ baseUrl: state.baseUrl, clientId: state.clientId }, cancel, expect),
+          );
+          void vscode.window.showInformationMessage(expect ? vscode.l10n.t('Signed in again as {0}.', account.label) : vscode.l10n.t('Signed in as {0}.', account.label));
+          return account;
+        } catch (e) {
+          if (isReactionsError(e, 'cancelled')) {
+            void vscode.window.showInformationMessage(e.message === cancelledMessage ? vscode.l10n.t('Sign-in cancelled; nothing was stored.') : e.message);
+            return undefined;
+          }
+          if (isReactionsError(e, 'unsafe') && !/url|http/i.test(e.message)) {
+            void vscode.window.showErrorMessage(e.message);
+            return undefined;
+          }
+          const kind = isReactionsError(e) ? e.kind : undefined;
+          const toUrl = kind === 'network' || kind === 'not-found' || kind === 'bad-response' || kind === 'unsafe' || kind === 'timeout' || kind === 'server';
+          error = { step: toUrl && !expect ? 'url' : 'client', message: errorMessage(e) };
+          step = error.step;
+        }
+      }
+    }
+  }
+
+  /** Asks for a new token, validates it (same user) and replaces the stored one. OAuth accounts sign in again. */
   async updateTokenInteractive(account: Account): Promise<Account | undefined> {
+    if (account.oauthClientId) return this.signInWithBrowserInteractive(account);
     const p = provider(account.service);
     let previous = '';
     let error: string | undefined;
@@ -476,6 +719,8 @@ function retryStep(p: ServiceProvider, e: unknown): 'url' | 'token' | 'hint' {
 }
 
 const BACK = Symbol('back');
+/** The core's generic cancel message (a cancel with a more specific message is shown as it is). */
+const cancelledMessage = cancelled().message;
 
 interface InputOptions {
   title: string;
@@ -487,6 +732,8 @@ interface InputOptions {
   password?: boolean;
   /** An error to show when the box opens (from a failed sign-in). */
   error?: string;
+  /** One more title-bar button (e.g. copy something the person needs). */
+  extraButton?: { button: vscode.QuickInputButton; run(): void };
   validate: (value: string) => string | undefined;
 }
 
@@ -502,7 +749,7 @@ function input(o: InputOptions): Promise<string | typeof BACK | undefined> {
     box.placeholder = o.placeholder;
     box.password = !!o.password;
     box.ignoreFocusOut = true;
-    if (o.step && o.step > 1) box.buttons = [vscode.QuickInputButtons.Back];
+    box.buttons = [...(o.step && o.step > 1 ? [vscode.QuickInputButtons.Back] : []), ...(o.extraButton ? [o.extraButton.button] : [])];
     if (o.error) box.validationMessage = { message: o.error, severity: vscode.InputBoxValidationSeverity.Error };
     let done = false;
     const finish = (v: string | typeof BACK | undefined) => {
@@ -526,6 +773,7 @@ function input(o: InputOptions): Promise<string | typeof BACK | undefined> {
       }),
       box.onDidTriggerButton((b) => {
         if (b === vscode.QuickInputButtons.Back) finish(BACK);
+        else if (b === o.extraButton?.button) o.extraButton.run();
       }),
       box.onDidHide(() => {
         subs.forEach((s) => s.dispose());

@@ -8,6 +8,7 @@ import type { CacheSync } from '../core/cache';
 import type { Account, Reaction } from '../core/model';
 import type { ReactionStore } from '../core/store';
 import type { AccountManager } from './accounts';
+import { CALLBACK_PATH } from './browserSignIn';
 import type { Loader } from './loader';
 import type { TreeNode } from './tree/node';
 import type { ReactionsTreeProvider } from './tree/provider';
@@ -32,6 +33,8 @@ export interface ReactionsTestHooks {
   /** Load state of an account: idle / loading / loaded / error (+ the error message). */
   loadState(accountId: string): { status: string; error?: string; errorKind?: string; cachedAt?: string; cachedPartial?: boolean };
   isReauthPending(accountId: string): boolean;
+  /** How many "Update Token" / "Sign In Again" prompts were shown for the account in this session. */
+  reauthPromptCount(accountId: string): number;
   /** How long activate() took (ms): wiring only, no I/O. */
   readonly activationMs: number;
   /** The path of an account's cache file (it may not exist). */
@@ -43,6 +46,19 @@ export interface ReactionsTestHooks {
    * (pending saves are written first; no request). Resolves with how many reactions were restored.
    */
   reloadFromCache(): Promise<number>;
+  /**
+   * Replaces the browser the OAuth sign-in opens (a test "browser" approves on the emulator's consent
+   * page and hands the redirect to `deliverCallback`); undefined restores VS Code's.
+   */
+  setBrowser(opener: ((url: string) => Promise<boolean>) | undefined): void;
+  /** Hands a callback query (`code=…&state=…`) to the URI handler, as the browser's redirect does. */
+  deliverCallback(query: string): void;
+  /** Whether a sign-in is waiting for the browser. */
+  isSignInWaiting(): boolean;
+  /** The redirect URI the sign-in uses (from env.asExternalUri). */
+  callbackUri(): Promise<string>;
+  /** How many times an account's OAuth access token was renewed in this session. */
+  tokenRenewals(accountId: string): number;
 }
 
 export type ReactionsExports = ReactionsApi & { readonly testing?: ReactionsTestHooks };
@@ -57,6 +73,7 @@ export function createApi(
   activationMs: () => number = () => 0,
 ): { api: ReactionsExports; disposable: vscode.Disposable } {
   const changed = new vscode.EventEmitter<void>();
+  const defaultOpener = accounts.browser.opener;
   const storeSub = store.onDidChange(() => changed.fire());
   const accountsSub = accounts.onDidChange(() => changed.fire());
   const api: ReactionsApi = {
@@ -73,6 +90,7 @@ export function createApi(
           return { status: s.status, error: s.error?.message, errorKind: s.error?.kind, cachedAt: s.cachedAt?.toISOString(), cachedPartial: s.cachedPartial };
         },
         isReauthPending: (id) => accounts.isReauthPending(id),
+        reauthPromptCount: (id) => accounts.reauthPromptCount(id),
         get activationMs() {
           return activationMs();
         },
@@ -82,6 +100,14 @@ export function createApi(
         },
         flushCache: async () => cache?.flush(),
         reloadFromCache: () => loader.reloadFromCache(),
+        setBrowser: (opener) => {
+          accounts.browser.opener = opener ?? defaultOpener;
+        },
+        deliverCallback: (query) =>
+          accounts.browser.handleUri(vscode.Uri.from({ scheme: vscode.env.uriScheme, authority: 'reactions-dev.reactions-vscode', path: CALLBACK_PATH, query })),
+        isSignInWaiting: () => accounts.browser.isWaiting,
+        callbackUri: () => accounts.browser.callbackUri(),
+        tokenRenewals: (id) => accounts.tokenSource(accounts.require(id)).renewals,
       }
     : undefined;
   return {

@@ -80,7 +80,7 @@ describe('E2E: Reactions', () => {
     await w.screenshot('01-welcome-no-account');
 
     await view.getByRole('button', { name: 'Add Account' }).click();
-    await w.pickQuickItem('SelfCommunity');
+    await w.pickQuickItem(/SelfCommunity.*paste an access token/);
     await w.answerQuickInput(w.emulator.selfcommunityUrl, { expectPrompt: /address of the SelfCommunity site/ });
     await answerPassword(w, alice(w.emulator).scToken, /OAuth access token/);
     await w.notification(/Added alice @/).waitFor({ state: 'visible', timeout: 20_000 });
@@ -97,7 +97,7 @@ describe('E2E: Reactions', () => {
     const w = wb();
     const a = alice(w.emulator);
     await w.runCommand('Reactions: Add Account');
-    await w.pickQuickItem('Tines');
+    await w.pickQuickItem(/Tines.*paste an API key/);
     await w.answerQuickInput(w.emulator.tinesUrl, { expectPrompt: /address of the Tines site/ });
     await answerPassword(w, 'tines-wrong-key-000', /Personal API key/);
     await w.answerQuickInput(a.email, { expectPrompt: /email address on Tines/ });

@@ -5,9 +5,10 @@
  *                       [--statuses N] [--discussions N] [--posts N] [--comments N] [--no-reactions]
  *                       [--cases N] [--case-comments N] [--latency MS] [--seed N] [--sc-prefix /x] [--json] [--quiet]
  *
- * With --port N, Tines listens on N+1 and the other origin on N+2 unless given. Prints the URLs and
- * each user's tokens; with --json, one JSON line and nothing else on stdout. Each request is logged to
- * stderr (without tokens) unless --quiet. Stops on SIGINT/SIGTERM.
+ * With --port N, Tines listens on N+1 and the other origin on N+2 unless given. Prints the URLs, each
+ * user's tokens and the OAuth demo client (users approve on the authorize page in the browser); with
+ * --json, one JSON line and nothing else on stdout. Each request is logged to stderr (without tokens)
+ * unless --quiet. Stops on SIGINT/SIGTERM.
  */
 import { startEmulator, type Emulator, type EmulatorOptions, type LoggedRequest } from './index';
 
@@ -156,6 +157,14 @@ async function main(): Promise<void> {
     otherOriginUrl: emu.otherOrigin.url,
     users: emu.users,
     tinesServiceKey: emu.tinesServiceKey,
+    oauth: {
+      clientId: emu.oauth.clientId,
+      strictClientId: emu.oauth.strictClientId,
+      authorizeUrl: `${emu.selfcommunityUrl}/oauth/authorize/`,
+      tokenUrl: `${emu.selfcommunityUrl}/oauth/token/`,
+      revokeUrl: `${emu.selfcommunityUrl}/oauth/revoke_token/`,
+      approval: 'Users approve in the browser: the authorize page shows a "Signed in as" select (alice, bob, carol) and Authorize / Deny buttons.',
+    },
   };
   if (json) {
     process.stdout.write(JSON.stringify(info) + '\n');
@@ -173,6 +182,12 @@ async function main(): Promise<void> {
     ...e.users.map((u) => `  ${pad(u.name, 7)}${pad(u.scToken, 22)}${pad(u.tinesToken, 24)}${pad(u.email, 20)}${u.scUserId} / ${u.tinesUserId}`),
     '',
     `  Tines service key (valid, but its owner is in no team): ${e.tinesServiceKey}`,
+    '',
+    '  OAuth (SelfCommunity)',
+    `    client id  ${info.oauth.clientId}   (public, any redirect URI, PKCE optional; ${info.oauth.strictClientId}: registered redirect URIs only)`,
+    `    authorize  ${info.oauth.authorizeUrl}?response_type=code&client_id=${info.oauth.clientId}&redirect_uri=…&state=…`,
+    `    token      ${info.oauth.tokenUrl}   (form-encoded; password grant: alice / alice-password)`,
+    `    ${info.oauth.approval}`,
     '',
     'Press Ctrl+C to stop.',
   ];

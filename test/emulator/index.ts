@@ -7,9 +7,11 @@
  *   const emu = await startEmulator({ seed: 7, sc: { statuses: 200 } });
  *   const alice = emu.users[0]; // alice.scToken, alice.tinesToken, alice.email
  *   emu.fault({ method: 'POST', path: /\/vote\/$/, reset: true, applyFirst: true, times: 1 });
+ *   emu.oauth.browserUser = 'bob'; // who approves on `${emu.selfcommunityUrl}/oauth/authorize/`
  *   await emu.close();
  */
 import { Faults } from './faults';
+import { OAuthServer } from './oauth';
 import { OtherApp } from './other';
 import { ScWorld, scConfig } from './sc-data';
 import { ScViews } from './sc-views';
@@ -21,6 +23,7 @@ import type { Emulator, EmulatorOptions, ScState, TinesState } from './types';
 import { TINES_SERVICE, USERS } from './users';
 
 export type * from './types';
+export { OAUTH_DEMO_CLIENT_ID, OAUTH_STRICT_CLIENT_ID } from './oauth';
 
 function normalizePrefix(prefix: string | undefined): string {
   const p = (prefix ?? '').trim().replace(/\/+$/, '');
@@ -36,13 +39,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const scWorld = new ScWorld(scConfig(seed, opts.sc));
   const scViews = new ScViews(scWorld);
   const tinesWorld = new TinesWorld(tinesConfig(seed, opts.tines));
+  const oauth = new OAuthServer(opts.oauth);
 
   const requests: Emulator['requests'] = [];
   const otherRequests: Emulator['requests'] = [];
   const faults = new Faults();
   const shared: Shared = { requests, otherRequests, faults, latencyMs: Math.max(0, opts.latencyMs ?? 0), otherUrl: '', onRequest: opts.onRequest };
 
-  const servers = [new EmuServer(new SelfCommunityApp(scWorld, prefix), shared), new EmuServer(new TinesApp(tinesWorld), shared), new EmuServer(new OtherApp(), shared)];
+  const servers = [new EmuServer(new SelfCommunityApp(scWorld, prefix, oauth), shared), new EmuServer(new TinesApp(tinesWorld), shared), new EmuServer(new OtherApp(), shared)];
   const ports = [opts.port ?? opts.scPort ?? 0, opts.tinesPort ?? 0, opts.otherPort ?? 0];
   const started: EmuServer[] = [];
   try {
@@ -102,6 +106,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     clearFaults: () => faults.clear(),
     sc: scState,
     tines: tinesState,
+    oauth: oauth.control(),
     close() {
       faults.clear();
       closed ??= Promise.all(servers.map((s) => s.close())).then(() => undefined);

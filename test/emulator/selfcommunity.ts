@@ -1,10 +1,13 @@
 /**
  * SelfCommunity API v2 routes (see /work/shared/api/selfcommunity.md). Auth on every route except the
  * reaction catalog and the feature list; lists paginate with limit/offset and absolute `next` links;
- * the vote endpoint toggles exactly as the documented table says and always answers 204.
+ * the vote endpoint toggles exactly as the documented table says and always answers 204. The OAuth
+ * routes (`/oauth/authorize/`, `/oauth/token/`, `/oauth/revoke_token/`, no bearer token) are handled by
+ * oauth.ts; a bearer token is a static one of users.ts or an access token it issued.
  */
 import { STATUS_CODES } from 'http';
 import { CONTRIBUTIONS, REACTIONS, type ScWorld } from './sc-data';
+import type { OAuthServer } from './oauth';
 import { ScViews } from './sc-views';
 import type { App, Ctx, Reply } from './server';
 import { USERS, scPerson } from './users';
@@ -33,9 +36,13 @@ export class SelfCommunityApp implements App {
   constructor(
     private readonly world: ScWorld,
     readonly prefix: string,
+    private readonly oauth: OAuthServer,
   ) {
     this.views = new ScViews(world);
     this.routes = [
+      { re: /^\/oauth\/authorize\/$/, auth: false, methods: { GET: (c) => oauth.authorizePage(c), POST: (c) => oauth.authorizeDecision(c) } },
+      { re: /^\/oauth\/token\/$/, auth: false, methods: { POST: (c) => oauth.token(c) } },
+      { re: /^\/oauth\/revoke_token\/$/, auth: false, methods: { POST: (c) => oauth.revoke(c) } },
       { re: new RegExp(`^${P}/user/me/$`), auth: true, methods: { GET: (c, _m, u) => this.me(c, u) } },
       { re: new RegExp(`^${P}/reaction/$`), auth: false, methods: { GET: (c) => this.reactions(c) } },
       { re: new RegExp(`^${P}/reaction/(\\d+)/$`), auth: false, methods: { GET: (c, m) => this.reaction(c, Number(m[1])) } },
@@ -52,7 +59,7 @@ export class SelfCommunityApp implements App {
   }
 
   userOf(token: string): string | undefined {
-    return USERS.find((u) => u.scToken === token)?.name;
+    return USERS.find((u) => u.scToken === token)?.name ?? this.oauth.userOf(token);
   }
 
   errorReply(status: number): Reply {
@@ -92,7 +99,9 @@ export class SelfCommunityApp implements App {
       let u = -1;
       if (route.auth) {
         if (!ctx.token) return this.errorReply(401);
-        u = USERS.findIndex((x) => x.name === ctx.user);
+        // Resolved again: an OAuth token can expire while the request waits (latency, faults).
+        const name = this.userOf(ctx.token);
+        u = USERS.findIndex((x) => x.name === name);
         if (u < 0) return { status: 401, json: { errors: [{ code: 'not_authenticated', message: 'Invalid token.' }] }, headers: { 'www-authenticate': 'Bearer realm="api"' } };
       }
       return handler(ctx, m, u);

@@ -48,6 +48,72 @@ export interface EmulatorOptions {
     /** Cap of `per_page` (default 500). */
     maxPerPage?: number;
   };
+  /** OAuth 2 on the SelfCommunity server (`<prefix>/oauth/authorize/`, `token/`, `revoke_token/`). */
+  oauth?: OAuthOptions;
+}
+
+/** An OAuth application registered on the emulated community. All are public clients (no secret). */
+export interface OAuthAppSpec {
+  clientId: string;
+  name: string;
+  /**
+   * Allowed redirect URIs; `[]` accepts any absolute URI (demo). A URI matches a registered one when
+   * scheme, host, port and path are equal and the registered query parameters are a subset of its own;
+   * the port is ignored for `http://127.0.0.1` and `http://[::1]` (RFC 8252 §7.3, as in DOT).
+   */
+  redirectUris: string[];
+}
+
+/** 'optional' (default): PKCE used when the client sends a challenge; 'required': refused without; 'unsupported': challenges ignored. */
+export type OAuthPkceMode = 'optional' | 'required' | 'unsupported';
+
+export interface OAuthOptions {
+  /** Replaces the default apps (`reactions-demo`, any redirect URI; `reactions-strict`, two registered URIs). */
+  apps?: OAuthAppSpec[];
+  /** Lifetime of new access tokens in seconds (default 36000; fractions allowed, `expires_in` says at least 1). */
+  accessTokenLifetimeSeconds?: number;
+  /** Default 'optional'. */
+  pkce?: OAuthPkceMode;
+  /** A refresh issues a new refresh token and revokes the old one (default true, as DOT's ROTATE_REFRESH_TOKEN). */
+  rotateRefreshTokens?: boolean;
+}
+
+/** Counters of the OAuth endpoints since the emulator started. */
+export interface OAuthStats {
+  /** Codes handed out by an approved consent page. */
+  codesIssued: number;
+  /** Successful authorization_code grants. */
+  codeExchanges: number;
+  /** Successful refresh_token grants. */
+  refreshes: number;
+  /** Successful password grants. */
+  passwordGrants: number;
+  /** Revocation requests answered 200 (whether or not the token existed). */
+  revocations: number;
+  /** `/oauth/token/` requests answered with an error (4xx). */
+  failedTokenRequests: number;
+}
+
+/** Test control of the OAuth server (`emu.oauth`). */
+export interface OAuthControl {
+  /** The demo app's client id (any redirect URI accepted): OAUTH_DEMO_CLIENT_ID. */
+  readonly clientId: string;
+  /** The strict app's client id (registered redirect URIs only): OAUTH_STRICT_CLIENT_ID. */
+  readonly strictClientId: string;
+  /** Who is "logged in to the community in this browser": preselected on the consent page (default alice). */
+  browserUser: UserName;
+  /** Lifetime of access tokens issued from now on (tokens already issued keep theirs). */
+  setAccessTokenLifetime(seconds: number): void;
+  /** Every current access token of the user (or of everyone) answers 401 from now on; refresh tokens still work. */
+  expireAccessTokens(user?: UserName): void;
+  /** Revokes the refresh tokens of the user (or of everyone); their access tokens keep working until they expire. */
+  revokeRefreshTokens(user?: UserName): void;
+  setPkce(mode: OAuthPkceMode): void;
+  stats(): OAuthStats;
+  /** Issued access tokens that the API accepts now (neither expired nor revoked). */
+  activeAccessTokens(user?: UserName): string[];
+  /** Refresh tokens that a refresh_token grant accepts now. */
+  activeRefreshTokens(user?: UserName): string[];
 }
 
 export interface LoggedRequest {
@@ -189,5 +255,7 @@ export interface Emulator {
   clearFaults(): void;
   readonly sc: ScState;
   readonly tines: TinesState;
+  /** OAuth test control: the apps' client ids, the browser's user, token lifetime, expiry, revocation, counters. */
+  readonly oauth: OAuthControl;
   close(): Promise<void>;
 }

@@ -4,6 +4,10 @@
  *     args: `{ service: 'selfcommunity' | 'tines', baseUrl, token, email?, userId? }` — validates and
  *     stores without any UI (rejects with the ReactionsError on failure; nothing stored); none: the
  *     guided QuickPick/InputBox flow. Returns the Account (non-secret data) or undefined.
+ * - `reactions.signInSelfCommunity`
+ *     args: `{ baseUrl, clientId }` — opens the browser on the community's consent page at once (no
+ *     input boxes) and resolves with the Account once the browser came back and the tokens are stored;
+ *     rejects with the ReactionsError otherwise (nothing stored). None: the guided flow.
  * - `reactions.removeAccount`
  *     args: account node | `{ accountId, confirm?: false }` | none (QuickPick). Modal confirm unless
  *     `confirm: false`. Returns true when removed.
@@ -14,7 +18,7 @@
 import * as vscode from 'vscode';
 import { ReactionsError } from '../../core/errors';
 import type { Account } from '../../core/model';
-import type { AddAccountArgs } from '../accounts';
+import type { AddAccountArgs, BrowserSignInArgs } from '../accounts';
 import type { Deps } from '../deps';
 import { command } from '../feedback';
 import { accountFor, isArgs, skipConfirm, stringArg } from './args';
@@ -35,6 +39,16 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
     command(deps, 'reactions.addAccount', async (arg?: unknown): Promise<Account | undefined> => {
       if (isArgs(arg)) return deps.accounts.add(addArgs(arg));
       return deps.accounts.addInteractive();
+    }),
+
+    command(deps, 'reactions.signInSelfCommunity', async (arg?: unknown): Promise<Account | undefined> => {
+      if (isArgs(arg)) {
+        const baseUrl = stringArg(arg, 'baseUrl');
+        const clientId = stringArg(arg, 'clientId');
+        if (!baseUrl || !clientId) throw new ReactionsError('invalid-input', vscode.l10n.t('Pass "baseUrl" and "clientId".'));
+        return deps.accounts.signInWithBrowser({ baseUrl, clientId } satisfies BrowserSignInArgs);
+      }
+      return deps.accounts.signInWithBrowserInteractive();
     }),
 
     command(deps, 'reactions.removeAccount', async (arg?: unknown): Promise<boolean> => {

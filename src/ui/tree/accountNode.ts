@@ -102,7 +102,7 @@ export class AccountNode implements TreeNode {
     const { store, loader } = this.ctx;
     const state = loader.state(this.account.id);
     const children: TreeNode[] = [];
-    if (state.status === 'error' && state.error) children.push(new ErrorNode(this.account.id, state.error, this));
+    if (state.status === 'error' && state.error) children.push(new ErrorNode(this.account.id, state.error, this, !!this.account.oauthClientId));
     const groups = store.groups(this.account.id).map((g) => new GroupNode(this.account.id, g, this, this.ctx));
     children.push(...groups);
     if (groups.length === 0 && state.status !== 'error') {

@@ -13,6 +13,8 @@ export class ErrorNode implements TreeNode {
     readonly accountId: string,
     readonly error: ReactionsError,
     readonly parent: TreeNode,
+    /** An OAuth sign-in: a rejected token means "sign in again", not "paste a new token". */
+    readonly oauth = false,
   ) {}
 
   get isAuth(): boolean {
@@ -21,7 +23,11 @@ export class ErrorNode implements TreeNode {
 
   getTreeItem(): vscode.TreeItem {
     const auth = this.isAuth;
-    const label = auth ? vscode.l10n.t('The token was rejected — update it') : vscode.l10n.t('Could not list all reactions — retry');
+    const label = auth
+      ? this.oauth
+        ? vscode.l10n.t('The sign-in has expired — sign in again')
+        : vscode.l10n.t('The token was rejected — update it')
+      : vscode.l10n.t('Could not list all reactions — retry');
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
     item.id = `error/${this.accountId}`;
     item.description = this.error.message;
@@ -29,12 +35,14 @@ export class ErrorNode implements TreeNode {
     const md = new vscode.MarkdownString();
     md.appendText(this.error.message);
     md.appendMarkdown('\n\n');
-    md.appendText(auth ? vscode.l10n.t('Click to update the token.') : vscode.l10n.t('Click to retry. The log has the details.'));
+    md.appendText(
+      auth ? (this.oauth ? vscode.l10n.t('Click to sign in again in the browser.') : vscode.l10n.t('Click to update the token.')) : vscode.l10n.t('Click to retry. The log has the details.'),
+    );
     item.tooltip = md;
     item.accessibilityInformation = { label: `${label}: ${this.error.message}`, role: 'treeitem' };
     item.contextValue = auth ? 'error auth' : 'error';
     item.command = auth
-      ? { command: 'reactions.updateToken', title: vscode.l10n.t('Update Token'), arguments: [this] }
+      ? { command: 'reactions.updateToken', title: this.oauth ? vscode.l10n.t('Sign In Again') : vscode.l10n.t('Update Token'), arguments: [this] }
       : { command: 'reactions.refresh', title: vscode.l10n.t('Retry'), arguments: [this] };
     return item;
   }

@@ -1,0 +1,77 @@
+/**
+ * The whole OAuth sign-in as a person does it, in the real workbench (code-server + Chromium): the
+ * welcome button → community URL → client id (the redirect URI to register is shown) → the browser
+ * opens the community's consent page in a new tab → Authorize → the tab lands on code-server's
+ * callback page, which hands the answer to the extension's URI handler → the tree lists the user's
+ * reactions. Then the Accounts menu shows the sign-in, and signing out there revokes it.
+ */
+import * as assert from 'assert';
+import type { Page } from 'playwright-core';
+import { useWorkbench, type Workbench } from './harness';
+
+/** VS Code may ask before opening an external site: allow it (a person would). */
+async function allowOpeningExternalSite(w: Workbench): Promise<void> {
+  const dialog = w.page.locator('.monaco-dialog-box', { hasText: /open the external website/i });
+  if (await dialog.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false)) {
+    await dialog.getByRole('button', { name: /^Open$/ }).click();
+  }
+}
+
+describe('E2E: SelfCommunity sign-in in the browser (OAuth)', () => {
+  const wb = useWorkbench();
+
+  it('signs in through the consent page and the tree lists the reactions', async () => {
+    const w = wb();
+    const emu = w.emulator;
+    await w.openReactions();
+    const view = await w.waitForViewContent('My Reactions');
+    await view.getByRole('button', { name: 'Sign in to SelfCommunity' }).click();
+    await w.answerQuickInput(emu.selfcommunityUrl, { expectPrompt: /address of the SelfCommunity community/ });
+    const clientStep = w.page.locator('.quick-input-widget').filter({ hasText: /Its redirect URI must be http/ });
+    await clientStep.waitFor({ state: 'visible', timeout: 20_000 });
+    await w.screenshot('10-oauth-client-id-step');
+
+    const popupPromise = w.page.context().waitForEvent('page', { timeout: 30_000 });
+    await w.answerQuickInput(emu.oauth.clientId);
+    await allowOpeningExternalSite(w);
+    const popup: Page = await popupPromise;
+    await popup.waitForLoadState('domcontentloaded');
+    assert.match(popup.url(), /\/oauth\/authorize\/\?response_type=code&client_id=/);
+    await popup.locator('#approve').waitFor({ state: 'visible', timeout: 20_000 });
+    await w.notification(/Waiting for you to authorize Reactions/).waitFor({ state: 'visible', timeout: 20_000 });
+    await popup.screenshot({ path: 'test-results/e2e/11-oauth-consent-page.png' });
+    await popup.locator('#approve').click();
+
+    await w.notification(/Signed in as alice @/).waitFor({ state: 'visible', timeout: 30_000 });
+    const votes = emu.sc.votesOf('alice').length;
+    await w.findTreeItem(new RegExp(`^SelfCommunity account alice @ .*, ${votes} reactions$`), 60_000);
+    await w.findTreeItem(/ reaction on status: /);
+    await w.page.bringToFront();
+    await w.screenshot('12-oauth-signed-in-tree');
+    const exchanges = emu.requests.filter((r) => r.method === 'POST' && /\/oauth\/token\/$/.test(r.path) && r.status === 200);
+    assert.strictEqual(exchanges.length, 1, 'one code exchange');
+    await popup.close().catch(() => {});
+  });
+
+  it('the Accounts menu lists the SelfCommunity sign-in, and Sign Out there revokes it', async () => {
+    const w = wb();
+    const emu = w.emulator;
+    const accounts = w.page.locator('.part.activitybar').getByRole('button', { name: /Accounts/ }).first();
+    await accounts.click();
+    const entry = w.page.locator('.monaco-menu').getByRole('menuitem', { name: /alice @ .*\(SelfCommunity\)/ }).first();
+    await entry.waitFor({ state: 'visible', timeout: 20_000 });
+    await w.screenshot('13-accounts-menu', { keepMouse: true });
+    await entry.hover();
+    const signOut = w.page.locator('.monaco-menu').getByRole('menuitem', { name: /Sign Out/ }).first();
+    await signOut.waitFor({ state: 'visible', timeout: 10_000 });
+    await signOut.click();
+    const confirm = w.page.locator('.monaco-dialog-box', { hasText: /Sign out|used by/i });
+    await confirm.waitFor({ state: 'visible', timeout: 10_000 });
+    await w.screenshot('14-accounts-sign-out-confirm');
+    await confirm.getByRole('button', { name: /^Sign Out$/ }).click();
+    await w.treeItem(/^SelfCommunity account alice @/).waitFor({ state: 'detached', timeout: 20_000 });
+    const revokes = emu.requests.filter((r) => r.method === 'POST' && /\/oauth\/revoke_token\/$/.test(r.path));
+    assert.strictEqual(revokes.length, 2, 'the refresh and the access token were revoked');
+    assert.deepStrictEqual(emu.oauth.activeAccessTokens('alice'), []);
+  });
+});
