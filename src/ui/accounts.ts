@@ -590,14 +590,14 @@ export class AccountManager implements vscode.Disposable {
         error = undefined;
         step = 'client';
       } else if (step === 'client') {
-        callback ??= await this.browser.callbackUri();
+        callback ??= await this.browser.registrableCallbackUri();
         const redirect = callback;
         const value = await input({
           title,
           step: expect ? undefined : 2,
           totalSteps: expect ? undefined : 2,
           value: state.clientId,
-          prompt: vscode.l10n.t('The client id of the OAuth app your community admin registered (public client, authorization code). Its redirect URI must be {0}', redirect),
+          prompt: vscode.l10n.t('The client id of the OAuth app your community admin registered (public client, grant "Authorization code", redirect URI {0}).', redirect),
           placeholder: vscode.l10n.t('OAuth client id'),
           error: errorFor('client'),
           validate: (v) => {

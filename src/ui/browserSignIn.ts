@@ -53,6 +53,16 @@ export class BrowserSignIn implements vscode.UriHandler, vscode.Disposable {
   }
 
   /**
+   * The redirect URI to register for the OAuth app. A browser-hosted VS Code numbers each callback
+   * (`?vscode-reqid=…&vscode-scheme=…`); communities (Django OAuth Toolkit) accept extra query
+   * parameters on a registered URI, so the address without its query is what to register.
+   */
+  async registrableCallbackUri(): Promise<string> {
+    const uri = await this.callbackUri();
+    return /[?&]vscode-reqid=/.test(uri) ? uri.split('?')[0] : uri;
+  }
+
+  /**
    * Opens the consent page and resolves with the authorization code, or rejects: 'cancelled' (the
    * person cancelled or denied, or another sign-in started), 'unsafe' (wrong state), 'client' (the
    * community refused), 'timeout'.

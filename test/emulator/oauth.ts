@@ -226,8 +226,10 @@ export class OAuthServer {
       .split(' ')
       .map((s) => `<li>${esc(SCOPES[s])}<code>${s}</code></li>`)
       .join('');
+    // A relative form action: the page also works behind a path proxy (code-server opens loopback
+    // sites as /proxy/<port>/...), like a community behind a reverse proxy.
     const body = `<p><strong>${esc(r.app.name)}</strong> wants to access your ${esc(COMMUNITY_NAME)} account.</p>
-<form method="post" action="${esc(ctx.url.pathname)}">
+<form method="post" action="./">
 <label for="user">Signed in as</label>
 <select name="user" id="user">${options}</select>
 <p>It will be able to:</p>
