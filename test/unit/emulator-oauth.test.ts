@@ -62,8 +62,8 @@ const me = (emu: Emulator, token: string) => call(`${emu.selfcommunityUrl}/api/v
 
 const decode = (s: string) => s.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))).replace(/&amp;/g, '&');
 
-/** What a browser would submit: the form's hidden inputs, its action, the selected user. */
-function readForm(page: string): { action: string; fields: Record<string, string>; selected: string } {
+/** What a browser would submit: the form's hidden inputs, its action (resolved against the page's URL), the selected user. */
+function readForm(page: string, pageUrl: string): { action: string; fields: Record<string, string>; selected: string } {
   const action = /<form method="post" action="([^"]*)">/.exec(page);
   assert.ok(action, 'the consent page has a POST form');
   const fields: Record<string, string> = {};
@@ -71,17 +71,18 @@ function readForm(page: string): { action: string; fields: Record<string, string
   const select = /<select name="user" id="user">([\s\S]*?)<\/select>/.exec(page);
   assert.ok(select, 'the consent page has the user select');
   const selected = /<option value="(\w+)" selected>/.exec(select[1]);
-  return { action: decode(action[1]), fields, selected: selected?.[1] ?? '' };
+  return { action: new URL(decode(action[1]), pageUrl).toString(), fields, selected: selected?.[1] ?? '' };
 }
 
 /** Opens the consent page and presses a button; returns the page and the 302's Location. */
 async function consent(emu: Emulator, params: Record<string, string>, o: { user?: string; allow?: 'Authorize' | 'Deny' } = {}): Promise<{ page: Res; location: string }> {
-  const page = await call(authorizeUrl(emu, params));
+  const pageUrl = authorizeUrl(emu, params);
+  const page = await call(pageUrl);
   assert.strictEqual(page.status, 200, page.text.slice(0, 400));
-  const { action, fields } = readForm(page.text);
+  const { action, fields } = readForm(page.text, pageUrl);
   const form: Record<string, string> = { ...fields, allow: o.allow ?? 'Authorize' };
   if (o.user) form.user = o.user;
-  const res = await call(new URL(action, emu.selfcommunityUrl).toString(), { form });
+  const res = await call(action, { form });
   assert.strictEqual(res.status, 302, res.text.slice(0, 400));
   return { page, location: res.headers.get('location') ?? '' };
 }
@@ -150,7 +151,8 @@ describe('emulator OAuth: authorization code flow', () => {
     assert.match(page.text, /<button[^>]*id="approve"[^>]*>Authorize<\/button>/);
     assert.match(page.text, /<button[^>]*id="deny"[^>]*>Deny<\/button>/);
     assert.doesNotMatch(page.text, /<(script|link)\b|src="http/, 'no scripts or external assets');
-    const form = readForm(page.text);
+    const form = readForm(page.text, authorizeUrl(emu(), params));
+    assert.strictEqual(form.action, `${emu().selfcommunityUrl}/oauth/authorize/`, 'the form posts back to the authorize endpoint');
     assert.strictEqual(form.selected, 'alice', 'alice is signed in to the browser by default');
     assert.deepStrictEqual(form.fields, params, 'every parameter is carried by the form');
 
@@ -184,10 +186,11 @@ describe('emulator OAuth: authorization code flow', () => {
 
   it('the browser user is preselected, and is the one approving when the form has no user field', async () => {
     emu().oauth.browserUser = 'carol';
-    const page = await call(authorizeUrl(emu(), { response_type: 'code', client_id: OAUTH_DEMO_CLIENT_ID, redirect_uri: CALLBACK }));
-    const { action, fields, selected } = readForm(page.text);
+    const pageUrl = authorizeUrl(emu(), { response_type: 'code', client_id: OAUTH_DEMO_CLIENT_ID, redirect_uri: CALLBACK });
+    const page = await call(pageUrl);
+    const { action, fields, selected } = readForm(page.text, pageUrl);
     assert.strictEqual(selected, 'carol');
-    const res = await call(new URL(action, emu().selfcommunityUrl).toString(), { form: { ...fields, allow: 'Authorize' } });
+    const res = await call(action, { form: { ...fields, allow: 'Authorize' } });
     const code = paramsOf(res.headers.get('location')!).get('code')!;
     const tokens = await exchange(emu(), { code, redirect_uri: CALLBACK });
     assert.strictEqual(tokens.status, 200, tokens.text);
@@ -263,9 +266,10 @@ describe('emulator OAuth: authorization code flow', () => {
       assert.match(res.text, message, JSON.stringify(params));
     }
     // A tampered form is checked again on POST.
-    const page = await call(authorizeUrl(emu(), { ...strict, redirect_uri: 'http://127.0.0.1/callback' }));
-    const { action, fields } = readForm(page.text);
-    const res = await call(new URL(action, emu().selfcommunityUrl).toString(), { form: { ...fields, redirect_uri: 'http://evil.example/callback', allow: 'Authorize' } });
+    const pageUrl = authorizeUrl(emu(), { ...strict, redirect_uri: 'http://127.0.0.1/callback' });
+    const page = await call(pageUrl);
+    const { action, fields } = readForm(page.text, pageUrl);
+    const res = await call(action, { form: { ...fields, redirect_uri: 'http://evil.example/callback', allow: 'Authorize' } });
     assert.strictEqual(res.status, 400);
     assert.strictEqual(res.headers.get('location'), null);
   });
@@ -532,8 +536,9 @@ describe('emulator OAuth: faults and path prefix', () => {
 
   it('every route lives under the prefix: the form posts there and the token works on the prefixed API', async () => {
     assert.ok(emu().selfcommunityUrl.endsWith('/community'));
-    const page = await call(authorizeUrl(emu(), { response_type: 'code', client_id: OAUTH_DEMO_CLIENT_ID, redirect_uri: CALLBACK }));
-    assert.strictEqual(readForm(page.text).action, '/community/oauth/authorize/');
+    const pageUrl = authorizeUrl(emu(), { response_type: 'code', client_id: OAUTH_DEMO_CLIENT_ID, redirect_uri: CALLBACK });
+    const page = await call(pageUrl);
+    assert.strictEqual(new URL(readForm(page.text, pageUrl).action).pathname, '/community/oauth/authorize/');
     const tokens = await codeFlow(emu(), { user: 'bob' });
     assert.strictEqual((await me(emu(), tokens.json.access_token)).json.username, 'bob');
     const origin = new URL(emu().selfcommunityUrl).origin;
