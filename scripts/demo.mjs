@@ -36,8 +36,16 @@ async function main() {
   step('extension packaged');
 
   // 3. The emulator with its seeded data (its request log is echoed here).
-  const emu = await startEmulatorProcess({ echo: true });
-  const { selfcommunityUrl, tinesUrl, users = [] } = emu.info;
+  // On 127.0.0.2 when the system has it (Linux does): code-server sends the browser to localhost /
+  // 127.0.0.1 sites through its /proxy/<port>/ route, which re-encodes the OAuth redirect_uri; a
+  // real community is never on loopback, and 127.0.0.2 is not rewritten.
+  let emu;
+  try {
+    emu = await startEmulatorProcess({ echo: true, args: ['--host', '127.0.0.2'] });
+  } catch {
+    emu = await startEmulatorProcess({ echo: true });
+  }
+  const { selfcommunityUrl, tinesUrl, users = [], oauth } = emu.info;
   step('emulator up');
 
   // 4. A welcome folder that repeats what to paste, and code-server with the extension installed.
@@ -54,8 +62,10 @@ async function main() {
   mkdirSync(folder);
   writeFileSync(
     join(folder, 'README.md'),
-    `# Reactions demo\n\nOpen the **Reactions** view in the activity bar and run **Reactions: Add Account**\n` +
-      `(F1) with one of these local demo accounts (emulator data, not real tokens):\n\n${accounts}\n`,
+    `# Reactions demo\n\nOpen the **Reactions** view in the activity bar.\n\n` +
+      `**Sign in to SelfCommunity** (the browser way): community URL \`${selfcommunityUrl}\`, client id ` +
+      `\`${oauth?.clientId ?? 'reactions-demo'}\`; a consent page opens in a new tab — pick who you are and press Authorize.\n\n` +
+      `**Add Account** (paste a token) with one of these local demo accounts (emulator data, not real tokens):\n\n${accounts}\n`,
   );
   const cs = await startCodeServer({
     folder,
@@ -73,7 +83,12 @@ async function main() {
 
       ${url}
 
-  Then: activity bar → Reactions → "Reactions: Add Account" (F1), with
+  Then: activity bar → Reactions → "Sign in to SelfCommunity" with
+
+      community URL      ${selfcommunityUrl}
+      OAuth client id    ${oauth?.clientId ?? 'reactions-demo'}   (approve in the tab that opens)
+
+  or "Reactions: Add Account" (F1) to paste a token:
 
       SelfCommunity URL  ${selfcommunityUrl}
       Tines URL          ${tinesUrl}
