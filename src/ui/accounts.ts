@@ -337,8 +337,10 @@ export class AccountManager implements vscode.Disposable {
         vscode.l10n.t('This token belongs to another user ({0}), not to {1}. Add it as a new account instead.', checked.label, account.label),
       );
     }
-    // Keep the stored label unless the service now gives a better one.
-    await this.save({ ...account, label: checked.label || account.label }, token.trim());
+    // Keep the stored label unless the service now gives a better one. A pasted token replaces a browser
+    // sign-in: the account is no longer renewed through OAuth.
+    const { oauthClientId: _replaced, ...rest } = account;
+    await this.save({ ...rest, label: checked.label || account.label }, token.trim());
     return this.require(id);
   }
 
