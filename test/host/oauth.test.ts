@@ -108,6 +108,18 @@ describe('host: OAuth sign-in', function () {
     assert.strictEqual(api.accounts().length, 1);
   });
 
+  it('a browser that cannot be opened, or an answer nobody waits for, stores nothing', async () => {
+    const api = await extensionApi();
+    api.testing.setBrowser(async () => false);
+    const e = await rejects('reactions.signInSelfCommunity', { baseUrl: emu().selfcommunityUrl, clientId: emu().oauth.clientId });
+    assert.match(e.message, /browser was not opened; nothing was stored/);
+    assert.ok(!api.testing.isSignInWaiting());
+    emu().clearLog();
+    api.testing.deliverCallback('code=stray-code-123&state=nobody-asked');
+    assert.strictEqual(api.accounts().length, 1);
+    assert.strictEqual(emu().requests.length, 0, 'a stray answer sends nothing');
+  });
+
   it('when renewal fails for good: one "Sign In Again" prompt and one refresh attempt, however many requests failed', async () => {
     const api = await extensionApi();
     emu().oauth.revokeRefreshTokens('alice');
