@@ -428,14 +428,7 @@ export class AccountManager implements vscode.Disposable {
           prompt: vscode.l10n.t('The address of the {0} site (https).', p.label),
           placeholder: p.exampleUrl,
           error: errorFor('url'),
-          validate: (v) => {
-            try {
-              normalizeBaseUrl(v);
-              return undefined;
-            } catch (e) {
-              return errorMessage(e);
-            }
-          },
+          validate: validateBaseUrl,
         });
         if (value === undefined) return undefined;
         if (value === BACK) return this.addInteractive();
@@ -576,14 +569,7 @@ export class AccountManager implements vscode.Disposable {
           prompt: vscode.l10n.t('The address of the SelfCommunity community (https).'),
           placeholder: provider('selfcommunity').exampleUrl,
           error: errorFor('url'),
-          validate: (v) => {
-            try {
-              normalizeBaseUrl(v);
-              return undefined;
-            } catch (e) {
-              return errorMessage(e);
-            }
-          },
+          validate: validateBaseUrl,
         });
         if (value === undefined || value === BACK) return undefined;
         const baseUrl = normalizeBaseUrl(value);
@@ -602,14 +588,7 @@ export class AccountManager implements vscode.Disposable {
           prompt: vscode.l10n.t('The client id of the OAuth app your community admin registered (public client, grant "Authorization code", redirect URI {0}).', redirect),
           placeholder: vscode.l10n.t('OAuth client id'),
           error: errorFor('client'),
-          validate: (v) => {
-            try {
-              cleanClientId(v);
-              return undefined;
-            } catch (e) {
-              return errorMessage(e);
-            }
-          },
+          validate: (v) => messageOf(() => cleanClientId(v)),
           extraButton: {
             button: { iconPath: new vscode.ThemeIcon('copy'), tooltip: vscode.l10n.t('Copy the redirect URI for your community admin') },
             run: () => {
@@ -709,6 +688,18 @@ export class AccountManager implements vscode.Disposable {
     this.disposables.forEach((d) => d.dispose());
   }
 }
+
+/** The message of what `check` throws, or undefined when it passes (input box validation). */
+function messageOf(check: () => unknown): string | undefined {
+  try {
+    check();
+    return undefined;
+  } catch (e) {
+    return errorMessage(e);
+  }
+}
+
+const validateBaseUrl = (v: string): string | undefined => messageOf(() => normalizeBaseUrl(v));
 
 /** Which step of "Add Account" to go back to after a failed sign-in. */
 function retryStep(p: ServiceProvider, e: unknown): 'url' | 'token' | 'hint' {

@@ -5,7 +5,7 @@
  */
 import * as assert from 'assert';
 import { createHash, randomBytes } from 'crypto';
-import { useEmulator } from './helpers';
+import { readReply, useEmulator } from './helpers';
 import { OAUTH_DEMO_CLIENT_ID, OAUTH_STRICT_CLIENT_ID, startEmulator, type Emulator } from '../emulator';
 
 interface Res {
@@ -37,14 +37,7 @@ async function call(url: string, o: CallOptions = {}): Promise<Res> {
   }
   if (o.contentType) headers['content-type'] = o.contentType;
   const res = await fetch(url, { method: o.method ?? (body === undefined ? 'GET' : 'POST'), headers, body, redirect: 'manual' });
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json };
+  return readReply(res);
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

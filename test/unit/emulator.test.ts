@@ -3,7 +3,7 @@
  * error bodies, Tines reactions), every fault kind, the request log, determinism and scale.
  */
 import * as assert from 'assert';
-import { useEmulator } from './helpers';
+import { readReply, useEmulator } from './helpers';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator';
 
 interface Res {
@@ -25,14 +25,7 @@ async function call(url: string, o: { method?: string; token?: string; body?: un
     signal: o.signal,
     redirect: o.redirect ?? 'manual',
   });
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json };
+  return readReply(res);
 }
 
 /** An emulator for the enclosing describe(); faults and the log are reset after each test. */

@@ -73,3 +73,15 @@ export async function collect<T>(it: AsyncIterable<T[]>): Promise<{ items: T[]; 
 export function requestsTo(emu: Emulator, method: string, path: RegExp) {
   return emu.requests.filter((r) => r.method === method && path.test(r.path));
 }
+
+/** A response read whole: status, headers, text, and the JSON when the text parses. */
+export async function readReply(res: Response): Promise<{ status: number; headers: Headers; text: string; json: unknown }> {
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
