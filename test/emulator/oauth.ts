@@ -21,7 +21,7 @@ const COMMUNITY_NAME = 'Example Community';
 const SCOPES: Record<string, string> = { read: 'See your profile, posts, comments and reactions', write: 'Add, change and remove your reactions' };
 const DEFAULT_LIFETIME_S = 36000;
 const CODE_TTL_MS = 60_000;
-const PKCE_MODES: readonly OAuthPkceMode[] = ['optional', 'required', 'unsupported'];
+const PKCE_MODES: readonly OAuthPkceMode[] = ['optional', 'required', 'unsupported', 'refused'];
 /** The parameters of an authorization request, carried by the consent form as hidden inputs. */
 const AUTH_PARAMS = ['response_type', 'client_id', 'redirect_uri', 'state', 'scope', 'code_challenge', 'code_challenge_method'];
 
@@ -207,6 +207,9 @@ export class OAuthServer {
     const scope = Object.keys(SCOPES).filter((s) => scopes.length === 0 || scopes.includes(s)).join(' ');
     const request: AuthRequest = { app, redirectUri, state, scope };
     if (this.pkce === 'unsupported') return request;
+    if (this.pkce === 'refused') {
+      return p.get('code_challenge') ? back('invalid_request', 'code_challenge is not supported by this server.') : request;
+    }
     const method = p.get('code_challenge_method');
     if (method !== null && method !== 'S256' && method !== 'plain') return back('invalid_request', 'Transform algorithm not supported: code_challenge_method must be S256 or plain.');
     const challenge = p.get('code_challenge');

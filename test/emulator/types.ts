@@ -65,7 +65,12 @@ export interface OAuthAppSpec {
 }
 
 /** 'optional' (default): PKCE used when the client sends a challenge; 'required': refused without; 'unsupported': challenges ignored. */
-export type OAuthPkceMode = 'optional' | 'required' | 'unsupported';
+/**
+ * optional: PKCE checked when a challenge is sent; required: a request without one is refused;
+ * unsupported: the challenge is ignored (a server without PKCE); refused: a request WITH a challenge is
+ * sent back with invalid_request (a server that rejects unknown parameters).
+ */
+export type OAuthPkceMode = 'optional' | 'required' | 'unsupported' | 'refused';
 
 export interface OAuthOptions {
   /** Replaces the default apps (`reactions-demo`, any redirect URI; `reactions-strict`, two registered URIs). */

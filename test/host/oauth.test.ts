@@ -108,6 +108,22 @@ describe('host: OAuth sign-in', function () {
     assert.strictEqual(api.accounts().length, 1);
   });
 
+  it('a community that refuses PKCE: the consent page is asked again without it, and the sign-in completes', async () => {
+    const api = await extensionApi();
+    emu().oauth.setPkce('refused');
+    try {
+      const browser = await useBrowser({ user: 'alice' });
+      const again = await vscode.commands.executeCommand<Account>('reactions.signInSelfCommunity', { baseUrl: emu().selfcommunityUrl, clientId: emu().oauth.clientId });
+      assert.strictEqual(again.id, account.id);
+      assert.strictEqual(browser.urls.length, 2, 'the browser opened twice');
+      assert.ok(new URL(browser.urls[0]).searchParams.has('code_challenge'));
+      assert.ok(!new URL(browser.urls[1]).searchParams.has('code_challenge'), 'the second time without PKCE');
+      assert.strictEqual(api.accounts().length, 1);
+    } finally {
+      emu().oauth.setPkce('optional');
+    }
+  });
+
   it('a browser that cannot be opened, or an answer nobody waits for, stores nothing', async () => {
     const api = await extensionApi();
     api.testing.setBrowser(async () => false);

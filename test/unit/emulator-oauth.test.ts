@@ -333,6 +333,19 @@ describe('emulator OAuth: PKCE modes', () => {
     }
     assert.throws(() => emu().oauth.setPkce('sometimes' as 'optional'), /pkce/);
   });
+
+  it('refused: a request with a code_challenge goes back with invalid_request naming it; without one the flow works', async () => {
+    emu().oauth.setPkce('refused');
+    const { challenge } = pkcePair();
+    const res = await call(authorizeUrl(emu(), { ...noPkce, code_challenge: challenge, code_challenge_method: 'S256' }));
+    assert.strictEqual(res.status, 302);
+    const back = paramsOf(res.headers.get('location')!);
+    assert.strictEqual(back.get('error'), 'invalid_request');
+    assert.match(back.get('error_description') ?? '', /code_challenge/);
+    assert.strictEqual(back.get('state'), 'p');
+    const { location } = await consent(emu(), noPkce);
+    assert.strictEqual((await exchange(emu(), { code: paramsOf(location).get('code')!, redirect_uri: CALLBACK })).status, 200);
+  });
 });
 
 describe('emulator OAuth: refresh, expiry, revocation', () => {
