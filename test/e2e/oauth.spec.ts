@@ -9,12 +9,22 @@ import * as assert from 'assert';
 import type { Page } from 'playwright-core';
 import { useWorkbench, type Workbench } from './harness';
 
-/** VS Code may ask before opening an external site: allow it (a person would). */
-async function allowOpeningExternalSite(w: Workbench): Promise<void> {
+/**
+ * The tab the extension opens. VS Code may first ask whether to open the external site (link
+ * protection): allow it, as a person would.
+ */
+async function consentTab(w: Workbench, opened: Promise<Page>): Promise<Page> {
   const dialog = w.page.locator('.monaco-dialog-box', { hasText: /open the external website/i });
-  if (await dialog.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false)) {
+  const asked = dialog.waitFor({ state: 'visible', timeout: 30_000 }).then(
+    () => 'asked' as const,
+    () => 'no dialog' as const,
+  );
+  const first = await Promise.race([opened, asked]);
+  if (first === 'asked') {
+    await w.screenshot('11a-open-external-site');
     await dialog.getByRole('button', { name: /^Open$/ }).click();
   }
+  return opened;
 }
 
 describe('E2E: SelfCommunity sign-in in the browser (OAuth)', () => {
@@ -36,8 +46,7 @@ describe('E2E: SelfCommunity sign-in in the browser (OAuth)', () => {
 
     const popupPromise = w.page.context().waitForEvent('page', { timeout: 30_000 });
     await w.answerQuickInput(emu.oauth.clientId);
-    await allowOpeningExternalSite(w);
-    const popup: Page = await popupPromise;
+    const popup = await consentTab(w, popupPromise);
     await popup.waitForLoadState('domcontentloaded');
     assert.match(popup.url(), /\/oauth\/authorize\/\?response_type=code&client_id=/);
     await popup.locator('#approve').waitFor({ state: 'visible', timeout: 20_000 });
@@ -79,5 +88,29 @@ describe('E2E: SelfCommunity sign-in in the browser (OAuth)', () => {
     const revokes = emu.requests.filter((r) => r.method === 'POST' && /\/oauth\/revoke_token\/$/.test(r.path));
     assert.strictEqual(revokes.length, 2, 'the refresh and the access token were revoked');
     assert.deepStrictEqual(emu.oauth.activeAccessTokens('alice'), []);
+  });
+
+  it('Cancel while the browser is open ends the sign-in; approving in that tab afterwards stores nothing', async () => {
+    const w = wb();
+    const emu = w.emulator;
+    await w.runCommand('Reactions: Sign in to SelfCommunity…');
+    await w.answerQuickInput(emu.selfcommunityUrl, { expectPrompt: /address of the SelfCommunity community/ });
+    const popupPromise = w.page.context().waitForEvent('page', { timeout: 30_000 });
+    await w.answerQuickInput(emu.oauth.clientId, { expectPrompt: /client id of the OAuth app/ });
+    const popup = await consentTab(w, popupPromise);
+    await popup.locator('#approve').waitFor({ state: 'visible', timeout: 20_000 });
+    await w.page.bringToFront();
+    await w.clickNotificationButton(/Waiting for you to authorize Reactions/, 'Cancel');
+    await w.notification(/Sign-in cancelled; nothing was stored/).waitFor({ state: 'visible', timeout: 20_000 });
+    await w.screenshot('15-oauth-cancelled');
+
+    emu.clearLog();
+    await popup.bringToFront();
+    await popup.locator('#approve').click();
+    await w.page.bringToFront();
+    await w.notification(/no sign-in is waiting for it/).waitFor({ state: 'visible', timeout: 20_000 });
+    assert.strictEqual(emu.requests.filter((r) => /\/oauth\/token\/$/.test(r.path)).length, 0, 'the late code was never exchanged');
+    assert.strictEqual(await w.treeItem(/^SelfCommunity account/).count(), 0, 'no account');
+    await popup.close().catch(() => {});
   });
 });
