@@ -11,13 +11,22 @@
  *   - no token appears in an error (message, stack, properties), a log line or a request URL, and no
  *     Authorization header reaches the other origin.
  *
- * Not part of `npm test`. Run: `npx tsx test/soak/soak.ts [--minutes 3] [--seed 1] [--max-iterations 20000]`.
+ * With `--oauth`, the SelfCommunity account signs in through the OAuth code flow instead of a pasted
+ * token: access tokens live 2 s, the server now and then ends them early, faults also hit the token
+ * endpoint, and a sign-in that cannot be renewed is redone (as a person pressing "Sign In Again"
+ * would). On top of the checks above: a vote POST refused with 401 does not count as a write (it is
+ * resent once after renewal), and no issued OAuth token may leak either.
+ *
+ * Not part of `npm test`. Run: `npx tsx test/soak/soak.ts [--minutes 3] [--seed 1] [--max-iterations 20000] [--oauth]`.
  * Prints a summary and exits 1 on any violation.
  */
 import { startEmulator, type Emulator, type FaultSpec, type LoggedRequest, type TinesValue } from '../emulator';
+import { consent } from '../emulator/consent';
+import { TokenSource, parseCredentials, secretsOf, serializeCredentials } from '../../src/core/credentials';
+import { OAuthClient, authorizeUrl, codeFromCallback, createPkce, createState, parseCallback } from '../../src/core/oauth';
 import { Rng } from '../emulator/seed';
 import { removeMany, restoreMany, type BulkSummary } from '../../src/core/bulk';
-import { ReactionsError } from '../../src/core/errors';
+import { ReactionsError, isReactionsError } from '../../src/core/errors';
 import { MemoryLogger } from '../../src/core/log';
 import type { Account, Reaction, ReactionKind } from '../../src/core/model';
 import { selfCommunity } from '../../src/core/services/selfcommunity';
@@ -40,6 +49,7 @@ const MINUTES = arg('minutes', 3);
 const SEED = Math.floor(arg('seed', 1));
 const MAX_ITERATIONS = Math.floor(arg('max-iterations', 20_000));
 const VERBOSE = process.argv.includes('--verbose');
+const OAUTH = process.argv.includes('--oauth');
 
 // ---- seeded randomness ----------------------------------------------------------------------------
 
@@ -137,7 +147,13 @@ const stats = {
   repeatedWrites: 0,
   leaks: 0,
   violations: [] as string[],
+  /** --oauth: early expiries by the server, renewals sent, sign-ins redone. */
+  expiries: 0,
+  renewals: 0,
+  reauths: 0,
 };
+/** --oauth: every token the soak's sign-ins and renewals were given (none may leak). */
+const issued = new Set<string>();
 const bump = (m: Map<string, number>, k: string, n = 1) => m.set(k, (m.get(k) ?? 0) + n);
 
 function violation(counter: 'accidental' | 'lost' | 'falseReports' | 'repeatedWrites' | 'leaks', text: string): void {
@@ -195,7 +211,8 @@ function checkState(emu: Emulator, side: Side, before: Map<string, string>, expe
 
 function checkWrites(side: Side, log: readonly LoggedRequest[]): void {
   if (side.service === 'selfcommunity') {
-    const posts = log.filter((e) => e.server === 'selfcommunity' && e.method === 'POST');
+    // A vote POST answered 401 was refused before the vote was looked at (it is resent after renewal).
+    const posts = log.filter((e) => e.server === 'selfcommunity' && e.method === 'POST' && /\/vote\/$/.test(e.path) && e.status !== 401);
     const per = new Map<string, number>();
     for (const p of posts) per.set(p.path, (per.get(p.path) ?? 0) + 1);
     for (const [path, n] of per) if (n > 1) violation('repeatedWrites', `${n} vote POSTs on ${path} in one operation`);
@@ -211,7 +228,7 @@ function checkWrites(side: Side, log: readonly LoggedRequest[]): void {
 }
 
 function checkLeaks(emu: Emulator, errors: unknown[], loggers: MemoryLogger[], log: readonly LoggedRequest[]): void {
-  const tokens = [...emu.users.flatMap((u) => [u.scToken, u.tinesToken]), emu.tinesServiceKey];
+  const tokens = [...emu.users.flatMap((u) => [u.scToken, u.tinesToken]), emu.tinesServiceKey, ...issued];
   const texts: string[] = [];
   for (const e of errors) {
     if (e instanceof Error) texts.push(e.message, e.stack ?? '', JSON.stringify({ ...e }), String(e));
@@ -241,6 +258,7 @@ async function main(): Promise<void> {
     seed: SEED,
     sc: { statuses: 40, discussions: 10, posts: 10, commentsPerItem: 1, maxLimit: 10 },
     tines: { cases: 8, commentsPerCase: 5, maxPerPage: 4 },
+    ...(OAUTH ? { oauth: { accessTokenLifetimeSeconds: 2 } } : {}),
   });
   const alice = emu.users.find((u) => u.name === 'alice')!;
   const options = (logger: MemoryLogger): ClientOptions => ({ timeoutMs: 300, retries: 2, retryBaseMs: 10, maxRetryAfterMs: 2000, maxConcurrency: 4, logger });
@@ -248,8 +266,20 @@ async function main(): Promise<void> {
   const sides: Side[] = [];
   {
     const logger = new MemoryLogger();
-    const account = await selfCommunity.signIn({ baseUrl: emu.selfcommunityUrl, token: alice.scToken }, options(logger));
-    sides.push({ service: 'selfcommunity', account, client: selfCommunity.connect(account, () => alice.scToken, options(logger)), logger, known: new Map(), undo: [], seen: new Map() });
+    if (OAUTH) {
+      const account = await oauthSignIn(emu, options(logger));
+      const source = new TokenSource(account.id, secretStore, {
+        label: account.label,
+        logger,
+        refresh: (c) => new OAuthClient(emu.selfcommunityUrl, c.clientId, options(logger)).refresh(c.refreshToken),
+      });
+      renewalsOf = () => source.renewals;
+      const client = selfCommunity.connect(account, () => source.token(), { ...options(logger), onUnauthorized: (t) => source.unauthorized(t) });
+      sides.push({ service: 'selfcommunity', account, client, logger, known: new Map(), undo: [], seen: new Map() });
+    } else {
+      const account = await selfCommunity.signIn({ baseUrl: emu.selfcommunityUrl, token: alice.scToken }, options(logger));
+      sides.push({ service: 'selfcommunity', account, client: selfCommunity.connect(account, () => alice.scToken, options(logger)), logger, known: new Map(), undo: [], seen: new Map() });
+    }
   }
   {
     const logger = new MemoryLogger();
@@ -266,7 +296,7 @@ async function main(): Promise<void> {
 
   const started = Date.now();
   const deadline = started + MINUTES * 60_000;
-  console.log(`soak: seed ${SEED}, ${MINUTES} min or ${MAX_ITERATIONS} iterations, SelfCommunity ${sides[0].known.size} and Tines ${sides[1].known.size} reactions to start with`);
+  console.log(`soak${OAUTH ? ' (SelfCommunity via OAuth, 2 s access tokens)' : ''}: seed ${SEED}, ${MINUTES} min or ${MAX_ITERATIONS} iterations, SelfCommunity ${sides[0].known.size} and Tines ${sides[1].known.size} reactions to start with`);
 
   while (Date.now() < deadline && stats.iterations < MAX_ITERATIONS) {
     stats.iterations++;
@@ -292,6 +322,12 @@ async function main(): Promise<void> {
       }
     }
 
+    // --oauth: the community ends the access token early now and then; only a 401 tells the client.
+    if (OAUTH && side.service === 'selfcommunity' && rng.chance(0.1)) {
+      emu.oauth.expireAccessTokens('alice');
+      stats.expiries++;
+    }
+
     const op: Op = rng.pick<Op>(side.undo.length ? ['scan', 'remove', 'remove', 'bulk remove', 'undo', 'change', 'change'] : ['scan', 'remove', 'remove', 'bulk remove', 'change']);
     bump(stats.operations, `${side.service} ${op}`);
 
@@ -303,7 +339,7 @@ async function main(): Promise<void> {
     const specs: FaultSpec[] = [];
     if (rng.chance(0.5)) {
       const f = rng.pick(FAULTS);
-      const route = rng.pick(ROUTES[side.service]);
+      const route = rng.pick(OAUTH && side.service === 'selfcommunity' ? [...ROUTES.selfcommunity, TOKEN_ROUTE] : ROUTES[side.service]);
       const times = rng.pick([1, 1, 2, undefined]);
       const spec: FaultSpec = { server: side.service, method: route.method, path: route.path, ...f.spec, times, skip: rng.pick([0, 0, 0, 1]) };
       if (route.method === 'POST' && f.unknownOnWrite && rng.chance(0.5)) spec.applyFirst = true;
@@ -323,6 +359,12 @@ async function main(): Promise<void> {
     }
     if (handles.some((h) => h.hits > 0)) stats.faultsHit++;
     emu.clearFaults();
+    // --oauth: a renewal the community refused for good (e.g. its answer was lost after the refresh
+    // token rotated) asks the person to sign in again; do what they would.
+    if (OAUTH && side.service === 'selfcommunity' && errors.some((e) => isReactionsError(e, 'auth') && /Sign in again/.test(e.message))) {
+      await oauthSignIn(emu, options(side.logger));
+      stats.reauths++;
+    }
     await new Promise((r) => setTimeout(r, 2));
 
     const log = [...emu.requests];
@@ -335,8 +377,34 @@ async function main(): Promise<void> {
     }
   }
 
+  stats.renewals = renewalsOf();
   await emu.close();
   report(Date.now() - started);
+}
+
+// ---- --oauth: the browser sign-in and the secret store ------------------------------------------------
+
+const TOKEN_ROUTE = { method: 'POST' as const, path: /\/oauth\/token\/$/ };
+const secrets = new Map<string, string>();
+const secretStore = {
+  get: async (key: string) => secrets.get(key),
+  store: async (key: string, value: string) => {
+    for (const s of secretsOf(parseCredentials(value))) issued.add(s);
+    secrets.set(key, value);
+  },
+};
+let renewalsOf = (): number => 0;
+
+/** The code flow as the extension runs it (consent approved as alice); the tokens go to the store. */
+async function oauthSignIn(emu: Emulator, options: ClientOptions): Promise<Account> {
+  const redirectUri = 'vscode://reactions-dev.reactions-vscode/oauth-callback';
+  const state = createState();
+  const pkce = createPkce();
+  const back = await consent(authorizeUrl({ baseUrl: emu.selfcommunityUrl, clientId: emu.oauth.clientId, redirectUri, state, pkce }), { user: 'alice' });
+  const tokens = await new OAuthClient(emu.selfcommunityUrl, emu.oauth.clientId, options).exchangeCode(codeFromCallback(parseCallback(back.search), state, 'soak'), redirectUri, pkce.verifier);
+  const account = await selfCommunity.signIn({ baseUrl: emu.selfcommunityUrl, token: tokens.accessToken }, options);
+  await secretStore.store(account.id, serializeCredentials({ type: 'oauth', clientId: emu.oauth.clientId, ...tokens }));
+  return account;
 }
 
 function putBack(emu: Emulator, r: Reaction): void {
@@ -508,6 +576,7 @@ function report(ms: number): void {
   console.log(`  false reports       ${stats.falseReports}`);
   console.log(`  repeated writes     ${stats.repeatedWrites}`);
   console.log(`  leaks               ${stats.leaks}`);
+  if (OAUTH) console.log(`  oauth               ${stats.expiries} early expiries, ${stats.renewals} renewals, ${stats.reauths} sign-ins redone`);
   if (violations) {
     console.log(`\n${violations} violation(s):`);
     for (const v of stats.violations) console.log(`  ${v}`);
