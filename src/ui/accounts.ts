@@ -23,6 +23,9 @@ import { provider, providers } from '../core/services/registry';
 import type { AccountService, ClientOptions, ServiceProvider, SignInInput } from '../core/services/service';
 import type { ReactionStore } from '../core/store';
 import { BrowserSignIn } from './browserSignIn';
+import { BACK, errorMessage, input, messageOf, validateBaseUrl } from './inputBox';
+
+export { errorMessage } from './inputBox';
 import type { OutputLogger } from './log';
 
 const ACCOUNTS_KEY = 'reactions.accounts';
@@ -74,9 +77,6 @@ function plainAccount(a: Account): Account {
   };
 }
 
-export function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 export class AccountManager implements vscode.Disposable {
   private readonly clients = new Map<string, AccountService>();
@@ -689,18 +689,6 @@ export class AccountManager implements vscode.Disposable {
   }
 }
 
-/** The message of what `check` throws, or undefined when it passes (input box validation). */
-function messageOf(check: () => unknown): string | undefined {
-  try {
-    check();
-    return undefined;
-  } catch (e) {
-    return errorMessage(e);
-  }
-}
-
-const validateBaseUrl = (v: string): string | undefined => messageOf(() => normalizeBaseUrl(v));
-
 /** Which step of "Add Account" to go back to after a failed sign-in. */
 function retryStep(p: ServiceProvider, e: unknown): 'url' | 'token' | 'hint' {
   if (isReactionsError(e)) {
@@ -711,68 +699,5 @@ function retryStep(p: ServiceProvider, e: unknown): 'url' | 'token' | 'hint' {
   return 'url';
 }
 
-const BACK = Symbol('back');
 /** The core's generic cancel message (a cancel with a more specific message is shown as it is). */
 const cancelledMessage = cancelled().message;
-
-interface InputOptions {
-  title: string;
-  step?: number;
-  totalSteps?: number;
-  value: string;
-  prompt: string;
-  placeholder?: string;
-  password?: boolean;
-  /** An error to show when the box opens (from a failed sign-in). */
-  error?: string;
-  /** One more title-bar button (e.g. copy something the person needs). */
-  extraButton?: { button: vscode.QuickInputButton; run(): void };
-  validate: (value: string) => string | undefined;
-}
-
-/** One InputBox step with a Back button (when it is a later step) and an initial error message. */
-function input(o: InputOptions): Promise<string | typeof BACK | undefined> {
-  return new Promise((resolve) => {
-    const box = vscode.window.createInputBox();
-    box.title = o.title;
-    box.step = o.step;
-    box.totalSteps = o.totalSteps;
-    box.value = o.value;
-    box.prompt = o.prompt;
-    box.placeholder = o.placeholder;
-    box.password = !!o.password;
-    box.ignoreFocusOut = true;
-    box.buttons = [...(o.step && o.step > 1 ? [vscode.QuickInputButtons.Back] : []), ...(o.extraButton ? [o.extraButton.button] : [])];
-    if (o.error) box.validationMessage = { message: o.error, severity: vscode.InputBoxValidationSeverity.Error };
-    let done = false;
-    const finish = (v: string | typeof BACK | undefined) => {
-      if (done) return;
-      done = true;
-      resolve(v);
-      box.dispose();
-    };
-    const subs = [
-      box.onDidChangeValue((v) => {
-        const m = v ? o.validate(v) : undefined;
-        box.validationMessage = m;
-      }),
-      box.onDidAccept(() => {
-        const m = o.validate(box.value);
-        if (m) {
-          box.validationMessage = m;
-          return;
-        }
-        finish(box.value);
-      }),
-      box.onDidTriggerButton((b) => {
-        if (b === vscode.QuickInputButtons.Back) finish(BACK);
-        else if (b === o.extraButton?.button) o.extraButton.run();
-      }),
-      box.onDidHide(() => {
-        subs.forEach((s) => s.dispose());
-        finish(undefined);
-      }),
-    ];
-    box.show();
-  });
-}
