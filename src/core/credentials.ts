@@ -143,16 +143,8 @@ export class TokenSource {
   async unauthorized(rejected: string): Promise<boolean> {
     const c = await this.credentials();
     if (c && accessTokenOf(c) !== rejected) return true; // renewed meanwhile
-    this.invalidate();
-    const latest = await this.credentials();
-    if (!latest) return false;
-    if (accessTokenOf(latest) !== rejected) return true; // another window stored a new one
-    if (latest.type !== 'oauth') return false;
-    if (!latest.refreshToken) {
-      throw new ReactionsError('auth', `Your sign-in to ${this.options.label} has expired and cannot be renewed (the community gave no refresh token). Sign in again.`);
-    }
-    const renewed = await this.renew(rejected);
-    return accessTokenOf(renewed) !== rejected;
+    // The renewal re-reads the store first: another window may have stored a new token already.
+    return accessTokenOf(await this.renew(rejected)) !== rejected;
   }
 
   /** One renewal at a time: every caller waits for the one under way. */
