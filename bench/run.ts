@@ -28,10 +28,14 @@ interface EmuInfo {
 const ROOT = path.resolve(__dirname, '..');
 
 async function startEmulator(args: string[]): Promise<{ info: EmuInfo; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/emulator/cli.ts'), '--json', '--quiet', ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'test/emulator/cli.ts'), '--json', '--quiet', ...args],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const line = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout! });
     rl.once('line', resolve);
@@ -61,11 +65,21 @@ interface ScanResult {
   reactions: number;
 }
 
-async function scan(provider: ServiceProvider, baseUrl: string, token: string, email: string | undefined, concurrency: number): Promise<ScanResult> {
+async function scan(
+  provider: ServiceProvider,
+  baseUrl: string,
+  token: string,
+  email: string | undefined,
+  concurrency: number,
+): Promise<ScanResult> {
   const signInLogger = new CountingLogger();
   const account = await provider.signIn({ baseUrl, token, email }, { logger: signInLogger });
   const logger = new CountingLogger();
-  const service: AccountService = provider.connect(account, () => token, { logger, maxConcurrency: concurrency, timeoutMs: 60_000 });
+  const service: AccountService = provider.connect(account, () => token, {
+    logger,
+    maxConcurrency: concurrency,
+    timeoutMs: 60_000,
+  });
   const t0 = performance.now();
   let first = -1;
   let n = 0;
@@ -89,7 +103,13 @@ function row(metric: string, value: string, target: string, ok: boolean | undefi
   console.log(`  ${ok === undefined ? '·' : ok ? '✓' : '✗'} ${metric}: ${value} (target ${target})`);
 }
 
-async function scanScenario(name: string, emuArgs: string[], latency: number, service: 'sc' | 'tines', concurrencies: number[]) {
+async function scanScenario(
+  name: string,
+  emuArgs: string[],
+  latency: number,
+  service: 'sc' | 'tines',
+  concurrencies: number[],
+) {
   console.log(`\n${name} — latency ${latency} ms`);
   const { info, child } = await startEmulator([...emuArgs, '--latency', String(latency)]);
   try {
@@ -110,7 +130,12 @@ async function scanScenario(name: string, emuArgs: string[], latency: number, se
     if (c8) {
       const floor = Math.ceil(c8.requests / 8) * latency;
       row(`${name}: ratio to floor at C=8`, (c8.ms / floor).toFixed(2), '≤ 1.2', c8.ms / floor <= 1.2);
-      row(`${name}: time to first batch`, `${(c8.firstBatchMs / latency).toFixed(1)} round trips`, '≤ 2', c8.firstBatchMs / latency <= 2);
+      row(
+        `${name}: time to first batch`,
+        `${(c8.firstBatchMs / latency).toFixed(1)} round trips`,
+        '≤ 2',
+        c8.firstBatchMs / latency <= 2,
+      );
     }
     const c1 = results.get(1);
     if (c1 && c8) {
@@ -124,7 +149,16 @@ async function scanScenario(name: string, emuArgs: string[], latency: number, se
 
 async function memoryScenario(statuses: number) {
   console.log(`\nSelfCommunity ${statuses} contributions, no latency: memory`);
-  const { info, child } = await startEmulator(['--statuses', String(statuses), '--discussions', '0', '--posts', '0', '--comments', '0']);
+  const { info, child } = await startEmulator([
+    '--statuses',
+    String(statuses),
+    '--discussions',
+    '0',
+    '--posts',
+    '0',
+    '--comments',
+    '0',
+  ]);
   try {
     const alice = info.users.find((u) => u.name === 'alice')!;
     const account = await selfCommunity.signIn({ baseUrl: info.selfcommunityUrl, token: alice.scToken });
@@ -186,7 +220,12 @@ async function incrementalScenario(name: string, emuArgs: string[], latency: num
     const entry = await sync.load(account.id);
     sync.adopt(entry!);
     const warmMs = performance.now() - t0;
-    row(`${name}: requests on a warm start`, `${logger.requests} (${store.all(account.id).length} reactions shown in ${warmMs.toFixed(0)} ms)`, '0', logger.requests === 0 && store.all(account.id).length === full.length);
+    row(
+      `${name}: requests on a warm start`,
+      `${logger.requests} (${store.all(account.id).length} reactions shown in ${warmMs.toFixed(0)} ms)`,
+      '0',
+      logger.requests === 0 && store.all(account.id).length === full.length,
+    );
     await sync.dispose();
 
     // 1% of the items (cases, contributions) change elsewhere: the user takes back a reaction on each,
@@ -206,8 +245,14 @@ async function incrementalScenario(name: string, emuArgs: string[], latency: num
       picked.push(r);
     }
     for (const r of picked) {
-      if (which === 'sc') await writer.post(`/api/v2/${r.target.type}/${r.target.id}/vote/`, { query: r.kind.id ? { reaction: r.kind.id } : undefined });
-      else await writer.post(`/api/v2/cases/${r.target.parent!.id}/comments/${r.target.id}/remove_reaction`, { json: { value: r.kind.id } });
+      if (which === 'sc')
+        await writer.post(`/api/v2/${r.target.type}/${r.target.id}/vote/`, {
+          query: r.kind.id ? { reaction: r.kind.id } : undefined,
+        });
+      else
+        await writer.post(`/api/v2/cases/${r.target.parent!.id}/comments/${r.target.id}/remove_reaction`, {
+          json: { value: r.kind.id },
+        });
     }
     logger.requests = 0;
     const known = new Map(full.map((r) => [r.id, r]));
@@ -221,8 +266,15 @@ async function incrementalScenario(name: string, emuArgs: string[], latency: num
     for await (const batch of service.listReactions()) truth.push(...batch);
     const same = truth.length === known.size && truth.every((r) => known.get(r.id)?.kind.id === r.kind.id);
     const fraction = refreshRequests / fullRequests;
-    console.log(`  full listing ${fullRequests} requests; a reaction removed elsewhere on ${picked.length} of ${items} ${which === 'sc' ? 'contributions' : 'cases'}; refresh ${refreshRequests} requests; result ${same ? 'equals' : 'DIFFERS from'} a full listing`);
-    row(`${name}: incremental refresh after 1% changed`, `${fraction.toFixed(3)} of a full scan${same ? '' : ' (WRONG RESULT)'}`, '≤ 0.10', fraction <= 0.1 && same);
+    console.log(
+      `  full listing ${fullRequests} requests; a reaction removed elsewhere on ${picked.length} of ${items} ${which === 'sc' ? 'contributions' : 'cases'}; refresh ${refreshRequests} requests; result ${same ? 'equals' : 'DIFFERS from'} a full listing`,
+    );
+    row(
+      `${name}: incremental refresh after 1% changed`,
+      `${fraction.toFixed(3)} of a full scan${same ? '' : ' (WRONG RESULT)'}`,
+      '≤ 0.10',
+      fraction <= 0.1 && same,
+    );
   } finally {
     child.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
@@ -239,7 +291,12 @@ function treeScenario() {
     batch.push({
       id: `${accountId}|${type}:${i}`,
       accountId,
-      target: { type, id: String(i), excerpt: `A contribution about topic ${i} with some words`, createdAt: new Date(1_700_000_000_000 + i * 1000).toISOString() },
+      target: {
+        type,
+        id: String(i),
+        excerpt: `A contribution about topic ${i} with some words`,
+        createdAt: new Date(1_700_000_000_000 + i * 1000).toISOString(),
+      },
       kind: { id: String((i % 6) + 1), label: 'Like', emoji: '👍' },
     });
   }
@@ -268,18 +325,53 @@ async function main() {
   // Memory first: RSS never shrinks, so a scenario measured after the others would see their peak.
   await memoryScenario(quick ? 20_000 : 100_000);
   if (process.argv.includes('--memory-only')) return;
-  await scanScenario('Tines 500 cases × 20 comments', ['--cases', '500', '--case-comments', '20', '--statuses', '0', '--discussions', '0', '--posts', '0'], L, 'tines', [1, 8]);
-  await scanScenario('SelfCommunity 500 contributions with comments', ['--statuses', '300', '--discussions', '150', '--posts', '50', '--comments', '2', '--cases', '0'], L, 'sc', [1, 8]);
-  await scanScenario('SelfCommunity 10k contributions with comments', ['--statuses', '6000', '--discussions', '3000', '--posts', '1000', '--comments', '1', '--cases', '0'], quick ? 5 : 50, 'sc', [8]);
+  await scanScenario(
+    'Tines 500 cases × 20 comments',
+    ['--cases', '500', '--case-comments', '20', '--statuses', '0', '--discussions', '0', '--posts', '0'],
+    L,
+    'tines',
+    [1, 8],
+  );
+  await scanScenario(
+    'SelfCommunity 500 contributions with comments',
+    ['--statuses', '300', '--discussions', '150', '--posts', '50', '--comments', '2', '--cases', '0'],
+    L,
+    'sc',
+    [1, 8],
+  );
+  await scanScenario(
+    'SelfCommunity 10k contributions with comments',
+    ['--statuses', '6000', '--discussions', '3000', '--posts', '1000', '--comments', '1', '--cases', '0'],
+    quick ? 5 : 50,
+    'sc',
+    [8],
+  );
   treeScenario();
   bundleScenario();
-  await incrementalScenario('Tines 500 cases × 20 comments', ['--cases', '500', '--case-comments', '20', '--statuses', '0', '--discussions', '0', '--posts', '0'], quick ? 5 : 10, 'tines');
-  await incrementalScenario('SelfCommunity 10k contributions', ['--statuses', '6000', '--discussions', '3000', '--posts', '1000', '--comments', '1', '--cases', '0'], quick ? 2 : 5, 'sc');
-  row('activate() time', 'printed by the host smoke test (npm run test:host): "activate() took N ms"', '< 20 ms', undefined);
+  await incrementalScenario(
+    'Tines 500 cases × 20 comments',
+    ['--cases', '500', '--case-comments', '20', '--statuses', '0', '--discussions', '0', '--posts', '0'],
+    quick ? 5 : 10,
+    'tines',
+  );
+  await incrementalScenario(
+    'SelfCommunity 10k contributions',
+    ['--statuses', '6000', '--discussions', '3000', '--posts', '1000', '--comments', '1', '--cases', '0'],
+    quick ? 2 : 5,
+    'sc',
+  );
+  row(
+    'activate() time',
+    'printed by the host smoke test (npm run test:host): "activate() took N ms"',
+    '< 20 ms',
+    undefined,
+  );
   const judged = rows.filter((r) => r.ok !== undefined);
   const held = judged.filter((r) => r.ok);
   const missed = judged.filter((r) => !r.ok).map((r) => r.metric);
-  console.log(`\nSummary: ${held.length} of ${judged.length} measured targets hold${missed.length ? `; missed: ${missed.join('; ')}` : ''}; ${rows.length - judged.length} not measured.`);
+  console.log(
+    `\nSummary: ${held.length} of ${judged.length} measured targets hold${missed.length ? `; missed: ${missed.join('; ')}` : ''}; ${rows.length - judged.length} not measured.`,
+  );
 }
 
 main().catch((e) => {

@@ -26,7 +26,10 @@ const step = (msg) => console.log(`[demo] ${msg} (${((Date.now() - t0) / 1000).t
 
 async function main() {
   // 1. Node 24 + code-server in .host/ (a no-op when already there).
-  const setup = spawnSync(process.execPath, [join(ROOT, 'scripts', 'host', 'setup.mjs')], { stdio: 'inherit', timeout: 20 * 60_000 });
+  const setup = spawnSync(process.execPath, [join(ROOT, 'scripts', 'host', 'setup.mjs')], {
+    stdio: 'inherit',
+    timeout: 20 * 60_000,
+  });
   if (setup.status !== 0) throw new Error('host setup failed');
 
   // 2. The .vsix, as a user gets it.

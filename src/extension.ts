@@ -45,22 +45,41 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
   const loader: Loader = new Loader(accounts, store, logger, cache);
   const undo = new UndoHistory(keys);
   const tree = new ReactionsTreeProvider({ store, accounts, loader }, keys);
-  const view = vscode.window.createTreeView<TreeNode>(VIEW_ID, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
+  const view = vscode.window.createTreeView<TreeNode>(VIEW_ID, {
+    treeDataProvider: tree,
+    canSelectMany: true,
+    showCollapseAll: true,
+  });
   tree.attach(view);
   // The cache first: its last saves start before the rest (and the log) go away.
-  context.subscriptions.push({ dispose: () => void cache.dispose() }, logger, accounts, loader, undo, tree, view, { dispose: () => store.dispose() });
+  context.subscriptions.push({ dispose: () => void cache.dispose() }, logger, accounts, loader, undo, tree, view, {
+    dispose: () => store.dispose(),
+  });
   flushCache = () => cache.flush();
 
   // OAuth: the browser comes back through the URI handler; the Accounts menu lists SelfCommunity sign-ins.
   context.subscriptions.push(
     vscode.window.registerUriHandler(accounts.browser),
-    vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, new SelfCommunityAuthProvider(accounts), {
-      supportsMultipleAccounts: true,
-    }),
+    vscode.authentication.registerAuthenticationProvider(
+      AUTH_PROVIDER_ID,
+      AUTH_PROVIDER_LABEL,
+      new SelfCommunityAuthProvider(accounts),
+      {
+        supportsMultipleAccounts: true,
+      },
+    ),
   );
 
   const deps: Deps = { store, accounts, loader, tree, view, logger, undo, keys };
-  for (const family of [accountCommands, viewCommands, removeCommands, changeCommands, openCommands, filterCommands, exportCommands]) {
+  for (const family of [
+    accountCommands,
+    viewCommands,
+    removeCommands,
+    changeCommands,
+    openCommands,
+    filterCommands,
+    exportCommands,
+  ]) {
     family.register(context, deps);
   }
   // The cache is read once activate() has returned (no request); then listing starts when the view is
@@ -78,7 +97,9 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
   );
 
   const withTestHooks =
-    context.extensionMode !== vscode.ExtensionMode.Production || process.env.REACTIONS_TEST_HOOKS === '1' || !!process.env.REACTIONS_EMULATOR;
+    context.extensionMode !== vscode.ExtensionMode.Production ||
+    process.env.REACTIONS_TEST_HOOKS === '1' ||
+    !!process.env.REACTIONS_EMULATOR;
   const { api, disposable } = createApi(store, accounts, loader, tree, withTestHooks, cache, () => activationMs);
   context.subscriptions.push(disposable);
   activationMs = performance.now() - started;

@@ -6,4 +6,8 @@ export declare function launchBrowser(o?: {
   viewport?: { width: number; height: number };
   timeoutMs?: number;
 }): Promise<{ context: BrowserContext; page: Page; close: () => Promise<void> }>;
-export declare function openWorkbench(page: Page, url: string, o?: { readyFile?: string; timeoutMs?: number }): Promise<void>;
+export declare function openWorkbench(
+  page: Page,
+  url: string,
+  o?: { readyFile?: string; timeoutMs?: number },
+): Promise<void>;

@@ -11,7 +11,11 @@ export const HOST_TESTS_OUT = join(ROOT, 'out', 'test', 'host');
 
 function tsFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [join(dir, e.name)] : [],
+    e.isDirectory()
+      ? tsFiles(join(dir, e.name))
+      : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')
+        ? [join(dir, e.name)]
+        : [],
   );
 }
 
@@ -30,7 +34,9 @@ export async function buildHostTests() {
     sourcemap: 'inline',
     logLevel: 'warning',
   });
-  console.log(`[build] host tests: ${entryPoints.map((f) => relative(SRC, f)).join(', ')} → ${relative(ROOT, HOST_TESTS_OUT)}/`);
+  console.log(
+    `[build] host tests: ${entryPoints.map((f) => relative(SRC, f)).join(', ')} → ${relative(ROOT, HOST_TESTS_OUT)}/`,
+  );
   return HOST_TESTS_OUT;
 }
 

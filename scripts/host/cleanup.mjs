@@ -41,12 +41,18 @@ export function runCleanups(perStepMs = 15_000) {
         ]);
       } catch (err) {
         console.error(`[cleanup] ${entry.name}: ${err?.message ?? err}`);
-        try { entry.syncFn?.(); } catch { /* best effort */ }
+        try {
+          entry.syncFn?.();
+        } catch {
+          /* best effort */
+        }
       } finally {
         clearTimeout(timer);
       }
     }
-  })().finally(() => { running = undefined; });
+  })().finally(() => {
+    running = undefined;
+  });
   return running;
 }
 
@@ -65,7 +71,11 @@ export function startWatchdog(ms, what) {
 export function installSignalHandlers() {
   if (installed) return;
   installed = true;
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ]) {
     process.on(signal, async () => {
       if (stopping) return; // a second Ctrl-C while stopping: let the first one finish
       stopping = true;
@@ -78,7 +88,12 @@ export function installSignalHandlers() {
   // steps can run here (e.g. SIGKILL to a process group).
   process.on('exit', () => {
     for (const entry of cleanups.reverse()) {
-      if (!entry.done) try { entry.syncFn?.(); } catch { /* best effort */ }
+      if (!entry.done)
+        try {
+          entry.syncFn?.();
+        } catch {
+          /* best effort */
+        }
     }
   });
 }

@@ -71,14 +71,22 @@ function serverEnv(extra, dirs) {
 
 function runOnce(args, env, timeoutMs, what) {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(paths.node, [paths.codeServerEntry, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(paths.node, [paths.codeServerEntry, ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     const kill = () => killGroup(child.pid, 'SIGKILL');
     const unregister = addCleanup(what, async () => kill(), kill);
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     const timer = setTimeout(() => {
-      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
     }, timeoutMs);
     child.on('error', reject);
     child.on('exit', (code, signal) => {
@@ -99,7 +107,9 @@ async function waitHealthy(url, child, logFile, timeoutMs) {
     try {
       const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
       if (res.ok) return;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await new Promise((r) => setTimeout(r, 150));
   }
   throw new Error(`code-server did not answer ${url}/healthz within ${timeoutMs / 1000} s:\n${tail(logFile)}`);
@@ -151,17 +161,32 @@ export async function startCodeServer(o = {}) {
   };
   for (const d of [dirs.userData, dirs.extensions, dirs.xdgConfig, dirs.xdgData]) mkdirSync(d, { recursive: true });
   mkdirSync(join(dirs.userData, 'User'), { recursive: true });
-  writeFileSync(join(dirs.userData, 'User', 'settings.json'), JSON.stringify({ ...CLEAN_SETTINGS, ...o.settings }, null, 2));
+  writeFileSync(
+    join(dirs.userData, 'User', 'settings.json'),
+    JSON.stringify({ ...CLEAN_SETTINGS, ...o.settings }, null, 2),
+  );
   const env = serverEnv(o.env ?? {}, dirs);
-  const removeTempSync = () => { if (!o.keepTemp) rmSync(root, { recursive: true, force: true }); };
+  const removeTempSync = () => {
+    if (!o.keepTemp) rmSync(root, { recursive: true, force: true });
+  };
   // Registered first, so it runs after the server is stopped (cleanups run newest first).
   const removeTemp = addCleanup(`temp ${root}`, async () => removeTempSync(), removeTempSync);
 
   try {
     for (const vsix of [o.vsix ?? []].flat()) {
       await runOnce(
-        ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--install-extension', resolve(vsix), '--force'],
-        env, 120_000, `installing ${vsix}`,
+        [
+          '--user-data-dir',
+          dirs.userData,
+          '--extensions-dir',
+          dirs.extensions,
+          '--install-extension',
+          resolve(vsix),
+          '--force',
+        ],
+        env,
+        120_000,
+        `installing ${vsix}`,
       );
     }
   } catch (err) {
@@ -177,11 +202,16 @@ export async function startCodeServer(o = {}) {
     writeFileSync(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
     const args = [
       paths.codeServerEntry,
-      '--config', configFile,
-      '--auth', 'none',
-      '--bind-addr', `127.0.0.1:${port}`,
-      '--user-data-dir', dirs.userData,
-      '--extensions-dir', dirs.extensions,
+      '--config',
+      configFile,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--user-data-dir',
+      dirs.userData,
+      '--extensions-dir',
+      dirs.extensions,
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-workspace-trust',
@@ -204,7 +234,10 @@ export async function startCodeServer(o = {}) {
 
     const stop = async () => {
       if (child.exitCode === null && child.signalCode === null && killGroup(pid, 'SIGTERM')) {
-        const gone = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 5000))]);
+        const gone = await Promise.race([
+          exited.then(() => true),
+          new Promise((r) => setTimeout(() => r(false), 5000)),
+        ]);
         if (!gone) killGroup(pid, 'SIGKILL');
       }
       // Children that outlived the server (same group) get the same treatment.

@@ -28,7 +28,13 @@ export async function startEmulatorProcess(o = {}) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise((r) => child.once('exit', r));
-  const kill = (signal) => { try { process.kill(-child.pid, signal); } catch { /* gone */ } };
+  const kill = (signal) => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      /* gone */
+    }
+  };
   const stop = addCleanup(
     'emulator',
     async () => {
@@ -47,7 +53,10 @@ export async function startEmulatorProcess(o = {}) {
   const lines = createInterface({ input: child.stdout });
   try {
     const line = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`emulator printed no JSON within ${(o.timeoutMs ?? 30_000) / 1000} s`)), o.timeoutMs ?? 30_000);
+      const timer = setTimeout(
+        () => reject(new Error(`emulator printed no JSON within ${(o.timeoutMs ?? 30_000) / 1000} s`)),
+        o.timeoutMs ?? 30_000,
+      );
       lines.on('line', (l) => {
         if (l.trim().startsWith('{')) {
           clearTimeout(timer);
@@ -56,12 +65,16 @@ export async function startEmulatorProcess(o = {}) {
       });
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
-        reject(new Error(`emulator exited (${signal ?? `exit ${code}`}) before printing its JSON line\n${stderr.trim()}`));
+        reject(
+          new Error(`emulator exited (${signal ?? `exit ${code}`}) before printing its JSON line\n${stderr.trim()}`),
+        );
       });
     });
     const info = JSON.parse(line);
     // Keep draining its output so the pipe never fills up and blocks it.
-    lines.on('line', (l) => { if (o.echo) console.log(`[emulator] ${l}`); });
+    lines.on('line', (l) => {
+      if (o.echo) console.log(`[emulator] ${l}`);
+    });
     return { info, line, stop };
   } catch (err) {
     await stop();

@@ -38,7 +38,9 @@ export async function packageVsix({ out, build = true } = {}) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { out: { type: 'string' }, 'no-build': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { out: { type: 'string' }, 'no-build': { type: 'boolean', default: false } },
+  });
   packageVsix({ out: values.out, build: !values['no-build'] }).then(
     (p) => console.log(`[package] ${p}`),
     (err) => {

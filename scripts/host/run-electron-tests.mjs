@@ -33,9 +33,17 @@ async function main() {
   try {
     let timer;
     vscodeExecutablePath = await Promise.race([
-      download({ version: VERSION, cachePath: join(ROOT, '.vscode-test'), timeout: 20_000, reporter: new SilentReporter() }),
+      download({
+        version: VERSION,
+        cachePath: join(ROOT, '.vscode-test'),
+        timeout: 20_000,
+        reporter: new SilentReporter(),
+      }),
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no download within ${DOWNLOAD_TIMEOUT_MS / 1000} s`)), DOWNLOAD_TIMEOUT_MS);
+        timer = setTimeout(
+          () => reject(new Error(`no download within ${DOWNLOAD_TIMEOUT_MS / 1000} s`)),
+          DOWNLOAD_TIMEOUT_MS,
+        );
       }),
     ]).finally(() => clearTimeout(timer));
   } catch (err) {
@@ -68,7 +76,13 @@ async function main() {
       extensionDevelopmentPath: ROOT,
       extensionTestsPath: join(testsDir, 'index'),
       extensionTestsEnv,
-      launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes'],
+      launchArgs: [
+        workspace,
+        '--disable-extensions',
+        '--disable-workspace-trust',
+        '--skip-welcome',
+        '--skip-release-notes',
+      ],
     });
   } catch (err) {
     failed = true;
@@ -77,13 +91,18 @@ async function main() {
   let results;
   try {
     results = JSON.parse(readFileSync(resultsFile, 'utf8'));
-  } catch { /* reported below */ }
+  } catch {
+    /* reported below */
+  }
   if (!results) {
     console.error('[electron] no results were written');
     return 1;
   }
-  for (const t of results.tests) console.log(`  ${t.state === 'passed' ? '✓' : t.state === 'pending' ? '-' : '✗'} ${t.title}`);
-  console.log(`[electron] host tests: ${results.passes} passing, ${results.failures} failing, ${results.pending} pending`);
+  for (const t of results.tests)
+    console.log(`  ${t.state === 'passed' ? '✓' : t.state === 'pending' ? '-' : '✗'} ${t.title}`);
+  console.log(
+    `[electron] host tests: ${results.passes} passing, ${results.failures} failing, ${results.pending} pending`,
+  );
   return failed || results.failures > 0 || results.passes === 0 ? 1 : 0;
 }
 

@@ -47,7 +47,9 @@ async function main() {
 
   // A small workspace to open, and the file index.ts reports into.
   const work = mkdtempSync(join(tmpdir(), 'reactions-host-'));
-  addCleanup('host work dir', async () => { if (!opts.keep) rmSync(work, { recursive: true, force: true }); });
+  addCleanup('host work dir', async () => {
+    if (!opts.keep) rmSync(work, { recursive: true, force: true });
+  });
   const workspace = join(work, 'workspace');
   mkdirSync(workspace);
   writeFileSync(join(workspace, 'host-tests.md'), '# Reactions host tests\n');
@@ -106,7 +108,13 @@ function report(results, exitCode, consoleLines, cs) {
   console.log('');
   if (!results) {
     console.error(`✗ no results were written (exit code ${exitCode}): run() never ran or crashed early.`);
-    console.error('  Last browser console lines:\n' + consoleLines.slice(-25).map((l) => `    ${l}`).join('\n'));
+    console.error(
+      '  Last browser console lines:\n' +
+        consoleLines
+          .slice(-25)
+          .map((l) => `    ${l}`)
+          .join('\n'),
+    );
     console.error('  Last code-server log lines:\n' + cs.logTail(25).replace(/^/gm, '    '));
     return 1;
   }
@@ -118,14 +126,16 @@ function report(results, exitCode, consoleLines, cs) {
     console.log(`\n  ✗ ${t.title}\n${String(t.error).replace(/^/gm, '      ')}`);
   }
   if (results.error) console.log(`\n  error outside tests:\n${String(results.error).replace(/^/gm, '      ')}`);
-  console.log(`\nhost tests: ${results.passes} passing, ${results.failures} failing, ${results.pending} pending (${results.durationMs} ms in the host, ${secs()} in all)`);
+  console.log(
+    `\nhost tests: ${results.passes} passing, ${results.failures} failing, ${results.pending} pending (${results.durationMs} ms in the host, ${secs()} in all)`,
+  );
   const ok = exitCode === 0 && results.failures === 0 && !results.error && results.passes > 0;
   if (ok) return 0;
   if (results.passes === 0 && results.failures === 0 && !results.error) console.error('✗ no test ran');
   return 1;
 }
 
-let code = 1;
+let code;
 try {
   code = await main();
 } catch (err) {

@@ -35,15 +35,26 @@ function run(cmd, args, opts = {}) {
     log(`$ ${cmd} ${args.join(' ')}`);
     const child = spawn(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], detached: true, ...opts });
     const timer = setTimeout(() => {
-      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
       reject(new Error(`${cmd} timed out after ${INSTALL_TIMEOUT_MS / 1000}s`));
     }, INSTALL_TIMEOUT_MS);
     const onSignal = () => {
-      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
       process.exit(130);
     };
     process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
@@ -89,7 +100,9 @@ async function main() {
     existsSync(paths.node) &&
     existsSync(paths.codeServerEntry)
   ) {
-    log(`up to date: Node ${marker.node}, code-server ${marker.codeServer} in ${HOST_DIR} (checked in ${Date.now() - started} ms)`);
+    log(
+      `up to date: Node ${marker.node}, code-server ${marker.codeServer} in ${HOST_DIR} (checked in ${Date.now() - started} ms)`,
+    );
     return;
   }
   rmSync(MARKER, { force: true });

@@ -68,7 +68,11 @@ export interface RestoreSummary {
 }
 
 /** Removes reactions, each through the service of its account. Never throws for one reaction's failure. */
-export async function removeMany(items: readonly Reaction[], serviceFor: (accountId: string) => AccountService, options: BulkOptions = {}): Promise<BulkSummary> {
+export async function removeMany(
+  items: readonly Reaction[],
+  serviceFor: (accountId: string) => AccountService,
+  options: BulkOptions = {},
+): Promise<BulkSummary> {
   const run = await runBulk(
     items,
     options,
@@ -80,7 +84,15 @@ export async function removeMany(items: readonly Reaction[], serviceFor: (accoun
     // A later copy of a reaction the first copy removed: it was already removed when its turn came.
     (o) => (o === 'removed' ? 'already-removed' : o),
   );
-  const summary: BulkSummary = { requested: items.length, removed: [], alreadyRemoved: [], targetDeleted: [], failed: [], notAttempted: [], cancelled: run.cancelled };
+  const summary: BulkSummary = {
+    requested: items.length,
+    removed: [],
+    alreadyRemoved: [],
+    targetDeleted: [],
+    failed: [],
+    notAttempted: [],
+    cancelled: run.cancelled,
+  };
   for (const x of run.items) {
     if (x.outcome === 'removed') summary.removed.push(x.reaction);
     else if (x.outcome === 'already-removed') summary.alreadyRemoved.push(x.reaction);
@@ -92,9 +104,24 @@ export async function removeMany(items: readonly Reaction[], serviceFor: (accoun
 }
 
 /** Puts reactions back (undo of a bulk removal), each through the service of its account. */
-export async function restoreMany(items: readonly Reaction[], serviceFor: (accountId: string) => AccountService, options: BulkOptions = {}): Promise<RestoreSummary> {
-  const run = await runBulk(items, options, async (r) => ({ outcome: 'restored', reaction: await service(serviceFor, r).restore(r) }), (o) => o);
-  const summary: RestoreSummary = { requested: items.length, restored: [], failed: [], notAttempted: [], cancelled: run.cancelled };
+export async function restoreMany(
+  items: readonly Reaction[],
+  serviceFor: (accountId: string) => AccountService,
+  options: BulkOptions = {},
+): Promise<RestoreSummary> {
+  const run = await runBulk(
+    items,
+    options,
+    async (r) => ({ outcome: 'restored', reaction: await service(serviceFor, r).restore(r) }),
+    (o) => o,
+  );
+  const summary: RestoreSummary = {
+    requested: items.length,
+    restored: [],
+    failed: [],
+    notAttempted: [],
+    cancelled: run.cancelled,
+  };
   for (const x of run.items) {
     if (x.outcome === 'restored') summary.restored.push(x.reaction);
     else if (x.outcome === 'failed') summary.failed.push({ reaction: x.reaction, error: x.error! });
@@ -108,7 +135,10 @@ function service(serviceFor: (accountId: string) => AccountService, r: Reaction)
     return serviceFor(r.accountId);
   } catch (e) {
     if (isReactionsError(e)) throw e;
-    throw new ReactionsError('invalid-input', `No signed-in account ${r.accountId} for this reaction; nothing was sent. Add the account again, then retry.`);
+    throw new ReactionsError(
+      'invalid-input',
+      `No signed-in account ${r.accountId} for this reaction; nothing was sent. Add the account again, then retry.`,
+    );
   }
 }
 
@@ -158,7 +188,12 @@ async function runBulk(
     report({ reaction, outcome, index, error });
     for (const copy of copies.get(index) ?? []) {
       const copyOutcome = outcome === 'failed' || outcome === 'not-attempted' ? outcome : forCopy(outcome);
-      report({ reaction: copyOutcome === 'restored' || copyOutcome === 'removed' ? reaction : items[copy], outcome: copyOutcome, index: copy, error });
+      report({
+        reaction: copyOutcome === 'restored' || copyOutcome === 'removed' ? reaction : items[copy],
+        outcome: copyOutcome,
+        index: copy,
+        error,
+      });
     }
   };
 
@@ -193,5 +228,8 @@ function normaliseConcurrency(n: number | undefined): number {
 function asReactionsError(e: unknown): ReactionsError {
   if (isReactionsError(e)) return e;
   const message = e instanceof Error ? e.message : String(e);
-  return new ReactionsError('unknown-outcome', `Unexpected error (${message.slice(0, 200)}); the reaction may or may not have changed. Refresh to see the current state.`);
+  return new ReactionsError(
+    'unknown-outcome',
+    `Unexpected error (${message.slice(0, 200)}); the reaction may or may not have changed. Refresh to see the current state.`,
+  );
 }

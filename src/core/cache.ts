@@ -57,7 +57,15 @@ export function plainReaction(r: Reaction): Reaction {
   const target: Target = {
     type: t.type,
     id: t.id,
-    ...(t.parent ? { parent: { type: t.parent.type, id: t.parent.id, ...(t.parent.title !== undefined ? { title: t.parent.title } : {}) } } : {}),
+    ...(t.parent
+      ? {
+          parent: {
+            type: t.parent.type,
+            id: t.parent.id,
+            ...(t.parent.title !== undefined ? { title: t.parent.title } : {}),
+          },
+        }
+      : {}),
     excerpt: t.excerpt,
     ...(t.url !== undefined ? { url: t.url } : {}),
     ...(t.createdAt !== undefined ? { createdAt: t.createdAt } : {}),
@@ -70,7 +78,13 @@ export function plainReaction(r: Reaction): Reaction {
     ...(k.emoji !== undefined ? { emoji: k.emoji } : {}),
     ...(k.active !== undefined ? { active: k.active } : {}),
   };
-  return { id: r.id, accountId: r.accountId, target, kind, ...(r.reactedAt !== undefined ? { reactedAt: r.reactedAt } : {}) };
+  return {
+    id: r.id,
+    accountId: r.accountId,
+    target,
+    kind,
+    ...(r.reactedAt !== undefined ? { reactedAt: r.reactedAt } : {}),
+  };
 }
 
 /** Whether a parsed value has the shape of a Reaction of the account (every field the right type). */
@@ -143,7 +157,9 @@ export class ReactionCache {
     }
     const d = (data && typeof data === 'object' ? data : {}) as Partial<Record<keyof CacheEntry, unknown>>;
     if (d.version !== CACHE_VERSION) {
-      this.logger.info(`cache: the cache of ${accountId} has version ${JSON.stringify(d.version)}, not ${CACHE_VERSION}; ignoring it`);
+      this.logger.info(
+        `cache: the cache of ${accountId} has version ${JSON.stringify(d.version)}, not ${CACHE_VERSION}; ignoring it`,
+      );
       return undefined;
     }
     if (d.accountId !== accountId) {
@@ -163,11 +179,23 @@ export class ReactionCache {
     if (skipped) this.logger.warn(`cache: skipped ${skipped} malformed reaction(s) in the cache of ${accountId}`);
     const complete = d.complete === true && skipped === 0;
     const checkpoint = complete && isCheckpoint(d.checkpoint) ? d.checkpoint : undefined;
-    return { version: CACHE_VERSION, accountId, savedAt: d.savedAt, complete, reactions, ...(checkpoint ? { checkpoint } : {}) };
+    return {
+      version: CACHE_VERSION,
+      accountId,
+      savedAt: d.savedAt,
+      complete,
+      reactions,
+      ...(checkpoint ? { checkpoint } : {}),
+    };
   }
 
   /** Writes the account's reactions (temp file + rename). Saves of one account run in call order. */
-  save(accountId: string, reactions: readonly Reaction[], complete: boolean, checkpoint?: ScanCheckpoint): Promise<void> {
+  save(
+    accountId: string,
+    reactions: readonly Reaction[],
+    complete: boolean,
+    checkpoint?: ScanCheckpoint,
+  ): Promise<void> {
     return this.enqueue(accountId, () => this.write(accountId, reactions, complete, checkpoint));
   }
 
@@ -213,7 +241,12 @@ export class ReactionCache {
     while (this.queues.size) await Promise.all([...this.queues.values()]);
   }
 
-  private async write(accountId: string, reactions: readonly Reaction[], complete: boolean, checkpoint?: ScanCheckpoint): Promise<void> {
+  private async write(
+    accountId: string,
+    reactions: readonly Reaction[],
+    complete: boolean,
+    checkpoint?: ScanCheckpoint,
+  ): Promise<void> {
     const started = Date.now();
     const entry: CacheEntry = {
       version: CACHE_VERSION,
@@ -234,7 +267,9 @@ export class ReactionCache {
       await fs.rm(temp, { force: true }).catch(() => undefined);
       throw e;
     }
-    this.logger.debug(`cache: saved ${reactions.length} reaction(s) of ${accountId} (${text.length} bytes) in ${Date.now() - started} ms`);
+    this.logger.debug(
+      `cache: saved ${reactions.length} reaction(s) of ${accountId} (${text.length} bytes) in ${Date.now() - started} ms`,
+    );
   }
 
   /** Runs `task` after the account's previous save/delete; a failure does not stop later ones. */
@@ -306,7 +341,10 @@ export class CacheSync {
 
   /** Puts a loaded entry into the store (replacing the account's reactions there). Returns how many. */
   adopt(entry: CacheEntry): number {
-    const n = this.store.restore({ version: 1, savedAt: entry.savedAt, accounts: { [entry.accountId]: entry.reactions } }, [entry.accountId]);
+    const n = this.store.restore(
+      { version: 1, savedAt: entry.savedAt, accounts: { [entry.accountId]: entry.reactions } },
+      [entry.accountId],
+    );
     this.complete.set(entry.accountId, entry.complete);
     if (entry.checkpoint) this.checkpoints.set(entry.accountId, entry.checkpoint);
     else this.checkpoints.delete(entry.accountId);
@@ -330,8 +368,7 @@ export class CacheSync {
       this.complete.set(accountId, true);
       if (checkpoint) this.checkpoints.set(accountId, checkpoint);
       else this.checkpoints.delete(accountId);
-    }
-    else if (!this.dirty.has(accountId)) {
+    } else if (!this.dirty.has(accountId)) {
       this.cancel(accountId);
       return Promise.resolve();
     }
@@ -400,10 +437,12 @@ export class CacheSync {
     if (!this.options.isKnown(accountId)) return Promise.resolve();
     this.dirty.delete(accountId);
     const reactions = this.store.all(accountId);
-    const write = this.cache.save(accountId, reactions, this.isComplete(accountId), this.checkpoint(accountId)).catch((e: unknown) => {
-      this.dirty.add(accountId);
-      this.logger.warn(`cache: cannot save the cache of ${accountId}: ${errorText(e)}`);
-    });
+    const write = this.cache
+      .save(accountId, reactions, this.isComplete(accountId), this.checkpoint(accountId))
+      .catch((e: unknown) => {
+        this.dirty.add(accountId);
+        this.logger.warn(`cache: cannot save the cache of ${accountId}: ${errorText(e)}`);
+      });
     this.writes.add(write);
     void write.then(() => this.writes.delete(write));
     return write;
@@ -413,5 +452,10 @@ export class CacheSync {
 function isCheckpoint(x: unknown): x is ScanCheckpoint {
   if (!x || typeof x !== 'object') return false;
   const c = x as Partial<ScanCheckpoint>;
-  return (c.service === 'selfcommunity' || c.service === 'tines') && typeof c.at === 'string' && !Number.isNaN(Date.parse(c.at)) && (c.data === undefined || (typeof c.data === 'object' && c.data !== null));
+  return (
+    (c.service === 'selfcommunity' || c.service === 'tines') &&
+    typeof c.at === 'string' &&
+    !Number.isNaN(Date.parse(c.at)) &&
+    (c.data === undefined || (typeof c.data === 'object' && c.data !== null))
+  );
 }

@@ -128,8 +128,17 @@ export class TokenSource {
   /** The access token to send now; renews an OAuth token that is about to expire first. */
   async token(): Promise<string> {
     const c = await this.credentials();
-    if (!c) throw new ReactionsError('auth', `No token is stored for ${this.options.label}. Sign in again or update the token.`);
-    if (c.type === 'oauth' && c.expiresAt !== undefined && c.expiresAt - this.now() <= renewalMarginMs(c) && c.refreshToken) {
+    if (!c)
+      throw new ReactionsError(
+        'auth',
+        `No token is stored for ${this.options.label}. Sign in again or update the token.`,
+      );
+    if (
+      c.type === 'oauth' &&
+      c.expiresAt !== undefined &&
+      c.expiresAt - this.now() <= renewalMarginMs(c) &&
+      c.refreshToken
+    ) {
       return accessTokenOf(await this.renew(undefined));
     }
     return accessTokenOf(c);
@@ -164,17 +173,25 @@ export class TokenSource {
       if (latest) return latest;
       throw new ReactionsError('auth', `No token is stored for ${this.options.label}. Sign in again.`);
     }
-    const stale = rejected !== undefined ? latest.accessToken === rejected : latest.expiresAt !== undefined && latest.expiresAt - this.now() <= renewalMarginMs(latest);
+    const stale =
+      rejected !== undefined
+        ? latest.accessToken === rejected
+        : latest.expiresAt !== undefined && latest.expiresAt - this.now() <= renewalMarginMs(latest);
     if (!stale) return latest;
     const refreshToken = latest.refreshToken;
     if (!refreshToken) {
       if (rejected === undefined) return latest; // nothing to renew with: use it until the server says no
-      throw new ReactionsError('auth', `Your sign-in to ${this.options.label} has expired and cannot be renewed. Sign in again.`);
+      throw new ReactionsError(
+        'auth',
+        `Your sign-in to ${this.options.label} has expired and cannot be renewed. Sign in again.`,
+      );
     }
     if (this.dead?.refreshToken === refreshToken) throw this.dead.error;
 
     this.renewals++;
-    this.logger.info(`renewing the access token of ${this.options.label}${rejected !== undefined ? ' (the server refused it)' : ' (it expires soon)'}`);
+    this.logger.info(
+      `renewing the access token of ${this.options.label}${rejected !== undefined ? ' (the server refused it)' : ' (it expires soon)'}`,
+    );
     let set: TokenSet;
     try {
       // Not tied to one caller's cancellation: every waiting request depends on this renewal.
@@ -188,7 +205,9 @@ export class TokenSource {
         this.dead = { refreshToken, error: e };
         this.logger.warn(`could not renew the access token of ${this.options.label}: ${e.message}`);
       } else {
-        this.logger.warn(`renewing the access token of ${this.options.label} failed for now: ${e instanceof Error ? e.message : String(e)}`);
+        this.logger.warn(
+          `renewing the access token of ${this.options.label} failed for now: ${e instanceof Error ? e.message : String(e)}`,
+        );
       }
       throw e;
     }
@@ -199,7 +218,7 @@ export class TokenSource {
       // Without rotation the server keeps the old refresh token valid.
       refreshToken: set.refreshToken ?? refreshToken,
       ...(set.expiresAt !== undefined ? { expiresAt: set.expiresAt, issuedAt: set.issuedAt ?? this.now() } : {}),
-      ...(set.scope ?? latest.scope ? { scope: set.scope ?? latest.scope } : {}),
+      ...((set.scope ?? latest.scope) ? { scope: set.scope ?? latest.scope } : {}),
     };
     this.announce(next);
     await this.store.store(this.key, serializeCredentials(next));

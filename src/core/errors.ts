@@ -79,5 +79,7 @@ export function redact(text: string, secrets: Iterable<string | undefined>): str
   for (const s of secrets) {
     if (s && s.length >= 4) out = out.split(s).join('***');
   }
-  return out.replace(/(authorization["']?\s*[:=]\s*["']?\s*(?:bearer|token)\s+)[^\s"',}]+/gi, '$1***').replace(/(bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, '$1***');
+  return out
+    .replace(/(authorization["']?\s*[:=]\s*["']?\s*(?:bearer|token)\s+)[^\s"',}]+/gi, '$1***')
+    .replace(/(bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, '$1***');
 }

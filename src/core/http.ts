@@ -69,7 +69,8 @@ export function isLoopbackHost(hostname: string): boolean {
  */
 export function normalizeBaseUrl(raw: string): string {
   const text = (raw ?? '').trim();
-  if (!text) throw new ReactionsError('invalid-input', 'Enter the URL of the site, e.g. https://community.example.com.');
+  if (!text)
+    throw new ReactionsError('invalid-input', 'Enter the URL of the site, e.g. https://community.example.com.');
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
   let u: URL;
   try {
@@ -81,14 +82,23 @@ export function normalizeBaseUrl(raw: string): string {
     throw new ReactionsError('invalid-input', `Only https:// URLs are supported, not ${u.protocol}//.`);
   }
   if (u.username || u.password) {
-    throw new ReactionsError('unsafe', 'The URL must not contain a user name or password. Enter the token separately; it is kept in VS Code\'s secret storage.');
+    throw new ReactionsError(
+      'unsafe',
+      "The URL must not contain a user name or password. Enter the token separately; it is kept in VS Code's secret storage.",
+    );
   }
   if (u.search || u.hash) {
-    throw new ReactionsError('invalid-input', 'The URL must not contain a query (?…) or fragment (#…). Enter just the site address.');
+    throw new ReactionsError(
+      'invalid-input',
+      'The URL must not contain a query (?…) or fragment (#…). Enter just the site address.',
+    );
   }
   if (!u.hostname) throw new ReactionsError('invalid-input', 'The URL has no host name.');
   if (u.protocol === 'http:' && !isLoopbackHost(u.hostname)) {
-    throw new ReactionsError('unsafe', `Refusing http://${u.host}: tokens are only sent over https (plain http is allowed for localhost only).`);
+    throw new ReactionsError(
+      'unsafe',
+      `Refusing http://${u.host}: tokens are only sent over https (plain http is allowed for localhost only).`,
+    );
   }
   const path = u.pathname.replace(/\/+$/, '').replace(/\/api\/v[12]$/, '');
   return `${u.protocol}//${u.host}${path}`;
@@ -98,7 +108,11 @@ export function normalizeBaseUrl(raw: string): string {
 export function cleanToken(raw: string | undefined, noun: 'access token' | 'API key'): string {
   const token = (raw ?? '').trim();
   if (!token) throw new ReactionsError('invalid-input', `Enter an ${noun}.`);
-  if (/\s/.test(token)) throw new ReactionsError('invalid-input', `The ${noun} contains spaces; paste just the ${noun === 'API key' ? 'key' : 'token'}.`);
+  if (/\s/.test(token))
+    throw new ReactionsError(
+      'invalid-input',
+      `The ${noun} contains spaces; paste just the ${noun === 'API key' ? 'key' : 'token'}.`,
+    );
   return token;
 }
 
@@ -134,7 +148,13 @@ export function serverMessage(body: unknown): string | undefined {
   return undefined;
 }
 
-const STATUS_KIND: Record<number, ErrorKind> = { 401: 'auth', 403: 'forbidden', 404: 'not-found', 410: 'not-found', 429: 'rate-limited' };
+const STATUS_KIND: Record<number, ErrorKind> = {
+  401: 'auth',
+  403: 'forbidden',
+  404: 'not-found',
+  410: 'not-found',
+  429: 'rate-limited',
+};
 
 function kindForStatus(status: number): ErrorKind {
   return STATUS_KIND[status] ?? (status >= 500 ? 'server' : 'client');
@@ -167,7 +187,9 @@ function nextStep(kind: ErrorKind, retryAfterMs?: number): string {
     case 'not-found':
       return 'Refresh to see what is still there.';
     case 'rate-limited':
-      return retryAfterMs !== undefined ? `Try again in ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s.` : 'Wait a moment and try again.';
+      return retryAfterMs !== undefined
+        ? `Try again in ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s.`
+        : 'Wait a moment and try again.';
     case 'server':
       return 'Try again later.';
     case 'timeout':
@@ -244,7 +266,11 @@ export class HttpClient {
 
   assertSameOrigin(url: URL, what: string): void {
     if (url.origin !== this.origin) {
-      throw new ReactionsError('unsafe', `Refused to follow a ${what} to another site (${url.origin}); the token is only sent to ${this.origin}. ${nextStep('unsafe')}`, { url: url.origin });
+      throw new ReactionsError(
+        'unsafe',
+        `Refused to follow a ${what} to another site (${url.origin}); the token is only sent to ${this.origin}. ${nextStep('unsafe')}`,
+        { url: url.origin },
+      );
     }
   }
 
@@ -299,7 +325,11 @@ export class HttpClient {
     const wait = this.pausedUntil - Date.now();
     if (wait > this.options.maxRetryAfterMs) {
       const seconds = Math.ceil(wait / 1000);
-      throw new ReactionsError('rate-limited', `The server asked us to pause (429 Too Many Requests). Try again in ${seconds} s.`, { retryAfterMs: wait });
+      throw new ReactionsError(
+        'rate-limited',
+        `The server asked us to pause (429 Too Many Requests). Try again in ${seconds} s.`,
+        { retryAfterMs: wait },
+      );
     }
     if (wait > 0) await sleep(wait, signal);
   }
@@ -336,7 +366,11 @@ export class HttpClient {
       body = new URLSearchParams(options.form).toString();
     }
     if (token) headers.Authorization = `Bearer ${token}`;
-    const fail = (kind: ErrorKind, message: string, extra: Partial<ConstructorParameters<typeof ReactionsError>[2]> = {}): ReactionsError => {
+    const fail = (
+      kind: ErrorKind,
+      message: string,
+      extra: Partial<ConstructorParameters<typeof ReactionsError>[2]> = {},
+    ): ReactionsError => {
       const full = this.redact(`${message} (${method} ${url.origin}${url.pathname})`);
       this.logger.warn(`${display} → ${extra?.status ?? kind} (${Date.now() - started} ms): ${this.redact(message)}`);
       return new ReactionsError(kind, full, { method, url: url.origin + url.pathname, ...extra });
@@ -345,7 +379,13 @@ export class HttpClient {
     try {
       let res: Response;
       try {
-        res = await fetch(url.toString(), { method, headers, body, redirect: 'manual', signal: controller.signal } as RequestInit);
+        res = await fetch(url.toString(), {
+          method,
+          headers,
+          body,
+          redirect: 'manual',
+          signal: controller.signal,
+        } as RequestInit);
       } catch (e) {
         throw this.transportError(e, timedOut, options.signal, fail);
       }
@@ -355,10 +395,18 @@ export class HttpClient {
         const target = new URL(res.headers.get('location')!, url);
         res.body?.resume?.();
         if (target.origin !== this.origin) {
-          throw fail('unsafe', `Refused a redirect to another site (${target.origin}); the token is only sent to ${this.origin}. ${nextStep('unsafe')}`, { status });
+          throw fail(
+            'unsafe',
+            `Refused a redirect to another site (${target.origin}); the token is only sent to ${this.origin}. ${nextStep('unsafe')}`,
+            { status },
+          );
         }
         if (method !== 'GET' || redirects >= 5) {
-          throw fail('client', `${method !== 'GET' ? `Unexpected redirect (${status}) for a write` : 'Too many redirects'}. ${nextStep('client')}`, { status });
+          throw fail(
+            'client',
+            `${method !== 'GET' ? `Unexpected redirect (${status}) for a write` : 'Too many redirects'}. ${nextStep('client')}`,
+            { status },
+          );
         }
         this.logger.debug(`${display} → ${status} redirect to ${target.pathname}`);
         clearTimeout(timer);
@@ -413,11 +461,18 @@ export class HttpClient {
       if (status === 204 || text.trim() === '') return undefined as T;
       const parsed = tryParse(text);
       if (parsed === undefined) {
-        if (options.sensitiveResponse) throw fail('bad-response', `The server sent a response that is not valid JSON. ${nextStep('bad-response')}`, { status });
-        throw fail('bad-response', `The server sent a response that is not valid JSON: "${this.redact(text.slice(0, 80))}${text.length > 80 ? '…' : ''}". ${nextStep('bad-response')}`, {
-          status,
-          bodyExcerpt: this.redact(text.slice(0, 200)),
-        });
+        if (options.sensitiveResponse)
+          throw fail('bad-response', `The server sent a response that is not valid JSON. ${nextStep('bad-response')}`, {
+            status,
+          });
+        throw fail(
+          'bad-response',
+          `The server sent a response that is not valid JSON: "${this.redact(text.slice(0, 80))}${text.length > 80 ? '…' : ''}". ${nextStep('bad-response')}`,
+          {
+            status,
+            bodyExcerpt: this.redact(text.slice(0, 200)),
+          },
+        );
       }
       return parsed as T;
     } finally {
@@ -426,10 +481,16 @@ export class HttpClient {
     }
   }
 
-  private transportError(e: unknown, timedOut: boolean, signal: AbortSignal | undefined, fail: (k: ErrorKind, m: string) => ReactionsError): ReactionsError {
+  private transportError(
+    e: unknown,
+    timedOut: boolean,
+    signal: AbortSignal | undefined,
+    fail: (k: ErrorKind, m: string) => ReactionsError,
+  ): ReactionsError {
     if (e instanceof ReactionsError) return e;
     if (signal?.aborted && !timedOut) return cancelled();
-    if (timedOut) return fail('timeout', `No answer within ${duration(this.options.timeoutMs)}. ${nextStep('timeout')}`);
+    if (timedOut)
+      return fail('timeout', `No answer within ${duration(this.options.timeoutMs)}. ${nextStep('timeout')}`);
     const code = (e as { code?: string })?.code;
     const what =
       code === 'ECONNREFUSED'
@@ -456,7 +517,10 @@ export class HttpClient {
   async getOffsetPage<T>(pathOrUrl: string, query: Query | undefined, signal?: AbortSignal): Promise<PageInfo<T>> {
     const body = await this.get<{ count?: number; next?: string | null; results?: T[] }>(pathOrUrl, { query, signal });
     if (!body || !Array.isArray(body.results)) {
-      throw new ReactionsError('bad-response', `Unexpected list response from ${this.resolve(pathOrUrl).pathname}: no "results" array.`);
+      throw new ReactionsError(
+        'bad-response',
+        `Unexpected list response from ${this.resolve(pathOrUrl).pathname}: no "results" array.`,
+      );
     }
     let next: string | undefined;
     if (body.next) {

@@ -12,9 +12,19 @@ export const silentLogger: Logger = { trace() {}, debug() {}, info() {}, warn() 
 /** A Logger that keeps every line (level + message); tests scan it for leaks. */
 export class MemoryLogger implements Logger {
   readonly lines: string[] = [];
-  trace(m: string) { this.lines.push(`trace ${m}`); }
-  debug(m: string) { this.lines.push(`debug ${m}`); }
-  info(m: string) { this.lines.push(`info ${m}`); }
-  warn(m: string) { this.lines.push(`warn ${m}`); }
-  error(m: string) { this.lines.push(`error ${m}`); }
+  trace(m: string) {
+    this.lines.push(`trace ${m}`);
+  }
+  debug(m: string) {
+    this.lines.push(`debug ${m}`);
+  }
+  info(m: string) {
+    this.lines.push(`info ${m}`);
+  }
+  warn(m: string) {
+    this.lines.push(`warn ${m}`);
+  }
+  error(m: string) {
+    this.lines.push(`error ${m}`);
+  }
 }

@@ -75,7 +75,11 @@ export function accountId(service: ServiceId, baseUrl: string, userId: string): 
   return `${service}:${u.host}${path}:${userId}`;
 }
 
-export function reactionId(accountIdValue: string, target: Pick<Target, 'type' | 'id'>, kind?: Pick<ReactionKind, 'id'>): string {
+export function reactionId(
+  accountIdValue: string,
+  target: Pick<Target, 'type' | 'id'>,
+  kind?: Pick<ReactionKind, 'id'>,
+): string {
   const base = `${accountIdValue}|${target.type}:${target.id}`;
   return target.type === 'case_comment' && kind ? `${base}|${kind.id}` : base;
 }

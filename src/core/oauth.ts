@@ -71,7 +71,11 @@ export function authorizeUrl(r: AuthorizeRequest): string {
 export function cleanClientId(raw: string | undefined): string {
   const id = (raw ?? '').trim();
   if (!id) throw new ReactionsError('invalid-input', 'Enter the OAuth client id your community admin gave you.');
-  if (/\s/.test(id) || id.length > 200) throw new ReactionsError('invalid-input', 'The client id contains spaces or is too long; paste just the client id.');
+  if (/\s/.test(id) || id.length > 200)
+    throw new ReactionsError(
+      'invalid-input',
+      'The client id contains spaces or is too long; paste just the client id.',
+    );
   return id;
 }
 
@@ -105,9 +109,16 @@ export function codeFromCallback(result: CallbackResult, expectedState: string, 
       throw new ReactionsError('cancelled', `Access was denied on ${community}; nothing was stored.`);
     }
     const detail = result.errorDescription ? `: ${result.errorDescription.slice(0, 200)}` : '';
-    throw new ReactionsError('client', `${community} refused the sign-in (${result.error.slice(0, 60)}${detail}). Check the client id and the app's redirect URI with your community admin.`);
+    throw new ReactionsError(
+      'client',
+      `${community} refused the sign-in (${result.error.slice(0, 60)}${detail}). Check the client id and the app's redirect URI with your community admin.`,
+    );
   }
-  if (!result.code) throw new ReactionsError('bad-response', `${community} sent the browser back without an authorization code. Try again.`);
+  if (!result.code)
+    throw new ReactionsError(
+      'bad-response',
+      `${community} sent the browser back without an authorization code. Try again.`,
+    );
   return result.code;
 }
 
@@ -143,10 +154,20 @@ export class OAuthClient {
   }
 
   /** Exchanges an authorization code (with its PKCE verifier) for tokens. */
-  exchangeCode(code: string, redirectUri: string, verifier: string | undefined, signal?: AbortSignal): Promise<TokenSet> {
+  exchangeCode(
+    code: string,
+    redirectUri: string,
+    verifier: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<TokenSet> {
     this.http.addSecret(code);
     this.http.addSecret(verifier);
-    const form: Record<string, string> = { grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: this.clientId };
+    const form: Record<string, string> = {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+      client_id: this.clientId,
+    };
     if (verifier) form.code_verifier = verifier;
     return this.tokenRequest(form, 'code', signal);
   }
@@ -154,37 +175,69 @@ export class OAuthClient {
   /** Trades a refresh token for a new pair (the old refresh token may stop working: rotation). */
   refresh(refreshToken: string, signal?: AbortSignal): Promise<TokenSet> {
     this.http.addSecret(refreshToken);
-    return this.tokenRequest({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: this.clientId }, 'refresh', signal);
+    return this.tokenRequest(
+      { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: this.clientId },
+      'refresh',
+      signal,
+    );
   }
 
   /** Revokes a token (RFC 7009). Best effort for the caller; throws what went wrong. */
   async revoke(token: string, hint: 'access_token' | 'refresh_token', signal?: AbortSignal): Promise<void> {
     this.http.addSecret(token);
-    await this.http.post(REVOKE_PATH, { anonymous: true, form: { token, token_type_hint: hint, client_id: this.clientId }, signal, sensitiveResponse: true });
+    await this.http.post(REVOKE_PATH, {
+      anonymous: true,
+      form: { token, token_type_hint: hint, client_id: this.clientId },
+      signal,
+      sensitiveResponse: true,
+    });
   }
 
-  private async tokenRequest(form: Record<string, string>, what: 'code' | 'refresh', signal?: AbortSignal): Promise<TokenSet> {
+  private async tokenRequest(
+    form: Record<string, string>,
+    what: 'code' | 'refresh',
+    signal?: AbortSignal,
+  ): Promise<TokenSet> {
     let body: TokenResponse | undefined;
     try {
-      body = await this.http.post<TokenResponse>(TOKEN_PATH, { anonymous: true, form, signal, sensitiveResponse: true });
+      body = await this.http.post<TokenResponse>(TOKEN_PATH, {
+        anonymous: true,
+        form,
+        signal,
+        sensitiveResponse: true,
+      });
     } catch (e) {
       throw this.explain(e, what);
     }
     const access = body?.access_token;
     if (typeof access !== 'string' || !access.trim() || /\s/.test(access.trim())) {
-      throw new ReactionsError('bad-response', `${this.community} answered the token request without an access token. Check the community URL, then try again.`);
+      throw new ReactionsError(
+        'bad-response',
+        `${this.community} answered the token request without an access token. Check the community URL, then try again.`,
+      );
     }
     if (body?.token_type !== undefined && String(body.token_type).toLowerCase() !== 'bearer') {
-      throw new ReactionsError('bad-response', `${this.community} issued a "${String(body.token_type).slice(0, 20)}" token; only Bearer tokens are supported.`);
+      throw new ReactionsError(
+        'bad-response',
+        `${this.community} issued a "${String(body.token_type).slice(0, 20)}" token; only Bearer tokens are supported.`,
+      );
     }
-    const refresh = typeof body?.refresh_token === 'string' && body.refresh_token.trim() ? body.refresh_token.trim() : undefined;
-    const seconds = typeof body?.expires_in === 'number' ? body.expires_in : typeof body?.expires_in === 'string' ? Number(body.expires_in) : NaN;
+    const refresh =
+      typeof body?.refresh_token === 'string' && body.refresh_token.trim() ? body.refresh_token.trim() : undefined;
+    const seconds =
+      typeof body?.expires_in === 'number'
+        ? body.expires_in
+        : typeof body?.expires_in === 'string'
+          ? Number(body.expires_in)
+          : NaN;
     this.http.addSecret(access.trim());
     this.http.addSecret(refresh);
     return {
       accessToken: access.trim(),
       ...(refresh ? { refreshToken: refresh } : {}),
-      ...(Number.isFinite(seconds) && seconds > 0 ? { expiresAt: this.now() + seconds * 1000, issuedAt: this.now() } : {}),
+      ...(Number.isFinite(seconds) && seconds > 0
+        ? { expiresAt: this.now() + seconds * 1000, issuedAt: this.now() }
+        : {}),
       ...(typeof body?.scope === 'string' ? { scope: body.scope } : {}),
     };
   }
@@ -192,15 +245,29 @@ export class OAuthClient {
   /** Turns an OAuth error answer into what a person can act on. */
   private explain(e: unknown, what: 'code' | 'refresh'): unknown {
     if (!isReactionsError(e)) return e;
-    const code = oauthErrorCode(e.bodyExcerpt) ?? (e.serverMessage && /^[a-z_]+$/.test(e.serverMessage) ? e.serverMessage : undefined);
+    const code =
+      oauthErrorCode(e.bodyExcerpt) ??
+      (e.serverMessage && /^[a-z_]+$/.test(e.serverMessage) ? e.serverMessage : undefined);
     const details = { status: e.status, method: e.method, url: e.url, serverMessage: e.serverMessage };
     if (code === 'invalid_grant') {
       return what === 'refresh'
-        ? new ReactionsError('auth', `Your sign-in to ${this.community} has expired or was revoked and could not be renewed. Sign in again.`, details)
-        : new ReactionsError('auth', `${this.community} did not accept the authorization (invalid_grant: the code expired or was already used). Start the sign-in again.`, details);
+        ? new ReactionsError(
+            'auth',
+            `Your sign-in to ${this.community} has expired or was revoked and could not be renewed. Sign in again.`,
+            details,
+          )
+        : new ReactionsError(
+            'auth',
+            `${this.community} did not accept the authorization (invalid_grant: the code expired or was already used). Start the sign-in again.`,
+            details,
+          );
     }
     if (code === 'invalid_client' || code === 'unauthorized_client') {
-      return new ReactionsError('invalid-input', `${this.community} does not accept the OAuth client id "${this.clientId}" (${code}). Check the client id with your community admin.`, details);
+      return new ReactionsError(
+        'invalid-input',
+        `${this.community} does not accept the OAuth client id "${this.clientId}" (${code}). Check the client id with your community admin.`,
+        details,
+      );
     }
     if (code === 'unsupported_grant_type') {
       return new ReactionsError(
@@ -210,7 +277,11 @@ export class OAuthClient {
       );
     }
     if (e.kind === 'not-found') {
-      return new ReactionsError('not-found', `${this.community} has no OAuth token endpoint at ${TOKEN_PATH}. Check the community URL.`, details);
+      return new ReactionsError(
+        'not-found',
+        `${this.community} has no OAuth token endpoint at ${TOKEN_PATH}. Check the community URL.`,
+        details,
+      );
     }
     return e;
   }

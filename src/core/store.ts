@@ -128,7 +128,10 @@ export function matches(reaction: Reaction, filter: ReactionFilter | undefined):
   const words = filter.text?.toLowerCase().split(/\s+/).filter(Boolean) ?? [];
   if (words.length) {
     const t = reaction.target;
-    const haystack = [t.excerpt, t.author, t.parent?.title, reaction.kind.label, reaction.kind.emoji].filter(Boolean).join('\n').toLowerCase();
+    const haystack = [t.excerpt, t.author, t.parent?.title, reaction.kind.label, reaction.kind.emoji]
+      .filter(Boolean)
+      .join('\n')
+      .toLowerCase();
     if (!words.every((w) => haystack.includes(w))) return false;
   }
   return true;

@@ -14,7 +14,14 @@
  * - Removing an OAuth account revokes its tokens on the community (best effort), then deletes them.
  */
 import * as vscode from 'vscode';
-import { TokenSource, parseCredentials, secretsOf, serializeCredentials, type Credentials, type OAuthCredentials } from '../core/credentials';
+import {
+  TokenSource,
+  parseCredentials,
+  secretsOf,
+  serializeCredentials,
+  type Credentials,
+  type OAuthCredentials,
+} from '../core/credentials';
 import { ReactionsError, cancelled, isReactionsError } from '../core/errors';
 import { normalizeBaseUrl } from '../core/http';
 import { OAuthClient, cleanClientId } from '../core/oauth';
@@ -76,7 +83,6 @@ function plainAccount(a: Account): Account {
     ...(a.oauthClientId ? { oauthClientId: a.oauthClientId } : {}),
   };
 }
-
 
 export class AccountManager implements vscode.Disposable {
   private readonly clients = new Map<string, AccountService>();
@@ -220,9 +226,21 @@ export class AccountManager implements vscode.Disposable {
   /** Validates, then stores the token (secrets) and the account (globalState). Re-adding updates the token. */
   async add(args: AddAccountArgs): Promise<Account> {
     if (!args || !providers.some((p) => p.id === args.service)) {
-      throw new ReactionsError('invalid-input', vscode.l10n.t('Unknown service "{0}". Use one of: {1}.', String(args?.service), providers.map((p) => p.id).join(', ')));
+      throw new ReactionsError(
+        'invalid-input',
+        vscode.l10n.t(
+          'Unknown service "{0}". Use one of: {1}.',
+          String(args?.service),
+          providers.map((p) => p.id).join(', '),
+        ),
+      );
     }
-    const account = await this.signIn(args.service, { baseUrl: args.baseUrl, token: args.token, email: args.email, userId: args.userId });
+    const account = await this.signIn(args.service, {
+      baseUrl: args.baseUrl,
+      token: args.token,
+      email: args.email,
+      userId: args.userId,
+    });
     await this.save(account, args.token.trim());
     return account;
   }
@@ -272,7 +290,10 @@ export class AccountManager implements vscode.Disposable {
 
   /** Asks the community to revoke an account's OAuth tokens; never throws (sign-out goes on regardless). */
   private async revoke(account: Pick<Account, 'id' | 'baseUrl'>, c: OAuthCredentials): Promise<boolean> {
-    const client = new OAuthClient(account.baseUrl, c.clientId, { ...this.clientOptions(), timeoutMs: REVOKE_TIMEOUT_MS });
+    const client = new OAuthClient(account.baseUrl, c.clientId, {
+      ...this.clientOptions(),
+      timeoutMs: REVOKE_TIMEOUT_MS,
+    });
     try {
       // The refresh token first: revoking it also ends the access token it belongs to.
       if (c.refreshToken) await client.revoke(c.refreshToken, 'refresh_token');
@@ -280,7 +301,9 @@ export class AccountManager implements vscode.Disposable {
       this.logger.info(`revoked the OAuth tokens of ${account.id}`);
       return true;
     } catch (e) {
-      this.logger.warn(`could not revoke the OAuth tokens of ${account.id} (they are deleted here anyway and expire on their own): ${errorMessage(e)}`);
+      this.logger.warn(
+        `could not revoke the OAuth tokens of ${account.id} (they are deleted here anyway and expire on their own): ${errorMessage(e)}`,
+      );
       return false;
     }
   }
@@ -290,26 +313,40 @@ export class AccountManager implements vscode.Disposable {
    * `expect`, the sign-in must be the same user (sign in again). Nothing is stored on any failure, and
    * tokens obtained for a sign-in that then fails are revoked.
    */
-  async signInWithBrowser(args: BrowserSignInArgs, cancel?: vscode.CancellationToken, expect?: Account): Promise<Account> {
-    if (!args || typeof args !== 'object') throw new ReactionsError('invalid-input', vscode.l10n.t('Pass "baseUrl" and "clientId".'));
+  async signInWithBrowser(
+    args: BrowserSignInArgs,
+    cancel?: vscode.CancellationToken,
+    expect?: Account,
+  ): Promise<Account> {
+    if (!args || typeof args !== 'object')
+      throw new ReactionsError('invalid-input', vscode.l10n.t('Pass "baseUrl" and "clientId".'));
     const baseUrl = normalizeBaseUrl(args.baseUrl);
     const clientId = cleanClientId(args.clientId);
     const grant = await this.browser.authorize(baseUrl, clientId, cancel);
     const oauth = new OAuthClient(baseUrl, clientId, this.clientOptions());
-    if (cancel?.isCancellationRequested) throw new ReactionsError('cancelled', vscode.l10n.t('The sign-in was cancelled; nothing was stored.'));
+    if (cancel?.isCancellationRequested)
+      throw new ReactionsError('cancelled', vscode.l10n.t('The sign-in was cancelled; nothing was stored.'));
     const tokens = await oauth.exchangeCode(grant.code, grant.redirectUri, grant.verifier);
     const credentials: OAuthCredentials = { type: 'oauth', clientId, ...tokens };
     for (const s of secretsOf(credentials)) this.logger.addSecret(s);
     let account: Account;
     try {
-      account = { ...(await this.signIn('selfcommunity', { baseUrl, token: tokens.accessToken })), oauthClientId: clientId };
+      account = {
+        ...(await this.signIn('selfcommunity', { baseUrl, token: tokens.accessToken })),
+        oauthClientId: clientId,
+      };
       if (expect && account.id !== expect.id) {
         throw new ReactionsError(
           'invalid-input',
-          vscode.l10n.t('You signed in as {0}, not as {1}. Sign in as {1}, or add {0} as a new account.', account.label, expect.label),
+          vscode.l10n.t(
+            'You signed in as {0}, not as {1}. Sign in as {1}, or add {0} as a new account.',
+            account.label,
+            expect.label,
+          ),
         );
       }
-      if (cancel?.isCancellationRequested) throw new ReactionsError('cancelled', vscode.l10n.t('The sign-in was cancelled; nothing was stored.'));
+      if (cancel?.isCancellationRequested)
+        throw new ReactionsError('cancelled', vscode.l10n.t('The sign-in was cancelled; nothing was stored.'));
       await this.save(expect ? { ...account, label: account.label || expect.label } : account, credentials);
     } catch (e) {
       await this.revoke({ id: `the new sign-in at ${baseUrl}`, baseUrl }, credentials);
@@ -334,7 +371,11 @@ export class AccountManager implements vscode.Disposable {
     if (checked.userId !== account.userId || checked.id !== account.id) {
       throw new ReactionsError(
         'invalid-input',
-        vscode.l10n.t('This token belongs to another user ({0}), not to {1}. Add it as a new account instead.', checked.label, account.label),
+        vscode.l10n.t(
+          'This token belongs to another user ({0}), not to {1}. Add it as a new account instead.',
+          checked.label,
+          account.label,
+        ),
       );
     }
     // Keep the stored label unless the service now gives a better one. A pasted token replaces a browser
@@ -403,12 +444,26 @@ export class AccountManager implements vscode.Disposable {
           provider: p,
           browser: true,
         });
-        items.push({ label: p.label, description: vscode.l10n.t('paste an access token'), detail: p.tokenHelp, provider: p });
+        items.push({
+          label: p.label,
+          description: vscode.l10n.t('paste an access token'),
+          detail: p.tokenHelp,
+          provider: p,
+        });
       } else {
-        items.push({ label: p.label, description: vscode.l10n.t('paste an API key'), detail: p.tokenHelp, provider: p });
+        items.push({
+          label: p.label,
+          description: vscode.l10n.t('paste an API key'),
+          detail: p.tokenHelp,
+          provider: p,
+        });
       }
     }
-    const picked = await vscode.window.showQuickPick(items, { title, placeHolder: vscode.l10n.t('Which service, and how?'), ignoreFocusOut: true });
+    const picked = await vscode.window.showQuickPick(items, {
+      title,
+      placeHolder: vscode.l10n.t('Which service, and how?'),
+      ignoreFocusOut: true,
+    });
     if (!picked) return undefined;
     if (picked.browser) return this.signInWithBrowserInteractive();
     const p = picked.provider;
@@ -443,9 +498,14 @@ export class AccountManager implements vscode.Disposable {
           value: state.token,
           password: true,
           prompt: p.tokenHelp,
-          placeholder: vscode.l10n.t('Paste the token; it is kept in VS Code\'s secret storage'),
+          placeholder: vscode.l10n.t("Paste the token; it is kept in VS Code's secret storage"),
           error: errorFor('token'),
-          validate: (v) => (!v.trim() ? vscode.l10n.t('Enter the token.') : /\s/.test(v.trim()) ? vscode.l10n.t('The token contains spaces; paste just the token.') : undefined),
+          validate: (v) =>
+            !v.trim()
+              ? vscode.l10n.t('Enter the token.')
+              : /\s/.test(v.trim())
+                ? vscode.l10n.t('The token contains spaces; paste just the token.')
+                : undefined,
         });
         if (value === undefined) return undefined;
         if (value === BACK) {
@@ -532,8 +592,14 @@ export class AccountManager implements vscode.Disposable {
       {
         modal: true,
         detail: account.oauthClientId
-          ? vscode.l10n.t('This signs you out: the sign-in is revoked on {0} and its tokens are deleted from VS Code\'s secret storage. Your reactions stay as they are.', account.baseUrl)
-          : vscode.l10n.t('Its token is deleted from VS Code\'s secret storage. Your reactions on {0} stay as they are. Revoke the token on the service as well if you no longer need it.', account.baseUrl),
+          ? vscode.l10n.t(
+              "This signs you out: the sign-in is revoked on {0} and its tokens are deleted from VS Code's secret storage. Your reactions stay as they are.",
+              account.baseUrl,
+            )
+          : vscode.l10n.t(
+              "Its token is deleted from VS Code's secret storage. Your reactions on {0} stay as they are. Revoke the token on the service as well if you no longer need it.",
+              account.baseUrl,
+            ),
       },
       remove,
     );
@@ -548,7 +614,9 @@ export class AccountManager implements vscode.Disposable {
    * account (straight to the browser when its client id is known).
    */
   async signInWithBrowserInteractive(expect?: Account): Promise<Account | undefined> {
-    const title = expect ? vscode.l10n.t('Sign In Again as {0}', expect.label) : vscode.l10n.t('Sign in to SelfCommunity');
+    const title = expect
+      ? vscode.l10n.t('Sign In Again as {0}', expect.label)
+      : vscode.l10n.t('Sign in to SelfCommunity');
     const state = {
       baseUrl: expect?.baseUrl ?? this.context.globalState.get<string>(LAST_COMMUNITY_KEY, ''),
       clientId: expect?.oauthClientId ?? '',
@@ -585,12 +653,18 @@ export class AccountManager implements vscode.Disposable {
           step: expect ? undefined : 2,
           totalSteps: expect ? undefined : 2,
           value: state.clientId,
-          prompt: vscode.l10n.t('The client id of the OAuth app your community admin registered (public client, grant "Authorization code", redirect URI {0}).', redirect),
+          prompt: vscode.l10n.t(
+            'The client id of the OAuth app your community admin registered (public client, grant "Authorization code", redirect URI {0}).',
+            redirect,
+          ),
           placeholder: vscode.l10n.t('OAuth client id'),
           error: errorFor('client'),
           validate: (v) => messageOf(() => cleanClientId(v)),
           extraButton: {
-            button: { iconPath: new vscode.ThemeIcon('copy'), tooltip: vscode.l10n.t('Copy the redirect URI for your community admin') },
+            button: {
+              iconPath: new vscode.ThemeIcon('copy'),
+              tooltip: vscode.l10n.t('Copy the redirect URI for your community admin'),
+            },
             run: () => {
               void vscode.env.clipboard.writeText(redirect);
               void vscode.window.showInformationMessage(vscode.l10n.t('Copied the redirect URI: {0}', redirect));
@@ -610,16 +684,26 @@ export class AccountManager implements vscode.Disposable {
           const account = await vscode.window.withProgress(
             {
               location: vscode.ProgressLocation.Notification,
-              title: vscode.l10n.t('Waiting for you to authorize Reactions on {0} in the browser…', new URL(state.baseUrl).host),
+              title: vscode.l10n.t(
+                'Waiting for you to authorize Reactions on {0} in the browser…',
+                new URL(state.baseUrl).host,
+              ),
               cancellable: true,
             },
-            (_progress, cancel) => this.signInWithBrowser({ baseUrl: state.baseUrl, clientId: state.clientId }, cancel, expect),
+            (_progress, cancel) =>
+              this.signInWithBrowser({ baseUrl: state.baseUrl, clientId: state.clientId }, cancel, expect),
           );
-          void vscode.window.showInformationMessage(expect ? vscode.l10n.t('Signed in again as {0}.', account.label) : vscode.l10n.t('Signed in as {0}.', account.label));
+          void vscode.window.showInformationMessage(
+            expect
+              ? vscode.l10n.t('Signed in again as {0}.', account.label)
+              : vscode.l10n.t('Signed in as {0}.', account.label),
+          );
           return account;
         } catch (e) {
           if (isReactionsError(e, 'cancelled')) {
-            void vscode.window.showInformationMessage(e.message === cancelledMessage ? vscode.l10n.t('Sign-in cancelled; nothing was stored.') : e.message);
+            void vscode.window.showInformationMessage(
+              e.message === cancelledMessage ? vscode.l10n.t('Sign-in cancelled; nothing was stored.') : e.message,
+            );
             return undefined;
           }
           if (isReactionsError(e, 'unsafe') && !/url|http/i.test(e.message)) {
@@ -627,7 +711,13 @@ export class AccountManager implements vscode.Disposable {
             return undefined;
           }
           const kind = isReactionsError(e) ? e.kind : undefined;
-          const toUrl = kind === 'network' || kind === 'not-found' || kind === 'bad-response' || kind === 'unsafe' || kind === 'timeout' || kind === 'server';
+          const toUrl =
+            kind === 'network' ||
+            kind === 'not-found' ||
+            kind === 'bad-response' ||
+            kind === 'unsafe' ||
+            kind === 'timeout' ||
+            kind === 'server';
           error = { step: toUrl && !expect ? 'url' : 'client', message: errorMessage(e) };
           step = error.step;
         }
@@ -656,7 +746,10 @@ export class AccountManager implements vscode.Disposable {
       this.logger.addSecret(previous);
       try {
         const updated = await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the token with {0}…', p.label) },
+          {
+            location: vscode.ProgressLocation.Notification,
+            title: vscode.l10n.t('Checking the token with {0}…', p.label),
+          },
           () => this.updateToken(account.id, previous),
         );
         void vscode.window.showInformationMessage(vscode.l10n.t('Updated the token of {0}.', updated.label));
@@ -672,7 +765,10 @@ export class AccountManager implements vscode.Disposable {
     const all = this.list();
     if (all.length === 0) {
       const add = vscode.l10n.t('Add Account');
-      const choice = await vscode.window.showInformationMessage(vscode.l10n.t('No Reactions account has been added yet.'), add);
+      const choice = await vscode.window.showInformationMessage(
+        vscode.l10n.t('No Reactions account has been added yet.'),
+        add,
+      );
       if (choice === add) await vscode.commands.executeCommand('reactions.addAccount');
       return undefined;
     }

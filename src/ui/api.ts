@@ -31,7 +31,13 @@ export interface ReactionsTestHooks {
   /** Resolves when no listing is running. */
   whenIdle(): Promise<void>;
   /** Load state of an account: idle / loading / loaded / error (+ the error message). */
-  loadState(accountId: string): { status: string; error?: string; errorKind?: string; cachedAt?: string; cachedPartial?: boolean };
+  loadState(accountId: string): {
+    status: string;
+    error?: string;
+    errorKind?: string;
+    cachedAt?: string;
+    cachedPartial?: boolean;
+  };
   isReauthPending(accountId: string): boolean;
   /** How many "Update Token" / "Sign In Again" prompts were shown for the account in this session. */
   reauthPromptCount(accountId: string): number;
@@ -87,7 +93,13 @@ export function createApi(
         whenIdle: () => loader.whenIdle(),
         loadState: (id) => {
           const s = loader.state(id);
-          return { status: s.status, error: s.error?.message, errorKind: s.error?.kind, cachedAt: s.cachedAt?.toISOString(), cachedPartial: s.cachedPartial };
+          return {
+            status: s.status,
+            error: s.error?.message,
+            errorKind: s.error?.kind,
+            cachedAt: s.cachedAt?.toISOString(),
+            cachedPartial: s.cachedPartial,
+          };
         },
         isReauthPending: (id) => accounts.isReauthPending(id),
         reauthPromptCount: (id) => accounts.reauthPromptCount(id),
@@ -104,7 +116,14 @@ export function createApi(
           accounts.browser.opener = opener ?? defaultOpener;
         },
         deliverCallback: (query) =>
-          accounts.browser.handleUri(vscode.Uri.from({ scheme: vscode.env.uriScheme, authority: 'reactions-dev.reactions-vscode', path: CALLBACK_PATH, query })),
+          accounts.browser.handleUri(
+            vscode.Uri.from({
+              scheme: vscode.env.uriScheme,
+              authority: 'reactions-dev.reactions-vscode',
+              path: CALLBACK_PATH,
+              query,
+            }),
+          ),
         isSignInWaiting: () => accounts.browser.isWaiting,
         callbackUri: () => accounts.browser.callbackUri(),
         tokenRenewals: (id) => accounts.tokenSource(accounts.require(id)).renewals,

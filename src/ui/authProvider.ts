@@ -60,7 +60,10 @@ export class SelfCommunityAuthProvider implements vscode.AuthenticationProvider,
     const removed = [...this.known.values()].filter((s) => !now.has(s.id));
     const changed = [...now.values()].filter((s) => {
       const before = this.known.get(s.id);
-      return before && (before.accessToken !== s.accessToken || before.account.label !== s.account.label || s.id === changedId);
+      return (
+        before &&
+        (before.accessToken !== s.accessToken || before.account.label !== s.account.label || s.id === changedId)
+      );
     });
     this.known = now;
     if (added.length || removed.length || changed.length) this.changed.fire({ added, removed, changed });

@@ -9,7 +9,15 @@
  */
 import * as vscode from 'vscode';
 import { ReactionsError, cancelled } from '../core/errors';
-import { authorizeUrl, codeFromCallback, createPkce, createState, parseCallback, refusesPkce, type CallbackResult } from '../core/oauth';
+import {
+  authorizeUrl,
+  codeFromCallback,
+  createPkce,
+  createState,
+  parseCallback,
+  refusesPkce,
+  type CallbackResult,
+} from '../core/oauth';
 import type { OutputLogger } from './log';
 
 export const CALLBACK_PATH = '/oauth-callback';
@@ -67,7 +75,12 @@ export class BrowserSignIn implements vscode.UriHandler, vscode.Disposable {
    * person cancelled or denied, or another sign-in started), 'unsafe' (wrong state), 'client' (the
    * community refused), 'timeout'.
    */
-  async authorize(baseUrl: string, clientId: string, cancel?: vscode.CancellationToken, usePkce = true): Promise<Grant> {
+  async authorize(
+    baseUrl: string,
+    clientId: string,
+    cancel?: vscode.CancellationToken,
+    usePkce = true,
+  ): Promise<Grant> {
     const redirectUri = await this.callbackUri();
     const state = createState();
     const pkce = usePkce ? createPkce() : undefined;
@@ -75,21 +88,35 @@ export class BrowserSignIn implements vscode.UriHandler, vscode.Disposable {
     this.logger.addSecret(state);
     this.logger.addSecret(pkce?.verifier);
 
-    this.waiting?.reject(new ReactionsError('cancelled', vscode.l10n.t('Another sign-in was started; this one was cancelled.')));
+    this.waiting?.reject(
+      new ReactionsError('cancelled', vscode.l10n.t('Another sign-in was started; this one was cancelled.')),
+    );
     const subs: vscode.Disposable[] = [];
     let timer: ReturnType<typeof setTimeout> | undefined;
     const answer = new Promise<CallbackResult>((resolve, reject) => {
       this.waiting = { state, resolve, reject };
       timer = setTimeout(
-        () => reject(new ReactionsError('timeout', vscode.l10n.t('No answer from the browser within {0} minutes; nothing was stored. Start the sign-in again.', WAIT_MS / 60_000))),
+        () =>
+          reject(
+            new ReactionsError(
+              'timeout',
+              vscode.l10n.t(
+                'No answer from the browser within {0} minutes; nothing was stored. Start the sign-in again.',
+                WAIT_MS / 60_000,
+              ),
+            ),
+          ),
         WAIT_MS,
       );
       if (cancel) subs.push(cancel.onCancellationRequested(() => reject(cancelled())));
     });
     try {
-      this.logger.info(`opening the consent page of ${new URL(url).host} (client ${clientId}, callback ${redirectUri.split('?')[0]})`);
+      this.logger.info(
+        `opening the consent page of ${new URL(url).host} (client ${clientId}, callback ${redirectUri.split('?')[0]})`,
+      );
       const opened = await this.opener(url);
-      if (!opened) throw new ReactionsError('cancelled', vscode.l10n.t('The browser was not opened; nothing was stored.'));
+      if (!opened)
+        throw new ReactionsError('cancelled', vscode.l10n.t('The browser was not opened; nothing was stored.'));
       const result = await answer;
       if (pkce && refusesPkce(result) && result.state === state) {
         this.logger.info('the community does not take PKCE; asking again without it');
@@ -120,7 +147,11 @@ export class BrowserSignIn implements vscode.UriHandler, vscode.Disposable {
     const waiting = this.waiting;
     if (!waiting) {
       this.logger.warn('a sign-in answer arrived but no sign-in is waiting; ignored');
-      void vscode.window.showWarningMessage(vscode.l10n.t('A SelfCommunity sign-in answer arrived, but no sign-in is waiting for it. It was ignored; nothing was stored.'));
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t(
+          'A SelfCommunity sign-in answer arrived, but no sign-in is waiting for it. It was ignored; nothing was stored.',
+        ),
+      );
       return;
     }
     // The state is checked by the waiting sign-in (codeFromCallback): a wrong one ends it with a message.

@@ -51,7 +51,10 @@ export function input(o: InputOptions): Promise<string | typeof BACK | undefined
     box.placeholder = o.placeholder;
     box.password = !!o.password;
     box.ignoreFocusOut = true;
-    box.buttons = [...(o.step && o.step > 1 ? [vscode.QuickInputButtons.Back] : []), ...(o.extraButton ? [o.extraButton.button] : [])];
+    box.buttons = [
+      ...(o.step && o.step > 1 ? [vscode.QuickInputButtons.Back] : []),
+      ...(o.extraButton ? [o.extraButton.button] : []),
+    ];
     if (o.error) box.validationMessage = { message: o.error, severity: vscode.InputBoxValidationSeverity.Error };
     let done = false;
     const finish = (v: string | typeof BACK | undefined) => {

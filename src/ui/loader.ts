@@ -147,16 +147,25 @@ export class Loader implements vscode.Disposable {
         const entry = await cache.load(account.id);
         if (!entry) return 0;
         // Removed meanwhile, or a listing started (Refresh, a new token): the cache is older than that.
-        if (!this.accounts.get(account.id) || this.running.has(account.id) || this.states.has(account.id) || this.store.count(account.id) > 0) return 0;
+        if (
+          !this.accounts.get(account.id) ||
+          this.running.has(account.id) ||
+          this.states.has(account.id) ||
+          this.store.count(account.id) > 0
+        )
+          return 0;
         const n = cache.adopt(entry);
         const cachedAt = new Date(entry.savedAt);
         this.setState(account.id, { status: 'idle', found: n, cachedAt, cachedPartial: !entry.complete });
-        this.logger.info(`restored ${n} cached reaction(s) of ${account.label} (saved ${entry.savedAt}${entry.complete ? '' : ', incomplete'})`);
+        this.logger.info(
+          `restored ${n} cached reaction(s) of ${account.label} (saved ${entry.savedAt}${entry.complete ? '' : ', incomplete'})`,
+        );
         return n;
       }),
     );
     const total = counts.reduce((a, b) => a + b, 0);
-    if (accounts.length) this.logger.info(`warm start: ${total} reaction(s) from the cache in ${Date.now() - started} ms, no request`);
+    if (accounts.length)
+      this.logger.info(`warm start: ${total} reaction(s) from the cache in ${Date.now() - started} ms, no request`);
     return total;
   }
 
@@ -235,7 +244,9 @@ export class Loader implements vscode.Disposable {
         scan.finish();
       }
       void this.cache?.scanEnded(accountId, true, client.checkpoint);
-      this.logger.info(`${since ? 'refreshed' : 'found'} ${found} reaction(s) of ${account.label} in ${Date.now() - started} ms`);
+      this.logger.info(
+        `${since ? 'refreshed' : 'found'} ${found} reaction(s) of ${account.label} in ${Date.now() - started} ms`,
+      );
       this.setState(accountId, { status: 'loaded', found, finishedAt: new Date() });
     } catch (e) {
       scan.abandon();
@@ -245,7 +256,12 @@ export class Loader implements vscode.Disposable {
         // Superseded by a newer load, or the account was removed: that one owns the state now.
         if (!this.running.has(accountId) || this.running.get(accountId)?.controller === controller) {
           if (this.accounts.get(accountId)) {
-            this.setState(accountId, { status: found || previous ? 'loaded' : 'idle', found, finishedAt: previous?.finishedAt, ...cached });
+            this.setState(accountId, {
+              status: found || previous ? 'loaded' : 'idle',
+              found,
+              finishedAt: previous?.finishedAt,
+              ...cached,
+            });
           }
         }
         this.logger.info(`listing of ${account.label} stopped after ${found} reaction(s)`);

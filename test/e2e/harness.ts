@@ -205,7 +205,9 @@ export class Workbench {
       .waitFor({ state: 'visible', timeout: timeoutMs })
       .catch(async () => {
         const text = (await body.innerText().catch(() => '')).trim();
-        throw new Error(`the view "${name}" shows neither rows nor welcome content within ${timeoutMs / 1000} s: "${text}"`);
+        throw new Error(
+          `the view "${name}" shows neither rows nor welcome content within ${timeoutMs / 1000} s: "${text}"`,
+        );
       });
     // Welcome content can show before activation ends; wait (best effort) for the side bar's
     // progress bar and the "Activating Extensions..." status to go, so screenshots show a settled view.
@@ -236,7 +238,13 @@ export class Workbench {
       await input.waitFor({ state: 'visible', timeout: Math.max(1000, deadline - Date.now()) });
       await input.fill(`>${title}`);
       const wait = Math.max(0, Math.min(3000, deadline - Date.now()));
-      if (await row.waitFor({ state: 'visible', timeout: wait }).then(() => true, () => false)) break;
+      if (
+        await row.waitFor({ state: 'visible', timeout: wait }).then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
       if (Date.now() >= deadline) {
         await this.page.keyboard.press('Escape');
         throw new Error(`the command palette has no command "${title}"`);
@@ -305,7 +313,13 @@ export class Workbench {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const wait = Math.max(0, Math.min(1000, deadline - Date.now()));
-      if (await row.waitFor({ state: 'visible', timeout: wait }).then(() => true, () => false)) return row;
+      if (
+        await row.waitFor({ state: 'visible', timeout: wait }).then(
+          () => true,
+          () => false,
+        )
+      )
+        return row;
       if (await this.scrollTreesFor(row)) return row;
       if (Date.now() >= deadline) throw new Error(`no tree row "${label}" within ${timeoutMs / 1000} s`);
     }
@@ -322,7 +336,11 @@ export class Workbench {
       let previous: string | null = null;
       for (let page = 0; page < 500; page++) {
         if (await row.isVisible()) return true;
-        const first = await tree.locator('.monaco-list-row').first().getAttribute('data-index').catch(() => null);
+        const first = await tree
+          .locator('.monaco-list-row')
+          .first()
+          .getAttribute('data-index')
+          .catch(() => null);
         if (first === previous) break; // the wheel no longer moves it: at the bottom
         previous = first;
         await this.page.mouse.wheel(0, box.height * 0.8);
@@ -359,7 +377,12 @@ export class Workbench {
     // The workbench now and then ignores a synthetic click on a freshly opened menu (seen in about
     // one of three tries here, with the item under the pointer); the keyboard always works.
     const menu = this.page.locator('.monaco-menu');
-    if (!(await menu.waitFor({ state: 'hidden', timeout: 1500 }).then(() => true, () => false))) {
+    if (
+      !(await menu.waitFor({ state: 'hidden', timeout: 1500 }).then(
+        () => true,
+        () => false,
+      ))
+    ) {
       await item.hover();
       await this.page.keyboard.press('Enter');
       await menu.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {

@@ -40,7 +40,9 @@ describe('E2E: SelfCommunity sign-in in the browser (OAuth)', () => {
     const view = await w.waitForViewContent('My Reactions');
     await view.getByRole('button', { name: 'Sign in to SelfCommunity' }).click();
     await w.answerQuickInput(emu.selfcommunityUrl, { expectPrompt: /address of the SelfCommunity community/ });
-    const clientStep = w.page.locator('.quick-input-widget').filter({ hasText: /redirect URI http:\/\/127\.0\.0\.1:\d+\/[^ ?]*callback\)/ });
+    const clientStep = w.page
+      .locator('.quick-input-widget')
+      .filter({ hasText: /redirect URI http:\/\/127\.0\.0\.1:\d+\/[^ ?]*callback\)/ });
     await clientStep.waitFor({ state: 'visible', timeout: 20_000 });
     await w.screenshot('10-oauth-client-id-step');
 
@@ -60,7 +62,9 @@ describe('E2E: SelfCommunity sign-in in the browser (OAuth)', () => {
     await w.findTreeItem(/ reaction on status: /);
     await w.page.bringToFront();
     await w.screenshot('12-oauth-signed-in-tree');
-    const exchanges = emu.requests.filter((r) => r.method === 'POST' && /\/oauth\/token\/$/.test(r.path) && r.status === 200);
+    const exchanges = emu.requests.filter(
+      (r) => r.method === 'POST' && /\/oauth\/token\/$/.test(r.path) && r.status === 200,
+    );
     assert.strictEqual(exchanges.length, 1, 'one code exchange');
     await popup.close().catch(() => {});
   });
@@ -68,12 +72,21 @@ describe('E2E: SelfCommunity sign-in in the browser (OAuth)', () => {
   it('the Accounts menu lists the SelfCommunity sign-in, and Sign Out there revokes it', async () => {
     const w = wb();
     const emu = w.emulator;
-    const accounts = w.page.locator('.part.activitybar').getByRole('button', { name: /Accounts/ }).first();
+    const accounts = w.page
+      .locator('.part.activitybar')
+      .getByRole('button', { name: /Accounts/ })
+      .first();
     await accounts.click();
-    const entry = w.page.locator('.monaco-menu').getByRole('menuitem', { name: /alice @ .*\(SelfCommunity\)/ }).first();
+    const entry = w.page
+      .locator('.monaco-menu')
+      .getByRole('menuitem', { name: /alice @ .*\(SelfCommunity\)/ })
+      .first();
     await entry.waitFor({ state: 'visible', timeout: 20_000 });
     await entry.hover();
-    const signOut = w.page.locator('.monaco-menu').getByRole('menuitem', { name: /Sign Out/ }).first();
+    const signOut = w.page
+      .locator('.monaco-menu')
+      .getByRole('menuitem', { name: /Sign Out/ })
+      .first();
     await signOut.waitFor({ state: 'visible', timeout: 10_000 });
     await w.page.waitForTimeout(400); // the menu fades in
     await w.screenshot('13-accounts-menu', { keepMouse: true });
@@ -83,7 +96,10 @@ describe('E2E: SelfCommunity sign-in in the browser (OAuth)', () => {
     const confirm = w.page.locator('.monaco-dialog-box');
     await confirm.waitFor({ state: 'visible', timeout: 10_000 });
     await w.screenshot('14-accounts-sign-out-confirm');
-    await confirm.getByRole('button', { name: /Sign Out/ }).first().click();
+    await confirm
+      .getByRole('button', { name: /Sign Out/ })
+      .first()
+      .click();
     await w.treeItem(/^SelfCommunity account alice @/).waitFor({ state: 'detached', timeout: 20_000 });
     const revokes = emu.requests.filter((r) => r.method === 'POST' && /\/oauth\/revoke_token\/$/.test(r.path));
     assert.strictEqual(revokes.length, 2, 'the refresh and the access token were revoked');
@@ -109,7 +125,11 @@ describe('E2E: SelfCommunity sign-in in the browser (OAuth)', () => {
     await popup.locator('#approve').click();
     await w.page.bringToFront();
     await w.notification(/no sign-in is waiting for it/).waitFor({ state: 'visible', timeout: 20_000 });
-    assert.strictEqual(emu.requests.filter((r) => /\/oauth\/token\/$/.test(r.path)).length, 0, 'the late code was never exchanged');
+    assert.strictEqual(
+      emu.requests.filter((r) => /\/oauth\/token\/$/.test(r.path)).length,
+      0,
+      'the late code was never exchanged',
+    );
     assert.strictEqual(await w.treeItem(/^SelfCommunity account/).count(), 0, 'no account');
     await popup.close().catch(() => {});
   });

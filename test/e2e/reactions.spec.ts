@@ -102,7 +102,10 @@ describe('E2E: Reactions', () => {
     await answerPassword(w, 'tines-wrong-key-000', /Personal API key/);
     await w.answerQuickInput(a.email, { expectPrompt: /email address on Tines/ });
     // The sign-in fails: the key step opens again, showing why.
-    await w.page.locator('.quick-input-widget').filter({ hasText: /rejected the API key/ }).waitFor({ state: 'visible', timeout: 20_000 });
+    await w.page
+      .locator('.quick-input-widget')
+      .filter({ hasText: /rejected the API key/ })
+      .waitFor({ state: 'visible', timeout: 20_000 });
     await w.screenshot('02b-tines-wrong-key');
     assert.strictEqual(await w.treeItem(/^Tines account/).count(), 0, 'nothing was added');
 
@@ -204,7 +207,9 @@ describe('E2E: Reactions', () => {
     const message = view.getByText(/Showing \d+ of \d+ reactions matching text "billing"/);
     await message.waitFor({ state: 'visible', timeout: 10_000 });
     const shown = Number(/Showing (\d+)/.exec(await message.innerText())![1]);
-    const labels = await view.locator('[role=treeitem]').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    const labels = await view
+      .locator('[role=treeitem]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
     const reactions = labels.filter((l) => / reaction on /.test(l));
     assert.ok(shown > 0 && shown < 40, `a few reactions match "billing" (${shown})`);
     assert.strictEqual(reactions.length, shown, 'the tree shows exactly the matching reactions');
@@ -213,7 +218,10 @@ describe('E2E: Reactions', () => {
     await w.screenshot('09-filtered');
 
     await w.runCommand('Reactions: Clear Filter');
-    await w.page.locator('.part.sidebar').getByText(/Showing \d+ of/).waitFor({ state: 'detached', timeout: 10_000 });
+    await w.page
+      .locator('.part.sidebar')
+      .getByText(/Showing \d+ of/)
+      .waitFor({ state: 'detached', timeout: 10_000 });
     await w.view('My Reactions').waitFor({ state: 'visible', timeout: 10_000 });
     await w.findTreeItem(/^Statuses: \d+ reactions?$/);
   });

@@ -49,7 +49,10 @@ function parse(argv: string[]): { options: EmulatorOptions; json: boolean } {
   let quiet = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
     const value = (): string => {
       const v = inline ?? argv[++i];
       if (v === undefined) throw new Error(`${flag} needs a value`);
@@ -135,6 +138,8 @@ async function main(): Promise<void> {
   }
   const { options, json } = parsed;
   // Signal handlers first (before any await), so a stop during start-up is handled too.
+  // Assigned once, after the signal handlers that read it are installed.
+  // eslint-disable-next-line prefer-const
   let emu: Emulator | undefined;
   let stopping = false;
   const stop = (signal: string) => {
@@ -163,7 +168,8 @@ async function main(): Promise<void> {
       authorizeUrl: `${emu.selfcommunityUrl}/oauth/authorize/`,
       tokenUrl: `${emu.selfcommunityUrl}/oauth/token/`,
       revokeUrl: `${emu.selfcommunityUrl}/oauth/revoke_token/`,
-      approval: 'Users approve in the browser: the authorize page shows a "Signed in as" select (alice, bob, carol) and Authorize / Deny buttons.',
+      approval:
+        'Users approve in the browser: the authorize page shows a "Signed in as" select (alice, bob, carol) and Authorize / Deny buttons.',
     },
   };
   if (json) {
@@ -179,7 +185,10 @@ async function main(): Promise<void> {
     `  Other origin   ${e.otherOrigin.url}   (logs requests; nothing should ever reach it)`,
     '',
     `  ${pad('user', 7)}${pad('SelfCommunity token', 22)}${pad('Tines API key', 24)}${pad('email', 20)}ids (SC / Tines)`,
-    ...e.users.map((u) => `  ${pad(u.name, 7)}${pad(u.scToken, 22)}${pad(u.tinesToken, 24)}${pad(u.email, 20)}${u.scUserId} / ${u.tinesUserId}`),
+    ...e.users.map(
+      (u) =>
+        `  ${pad(u.name, 7)}${pad(u.scToken, 22)}${pad(u.tinesToken, 24)}${pad(u.email, 20)}${u.scUserId} / ${u.tinesUserId}`,
+    ),
     '',
     `  Tines service key (valid, but its owner is in no team): ${e.tinesServiceKey}`,
     '',

@@ -18,14 +18,22 @@ function pathMatches(pattern: string | RegExp, path: string): boolean {
 
 /** True when the fault makes the answer fail (as opposed to only delaying or rewriting it). */
 export function isFailing(spec: FaultSpec): boolean {
-  return !!(spec.reset || spec.hang || spec.redirectTo || spec.malformedJson || spec.status !== undefined || spec.body !== undefined);
+  return !!(
+    spec.reset ||
+    spec.hang ||
+    spec.redirectTo ||
+    spec.malformedJson ||
+    spec.status !== undefined ||
+    spec.body !== undefined
+  );
 }
 
 export class Faults {
   private entries: Entry[] = [];
 
   add(spec: FaultSpec): FaultHandle {
-    if (!spec || (typeof spec.path !== 'string' && !(spec.path instanceof RegExp))) throw new Error('fault: `path` (string or RegExp) is required');
+    if (!spec || (typeof spec.path !== 'string' && !(spec.path instanceof RegExp)))
+      throw new Error('fault: `path` (string or RegExp) is required');
     if (spec.times !== undefined && !(spec.times >= 0)) throw new Error('fault: `times` must be a number >= 0');
     const entry: Entry = { spec, hits: 0, seen: 0, removed: false };
     this.entries.push(entry);

@@ -44,9 +44,20 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const requests: Emulator['requests'] = [];
   const otherRequests: Emulator['requests'] = [];
   const faults = new Faults();
-  const shared: Shared = { requests, otherRequests, faults, latencyMs: Math.max(0, opts.latencyMs ?? 0), otherUrl: '', onRequest: opts.onRequest };
+  const shared: Shared = {
+    requests,
+    otherRequests,
+    faults,
+    latencyMs: Math.max(0, opts.latencyMs ?? 0),
+    otherUrl: '',
+    onRequest: opts.onRequest,
+  };
 
-  const servers = [new EmuServer(new SelfCommunityApp(scWorld, prefix, oauth), shared), new EmuServer(new TinesApp(tinesWorld), shared), new EmuServer(new OtherApp(), shared)];
+  const servers = [
+    new EmuServer(new SelfCommunityApp(scWorld, prefix, oauth), shared),
+    new EmuServer(new TinesApp(tinesWorld), shared),
+    new EmuServer(new OtherApp(), shared),
+  ];
   const ports = [opts.port ?? opts.scPort ?? 0, opts.tinesPort ?? 0, opts.otherPort ?? 0];
   const started: EmuServer[] = [];
   try {

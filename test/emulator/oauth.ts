@@ -15,15 +15,30 @@ export const OAUTH_STRICT_CLIENT_ID = 'reactions-strict';
 
 const DEFAULT_APPS: readonly OAuthAppSpec[] = [
   { clientId: OAUTH_DEMO_CLIENT_ID, name: 'Reactions for VS Code (demo)', redirectUris: [] },
-  { clientId: OAUTH_STRICT_CLIENT_ID, name: 'Reactions (strict)', redirectUris: ['vscode://reactions-dev.reactions-vscode/oauth-callback', 'http://127.0.0.1/callback'] },
+  {
+    clientId: OAUTH_STRICT_CLIENT_ID,
+    name: 'Reactions (strict)',
+    redirectUris: ['vscode://reactions-dev.reactions-vscode/oauth-callback', 'http://127.0.0.1/callback'],
+  },
 ];
 const COMMUNITY_NAME = 'Example Community';
-const SCOPES: Record<string, string> = { read: 'See your profile, posts, comments and reactions', write: 'Add, change and remove your reactions' };
+const SCOPES: Record<string, string> = {
+  read: 'See your profile, posts, comments and reactions',
+  write: 'Add, change and remove your reactions',
+};
 const DEFAULT_LIFETIME_S = 36000;
 const CODE_TTL_MS = 60_000;
 const PKCE_MODES: readonly OAuthPkceMode[] = ['optional', 'required', 'unsupported', 'refused'];
 /** The parameters of an authorization request, carried by the consent form as hidden inputs. */
-const AUTH_PARAMS = ['response_type', 'client_id', 'redirect_uri', 'state', 'scope', 'code_challenge', 'code_challenge_method'];
+const AUTH_PARAMS = [
+  'response_type',
+  'client_id',
+  'redirect_uri',
+  'state',
+  'scope',
+  'code_challenge',
+  'code_challenge_method',
+];
 
 interface Grant {
   clientId: string;
@@ -60,19 +75,26 @@ interface AuthRequest {
 const random = () => randomBytes(24).toString('base64url');
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
-const jsonError = (status: number, error: string, description?: string, headers: Record<string, string> = {}): Reply => ({
+const jsonError = (
+  status: number,
+  error: string,
+  description?: string,
+  headers: Record<string, string> = {},
+): Reply => ({
   status,
   json: description ? { error, error_description: description } : { error },
   headers: { ...NO_STORE, ...headers },
 });
 
 function lifetime(seconds: number): number {
-  if (!(Number.isFinite(seconds) && seconds > 0)) throw new Error(`oauth: access token lifetime must be a number of seconds > 0, got ${seconds}`);
+  if (!(Number.isFinite(seconds) && seconds > 0))
+    throw new Error(`oauth: access token lifetime must be a number of seconds > 0, got ${seconds}`);
   return seconds;
 }
 
 function pkceMode(mode: string): OAuthPkceMode {
-  if (!PKCE_MODES.includes(mode as OAuthPkceMode)) throw new Error(`oauth: pkce must be one of ${PKCE_MODES.join(', ')}, got "${mode}"`);
+  if (!PKCE_MODES.includes(mode as OAuthPkceMode))
+    throw new Error(`oauth: pkce must be one of ${PKCE_MODES.join(', ')}, got "${mode}"`);
   return mode as OAuthPkceMode;
 }
 
@@ -97,7 +119,8 @@ function redirectUriAllowed(uri: string, registered: readonly string[]): boolean
   return registered.some((r) => {
     const reg = new URL(r);
     const loopback = reg.protocol === 'http:' && (reg.hostname === '127.0.0.1' || reg.hostname === '[::1]');
-    if (reg.protocol !== given.protocol || reg.hostname !== given.hostname || (!loopback && reg.port !== given.port)) return false;
+    if (reg.protocol !== given.protocol || reg.hostname !== given.hostname || (!loopback && reg.port !== given.port))
+      return false;
     if (reg.pathname !== given.pathname) return false;
     return [...reg.searchParams].every((kv) => givenQuery.has(JSON.stringify(kv)));
   });
@@ -161,12 +184,21 @@ export class OAuthServer {
   private pkce: OAuthPkceMode;
   private readonly rotate: boolean;
   private browserUser: UserName = 'alice';
-  private readonly counts: OAuthStats = { codesIssued: 0, codeExchanges: 0, refreshes: 0, passwordGrants: 0, revocations: 0, failedTokenRequests: 0 };
+  private readonly counts: OAuthStats = {
+    codesIssued: 0,
+    codeExchanges: 0,
+    refreshes: 0,
+    passwordGrants: 0,
+    revocations: 0,
+    failedTokenRequests: 0,
+  };
 
   constructor(opts: OAuthOptions = {}) {
     for (const app of opts.apps ?? DEFAULT_APPS) {
       if (this.apps.has(app.clientId)) throw new Error(`oauth: client id "${app.clientId}" is registered twice`);
-      for (const uri of app.redirectUris) if (!parseUri(uri)) throw new Error(`oauth: redirect URI "${uri}" of ${app.clientId} must be absolute, without a fragment`);
+      for (const uri of app.redirectUris)
+        if (!parseUri(uri))
+          throw new Error(`oauth: redirect URI "${uri}" of ${app.clientId} must be absolute, without a fragment`);
       this.apps.set(app.clientId, { ...app, redirectUris: [...app.redirectUris] });
     }
     this.lifetimeS = lifetime(opts.accessTokenLifetimeSeconds ?? DEFAULT_LIFETIME_S);
@@ -186,34 +218,54 @@ export class OAuthServer {
   private validate(ctx: Ctx, p: URLSearchParams): AuthRequest | Reply {
     const host = ctx.url.host;
     const fail = (error: string, description: string) =>
-      page(400, 'Authorization error', host, `<p class="error">${esc(error)}</p><p>${esc(description)}</p><p>The application sent an invalid request; you were not sent back to it.</p>`);
+      page(
+        400,
+        'Authorization error',
+        host,
+        `<p class="error">${esc(error)}</p><p>${esc(description)}</p><p>The application sent an invalid request; you were not sent back to it.</p>`,
+      );
     const clientId = p.get('client_id');
     const app = clientId ? this.apps.get(clientId) : undefined;
     if (!clientId) return fail('invalid_request', 'Missing client_id parameter.');
-    if (!app) return fail('invalid_client', `Invalid client_id parameter value: no application "${clientId}" on this community.`);
+    if (!app)
+      return fail(
+        'invalid_client',
+        `Invalid client_id parameter value: no application "${clientId}" on this community.`,
+      );
     const redirectUri = p.get('redirect_uri');
     if (!redirectUri) return fail('invalid_request', 'Missing redirect URI.');
-    if (!parseUri(redirectUri)) return fail('invalid_request', `Invalid redirect URI "${redirectUri}" (absolute, without a fragment).`);
-    if (!redirectUriAllowed(redirectUri, app.redirectUris)) return fail('invalid_request', `Mismatching redirect URI: "${redirectUri}" is not registered for ${app.name}.`);
+    if (!parseUri(redirectUri))
+      return fail('invalid_request', `Invalid redirect URI "${redirectUri}" (absolute, without a fragment).`);
+    if (!redirectUriAllowed(redirectUri, app.redirectUris))
+      return fail('invalid_request', `Mismatching redirect URI: "${redirectUri}" is not registered for ${app.name}.`);
 
     const state = p.get('state');
-    const back = (error: string, description?: string) => redirect(withParams(redirectUri, { error, error_description: description, state }));
+    const back = (error: string, description?: string) =>
+      redirect(withParams(redirectUri, { error, error_description: description, state }));
     const responseType = p.get('response_type');
     if (!responseType) return back('invalid_request', 'Missing response_type parameter.');
     if (responseType !== 'code') return back('unsupported_response_type');
     const scopes = (p.get('scope') ?? '').split(/\s+/).filter(Boolean);
     const unknown = scopes.filter((s) => !(s in SCOPES));
     if (unknown.length) return back('invalid_scope', `Unknown scope: ${unknown.join(' ')}.`);
-    const scope = Object.keys(SCOPES).filter((s) => scopes.length === 0 || scopes.includes(s)).join(' ');
+    const scope = Object.keys(SCOPES)
+      .filter((s) => scopes.length === 0 || scopes.includes(s))
+      .join(' ');
     const request: AuthRequest = { app, redirectUri, state, scope };
     if (this.pkce === 'unsupported') return request;
     if (this.pkce === 'refused') {
-      return p.get('code_challenge') ? back('invalid_request', 'code_challenge is not supported by this server.') : request;
+      return p.get('code_challenge')
+        ? back('invalid_request', 'code_challenge is not supported by this server.')
+        : request;
     }
     const method = p.get('code_challenge_method');
-    if (method !== null && method !== 'S256' && method !== 'plain') return back('invalid_request', 'Transform algorithm not supported: code_challenge_method must be S256 or plain.');
+    if (method !== null && method !== 'S256' && method !== 'plain')
+      return back('invalid_request', 'Transform algorithm not supported: code_challenge_method must be S256 or plain.');
     const challenge = p.get('code_challenge');
-    if (!challenge) return this.pkce === 'required' ? back('invalid_request', 'PKCE is required by this server: code_challenge required.') : request;
+    if (!challenge)
+      return this.pkce === 'required'
+        ? back('invalid_request', 'PKCE is required by this server: code_challenge required.')
+        : request;
     return { ...request, challenge, method: method ?? 'plain' };
   }
 
@@ -224,7 +276,10 @@ export class OAuthServer {
     const hidden = AUTH_PARAMS.filter((k) => ctx.query.has(k))
       .map((k) => `<input type="hidden" name="${k}" value="${esc(ctx.query.get(k) ?? '')}">`)
       .join('\n');
-    const options = USERS.map((u) => `<option value="${u.name}"${u.name === this.browserUser ? ' selected' : ''}>${esc(u.displayName)} (${u.name})</option>`).join('');
+    const options = USERS.map(
+      (u) =>
+        `<option value="${u.name}"${u.name === this.browserUser ? ' selected' : ''}>${esc(u.displayName)} (${u.name})</option>`,
+    ).join('');
     const scopes = r.scope
       .split(' ')
       .map((s) => `<li>${esc(SCOPES[s])}<code>${s}</code></li>`)
@@ -250,12 +305,22 @@ ${hidden}
     const r = this.validate(ctx, form);
     if ('status' in r) return r;
     const user = form.get('user') ?? this.browserUser;
-    if (!USER_NAMES.includes(user as UserName)) return page(400, 'Authorization error', ctx.url.host, `<p class="error">Unknown user "${esc(user)}".</p>`);
-    if (form.get('allow') !== 'Authorize') return redirect(withParams(r.redirectUri, { error: 'access_denied', state: r.state }));
+    if (!USER_NAMES.includes(user as UserName))
+      return page(400, 'Authorization error', ctx.url.host, `<p class="error">Unknown user "${esc(user)}".</p>`);
+    if (form.get('allow') !== 'Authorize')
+      return redirect(withParams(r.redirectUri, { error: 'access_denied', state: r.state }));
     const now = Date.now();
     for (const [c, g] of this.codes) if (g.expiresAt <= now) this.codes.delete(c);
     const code = random();
-    this.codes.set(code, { clientId: r.app.clientId, redirectUri: r.redirectUri, user: user as UserName, scope: r.scope, challenge: r.challenge, method: r.method, expiresAt: now + CODE_TTL_MS });
+    this.codes.set(code, {
+      clientId: r.app.clientId,
+      redirectUri: r.redirectUri,
+      user: user as UserName,
+      scope: r.scope,
+      challenge: r.challenge,
+      method: r.method,
+      expiresAt: now + CODE_TTL_MS,
+    });
     this.counts.codesIssued++;
     return redirect(withParams(r.redirectUri, { code, state: r.state }));
   }
@@ -269,7 +334,10 @@ ${hidden}
     if (basic) {
       const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
       const fromHeader = decodeURIComponent(decoded.split(':')[0].replace(/\+/g, ' '));
-      if (id !== null && id !== fromHeader) return jsonError(401, 'invalid_client', 'client_id differs from the Basic credentials.', { 'www-authenticate': 'Basic' });
+      if (id !== null && id !== fromHeader)
+        return jsonError(401, 'invalid_client', 'client_id differs from the Basic credentials.', {
+          'www-authenticate': 'Basic',
+        });
       id = fromHeader;
     }
     const app = id ? this.apps.get(id) : undefined;
@@ -313,7 +381,8 @@ ${hidden}
       return invalid('The authorization code has expired.');
     }
     if (grant.clientId !== app.clientId) return invalid('The authorization code was issued to another client.');
-    if (form.get('redirect_uri') !== grant.redirectUri) return invalid('Mismatching redirect URI: it must equal the one of the authorization request.');
+    if (form.get('redirect_uri') !== grant.redirectUri)
+      return invalid('Mismatching redirect URI: it must equal the one of the authorization request.');
     if (grant.challenge !== undefined) {
       const verifier = form.get('code_verifier');
       if (!verifier) return jsonError(400, 'invalid_request', 'Code verifier required.');
@@ -330,7 +399,8 @@ ${hidden}
     if (!token) return jsonError(400, 'invalid_request', 'Missing refresh_token parameter.');
     const r = this.refresh.get(token);
     if (!r || r.revoked) return jsonError(400, 'invalid_grant', 'Unknown, revoked or already used refresh token.');
-    if (r.clientId !== app.clientId) return jsonError(400, 'invalid_grant', 'The refresh token was issued to another client.');
+    if (r.clientId !== app.clientId)
+      return jsonError(400, 'invalid_grant', 'The refresh token was issued to another client.');
     this.revokeAccess(r.access);
     this.counts.refreshes++;
     if (this.rotate) {
@@ -350,9 +420,16 @@ ${hidden}
     const unknown = scopes.filter((s) => !(s in SCOPES));
     if (unknown.length) return jsonError(400, 'invalid_scope', `Unknown scope: ${unknown.join(' ')}.`);
     const user = USERS.find((u) => u.name === username || u.email.toLowerCase() === username.toLowerCase());
-    if (!user || password !== `${user.name}-password`) return jsonError(400, 'invalid_grant', 'Invalid credentials given.');
+    if (!user || password !== `${user.name}-password`)
+      return jsonError(400, 'invalid_grant', 'Invalid credentials given.');
     this.counts.passwordGrants++;
-    return this.issue(user.name, app.clientId, Object.keys(SCOPES).filter((s) => scopes.length === 0 || scopes.includes(s)).join(' '));
+    return this.issue(
+      user.name,
+      app.clientId,
+      Object.keys(SCOPES)
+        .filter((s) => scopes.length === 0 || scopes.includes(s))
+        .join(' '),
+    );
   }
 
   private newAccess(user: UserName, clientId: string): string {
@@ -370,7 +447,11 @@ ${hidden}
 
   private tokenJson(access: string, refresh: string, scope: string): Reply {
     const expiresIn = Math.max(1, Math.floor(this.lifetimeS));
-    return { status: 200, json: { access_token: access, expires_in: expiresIn, token_type: 'Bearer', scope, refresh_token: refresh }, headers: { ...NO_STORE } };
+    return {
+      status: 200,
+      json: { access_token: access, expires_in: expiresIn, token_type: 'Bearer', scope, refresh_token: refresh },
+      headers: { ...NO_STORE },
+    };
   }
 
   private revokeAccess(token: string): void {

@@ -21,8 +21,17 @@ export class OtherApp implements App {
 
   handle(ctx: Ctx): Reply {
     const p = ctx.path;
-    if (/^(.*)\/api\/v2\/(status|discussion|post|comment|reaction)\/$/.test(p)) return { status: 200, json: { count: 0, next: null, previous: null, results: [] } };
-    const meta = { current_page: ctx.url.toString(), previous_page: null, next_page: null, next_page_number: null, per_page: 20, pages: 1, count: 0 };
+    if (/^(.*)\/api\/v2\/(status|discussion|post|comment|reaction)\/$/.test(p))
+      return { status: 200, json: { count: 0, next: null, previous: null, results: [] } };
+    const meta = {
+      current_page: ctx.url.toString(),
+      previous_page: null,
+      next_page: null,
+      next_page_number: null,
+      per_page: 20,
+      pages: 1,
+      count: 0,
+    };
     const tines = /\/api\/v[12]\/(cases|teams)(\/\d+\/(comments|members))?\/?$/.exec(p);
     if (tines) return { status: 200, json: { [tines[3] ?? tines[1]]: [], meta } };
     return { status: 200, json: {} };

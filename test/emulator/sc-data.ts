@@ -67,7 +67,14 @@ export function scConfig(seed: number, o: EmulatorOptions['sc'] = {}): ScConfig 
 const END = Date.UTC(2025, 5, 2, 9, 30);
 const SPAN = 365 * 24 * 3600e3;
 const MIN = 60e3;
-const SALT = { text: code('text'), time: code('time'), author: code('author'), votedAt: code('voted-at'), others: code('others'), otherVoter: code('other-voter') };
+const SALT = {
+  text: code('text'),
+  time: code('time'),
+  author: code('author'),
+  votedAt: code('voted-at'),
+  others: code('others'),
+  otherVoter: code('other-voter'),
+};
 
 interface Added {
   time: number;
@@ -224,7 +231,8 @@ export class ScWorld {
     for (let id = 1; id <= n; id++) {
       const a = alice.take();
       const voted = [a, rng.chance((a ? 0.6 : 0.15) * scale), rng.chance((a ? 0.45 : 0.12) * scale)];
-      for (let u = 0; u < 3; u++) if (voted[u]) columns[u].set(id, this.cfg.reactionsEnabled ? REACTIONS[rng.weighted(WEIGHTS)].id : -1);
+      for (let u = 0; u < 3; u++)
+        if (voted[u]) columns[u].set(id, this.cfg.reactionsEnabled ? REACTIONS[rng.weighted(WEIGHTS)].id : -1);
     }
   }
 
@@ -327,7 +335,12 @@ export class ScWorld {
     const base = this.time(t, id);
     for (let u = 0; u < 3; u++) {
       const c = this.voteCode(t, id, u);
-      if (c !== 0) out.push({ userId: USERS[u].scUserId, code: c, at: this.votedAt.get(`${t}:${id}:${u}`) ?? base + (1 + unit(seed, SALT.votedAt, t, id, u) * 2880) * MIN });
+      if (c !== 0)
+        out.push({
+          userId: USERS[u].scUserId,
+          code: c,
+          at: this.votedAt.get(`${t}:${id}:${u}`) ?? base + (1 + unit(seed, SALT.votedAt, t, id, u) * 2880) * MIN,
+        });
     }
     const fresh = (t < COMMENT ? this.contributions[t].added : this.comments.added).has(id);
     const others = fresh ? 0 : Math.floor(unit(seed, SALT.others, t, id) ** 2 * 7); // items added at run time start with no votes
@@ -362,7 +375,8 @@ export class ScWorld {
   setVote(type: ScTypeName, idIn: number | string, user: UserName, reactionId: number | null | undefined): void {
     const { t, id } = this.ref(type, idIn);
     if (!this.exists(t, id)) throw new Error(`no ${type} ${idIn}`);
-    if (reactionId !== undefined && reactionId !== null && !REACTIONS.some((r) => r.id === reactionId)) throw new Error(`unknown reaction ${reactionId}`);
+    if (reactionId !== undefined && reactionId !== null && !REACTIONS.some((r) => r.id === reactionId))
+      throw new Error(`unknown reaction ${reactionId}`);
     this.setVoteCode(t, id, userIndex(user), reactionId === undefined ? 0 : reactionId === null ? -1 : reactionId);
   }
 
@@ -402,12 +416,14 @@ export class ScWorld {
     let cid: number;
     const parent = fields.parent ?? 0;
     if (parent) {
-      if (!this.exists(COMMENT, parent) || this.comments.parent.get(parent) !== 0) throw new Error(`no top-level comment ${parent} to reply to`);
+      if (!this.exists(COMMENT, parent) || this.comments.parent.get(parent) !== 0)
+        throw new Error(`no top-level comment ${parent} to reply to`);
       ct = this.comments.ctype.get(parent);
       cid = this.comments.cid.get(parent);
     } else {
       const given = CONTRIBUTIONS.map((c, i) => [i, fields[c]] as const).filter(([, v]) => v !== undefined);
-      if (given.length !== 1) throw new Error('addItem("comment") needs exactly one of status, discussion, post (or parent)');
+      if (given.length !== 1)
+        throw new Error('addItem("comment") needs exactly one of status, discussion, post (or parent)');
       [ct, cid] = [given[0][0], Number(given[0][1])];
       if (!this.exists(ct, cid)) throw new Error(`no ${CONTRIBUTIONS[ct]} ${cid}`);
     }

@@ -15,12 +15,23 @@ export class ScViews {
   reactionJson(base: string, idCode: number): Record<string, unknown> | null {
     const r = REACTIONS.find((x) => x.id === idCode);
     if (!r || !this.w.cfg.reactionsEnabled) return null;
-    return { id: r.id, label: r.label, sentiment: r.sentiment, image: `${base}/static/reactions/${r.label.toLowerCase()}.svg`, active: r.active };
+    return {
+      id: r.id,
+      label: r.label,
+      sentiment: r.sentiment,
+      image: `${base}/static/reactions/${r.label.toLowerCase()}.svg`,
+      active: r.active,
+    };
   }
 
   authorJson(base: string, id: number): Record<string, unknown> {
     const p = scPerson(id);
-    return { id, username: p.username, real_name: `${p.firstName} ${p.lastName}`, avatar: `${base}/static/avatars/${id}.png` };
+    return {
+      id,
+      username: p.username,
+      real_name: `${p.firstName} ${p.lastName}`,
+      avatar: `${base}/static/avatars/${id}.png`,
+    };
   }
 
   private voteFields(base: string, t: number, id: number, u: number | undefined): Record<string, unknown> {
@@ -29,9 +40,16 @@ export class ScViews {
     const counts = new Map<number, number>();
     for (const v of voters) if (v.code > 0) counts.set(v.code, (counts.get(v.code) ?? 0) + 1);
     const reactions_count = this.w.cfg.reactionsEnabled
-      ? [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([r, count]) => ({ count, reaction: this.reactionJson(base, r) }))
+      ? [...counts.entries()]
+          .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+          .map(([r, count]) => ({ count, reaction: this.reactionJson(base, r) }))
       : [];
-    return { vote_count: voters.length, voted: mine !== 0, reaction: mine > 0 ? this.reactionJson(base, mine) : null, reactions_count };
+    return {
+      vote_count: voters.length,
+      voted: mine !== 0,
+      reaction: mine > 0 ? this.reactionJson(base, mine) : null,
+      reactions_count,
+    };
   }
 
   contributionJson(base: string, t: number, id: number, u: number | undefined): Record<string, unknown> {
@@ -39,7 +57,13 @@ export class ScViews {
     const comments = this.w.allComments(t, id);
     const added = this.w.time(t, id);
     const last = comments.reduce((m, c) => Math.max(m, this.w.time(COMMENT, c)), added);
-    const out: Record<string, unknown> = { id, type: TYPES[t], added_at: iso(added), last_activity_at: iso(last), author: this.authorJson(base, this.w.authorId(t, id)) };
+    const out: Record<string, unknown> = {
+      id,
+      type: TYPES[t],
+      added_at: iso(added),
+      last_activity_at: iso(last),
+      author: this.authorJson(base, this.w.authorId(t, id)),
+    };
     if (title !== undefined) Object.assign(out, { title, slug: slugify(title) });
     Object.assign(out, {
       html,
@@ -83,12 +107,17 @@ export class ScViews {
 
   /** The votes on one item, newest first, optionally only those with one reaction. */
   voteListJson(base: string, t: number, id: number, reaction?: number): Array<Record<string, unknown>> {
-    return this.w.voters(t, id)
+    return this.w
+      .voters(t, id)
       .filter((v) => reaction === undefined || v.code === reaction)
       .sort((a, b) => b.at - a.at)
       .map((v) => {
         const p = scPerson(v.userId);
-        return { user: { id: v.userId, username: p.username, real_name: `${p.firstName} ${p.lastName}` }, reaction: v.code > 0 ? this.reactionJson(base, v.code) : null, voted_at: iso(v.at) };
+        return {
+          user: { id: v.userId, username: p.username, real_name: `${p.firstName} ${p.lastName}` },
+          reaction: v.code > 0 ? this.reactionJson(base, v.code) : null,
+          voted_at: iso(v.at),
+        };
       });
   }
 

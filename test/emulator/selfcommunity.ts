@@ -15,10 +15,20 @@ import { USERS, scPerson } from './users';
 const P = '/api/v2';
 const TYPE = '(status|discussion|post|comment)';
 
-const sdkError = (status: number, code: string, message: string): Reply => ({ status, json: { errors: [{ code, message }] } });
-const fieldError = (field: string, message: string): Reply => ({ status: 400, json: { errors: [{ field, messages: [message] }] } });
+const sdkError = (status: number, code: string, message: string): Reply => ({
+  status,
+  json: { errors: [{ code, message }] },
+});
+const fieldError = (field: string, message: string): Reply => ({
+  status: 400,
+  json: { errors: [{ field, messages: [message] }] },
+});
 const NOT_FOUND = () => sdkError(404, 'not_found', 'Not found.');
-const html = (status: number, body: string): Reply => ({ status, text: body, headers: { 'content-type': 'text/html; charset=utf-8' } });
+const html = (status: number, body: string): Reply => ({
+  status,
+  text: body,
+  headers: { 'content-type': 'text/html; charset=utf-8' },
+});
 
 type Handler = (ctx: Ctx, m: RegExpExecArray, u: number) => Reply;
 
@@ -40,20 +50,39 @@ export class SelfCommunityApp implements App {
   ) {
     this.views = new ScViews(world);
     this.routes = [
-      { re: /^\/oauth\/authorize\/$/, auth: false, methods: { GET: (c) => oauth.authorizePage(c), POST: (c) => oauth.authorizeDecision(c) } },
+      {
+        re: /^\/oauth\/authorize\/$/,
+        auth: false,
+        methods: { GET: (c) => oauth.authorizePage(c), POST: (c) => oauth.authorizeDecision(c) },
+      },
       { re: /^\/oauth\/token\/$/, auth: false, methods: { POST: (c) => oauth.token(c) } },
       { re: /^\/oauth\/revoke_token\/$/, auth: false, methods: { POST: (c) => oauth.revoke(c) } },
       { re: new RegExp(`^${P}/user/me/$`), auth: true, methods: { GET: (c, _m, u) => this.me(c, u) } },
       { re: new RegExp(`^${P}/reaction/$`), auth: false, methods: { GET: (c) => this.reactions(c) } },
-      { re: new RegExp(`^${P}/reaction/(\\d+)/$`), auth: false, methods: { GET: (c, m) => this.reaction(c, Number(m[1])) } },
+      {
+        re: new RegExp(`^${P}/reaction/(\\d+)/$`),
+        auth: false,
+        methods: { GET: (c, m) => this.reaction(c, Number(m[1])) },
+      },
       { re: new RegExp(`^${P}/feature/$`), auth: false, methods: { GET: () => this.features() } },
       { re: new RegExp(`^${P}/comment/$`), auth: true, methods: { GET: (c, _m, u) => this.comments(c, u) } },
-      { re: new RegExp(`^${P}/(status|discussion|post)/$`), auth: true, methods: { GET: (c, m, u) => this.list(c, m[1], u) } },
-      { re: new RegExp(`^${P}/${TYPE}/(\\d+)/$`), auth: true, methods: { GET: (c, m, u) => this.detail(c, m[1], Number(m[2]), u) } },
+      {
+        re: new RegExp(`^${P}/(status|discussion|post)/$`),
+        auth: true,
+        methods: { GET: (c, m, u) => this.list(c, m[1], u) },
+      },
+      {
+        re: new RegExp(`^${P}/${TYPE}/(\\d+)/$`),
+        auth: true,
+        methods: { GET: (c, m, u) => this.detail(c, m[1], Number(m[2]), u) },
+      },
       {
         re: new RegExp(`^${P}/${TYPE}/(\\d+)/vote/$`),
         auth: true,
-        methods: { GET: (c, m) => this.votes(c, m[1], Number(m[2])), POST: (c, m, u) => this.vote(c, m[1], Number(m[2]), u) },
+        methods: {
+          GET: (c, m) => this.votes(c, m[1], Number(m[2])),
+          POST: (c, m, u) => this.vote(c, m[1], Number(m[2]), u),
+        },
       },
     ];
   }
@@ -67,21 +96,34 @@ export class SelfCommunityApp implements App {
       case 400:
         return sdkError(400, 'invalid', 'Bad request.');
       case 401:
-        return { status, json: { detail: 'Authentication credentials were not provided.' }, headers: { 'www-authenticate': 'Bearer realm="api"' } };
+        return {
+          status,
+          json: { detail: 'Authentication credentials were not provided.' },
+          headers: { 'www-authenticate': 'Bearer realm="api"' },
+        };
       case 403:
         return sdkError(403, 'permission_denied', 'You do not have permission to perform this action.');
       case 404:
-        return html(404, '<!doctype html>\n<html lang="en">\n<head><title>Not Found</title></head>\n<body><h1>Not Found</h1><p>The requested resource was not found on this server.</p></body>\n</html>\n');
+        return html(
+          404,
+          '<!doctype html>\n<html lang="en">\n<head><title>Not Found</title></head>\n<body><h1>Not Found</h1><p>The requested resource was not found on this server.</p></body>\n</html>\n',
+        );
       case 410:
         return sdkError(410, 'gone', 'This content is no longer available.');
       case 429:
         return { status, json: { detail: 'Request was throttled.' } };
       case 500:
-        return html(500, '\n<!doctype html>\n<html lang="en">\n<head><title>Server Error (500)</title></head>\n<body><h1>Server Error (500)</h1><p></p></body>\n</html>\n');
+        return html(
+          500,
+          '\n<!doctype html>\n<html lang="en">\n<head><title>Server Error (500)</title></head>\n<body><h1>Server Error (500)</h1><p></p></body>\n</html>\n',
+        );
       case 502:
       case 503:
       case 504:
-        return html(status, `<html>\r\n<head><title>${status} ${STATUS_CODES[status]}</title></head>\r\n<body>\r\n<center><h1>${status} ${STATUS_CODES[status]}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`);
+        return html(
+          status,
+          `<html>\r\n<head><title>${status} ${STATUS_CODES[status]}</title></head>\r\n<body>\r\n<center><h1>${status} ${STATUS_CODES[status]}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`,
+        );
       default:
         return { status, json: { detail: STATUS_CODES[status] ?? 'Error' } };
     }
@@ -102,7 +144,12 @@ export class SelfCommunityApp implements App {
         // Resolved again: an OAuth token can expire while the request waits (latency, faults).
         const name = this.userOf(ctx.token);
         u = USERS.findIndex((x) => x.name === name);
-        if (u < 0) return { status: 401, json: { errors: [{ code: 'not_authenticated', message: 'Invalid token.' }] }, headers: { 'www-authenticate': 'Bearer realm="api"' } };
+        if (u < 0)
+          return {
+            status: 401,
+            json: { errors: [{ code: 'not_authenticated', message: 'Invalid token.' }] },
+            headers: { 'www-authenticate': 'Bearer realm="api"' },
+          };
       }
       return handler(ctx, m, u);
     }
@@ -169,13 +216,23 @@ export class SelfCommunityApp implements App {
   private reactions(ctx: Ctx): Reply {
     const active = ctx.query.get('active');
     const search = (ctx.query.get('search') ?? '').toLowerCase();
-    const list = REACTIONS.filter((r) => (active === 'true' ? r.active : active === 'false' ? !r.active : true)).filter((r) => r.label.toLowerCase().includes(search));
+    const list = REACTIONS.filter((r) => (active === 'true' ? r.active : active === 'false' ? !r.active : true)).filter(
+      (r) => r.label.toLowerCase().includes(search),
+    );
     return this.pageOf(ctx, list, (r) => ({ ...this.reactionOf(ctx, r.id) }));
   }
 
   private reactionOf(ctx: Ctx, id: number): Record<string, unknown> | undefined {
     const r = REACTIONS.find((x) => x.id === id);
-    return r && { id: r.id, label: r.label, sentiment: r.sentiment, image: `${ctx.base}/static/reactions/${r.label.toLowerCase()}.svg`, active: r.active };
+    return (
+      r && {
+        id: r.id,
+        label: r.label,
+        sentiment: r.sentiment,
+        image: `${ctx.base}/static/reactions/${r.label.toLowerCase()}.svg`,
+        active: r.active,
+      }
+    );
   }
 
   private reaction(ctx: Ctx, id: number): Reply {
@@ -195,7 +252,13 @@ export class SelfCommunityApp implements App {
     const { limit, offset } = this.limitOffset(ctx);
     const ascending = ['added_at', 'id'].includes(ctx.query.get('ordering') ?? '');
     const ids = table.page(offset, limit, !ascending);
-    return this.page(ctx, table.live, ids.map((id) => this.views.contributionJson(ctx.base, t, id, u)), limit, offset);
+    return this.page(
+      ctx,
+      table.live,
+      ids.map((id) => this.views.contributionJson(ctx.base, t, id, u)),
+      limit,
+      offset,
+    );
   }
 
   private comments(ctx: Ctx, u: number): Reply {
@@ -205,7 +268,8 @@ export class SelfCommunityApp implements App {
     const raw = ctx.query.get(field) ?? '';
     const id = /^\d+$/.test(raw) ? Number(raw) : NaN;
     const t = field === 'parent' ? 3 : w.typeIndex(field);
-    if (!w.exists(t, id)) return fieldError(field, 'Select a valid choice. That choice is not one of the available choices.');
+    if (!w.exists(t, id))
+      return fieldError(field, 'Select a valid choice. That choice is not one of the available choices.');
     const ids = field === 'parent' ? (w.comments.parent.get(id) === 0 ? w.replies(id) : []) : w.topComments(t, id);
     if (ctx.query.get('ordering') === '-added_at') ids.reverse();
     return this.pageOf(ctx, ids, (c) => this.views.commentJson(ctx.base, c, u));
@@ -235,14 +299,16 @@ export class SelfCommunityApp implements App {
       next = current === 0 ? -1 : 0; // plain upvote toggle; `reaction` is ignored
     } else {
       const param = ctx.query.get('reaction');
-      if (param !== null && !(/^\d+$/.test(param) && REACTIONS.some((r) => r.id === Number(param)))) return sdkError(400, 'invalid', 'Invalid reaction');
+      if (param !== null && !(/^\d+$/.test(param) && REACTIONS.some((r) => r.id === Number(param))))
+        return sdkError(400, 'invalid', 'Invalid reaction');
       const wanted = param === null ? 1 : Number(param);
-      if (current === 0) next = wanted; // not voted: add
-      else if (param === null) next = current === 1 || current === -1 ? 0 : 1; // no param: remove a Like, else change to Like
+      if (current === 0)
+        next = wanted; // not voted: add
+      else if (param === null)
+        next = current === 1 || current === -1 ? 0 : 1; // no param: remove a Like, else change to Like
       else next = current === wanted ? 0 : wanted; // same: remove; other: change
     }
     w.setVoteCode(t, id, u, next);
     return { status: 204 };
   }
 }
-

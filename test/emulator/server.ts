@@ -95,7 +95,8 @@ function crossOriginNext(reply: Reply, ctx: Ctx, otherUrl: string): void {
 }
 
 function truncatedJson(reply: Reply): string {
-  const text = reply.json !== undefined ? JSON.stringify(reply.json) : reply.text || '{"id": 1, "voted": true, "reaction": {"id"';
+  const text =
+    reply.json !== undefined ? JSON.stringify(reply.json) : reply.text || '{"id": 1, "voted": true, "reaction": {"id"';
   return text.slice(0, Math.max(1, Math.floor(text.length / 2)));
 }
 
@@ -112,7 +113,8 @@ export class EmuServer {
       this.open.add(res);
       res.on('close', () => this.open.delete(res));
       this.onRequest(req, res).catch((e) => {
-        if (!res.headersSent && !res.destroyed) this.send(res, { status: 500, text: `Emulator error: ${(e as Error).stack ?? e}` });
+        if (!res.headersSent && !res.destroyed)
+          this.send(res, { status: 500, text: `Emulator error: ${(e as Error).stack ?? e}` });
       });
     });
   }
@@ -144,13 +146,24 @@ export class EmuServer {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', this.origin);
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    for (const [k, v] of Object.entries(req.headers))
+      if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     const token = bearer(headers.authorization);
     const user = token ? this.app.userOf(token) : undefined;
     const query: Record<string, string> = {};
     for (const [k, v] of url.searchParams) query[k] = v;
 
-    const entry: LoggedRequest = { server: this.app.name, method, path: url.pathname, query, url: url.toString(), headers, status: 0, ms: 0, time };
+    const entry: LoggedRequest = {
+      server: this.app.name,
+      method,
+      path: url.pathname,
+      query,
+      url: url.toString(),
+      headers,
+      status: 0,
+      ms: 0,
+      time,
+    };
     if (body) entry.body = body;
     if (user) entry.user = user;
     this.shared.requests.push(entry);
@@ -163,7 +176,17 @@ export class EmuServer {
 
     const inside = stripPrefix(url.pathname, this.app.prefix);
     const path = inside ?? url.pathname;
-    const ctx: Ctx = { method, url, path, query: url.searchParams, headers, body, token, user, base: this.origin + this.app.prefix };
+    const ctx: Ctx = {
+      method,
+      url,
+      path,
+      query: url.searchParams,
+      headers,
+      body,
+      token,
+      user,
+      base: this.origin + this.app.prefix,
+    };
     const run = (): Reply => {
       if (inside === undefined) return this.app.errorReply(404);
       try {
@@ -206,10 +229,17 @@ export class EmuServer {
   private faultReply(fault: FaultSpec, real: Reply | undefined, ctx: Ctx): Reply {
     let reply: Reply;
     if (fault.redirectTo) {
-      const location = fault.redirectTo === 'other-origin' ? `${this.shared.otherUrl}${ctx.url.pathname}${ctx.url.search}` : fault.redirectTo;
+      const location =
+        fault.redirectTo === 'other-origin'
+          ? `${this.shared.otherUrl}${ctx.url.pathname}${ctx.url.search}`
+          : fault.redirectTo;
       reply = { status: 302, text: '', headers: { location } };
     } else if (fault.malformedJson) {
-      reply = { status: fault.status ?? 200, text: truncatedJson(real ?? { status: 200 }), headers: { 'content-type': 'application/json' } };
+      reply = {
+        status: fault.status ?? 200,
+        text: truncatedJson(real ?? { status: 200 }),
+        headers: { 'content-type': 'application/json' },
+      };
     } else if (fault.status !== undefined || fault.body !== undefined) {
       const status = fault.status ?? 200;
       if (fault.body !== undefined) {
@@ -219,7 +249,11 @@ export class EmuServer {
         } catch {
           isJson = false;
         }
-        reply = { status, text: fault.body, headers: { 'content-type': isJson ? 'application/json' : 'text/plain; charset=utf-8' } };
+        reply = {
+          status,
+          text: fault.body,
+          headers: { 'content-type': isJson ? 'application/json' : 'text/plain; charset=utf-8' },
+        };
       } else {
         reply = this.app.errorReply(status);
       }

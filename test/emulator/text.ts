@@ -4,11 +4,68 @@
  */
 import type { Rng } from './seed';
 
-const PRODUCTS = ['the mobile app', 'the dashboard', 'the new editor', 'the API', 'the onboarding flow', 'the calendar', 'the search page', 'notifications', 'the billing page', 'the export tool', 'dark mode', 'the iOS widget'];
-const TOPICS = ['release notes', 'the roadmap', 'our meetup', 'the beta program', 'accessibility', 'keyboard shortcuts', 'the community guidelines', 'single sign-on', 'the spring update', 'webhooks', 'offline mode', 'the Q&A session'];
-const THINGS = ['a CSV export', 'two-factor login', 'a shared calendar', 'custom fields', 'a weekly digest', 'bulk editing', 'tags on comments', 'a public profile', 'an RSS feed', 'saved searches', 'emoji reactions', 'a markdown preview'];
-const FEELINGS = ['love', 'really like', 'am not sure about', 'keep coming back to', 'was surprised by', 'finally tried', 'still struggle with', 'enjoy'];
-const TIMES = ['this morning', 'yesterday', 'last week', 'since the update', 'after the migration', 'on Monday', 'during the webinar', 'for a while now'];
+const PRODUCTS = [
+  'the mobile app',
+  'the dashboard',
+  'the new editor',
+  'the API',
+  'the onboarding flow',
+  'the calendar',
+  'the search page',
+  'notifications',
+  'the billing page',
+  'the export tool',
+  'dark mode',
+  'the iOS widget',
+];
+const TOPICS = [
+  'release notes',
+  'the roadmap',
+  'our meetup',
+  'the beta program',
+  'accessibility',
+  'keyboard shortcuts',
+  'the community guidelines',
+  'single sign-on',
+  'the spring update',
+  'webhooks',
+  'offline mode',
+  'the Q&A session',
+];
+const THINGS = [
+  'a CSV export',
+  'two-factor login',
+  'a shared calendar',
+  'custom fields',
+  'a weekly digest',
+  'bulk editing',
+  'tags on comments',
+  'a public profile',
+  'an RSS feed',
+  'saved searches',
+  'emoji reactions',
+  'a markdown preview',
+];
+const FEELINGS = [
+  'love',
+  'really like',
+  'am not sure about',
+  'keep coming back to',
+  'was surprised by',
+  'finally tried',
+  'still struggle with',
+  'enjoy',
+];
+const TIMES = [
+  'this morning',
+  'yesterday',
+  'last week',
+  'since the update',
+  'after the migration',
+  'on Monday',
+  'during the webinar',
+  'for a while now',
+];
 const VERBS = ['export', 'share', 'archive', 'translate', 'schedule', 'import', 'pin', 'moderate', 'embed', 'sync'];
 const EMOJI = ['🎉', '👍', '🚀', '😅', '❤️', '🙏', '🤔', '✨', '🔥', '👀'];
 const ABBREVIATIONS = ['R&D', 'Q&A', 'T&Cs', 'UX & design', 'docs & tutorials'];
@@ -106,15 +163,83 @@ export function slugify(title: string): string {
 
 // ---- people --------------------------------------------------------------------------------------
 
-export const FIRST_NAMES = ['Nora', 'Liam', 'Priya', 'Mateo', 'Yuki', 'Ola', 'Hannah', 'Kwame', 'Sofia', 'Diego', 'Ines', 'Tomasz', 'Amara', 'Jonas', 'Mei', 'Rafael', 'Zoe', 'Arjun', 'Lena', 'Omar', 'Elif', 'Noah', 'Chloé', 'Sipho'];
-export const LAST_NAMES = ['Lindqvist', 'Okafor', 'Nakamura', 'Ferreira', 'Novak', 'Haddad', 'Brennan', 'Moreau', 'Kowalski', 'Mensah', 'Rossi', 'Ivanova', 'Schmidt', 'Tanaka', 'García', 'Nguyen', "O'Neill", 'Costa', 'Bauer', 'Silva'];
+export const FIRST_NAMES = [
+  'Nora',
+  'Liam',
+  'Priya',
+  'Mateo',
+  'Yuki',
+  'Ola',
+  'Hannah',
+  'Kwame',
+  'Sofia',
+  'Diego',
+  'Ines',
+  'Tomasz',
+  'Amara',
+  'Jonas',
+  'Mei',
+  'Rafael',
+  'Zoe',
+  'Arjun',
+  'Lena',
+  'Omar',
+  'Elif',
+  'Noah',
+  'Chloé',
+  'Sipho',
+];
+export const LAST_NAMES = [
+  'Lindqvist',
+  'Okafor',
+  'Nakamura',
+  'Ferreira',
+  'Novak',
+  'Haddad',
+  'Brennan',
+  'Moreau',
+  'Kowalski',
+  'Mensah',
+  'Rossi',
+  'Ivanova',
+  'Schmidt',
+  'Tanaka',
+  'García',
+  'Nguyen',
+  "O'Neill",
+  'Costa',
+  'Bauer',
+  'Silva',
+];
 
 // ---- Tines ---------------------------------------------------------------------------------------
 
 const COUNTRIES = ['Brazil', 'Vietnam', 'Romania', 'Nigeria', 'the Netherlands', 'Singapore', 'Canada', 'Kazakhstan'];
-const HOSTS = ['LAPTOP-7Q2K', 'web-prod-03', 'build-agent-12', 'MAC-FIN-044', 'db-replica-2', 'vpn-gw-01', 'jump-host-eu', 'kiosk-lobby'];
-const MALWARE = ['Emotet', 'QakBot', 'AgentTesla', 'a suspicious PowerShell script', 'an unsigned macro', 'Cobalt Strike beacon'];
-const SENDER_DOMAINS = ['paypa1-billing.com', 'micros0ft-support.net', 'docu-sign-secure.io', 'hr-benefits-update.org', 'invoice-center.biz'];
+const HOSTS = [
+  'LAPTOP-7Q2K',
+  'web-prod-03',
+  'build-agent-12',
+  'MAC-FIN-044',
+  'db-replica-2',
+  'vpn-gw-01',
+  'jump-host-eu',
+  'kiosk-lobby',
+];
+const MALWARE = [
+  'Emotet',
+  'QakBot',
+  'AgentTesla',
+  'a suspicious PowerShell script',
+  'an unsigned macro',
+  'Cobalt Strike beacon',
+];
+const SENDER_DOMAINS = [
+  'paypa1-billing.com',
+  'micros0ft-support.net',
+  'docu-sign-secure.io',
+  'hr-benefits-update.org',
+  'invoice-center.biz',
+];
 const MAILBOXES = ['j.doe', 'finance', 'm.rossi', 'ceo-office', 'payroll', 's.tanaka', 'helpdesk', 'a.okafor'];
 
 export function caseName(r: Rng): string {
@@ -138,7 +263,10 @@ export function caseDescription(r: Rng): string {
     `Opened automatically by the **${r.pick(['Email triage', 'EDR alerts', 'Identity monitoring', 'Vulnerability scan'])}** story.`,
     `Source: \`${r.pick(HOSTS)}\` · severity ${r.pick(['low', 'medium', 'high'])}`,
   ];
-  if (r.chance(0.5)) lines.push(`See the runbook section "${r.pick(['Containment', 'Triage & scoping', 'Eradication', 'User comms'])}".`);
+  if (r.chance(0.5))
+    lines.push(
+      `See the runbook section "${r.pick(['Containment', 'Triage & scoping', 'Eradication', 'User comms'])}".`,
+    );
   return lines.join('\n\n');
 }
 
@@ -149,11 +277,13 @@ const COMMENT_LINES: ReadonlyArray<(r: Rng) => string> = [
   (r) => `User confirmed they did not enter credentials ${r.pick(['🙏', '👍', ''])}`.trim(),
   () => `Reset the password and revoked all active sessions.`,
   (r) => `VirusTotal: ${r.int(0, 12)}/72 engines flag the attachment.`,
-  (r) => `Looks like a false positive: the login came from our ${r.pick(['VPN exit', 'office in Lisbon', 'CI runner'])}.`,
+  (r) =>
+    `Looks like a false positive: the login came from our ${r.pick(['VPN exit', 'office in Lisbon', 'CI runner'])}.`,
   () => `Escalating to the IR on-call, this one needs a second pair of eyes 👀`,
   (r) => `Patched in the ${r.pick(['Tuesday', 'emergency', 'weekend'])} maintenance window; rescan is clean.`,
   () => `Closing: no further action needed.`,
-  (r) => `Added IOCs to the blocklist:\n\n- \`${r.int(10, 223)}.${r.int(0, 255)}.${r.int(0, 255)}.${r.int(1, 254)}\`\n- \`${r.pick(SENDER_DOMAINS)}\``,
+  (r) =>
+    `Added IOCs to the blocklist:\n\n- \`${r.int(10, 223)}.${r.int(0, 255)}.${r.int(0, 255)}.${r.int(1, 254)}\`\n- \`${r.pick(SENDER_DOMAINS)}\``,
   () => `Thanks @team, great catch & fast turnaround!`,
 ];
 

@@ -10,7 +10,14 @@ import { TINES_OTHERS, TINES_SERVICE, USERS, tinesPerson, userIndex } from './us
 export const TINES_VALUES: readonly TinesValue[] = ['+1', '-1', 'eyes', 'heart', 'white_check_mark'];
 const VALUE_WEIGHTS = [35, 10, 20, 20, 15];
 const PRIORITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
-const TEAM_NAMES = ['Security Operations', 'IT Help Desk', 'Threat Intelligence', 'Fraud & Risk', 'Cloud Platform', 'Identity & Access'];
+const TEAM_NAMES = [
+  'Security Operations',
+  'IT Help Desk',
+  'Threat Intelligence',
+  'Fraud & Risk',
+  'Cloud Platform',
+  'Identity & Access',
+];
 
 export interface TinesConfig {
   seed: number;
@@ -130,13 +137,27 @@ export class TinesWorld {
       let t = createdAt;
       for (let j = 0; j < k; j++) {
         t += (3 + rng.next() * 180) * MIN;
-        const author = rng.chance(0.1) ? TINES_SERVICE.userId : rng.chance(0.35) ? rng.pick(USERS).tinesUserId : rng.pick(members).userId;
-        const comment: TComment = { id: ++commentId, caseId: id, authorId: author, createdAt: t, deleted: false, reactions: [] };
+        const author = rng.chance(0.1)
+          ? TINES_SERVICE.userId
+          : rng.chance(0.35)
+            ? rng.pick(USERS).tinesUserId
+            : rng.pick(members).userId;
+        const comment: TComment = {
+          id: ++commentId,
+          caseId: id,
+          authorId: author,
+          createdAt: t,
+          deleted: false,
+          reactions: [],
+        };
         this.seedReactions(rng, comment, rate);
         kase.comments.push(comment);
         this.comments.set(comment.id, comment);
       }
-      kase.updatedAt = Math.max(t, ...kase.comments.flatMap((cm) => cm.reactions.flatMap((r) => r.reactants.map((x) => x.at))));
+      kase.updatedAt = Math.max(
+        t,
+        ...kase.comments.flatMap((cm) => cm.reactions.flatMap((r) => r.reactants.map((x) => x.at))),
+      );
       if (status === 'CLOSED') kase.closedAt = kase.updatedAt;
       this.cases.push(kase);
     }
@@ -203,7 +224,14 @@ export class TinesWorld {
 
   personJson(base: string, id: number): Record<string, unknown> {
     const p = tinesPerson(id);
-    return { user_id: String(id), first_name: p.firstName, last_name: p.lastName, email: p.email, avatar_url: `${base}/avatars/${id}.png`, is_service_account: id === TINES_SERVICE.userId };
+    return {
+      user_id: String(id),
+      first_name: p.firstName,
+      last_name: p.lastName,
+      email: p.email,
+      avatar_url: `${base}/avatars/${id}.png`,
+      is_service_account: id === TINES_SERVICE.userId,
+    };
   }
 
   caseJson(base: string, c: TCase): Record<string, unknown> {
@@ -265,7 +293,9 @@ export class TinesWorld {
       if (c.deleted) continue;
       for (const cm of c.comments) {
         if (cm.deleted) continue;
-        for (const r of cm.reactions) if (r.reactants.some((x) => x.userId === userId)) out.push({ caseId: c.id, commentId: cm.id, value: r.value });
+        for (const r of cm.reactions)
+          if (r.reactants.some((x) => x.userId === userId))
+            out.push({ caseId: c.id, commentId: cm.id, value: r.value });
       }
     }
     return out;
@@ -273,12 +303,14 @@ export class TinesWorld {
 
   addReaction(caseId: number | string, commentId: number | string, user: UserName, value: TinesValue): void {
     const cm = this.mustComment(caseId, commentId);
-    if (this.react(cm, USERS[userIndex(user)].tinesUserId, this.checkValue(value), Date.now())) this.touch(this.caseById(caseId)!);
+    if (this.react(cm, USERS[userIndex(user)].tinesUserId, this.checkValue(value), Date.now()))
+      this.touch(this.caseById(caseId)!);
   }
 
   removeReaction(caseId: number | string, commentId: number | string, user: UserName, value: TinesValue): void {
     const cm = this.mustComment(caseId, commentId);
-    if (this.unreact(cm, USERS[userIndex(user)].tinesUserId, this.checkValue(value))) this.touch(this.caseById(caseId)!);
+    if (this.unreact(cm, USERS[userIndex(user)].tinesUserId, this.checkValue(value)))
+      this.touch(this.caseById(caseId)!);
   }
 
   deleteComment(caseId: number | string, commentId: number | string): void {

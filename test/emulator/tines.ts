@@ -22,7 +22,12 @@ ORDERS.LEAST_RECENTLY_UPDATED = ORDERS.LEAST_RECENTLY_EDITED;
 const PRIO: Record<string, number> = { LOW: 0, MEDIUM: 1, HIGH: 2, CRITICAL: 3 };
 
 const error = (status: number, message: string): Reply => ({ status, json: { error: message } });
-const caseNotFound = (id: string): Reply => ({ status: 404, json: { errors: [{ message: 'Case not found', details: `Couldn't find a case with ID ${id} that this key can access.` }] } });
+const caseNotFound = (id: string): Reply => ({
+  status: 404,
+  json: {
+    errors: [{ message: 'Case not found', details: `Couldn't find a case with ID ${id} that this key can access.` }],
+  },
+});
 const htmlPage = (status: number, title: string, text: string): Reply => ({
   status,
   text: `<!DOCTYPE html>\n<html>\n<head><title>${title}</title></head>\n<body><h1>${title}</h1><p>${text}</p></body>\n</html>\n`,
@@ -45,7 +50,11 @@ export class TinesApp implements App {
       { method: 'GET', re: /^\/api\/v2\/cases\/?$/, handler: (c) => this.cases(c) },
       { method: 'GET', re: /^\/api\/v2\/cases\/(\d+)\/?$/, handler: (c, m) => this.case(c, m[1]) },
       { method: 'GET', re: /^\/api\/v2\/cases\/(\d+)\/comments\/?$/, handler: (c, m) => this.comments(c, m[1]) },
-      { method: 'GET', re: /^\/api\/v2\/cases\/(\d+)\/comments\/(\d+)\/?$/, handler: (c, m) => this.comment(c, m[1], m[2]) },
+      {
+        method: 'GET',
+        re: /^\/api\/v2\/cases\/(\d+)\/comments\/(\d+)\/?$/,
+        handler: (c, m) => this.comment(c, m[1], m[2]),
+      },
       {
         method: 'POST',
         re: /^\/api\/v2\/cases\/(\d+)\/comments\/(\d+)\/(add_reaction|remove_reaction)\/?$/,
@@ -69,7 +78,11 @@ export class TinesApp implements App {
       case 401:
         return error(401, 'Unauthorized');
       case 404:
-        return htmlPage(404, "The page you were looking for doesn't exist (404)", 'You may have mistyped the address or the page may have moved.');
+        return htmlPage(
+          404,
+          "The page you were looking for doesn't exist (404)",
+          'You may have mistyped the address or the page may have moved.',
+        );
       case 422:
         return { status, json: ['Unprocessable request'] };
       case 429:
@@ -77,7 +90,11 @@ export class TinesApp implements App {
       case 502:
       case 503:
       case 504:
-        return htmlPage(status, `${status} ${STATUS_CODES[status]}`, 'The tenant is temporarily unavailable. Please try again shortly.');
+        return htmlPage(
+          status,
+          `${status} ${STATUS_CODES[status]}`,
+          'The tenant is temporarily unavailable. Please try again shortly.',
+        );
       default:
         return error(status, STATUS_CODES[status] ?? 'Error');
     }
@@ -94,7 +111,13 @@ export class TinesApp implements App {
 
   // ---- paging ------------------------------------------------------------------------------------
 
-  private paged<T>(ctx: Ctx, key: string, all: T[], map: (x: T) => unknown, extra: Record<string, unknown> = {}): Reply {
+  private paged<T>(
+    ctx: Ctx,
+    key: string,
+    all: T[],
+    map: (x: T) => unknown,
+    extra: Record<string, unknown> = {},
+  ): Reply {
     const perRaw = Number.parseInt(ctx.query.get('per_page') ?? '', 10);
     const pageRaw = Number.parseInt(ctx.query.get('page') ?? '', 10);
     const per = Math.min(perRaw > 0 ? perRaw : 20, this.world.cfg.maxPerPage);
@@ -129,7 +152,10 @@ export class TinesApp implements App {
   // ---- routes ------------------------------------------------------------------------------------
 
   private info(): Reply {
-    return { status: 200, json: { stack: { name: 'emulated-stack', type: 'self-hosted', region: 'local', egress_ips: [] } } };
+    return {
+      status: 200,
+      json: { stack: { name: 'emulated-stack', type: 'self-hosted', region: 'local', egress_ips: [] } },
+    };
   }
 
   private teams(ctx: Ctx): Reply {
@@ -150,7 +176,15 @@ export class TinesApp implements App {
     if (!t) return error(404, 'Team not found');
     return this.paged(ctx, 'members', t.members, (m) => {
       const p = tinesPerson(m.userId);
-      return { id: m.userId, email: p.email, first_name: p.firstName, last_name: p.lastName, role: m.role, is_admin: false, last_seen: null };
+      return {
+        id: m.userId,
+        email: p.email,
+        first_name: p.firstName,
+        last_name: p.lastName,
+        role: m.role,
+        is_admin: false,
+        last_seen: null,
+      };
     });
   }
 
@@ -217,7 +251,8 @@ export class TinesApp implements App {
     }
     const value = body && typeof body === 'object' ? (body as Record<string, unknown>).value : undefined;
     if (value === undefined || value === null || value === '') return { status: 422, json: ["Value can't be blank"] };
-    if (!TINES_VALUES.includes(value as TinesValue)) return { status: 422, json: ['Value is not a supported reaction'] };
+    if (!TINES_VALUES.includes(value as TinesValue))
+      return { status: 422, json: ['Value is not a supported reaction'] };
     if (add) this.world.react(cm, userId, value as TinesValue, Date.now());
     else this.world.unreact(cm, userId, value as TinesValue);
     this.world.touch(kase);

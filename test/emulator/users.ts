@@ -7,9 +7,33 @@ import { FIRST_NAMES, LAST_NAMES } from './text';
 import type { EmulatorUser, UserName } from './types';
 
 export const USERS: readonly EmulatorUser[] = [
-  { name: 'alice', displayName: 'Alice Martin', email: 'alice@example.com', scToken: 'sc-demo-alice-Q7x2', tinesToken: 'tines-demo-alice-R5v1', scUserId: 7, tinesUserId: 17 },
-  { name: 'bob', displayName: 'Bob Keller', email: 'bob@example.com', scToken: 'sc-demo-bob-K4m9', tinesToken: 'tines-demo-bob-J2n6', scUserId: 12, tinesUserId: 23 },
-  { name: 'carol', displayName: 'Carol Diaz', email: 'carol@example.com', scToken: 'sc-demo-carol-W8p3', tinesToken: 'tines-demo-carol-H9c4', scUserId: 23, tinesUserId: 31 },
+  {
+    name: 'alice',
+    displayName: 'Alice Martin',
+    email: 'alice@example.com',
+    scToken: 'sc-demo-alice-Q7x2',
+    tinesToken: 'tines-demo-alice-R5v1',
+    scUserId: 7,
+    tinesUserId: 17,
+  },
+  {
+    name: 'bob',
+    displayName: 'Bob Keller',
+    email: 'bob@example.com',
+    scToken: 'sc-demo-bob-K4m9',
+    tinesToken: 'tines-demo-bob-J2n6',
+    scUserId: 12,
+    tinesUserId: 23,
+  },
+  {
+    name: 'carol',
+    displayName: 'Carol Diaz',
+    email: 'carol@example.com',
+    scToken: 'sc-demo-carol-W8p3',
+    tinesToken: 'tines-demo-carol-H9c4',
+    scUserId: 23,
+    tinesUserId: 31,
+  },
 ];
 
 export const USER_NAMES: readonly UserName[] = USERS.map((u) => u.name);
@@ -46,7 +70,10 @@ function fromUser(u: EmulatorUser, id: number): Person {
 function generated(id: number, salt: number): Person {
   const firstName = FIRST_NAMES[(id * 7 + salt) % FIRST_NAMES.length];
   const lastName = LAST_NAMES[(id * 11 + salt * 3) % LAST_NAMES.length];
-  const handle = `${firstName.charAt(0)}${lastName}`.toLowerCase().normalize('NFD').replace(/[^a-z]/g, '');
+  const handle = `${firstName.charAt(0)}${lastName}`
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[^a-z]/g, '');
   return { id, firstName, lastName, username: `${handle}${id}`, email: `${handle}${id}@example.org` };
 }
 
@@ -64,14 +91,23 @@ export const TINES_LAST = 48;
 
 export function tinesPerson(id: number): Person {
   if (id === TINES_SERVICE.userId) {
-    return { id, firstName: TINES_SERVICE.firstName, lastName: TINES_SERVICE.lastName, username: 'automation', email: TINES_SERVICE.email };
+    return {
+      id,
+      firstName: TINES_SERVICE.firstName,
+      lastName: TINES_SERVICE.lastName,
+      username: 'automation',
+      email: TINES_SERVICE.email,
+    };
   }
   const u = USERS.find((x) => x.tinesUserId === id);
   return u ? fromUser(u, id) : generated(id, 5);
 }
 
 /** Tines member ids that are not one of the three users (for authors and other reactants). */
-export const TINES_OTHERS: readonly number[] = Array.from({ length: TINES_LAST - TINES_FIRST + 1 }, (_, i) => i + TINES_FIRST).filter(
-  (id) => !USERS.some((u) => u.tinesUserId === id),
+export const TINES_OTHERS: readonly number[] = Array.from(
+  { length: TINES_LAST - TINES_FIRST + 1 },
+  (_, i) => i + TINES_FIRST,
+).filter((id) => !USERS.some((u) => u.tinesUserId === id));
+export const SC_OTHERS: readonly number[] = Array.from({ length: SC_MEMBERS }, (_, i) => i + 1).filter(
+  (id) => !USERS.some((u) => u.scUserId === id),
 );
-export const SC_OTHERS: readonly number[] = Array.from({ length: SC_MEMBERS }, (_, i) => i + 1).filter((id) => !USERS.some((u) => u.scUserId === id));

@@ -19,14 +19,17 @@ describe('host: accounts', function () {
     const alice = user(emu());
     assert.strictEqual(account.service, 'selfcommunity');
     assert.strictEqual(account.userId, String(alice.scUserId));
-    assert.deepStrictEqual(api.accounts().map((a) => a.id), [account.id]);
+    assert.deepStrictEqual(
+      api.accounts().map((a) => a.id),
+      [account.id],
+    );
     // The listing reads the token back from SecretStorage for every request: a full listing that
     // matches the server proves the round trip.
     await refresh(account.id);
     assert.strictEqual(api.testing.loadState(account.id).status, 'loaded');
     assert.strictEqual(api.reactions(account.id).length, emu().sc.votesOf('alice').length);
     const authorized = emu().requests.filter((r) => r.server === 'selfcommunity' && r.user === 'alice');
-    assert.ok(authorized.length > 3, 'requests were sent with alice\'s token');
+    assert.ok(authorized.length > 3, "requests were sent with alice's token");
   });
 
   it('adds a Tines account (email resolved to the user id) next to it', async () => {
@@ -47,7 +50,9 @@ describe('host: accounts', function () {
     }
     for (const a of api.accounts()) {
       assert.deepStrictEqual(
-        Object.keys(a).sort().filter((k) => !['id', 'service', 'baseUrl', 'userId', 'label', 'email'].includes(k)),
+        Object.keys(a)
+          .sort()
+          .filter((k) => !['id', 'service', 'baseUrl', 'userId', 'label', 'email'].includes(k)),
         [],
         'accounts carry only non-secret fields',
       );
@@ -65,13 +70,22 @@ describe('host: accounts', function () {
   it('a wrong token is refused with a clear message and nothing is stored', async () => {
     const api = await extensionApi();
     const before = api.accounts();
-    const e = await rejects('reactions.addAccount', { service: 'selfcommunity', baseUrl: emu().selfcommunityUrl, token: 'wrong-token-123456' });
+    const e = await rejects('reactions.addAccount', {
+      service: 'selfcommunity',
+      baseUrl: emu().selfcommunityUrl,
+      token: 'wrong-token-123456',
+    });
     assert.match(e.message, /rejected the token/);
     assert.ok(!e.message.includes('wrong-token-123456'), 'the token is not echoed');
     assert.deepStrictEqual(api.accounts(), before);
 
     const bob = user(emu(), 'bob');
-    const e2 = await rejects('reactions.addAccount', { service: 'tines', baseUrl: emu().tinesUrl, token: bob.tinesToken, email: 'nobody@example.com' });
+    const e2 = await rejects('reactions.addAccount', {
+      service: 'tines',
+      baseUrl: emu().tinesUrl,
+      token: bob.tinesToken,
+      email: 'nobody@example.com',
+    });
     assert.match(e2.message, /Personal API key/);
     assert.deepStrictEqual(api.accounts(), before);
   });
@@ -80,9 +94,17 @@ describe('host: accounts', function () {
     const api = await extensionApi();
     const before = api.accounts();
     emu().clearLog();
-    const e = await rejects('reactions.addAccount', { service: 'selfcommunity', baseUrl: 'http://community.example.com', token: user(emu()).scToken });
+    const e = await rejects('reactions.addAccount', {
+      service: 'selfcommunity',
+      baseUrl: 'http://community.example.com',
+      token: user(emu()).scToken,
+    });
     assert.match(e.message, /https/);
-    const e2 = await rejects('reactions.addAccount', { service: 'mastodon', baseUrl: emu().selfcommunityUrl, token: 'x-token' });
+    const e2 = await rejects('reactions.addAccount', {
+      service: 'mastodon',
+      baseUrl: emu().selfcommunityUrl,
+      token: 'x-token',
+    });
     assert.match(e2.message, /Unknown service/);
     const e3 = await rejects('reactions.addAccount', { service: 'selfcommunity' });
     assert.match(e3.message, /baseUrl/);
@@ -90,12 +112,15 @@ describe('host: accounts', function () {
     assert.strictEqual(emu().requests.length, 0, 'nothing was sent');
   });
 
-  it('Update Token accepts a token of the same user and refuses another user\'s', async () => {
+  it("Update Token accepts a token of the same user and refuses another user's", async () => {
     const api = await extensionApi();
     const sc = api.accounts().find((a) => a.service === 'selfcommunity')!;
     const e = await rejects('reactions.updateToken', { accountId: sc.id, token: user(emu(), 'bob').scToken });
     assert.match(e.message, /belongs to another user/);
-    const updated = await vscode.commands.executeCommand<Account>('reactions.updateToken', { accountId: sc.id, token: user(emu()).scToken });
+    const updated = await vscode.commands.executeCommand<Account>('reactions.updateToken', {
+      accountId: sc.id,
+      token: user(emu()).scToken,
+    });
     assert.strictEqual(updated?.id, sc.id);
     const bad = await rejects('reactions.updateToken', { accountId: sc.id, token: 'not-valid-token-9' });
     assert.match(bad.message, /rejected/);
@@ -129,7 +154,10 @@ describe('host: accounts', function () {
   it('Remove Account forgets the account, its token and its reactions', async () => {
     const api = await extensionApi();
     const tines = api.accounts().find((a) => a.service === 'tines')!;
-    const removed = await vscode.commands.executeCommand<boolean>('reactions.removeAccount', { accountId: tines.id, confirm: false });
+    const removed = await vscode.commands.executeCommand<boolean>('reactions.removeAccount', {
+      accountId: tines.id,
+      confirm: false,
+    });
     assert.strictEqual(removed, true);
     assert.ok(!api.accounts().some((a) => a.id === tines.id));
     assert.strictEqual(api.reactions(tines.id).length, 0);

@@ -11,7 +11,21 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { Reaction } from '../../src/core/model';
 import type { Emulator } from '../emulator';
-import { EXTENSION_ID, addScAccount, addTinesAccount, children, extensionApi, refresh, scKey, scTruth, tinesKey, tinesTruth, treeItem, useEmulator, waitFor } from './helpers';
+import {
+  EXTENSION_ID,
+  addScAccount,
+  addTinesAccount,
+  children,
+  extensionApi,
+  refresh,
+  scKey,
+  scTruth,
+  tinesKey,
+  tinesTruth,
+  treeItem,
+  useEmulator,
+  waitFor,
+} from './helpers';
 
 interface CacheFile {
   version: number;
@@ -75,7 +89,11 @@ describe('host: cache', function () {
     await api.testing.flushCache();
     for (const id of [scId, tinesId]) {
       const file = api.testing.cacheFile(id);
-      assert.strictEqual(path.basename(path.dirname(file)).toLowerCase(), EXTENSION_ID.toLowerCase(), `in the extension's globalStorage: ${file}`);
+      assert.strictEqual(
+        path.basename(path.dirname(file)).toLowerCase(),
+        EXTENSION_ID.toLowerCase(),
+        `in the extension's globalStorage: ${file}`,
+      );
       assert.ok(!path.basename(file).includes('127.0.0.1'), 'the file name does not show the host');
       const data = await readCache(file);
       assert.strictEqual(data.version, 1);
@@ -145,7 +163,10 @@ describe('host: cache', function () {
     await refresh();
     const refreshCount = emu().requests.length;
     assert.ok(refreshCount < fullCount / 4, `refresh: ${refreshCount} requests, full rescan: ${fullCount}`);
-    assert.ok(emu().requests.some((r) => r.query['filters[updated_at_start_date]']), 'Tines asked only for updated cases');
+    assert.ok(
+      emu().requests.some((r) => r.query['filters[updated_at_start_date]']),
+      'Tines asked only for updated cases',
+    );
     assert.deepStrictEqual(api.reactions(scId).map(scKey).sort(), [...scTruth(emu()).keys()].sort());
     assert.deepStrictEqual(api.reactions(tinesId).map(tinesKey).sort(), [...tinesTruth(emu())].sort());
   });
@@ -154,14 +175,20 @@ describe('host: cache', function () {
     const api = await extensionApi();
     const stale = await addStaleEntry(scId);
     await api.testing.reloadFromCache();
-    assert.ok(api.reactions(scId).some((r) => r.id === stale.id), 'the stale entry comes from the cache');
+    assert.ok(
+      api.reactions(scId).some((r) => r.id === stale.id),
+      'the stale entry comes from the cache',
+    );
 
     // A failed listing keeps the cached set (stale entry included) and says so.
     const fault = emu().fault({ server: 'selfcommunity', method: 'GET', path: /./, status: 403 });
     await refresh(scId);
     fault.remove();
     assert.strictEqual(api.testing.loadState(scId).status, 'error');
-    assert.ok(api.reactions(scId).some((r) => r.id === stale.id), 'an abandoned listing keeps the cached set');
+    assert.ok(
+      api.reactions(scId).some((r) => r.id === stale.id),
+      'an abandoned listing keeps the cached set',
+    );
     assert.ok(api.testing.loadState(scId).cachedAt, 'still shown from the cache');
     assert.match(String((await accountItem(scId)).description), /error/);
 
@@ -187,7 +214,10 @@ describe('host: cache', function () {
     await vscode.commands.executeCommand('reactions.fullRescan', { accountId: tinesId });
     await api.testing.whenIdle();
     assert.ok(emu().requests.length > 0, 'it listed');
-    assert.ok(emu().requests.every((r) => r.server === 'tines'), 'only the account asked for');
+    assert.ok(
+      emu().requests.every((r) => r.server === 'tines'),
+      'only the account asked for',
+    );
     assert.strictEqual(api.testing.loadState(tinesId).status, 'loaded');
     assert.strictEqual(api.testing.loadState(tinesId).cachedAt, undefined);
     assert.ok(!api.reactions(tinesId).some((r) => r.id === stale.id));
@@ -211,7 +241,11 @@ describe('host: cache', function () {
     const r = api.reactions(tinesId)[0];
     await vscode.commands.executeCommand('reactions.removeReaction', { reactionId: r.id });
     assert.ok(!api.reactions(tinesId).some((x) => x.id === r.id));
-    await waitFor('the cache file to drop the removed reaction', async () => !(await readCache(file)).reactions.some((x) => x.id === r.id), 10_000);
+    await waitFor(
+      'the cache file to drop the removed reaction',
+      async () => !(await readCache(file)).reactions.some((x) => x.id === r.id),
+      10_000,
+    );
     assert.deepStrictEqual(ids((await readCache(file)).reactions), ids(api.reactions(tinesId)));
   });
 

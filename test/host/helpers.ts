@@ -46,7 +46,8 @@ export function user(emu: Emulator, name: 'alice' | 'bob' | 'carol' = 'alice'): 
 
 export async function removeAllAccounts(): Promise<void> {
   const api = await extensionApi();
-  for (const a of api.accounts()) await vscode.commands.executeCommand('reactions.removeAccount', { accountId: a.id, confirm: false });
+  for (const a of api.accounts())
+    await vscode.commands.executeCommand('reactions.removeAccount', { accountId: a.id, confirm: false });
   await vscode.commands.executeCommand('reactions.clearFilter');
 }
 

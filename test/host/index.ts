@@ -60,7 +60,12 @@ export async function run(): Promise<void> {
       runner.on('pass', (t) => results.tests.push({ title: t.fullTitle(), state: 'passed', durationMs: t.duration }));
       runner.on('pending', (t) => results.tests.push({ title: t.fullTitle(), state: 'pending' }));
       runner.on('fail', (t, err: Error) =>
-        results.tests.push({ title: t.fullTitle(), state: 'failed', durationMs: t.duration, error: err?.stack ?? String(err) }),
+        results.tests.push({
+          title: t.fullTitle(),
+          state: 'failed',
+          durationMs: t.duration,
+          error: err?.stack ?? String(err),
+        }),
       );
     });
   } catch (err) {

@@ -20,7 +20,9 @@ describe('host: OAuth sign-in', function () {
   let account: Account;
 
   /** The browser: approve as `user` (or deny, or come back with a forged state). */
-  async function useBrowser(options: { user?: string; decision?: 'Authorize' | 'Deny'; forgeState?: boolean } = {}): Promise<{ urls: string[] }> {
+  async function useBrowser(
+    options: { user?: string; decision?: 'Authorize' | 'Deny'; forgeState?: boolean } = {},
+  ): Promise<{ urls: string[] }> {
     const api = await extensionApi();
     const urls: string[] = [];
     api.testing.setBrowser(async (url) => {
@@ -38,7 +40,10 @@ describe('host: OAuth sign-in', function () {
   it('signs in through the browser and lists the reactions of the person who approved', async () => {
     const api = await extensionApi();
     const browser = await useBrowser({ user: 'alice' });
-    account = await vscode.commands.executeCommand<Account>('reactions.signInSelfCommunity', { baseUrl: emu().selfcommunityUrl, clientId: emu().oauth.clientId });
+    account = await vscode.commands.executeCommand<Account>('reactions.signInSelfCommunity', {
+      baseUrl: emu().selfcommunityUrl,
+      clientId: emu().oauth.clientId,
+    });
     assert.strictEqual(account.userId, String(emu().users[0].scUserId));
     assert.strictEqual(account.oauthClientId, emu().oauth.clientId);
     // The consent page was asked with PKCE and the callback URI from env.asExternalUri.
@@ -50,7 +55,13 @@ describe('host: OAuth sign-in', function () {
     assert.ok(!api.testing.isSignInWaiting());
     await refresh(account.id);
     assert.strictEqual(api.testing.loadState(account.id).status, 'loaded');
-    assert.deepStrictEqual(api.reactions(account.id).map((r) => `${r.target.type}:${r.target.id}`).sort(), [...scTruth(emu()).keys()].sort());
+    assert.deepStrictEqual(
+      api
+        .reactions(account.id)
+        .map((r) => `${r.target.type}:${r.target.id}`)
+        .sort(),
+      [...scTruth(emu()).keys()].sort(),
+    );
   });
 
   it('lists the sign-in in the Accounts menu provider', async () => {
@@ -70,7 +81,9 @@ describe('host: OAuth sign-in', function () {
       JSON.stringify(vscode.workspace.getConfiguration('reactions')),
       JSON.stringify(api.accounts()),
       JSON.stringify(api.reactions()),
-      fs.existsSync(api.testing.cacheFile(account.id)) ? fs.readFileSync(api.testing.cacheFile(account.id), 'utf8') : '',
+      fs.existsSync(api.testing.cacheFile(account.id))
+        ? fs.readFileSync(api.testing.cacheFile(account.id), 'utf8')
+        : '',
     ];
     for (const t of tokens) for (const text of texts) assert.ok(!text.includes(t), 'a token leaked');
   });
@@ -85,7 +98,12 @@ describe('host: OAuth sign-in', function () {
     assert.strictEqual(api.testing.loadState(account.id).status, 'loaded');
     assert.strictEqual(emu().requests.filter((r) => r.method === 'POST' && TOKEN.test(r.path)).length, 1);
     assert.strictEqual(api.testing.tokenRenewals(account.id) - before, 1);
-    assert.ok(!emu().oauth.activeAccessTokens('alice').some((t) => old.includes(t)), 'a new access token is in use');
+    assert.ok(
+      !emu()
+        .oauth.activeAccessTokens('alice')
+        .some((t) => old.includes(t)),
+      'a new access token is in use',
+    );
     assert.strictEqual(api.testing.reauthPromptCount(account.id), 0, 'no prompt when renewal works');
   });
 
@@ -93,9 +111,16 @@ describe('host: OAuth sign-in', function () {
     const api = await extensionApi();
     await useBrowser({ user: 'bob', forgeState: true });
     emu().clearLog();
-    const e = await rejects('reactions.signInSelfCommunity', { baseUrl: emu().selfcommunityUrl, clientId: emu().oauth.clientId });
+    const e = await rejects('reactions.signInSelfCommunity', {
+      baseUrl: emu().selfcommunityUrl,
+      clientId: emu().oauth.clientId,
+    });
     assert.match(e.message, /did not match.*nothing was stored/);
-    assert.deepStrictEqual(api.accounts().map((a) => a.id), [account.id], 'no account added');
+    assert.deepStrictEqual(
+      api.accounts().map((a) => a.id),
+      [account.id],
+      'no account added',
+    );
     assert.strictEqual(emu().requests.filter((r) => TOKEN.test(r.path)).length, 0, 'the code was never exchanged');
     assert.ok(!api.testing.isSignInWaiting());
   });
@@ -103,7 +128,10 @@ describe('host: OAuth sign-in', function () {
   it('Deny in the browser ends the sign-in as cancelled and stores nothing', async () => {
     const api = await extensionApi();
     await useBrowser({ user: 'bob', decision: 'Deny' });
-    const e = await rejects('reactions.signInSelfCommunity', { baseUrl: emu().selfcommunityUrl, clientId: emu().oauth.clientId });
+    const e = await rejects('reactions.signInSelfCommunity', {
+      baseUrl: emu().selfcommunityUrl,
+      clientId: emu().oauth.clientId,
+    });
     assert.match(e.message, /denied/);
     assert.strictEqual(api.accounts().length, 1);
   });
@@ -113,7 +141,10 @@ describe('host: OAuth sign-in', function () {
     emu().oauth.setPkce('refused');
     try {
       const browser = await useBrowser({ user: 'alice' });
-      const again = await vscode.commands.executeCommand<Account>('reactions.signInSelfCommunity', { baseUrl: emu().selfcommunityUrl, clientId: emu().oauth.clientId });
+      const again = await vscode.commands.executeCommand<Account>('reactions.signInSelfCommunity', {
+        baseUrl: emu().selfcommunityUrl,
+        clientId: emu().oauth.clientId,
+      });
       assert.strictEqual(again.id, account.id);
       assert.strictEqual(browser.urls.length, 2, 'the browser opened twice');
       assert.ok(new URL(browser.urls[0]).searchParams.has('code_challenge'));
@@ -127,7 +158,10 @@ describe('host: OAuth sign-in', function () {
   it('a browser that cannot be opened, or an answer nobody waits for, stores nothing', async () => {
     const api = await extensionApi();
     api.testing.setBrowser(async () => false);
-    const e = await rejects('reactions.signInSelfCommunity', { baseUrl: emu().selfcommunityUrl, clientId: emu().oauth.clientId });
+    const e = await rejects('reactions.signInSelfCommunity', {
+      baseUrl: emu().selfcommunityUrl,
+      clientId: emu().oauth.clientId,
+    });
     assert.match(e.message, /browser was not opened; nothing was stored/);
     assert.ok(!api.testing.isSignInWaiting());
     emu().clearLog();
@@ -149,7 +183,11 @@ describe('host: OAuth sign-in', function () {
     assert.match(state.error ?? '', /Sign in again/);
     assert.strictEqual(api.reactions(account.id).length, count, 'what was listed stays');
     assert.strictEqual(api.testing.reauthPromptCount(account.id), 1, 'one prompt');
-    assert.strictEqual(emu().requests.filter((r) => TOKEN.test(r.path)).length, 1, 'the dead refresh token was sent once');
+    assert.strictEqual(
+      emu().requests.filter((r) => TOKEN.test(r.path)).length,
+      1,
+      'the dead refresh token was sent once',
+    );
     const root = await api.testing.tree.getChildren();
     const node = root!.find((n) => n.getTreeItem().id === `account/${account.id}`)!;
     const item = (node.getChildren() as Array<{ getTreeItem(): vscode.TreeItem }>)[0].getTreeItem();
@@ -159,7 +197,10 @@ describe('host: OAuth sign-in', function () {
   it('signing in again as the same person replaces the tokens and the account works again', async () => {
     const api = await extensionApi();
     await useBrowser({ user: 'alice' });
-    const again = await vscode.commands.executeCommand<Account>('reactions.signInSelfCommunity', { baseUrl: emu().selfcommunityUrl, clientId: emu().oauth.clientId });
+    const again = await vscode.commands.executeCommand<Account>('reactions.signInSelfCommunity', {
+      baseUrl: emu().selfcommunityUrl,
+      clientId: emu().oauth.clientId,
+    });
     assert.strictEqual(again.id, account.id);
     assert.strictEqual(api.accounts().length, 1);
     await refresh(account.id);
@@ -177,13 +218,19 @@ describe('host: OAuth sign-in', function () {
     assert.deepStrictEqual(emu().oauth.activeAccessTokens('alice'), []);
     assert.deepStrictEqual(emu().oauth.activeRefreshTokens('alice'), []);
     assert.strictEqual(api.accounts().length, 0);
-    await waitFor('the Accounts menu entry to go', async () => (await vscode.authentication.getAccounts('selfcommunity')).length === 0);
+    await waitFor(
+      'the Accounts menu entry to go',
+      async () => (await vscode.authentication.getAccounts('selfcommunity')).length === 0,
+    );
   });
 
   it('sign-out still completes when the community cannot be reached to revoke', async () => {
     const api = await extensionApi();
     await useBrowser({ user: 'carol' });
-    const carol = await vscode.commands.executeCommand<Account>('reactions.signInSelfCommunity', { baseUrl: emu().selfcommunityUrl, clientId: emu().oauth.clientId });
+    const carol = await vscode.commands.executeCommand<Account>('reactions.signInSelfCommunity', {
+      baseUrl: emu().selfcommunityUrl,
+      clientId: emu().oauth.clientId,
+    });
     emu().fault({ method: 'POST', path: /\/oauth\/revoke_token\/$/, status: 503 });
     await vscode.commands.executeCommand('reactions.removeAccount', { accountId: carol.id, confirm: false });
     assert.ok(!api.accounts().some((a) => a.id === carol.id), 'the account is removed anyway');

@@ -54,4 +54,3 @@ describe('extension wiring', () => {
     assert.deepStrictEqual(undeclared, [], 'registered but not contributed');
   });
 });
-

@@ -6,7 +6,19 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { ReactionFilter } from '../../src/core/store';
 import type { TreeNode } from '../../src/ui/tree/node';
-import { addScAccount, addTinesAccount, children, extensionApi, refresh, scKey, scTruth, tinesKey, tinesTruth, treeItem, useEmulator } from './helpers';
+import {
+  addScAccount,
+  addTinesAccount,
+  children,
+  extensionApi,
+  refresh,
+  scKey,
+  scTruth,
+  tinesKey,
+  tinesTruth,
+  treeItem,
+  useEmulator,
+} from './helpers';
 
 async function leaves(node: TreeNode): Promise<TreeNode[]> {
   const out: TreeNode[] = [];
@@ -30,7 +42,10 @@ describe('host: tree', function () {
   it('shows one node per account, with the count in the description', async () => {
     const api = await extensionApi();
     const roots = await children();
-    assert.deepStrictEqual(roots.map((n) => n.kind), ['account', 'account']);
+    assert.deepStrictEqual(
+      roots.map((n) => n.kind),
+      ['account', 'account'],
+    );
     const items = await Promise.all(roots.map(treeItem));
     assert.deepStrictEqual(items.map((i) => i.id).sort(), [`account/${scId}`, `account/${tinesId}`].sort());
     const sc = items.find((i) => i.id === `account/${scId}`)!;
@@ -39,13 +54,17 @@ describe('host: tree', function () {
     assert.strictEqual(sc.collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
   });
 
-  it('SelfCommunity: groups by type, and the reactions equal the emulator\'s votes', async () => {
+  it("SelfCommunity: groups by type, and the reactions equal the emulator's votes", async () => {
     const roots = await children();
     const account = roots.find((n) => n.getTreeItem().id === `account/${scId}`)!;
     const groups = await children(account);
     const labels = (await Promise.all(groups.map(treeItem))).map((i) => i.label);
     const order = ['Statuses', 'Discussions', 'Posts', 'Comments'];
-    assert.deepStrictEqual(labels, order.filter((l) => labels.includes(l)), 'fixed group order');
+    assert.deepStrictEqual(
+      labels,
+      order.filter((l) => labels.includes(l)),
+      'fixed group order',
+    );
     const truth = scTruth(emu());
     for (const type of ['status', 'discussion', 'post', 'comment']) {
       const expected = [...truth.keys()].filter((k) => k.startsWith(`${type}:`)).length;
@@ -55,22 +74,34 @@ describe('host: tree', function () {
         continue;
       }
       assert.ok(group, `a ${type} group`);
-      assert.strictEqual((await children(group)).length, expected, `${type}: reactions in the tree = votes on the server`);
+      assert.strictEqual(
+        (await children(group)).length,
+        expected,
+        `${type}: reactions in the tree = votes on the server`,
+      );
       assert.strictEqual(group.getTreeItem().description, String(expected));
     }
-    const shown = (await leaves(account)).map((n) => scKey((n as unknown as { reaction: Parameters<typeof scKey>[0] }).reaction));
+    const shown = (await leaves(account)).map((n) =>
+      scKey((n as unknown as { reaction: Parameters<typeof scKey>[0] }).reaction),
+    );
     assert.deepStrictEqual(shown.sort(), [...truth.keys()].sort());
   });
 
-  it('Tines: one group per case, and the reactions equal the emulator\'s', async () => {
+  it("Tines: one group per case, and the reactions equal the emulator's", async () => {
     const roots = await children();
     const account = roots.find((n) => n.getTreeItem().id === `account/${tinesId}`)!;
     const groups = await children(account);
     const truth = tinesTruth(emu());
     const cases = new Set([...truth].map((k) => k.split('/')[0]));
     assert.strictEqual(groups.length, cases.size, 'one node per case with reactions');
-    for (const g of groups) assert.match(String(g.getTreeItem().id), new RegExp(`^group/${tinesId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/case:\\d+$`));
-    const shown = (await leaves(account)).map((n) => tinesKey((n as unknown as { reaction: Parameters<typeof tinesKey>[0] }).reaction));
+    for (const g of groups)
+      assert.match(
+        String(g.getTreeItem().id),
+        new RegExp(`^group/${tinesId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/case:\\d+$`),
+      );
+    const shown = (await leaves(account)).map((n) =>
+      tinesKey((n as unknown as { reaction: Parameters<typeof tinesKey>[0] }).reaction),
+    );
     assert.deepStrictEqual(shown.sort(), [...truth].sort());
   });
 
@@ -80,12 +111,17 @@ describe('host: tree', function () {
     const account = roots.find((n) => n.getTreeItem().id === `account/${scId}`)!;
     const [first] = await leaves(account);
     const item = await treeItem(first);
-    const reaction = (first as unknown as { reaction: { id: string; target: { excerpt: string }; kind: { label: string } } }).reaction;
+    const reaction = (
+      first as unknown as { reaction: { id: string; target: { excerpt: string }; kind: { label: string } } }
+    ).reaction;
     assert.strictEqual(item.label, reaction.target.excerpt);
     assert.ok(String(item.description).includes(reaction.kind.label));
     assert.strictEqual(item.id, `reaction/${reaction.id}`);
     assert.match(String(item.contextValue), /^reaction\b/);
-    assert.match(item.accessibilityInformation!.label, new RegExp(`^${reaction.kind.label} reaction on (status|discussion|post|comment): `));
+    assert.match(
+      item.accessibilityInformation!.label,
+      new RegExp(`^${reaction.kind.label} reaction on (status|discussion|post|comment): `),
+    );
     assert.strictEqual(item.tooltip, undefined, 'the tooltip is resolved lazily');
     const resolved = await api.testing.tree.resolveTreeItem!(item, first, new vscode.CancellationTokenSource().token);
     const tooltip = (resolved ?? item).tooltip as vscode.MarkdownString;
@@ -102,22 +138,37 @@ describe('host: tree', function () {
   it('the filter narrows the tree (text, kind, service) and Clear Filter restores it', async () => {
     const api = await extensionApi();
     const total = api.reactions().length;
-    let f = await vscode.commands.executeCommand<ReactionFilter>('reactions.filter', { services: ['tines'] });
+    const f = await vscode.commands.executeCommand<ReactionFilter>('reactions.filter', { services: ['tines'] });
     assert.deepStrictEqual(f, { services: ['tines'] });
     let roots = await children();
     const scNode = roots.find((n) => n.getTreeItem().id === `account/${scId}`)!;
-    assert.strictEqual((await children(scNode)).filter((n) => n.kind === 'group').length, 0, 'SelfCommunity filtered out');
+    assert.strictEqual(
+      (await children(scNode)).filter((n) => n.kind === 'group').length,
+      0,
+      'SelfCommunity filtered out',
+    );
     assert.strictEqual(scNode.getTreeItem().description, `0 of ${api.reactions(scId).length}`);
 
     const heart = api.reactions(tinesId).filter((r) => r.kind.id === 'heart').length;
-    f = await vscode.commands.executeCommand<ReactionFilter>('reactions.filter', { kinds: ['Heart'] });
+    await vscode.commands.executeCommand<ReactionFilter>('reactions.filter', { kinds: ['Heart'] });
     roots = await children();
     const tinesNode = roots.find((n) => n.getTreeItem().id === `account/${tinesId}`)!;
     assert.strictEqual((await leaves(tinesNode)).length, heart);
 
-    const word = api.reactions(scId)[0].target.excerpt.split(' ').find((w) => w.length > 4) ?? api.reactions(scId)[0].target.excerpt;
+    const word =
+      api
+        .reactions(scId)[0]
+        .target.excerpt.split(' ')
+        .find((w) => w.length > 4) ?? api.reactions(scId)[0].target.excerpt;
     await vscode.commands.executeCommand('reactions.filter', { text: word });
-    const matching = api.reactions().filter((r) => [r.target.excerpt, r.target.author, r.target.parent?.title, r.kind.label].join('\n').toLowerCase().includes(word.toLowerCase()));
+    const matching = api
+      .reactions()
+      .filter((r) =>
+        [r.target.excerpt, r.target.author, r.target.parent?.title, r.kind.label]
+          .join('\n')
+          .toLowerCase()
+          .includes(word.toLowerCase()),
+      );
     roots = await children();
     let shown = 0;
     for (const a of roots) shown += (await leaves(a)).filter((n) => n.kind === 'reaction').length;
@@ -127,8 +178,8 @@ describe('host: tree', function () {
     await vscode.commands.executeCommand('reactions.filter', { text: 'no-such-words-anywhere-xyz' });
     assert.deepStrictEqual(await children(), [], 'nothing matches: the welcome content explains it');
 
-    f = await vscode.commands.executeCommand<ReactionFilter>('reactions.clearFilter');
-    assert.deepStrictEqual(f, {});
+    const cleared = await vscode.commands.executeCommand<ReactionFilter>('reactions.clearFilter');
+    assert.deepStrictEqual(cleared, {});
     roots = await children();
     shown = 0;
     for (const a of roots) shown += (await leaves(a)).length;

@@ -20,7 +20,10 @@ describe('host: workspace safety', () => {
     try {
       assert.strictEqual(config().get<number>('maxConcurrency'), before, 'the effective value did not change');
     } finally {
-      if (!refused) await config().update('maxConcurrency', undefined, vscode.ConfigurationTarget.Workspace).then(undefined, () => undefined);
+      if (!refused)
+        await config()
+          .update('maxConcurrency', undefined, vscode.ConfigurationTarget.Workspace)
+          .then(undefined, () => undefined);
     }
   });
 });

@@ -23,7 +23,14 @@
 import { startEmulator, type Emulator, type FaultSpec, type LoggedRequest, type TinesValue } from '../emulator';
 import { consent } from '../emulator/consent';
 import { TokenSource, parseCredentials, secretsOf, serializeCredentials } from '../../src/core/credentials';
-import { OAuthClient, authorizeUrl, codeFromCallback, createPkce, createState, parseCallback } from '../../src/core/oauth';
+import {
+  OAuthClient,
+  authorizeUrl,
+  codeFromCallback,
+  createPkce,
+  createState,
+  parseCallback,
+} from '../../src/core/oauth';
 import { Rng } from '../emulator/seed';
 import { removeMany, restoreMany, type BulkSummary } from '../../src/core/bulk';
 import { ReactionsError, isReactionsError } from '../../src/core/errors';
@@ -121,15 +128,22 @@ interface Side {
 function truth(emu: Emulator, side: Side): Map<string, string> {
   const out = new Map<string, string>();
   if (side.service === 'selfcommunity') {
-    for (const v of emu.sc.votesOf('alice')) out.set(`${side.account.id}|${v.type}:${v.id}`, v.reactionId === null ? '' : String(v.reactionId));
+    for (const v of emu.sc.votesOf('alice'))
+      out.set(`${side.account.id}|${v.type}:${v.id}`, v.reactionId === null ? '' : String(v.reactionId));
   } else {
-    for (const t of emu.tines.reactionsOf('alice')) out.set(`${side.account.id}|case_comment:${t.commentId}|${t.value}`, t.value);
+    for (const t of emu.tines.reactionsOf('alice'))
+      out.set(`${side.account.id}|case_comment:${t.commentId}|${t.value}`, t.value);
   }
   return out;
 }
 
 function others(emu: Emulator): string {
-  return JSON.stringify([emu.sc.votesOf('bob'), emu.sc.votesOf('carol'), emu.tines.reactionsOf('bob'), emu.tines.reactionsOf('carol')]);
+  return JSON.stringify([
+    emu.sc.votesOf('bob'),
+    emu.sc.votesOf('carol'),
+    emu.tines.reactionsOf('bob'),
+    emu.tines.reactionsOf('carol'),
+  ]);
 }
 
 // ---- counters ---------------------------------------------------------------------------------------
@@ -180,7 +194,13 @@ function uncertain(e: unknown): boolean {
   return e instanceof ReactionsError && (e.kind === 'unknown-outcome' || /deleted/i.test(e.message));
 }
 
-function checkState(emu: Emulator, side: Side, before: Map<string, string>, expectations: Expectation[], othersBefore: string): void {
+function checkState(
+  emu: Emulator,
+  side: Side,
+  before: Map<string, string>,
+  expectations: Expectation[],
+  othersBefore: string,
+): void {
   const after = truth(emu, side);
   const targets = new Map(expectations.map((x) => [x.id, x]));
   const ids = new Set([...before.keys(), ...after.keys()]);
@@ -190,19 +210,32 @@ function checkState(emu: Emulator, side: Side, before: Map<string, string>, expe
     const x = targets.get(id);
     if (!x) {
       if (was !== now) {
-        if (now !== undefined) violation('accidental', `${id}: ${was ?? 'absent'} → ${now} (not a target of the operation)`);
+        if (now !== undefined)
+          violation('accidental', `${id}: ${was ?? 'absent'} → ${now} (not a target of the operation)`);
         else violation('lost', `${id}: ${was} → absent (not a target of the operation)`);
       }
       continue;
     }
     if (!x.allowed.includes(now)) {
-      if (now !== undefined) violation('accidental', `${id}: ${was ?? 'absent'} → ${now}; allowed ${x.allowed.map((a) => a ?? 'absent').join('/')} (${x.note})`);
-      else violation('lost', `${id}: ${was} → absent; allowed ${x.allowed.map((a) => a ?? 'absent').join('/')} (${x.note})`);
+      if (now !== undefined)
+        violation(
+          'accidental',
+          `${id}: ${was ?? 'absent'} → ${now}; allowed ${x.allowed.map((a) => a ?? 'absent').join('/')} (${x.note})`,
+        );
+      else
+        violation(
+          'lost',
+          `${id}: ${was} → absent; allowed ${x.allowed.map((a) => a ?? 'absent').join('/')} (${x.note})`,
+        );
       continue;
     }
     if (x.required !== undefined || 'required' in x) {
       const want = x.required === 'unchanged' ? was : x.required;
-      if (want !== now) violation(x.kind ?? 'falseReports', `${id}: is ${now ?? 'absent'}, the client's report means ${want ?? 'absent'} (${x.note})`);
+      if (want !== now)
+        violation(
+          x.kind ?? 'falseReports',
+          `${id}: is ${now ?? 'absent'}, the client's report means ${want ?? 'absent'} (${x.note})`,
+        );
     }
   }
   // the new ids of a Tines change (the added reaction) are targets too; anything else new is accidental
@@ -212,7 +245,9 @@ function checkState(emu: Emulator, side: Side, before: Map<string, string>, expe
 function checkWrites(side: Side, log: readonly LoggedRequest[]): void {
   if (side.service === 'selfcommunity') {
     // A vote POST answered 401 was refused before the vote was looked at (it is resent after renewal).
-    const posts = log.filter((e) => e.server === 'selfcommunity' && e.method === 'POST' && /\/vote\/$/.test(e.path) && e.status !== 401);
+    const posts = log.filter(
+      (e) => e.server === 'selfcommunity' && e.method === 'POST' && /\/vote\/$/.test(e.path) && e.status !== 401,
+    );
     const per = new Map<string, number>();
     for (const p of posts) per.set(p.path, (per.get(p.path) ?? 0) + 1);
     for (const [path, n] of per) if (n > 1) violation('repeatedWrites', `${n} vote POSTs on ${path} in one operation`);
@@ -236,8 +271,10 @@ function checkLeaks(emu: Emulator, errors: unknown[], loggers: MemoryLogger[], l
   }
   for (const l of loggers) texts.push(...l.lines.splice(0));
   for (const r of log) texts.push(r.url);
-  for (const t of texts) for (const token of tokens) if (t.includes(token)) violation('leaks', `token in: ${t.slice(0, 160)}`);
-  for (const r of emu.otherOrigin.requests) if (r.headers.authorization) violation('leaks', `Authorization sent to the other origin: ${r.method} ${r.path}`);
+  for (const t of texts)
+    for (const token of tokens) if (t.includes(token)) violation('leaks', `token in: ${t.slice(0, 160)}`);
+  for (const r of emu.otherOrigin.requests)
+    if (r.headers.authorization) violation('leaks', `Authorization sent to the other origin: ${r.method} ${r.path}`);
 }
 
 // ---- operations ----------------------------------------------------------------------------------------
@@ -261,7 +298,14 @@ async function main(): Promise<void> {
     ...(OAUTH ? { oauth: { accessTokenLifetimeSeconds: 2 } } : {}),
   });
   const alice = emu.users.find((u) => u.name === 'alice')!;
-  const options = (logger: MemoryLogger): ClientOptions => ({ timeoutMs: 300, retries: 2, retryBaseMs: 10, maxRetryAfterMs: 2000, maxConcurrency: 4, logger });
+  const options = (logger: MemoryLogger): ClientOptions => ({
+    timeoutMs: 300,
+    retries: 2,
+    retryBaseMs: 10,
+    maxRetryAfterMs: 2000,
+    maxConcurrency: 4,
+    logger,
+  });
 
   const sides: Side[] = [];
   {
@@ -274,17 +318,42 @@ async function main(): Promise<void> {
         refresh: (c) => new OAuthClient(emu.selfcommunityUrl, c.clientId, options(logger)).refresh(c.refreshToken),
       });
       renewalsOf = () => source.renewals;
-      const client = selfCommunity.connect(account, () => source.token(), { ...options(logger), onUnauthorized: (t) => source.unauthorized(t) });
+      const client = selfCommunity.connect(account, () => source.token(), {
+        ...options(logger),
+        onUnauthorized: (t) => source.unauthorized(t),
+      });
       sides.push({ service: 'selfcommunity', account, client, logger, known: new Map(), undo: [], seen: new Map() });
     } else {
-      const account = await selfCommunity.signIn({ baseUrl: emu.selfcommunityUrl, token: alice.scToken }, options(logger));
-      sides.push({ service: 'selfcommunity', account, client: selfCommunity.connect(account, () => alice.scToken, options(logger)), logger, known: new Map(), undo: [], seen: new Map() });
+      const account = await selfCommunity.signIn(
+        { baseUrl: emu.selfcommunityUrl, token: alice.scToken },
+        options(logger),
+      );
+      sides.push({
+        service: 'selfcommunity',
+        account,
+        client: selfCommunity.connect(account, () => alice.scToken, options(logger)),
+        logger,
+        known: new Map(),
+        undo: [],
+        seen: new Map(),
+      });
     }
   }
   {
     const logger = new MemoryLogger();
-    const account = await tines.signIn({ baseUrl: emu.tinesUrl, token: alice.tinesToken, email: alice.email }, options(logger));
-    sides.push({ service: 'tines', account, client: tines.connect(account, () => alice.tinesToken, options(logger)), logger, known: new Map(), undo: [], seen: new Map() });
+    const account = await tines.signIn(
+      { baseUrl: emu.tinesUrl, token: alice.tinesToken, email: alice.email },
+      options(logger),
+    );
+    sides.push({
+      service: 'tines',
+      account,
+      client: tines.connect(account, () => alice.tinesToken, options(logger)),
+      logger,
+      known: new Map(),
+      undo: [],
+      seen: new Map(),
+    });
   }
   for (const side of sides) {
     for (const r of await scan(side)) {
@@ -296,7 +365,9 @@ async function main(): Promise<void> {
 
   const started = Date.now();
   const deadline = started + MINUTES * 60_000;
-  console.log(`soak${OAUTH ? ' (SelfCommunity via OAuth, 2 s access tokens)' : ''}: seed ${SEED}, ${MINUTES} min or ${MAX_ITERATIONS} iterations, SelfCommunity ${sides[0].known.size} and Tines ${sides[1].known.size} reactions to start with`);
+  console.log(
+    `soak${OAUTH ? ' (SelfCommunity via OAuth, 2 s access tokens)' : ''}: seed ${SEED}, ${MINUTES} min or ${MAX_ITERATIONS} iterations, SelfCommunity ${sides[0].known.size} and Tines ${sides[1].known.size} reactions to start with`,
+  );
 
   while (Date.now() < deadline && stats.iterations < MAX_ITERATIONS) {
     stats.iterations++;
@@ -305,7 +376,11 @@ async function main(): Promise<void> {
     // keep enough reactions around: put back some the soak removed, straight in the server's state
     const present = truth(emu, side);
     if (present.size < 12) {
-      for (const r of rng.sample([...side.seen.values()].filter((x) => !present.has(x.id)), 8)) putBack(emu, r);
+      for (const r of rng.sample(
+        [...side.seen.values()].filter((x) => !present.has(x.id)),
+        8,
+      ))
+        putBack(emu, r);
     }
 
     // another device changes something now and then (the client's knowledge goes stale)
@@ -328,7 +403,11 @@ async function main(): Promise<void> {
       stats.expiries++;
     }
 
-    const op: Op = rng.pick<Op>(side.undo.length ? ['scan', 'remove', 'remove', 'bulk remove', 'undo', 'change', 'change'] : ['scan', 'remove', 'remove', 'bulk remove', 'change']);
+    const op: Op = rng.pick<Op>(
+      side.undo.length
+        ? ['scan', 'remove', 'remove', 'bulk remove', 'undo', 'change', 'change']
+        : ['scan', 'remove', 'remove', 'bulk remove', 'change'],
+    );
     bump(stats.operations, `${side.service} ${op}`);
 
     const before = truth(emu, side);
@@ -339,9 +418,18 @@ async function main(): Promise<void> {
     const specs: FaultSpec[] = [];
     if (rng.chance(0.5)) {
       const f = rng.pick(FAULTS);
-      const route = rng.pick(OAUTH && side.service === 'selfcommunity' ? [...ROUTES.selfcommunity, TOKEN_ROUTE] : ROUTES[side.service]);
+      const route = rng.pick(
+        OAUTH && side.service === 'selfcommunity' ? [...ROUTES.selfcommunity, TOKEN_ROUTE] : ROUTES[side.service],
+      );
       const times = rng.pick([1, 1, 2, undefined]);
-      const spec: FaultSpec = { server: side.service, method: route.method, path: route.path, ...f.spec, times, skip: rng.pick([0, 0, 0, 1]) };
+      const spec: FaultSpec = {
+        server: side.service,
+        method: route.method,
+        path: route.path,
+        ...f.spec,
+        times,
+        skip: rng.pick([0, 0, 0, 1]),
+      };
       if (route.method === 'POST' && f.unknownOnWrite && rng.chance(0.5)) spec.applyFirst = true;
       specs.push(spec);
       bump(stats.faults, `${f.id}${spec.applyFirst ? ' (applied)' : ''}`);
@@ -361,7 +449,11 @@ async function main(): Promise<void> {
     emu.clearFaults();
     // --oauth: a renewal the community refused for good (e.g. its answer was lost after the refresh
     // token rotated) asks the person to sign in again; do what they would.
-    if (OAUTH && side.service === 'selfcommunity' && errors.some((e) => isReactionsError(e, 'auth') && /Sign in again/.test(e.message))) {
+    if (
+      OAUTH &&
+      side.service === 'selfcommunity' &&
+      errors.some((e) => isReactionsError(e, 'auth') && /Sign in again/.test(e.message))
+    ) {
       await oauthSignIn(emu, options(side.logger));
       stats.reauths++;
     }
@@ -370,10 +462,20 @@ async function main(): Promise<void> {
     const log = [...emu.requests];
     checkState(emu, side, before, expectations, othersBefore);
     checkWrites(side, log);
-    checkLeaks(emu, errors, sides.map((s) => s.logger), log);
-    if (VERBOSE) console.log(`${stats.iterations} ${side.service} ${op} ${specs.map((s) => JSON.stringify({ ...s, path: String(s.path) })).join(' ')} → ${errors.map((e) => (e as ReactionsError).kind ?? e).join(', ') || 'ok'}`);
+    checkLeaks(
+      emu,
+      errors,
+      sides.map((s) => s.logger),
+      log,
+    );
+    if (VERBOSE)
+      console.log(
+        `${stats.iterations} ${side.service} ${op} ${specs.map((s) => JSON.stringify({ ...s, path: String(s.path) })).join(' ')} → ${errors.map((e) => (e as ReactionsError).kind ?? e).join(', ') || 'ok'}`,
+      );
     if (stats.iterations % 100 === 0) {
-      process.stdout.write(`  … ${stats.iterations} iterations, ${Math.round((Date.now() - started) / 1000)} s, violations ${stats.violations.length}\n`);
+      process.stdout.write(
+        `  … ${stats.iterations} iterations, ${Math.round((Date.now() - started) / 1000)} s, violations ${stats.violations.length}\n`,
+      );
     }
   }
 
@@ -400,19 +502,35 @@ async function oauthSignIn(emu: Emulator, options: ClientOptions): Promise<Accou
   const redirectUri = 'vscode://reactions-dev.reactions-vscode/oauth-callback';
   const state = createState();
   const pkce = createPkce();
-  const back = await consent(authorizeUrl({ baseUrl: emu.selfcommunityUrl, clientId: emu.oauth.clientId, redirectUri, state, pkce }), { user: 'alice' });
-  const tokens = await new OAuthClient(emu.selfcommunityUrl, emu.oauth.clientId, options).exchangeCode(codeFromCallback(parseCallback(back.search), state, 'soak'), redirectUri, pkce.verifier);
+  const back = await consent(
+    authorizeUrl({ baseUrl: emu.selfcommunityUrl, clientId: emu.oauth.clientId, redirectUri, state, pkce }),
+    { user: 'alice' },
+  );
+  const tokens = await new OAuthClient(emu.selfcommunityUrl, emu.oauth.clientId, options).exchangeCode(
+    codeFromCallback(parseCallback(back.search), state, 'soak'),
+    redirectUri,
+    pkce.verifier,
+  );
   const account = await selfCommunity.signIn({ baseUrl: emu.selfcommunityUrl, token: tokens.accessToken }, options);
   await secretStore.store(account.id, serializeCredentials({ type: 'oauth', clientId: emu.oauth.clientId, ...tokens }));
   return account;
 }
 
 function putBack(emu: Emulator, r: Reaction): void {
-  if (r.target.type === 'case_comment') emu.tines.addReaction(r.target.parent!.id, r.target.id, 'alice', r.kind.id as TinesValue);
+  if (r.target.type === 'case_comment')
+    emu.tines.addReaction(r.target.parent!.id, r.target.id, 'alice', r.kind.id as TinesValue);
   else emu.sc.setVote(r.target.type, r.target.id, 'alice', r.kind.id === '' ? null : Number(r.kind.id));
 }
 
-async function runOp(side: Side, op: Op, rng: Prng, scKinds: ReactionKind[], errors: unknown[], expectations: Expectation[], before: Map<string, string>): Promise<void> {
+async function runOp(
+  side: Side,
+  op: Op,
+  rng: Prng,
+  scKinds: ReactionKind[],
+  errors: unknown[],
+  expectations: Expectation[],
+  before: Map<string, string>,
+): Promise<void> {
   const known = [...side.known.values()];
   const outcome = (name: string) => bump(stats.outcomes, name);
 
@@ -424,7 +542,10 @@ async function runOp(side: Side, op: Op, rng: Prng, scKinds: ReactionKind[], err
       const got = new Map(items.map((r) => [r.id, valueOf(r)]));
       const server = before;
       if (got.size !== server.size || [...server].some(([id, v]) => got.get(id) !== v)) {
-        violation('falseReports', `a successful scan differs from the server: ${got.size} listed, ${server.size} on the server`);
+        violation(
+          'falseReports',
+          `a successful scan differs from the server: ${got.size} listed, ${server.size} on the server`,
+        );
       }
       side.known = new Map(items.map((r) => [r.id, r]));
       for (const r of items) side.seen.set(r.id, r);
@@ -444,24 +565,51 @@ async function runOp(side: Side, op: Op, rng: Prng, scKinds: ReactionKind[], err
       const r = items[0];
       try {
         const res = await side.client.remove(r);
-        summary = { requested: 1, removed: [], alreadyRemoved: [], targetDeleted: [], failed: [], notAttempted: [], cancelled: false };
-        (res.outcome === 'removed' ? summary.removed : res.outcome === 'already-removed' ? summary.alreadyRemoved : summary.targetDeleted).push(res.reaction);
+        summary = {
+          requested: 1,
+          removed: [],
+          alreadyRemoved: [],
+          targetDeleted: [],
+          failed: [],
+          notAttempted: [],
+          cancelled: false,
+        };
+        (res.outcome === 'removed'
+          ? summary.removed
+          : res.outcome === 'already-removed'
+            ? summary.alreadyRemoved
+            : summary.targetDeleted
+        ).push(res.reaction);
       } catch (e) {
         errors.push(e);
-        summary = { requested: 1, removed: [], alreadyRemoved: [], targetDeleted: [], failed: [{ reaction: r, error: e as ReactionsError }], notAttempted: [], cancelled: false };
+        summary = {
+          requested: 1,
+          removed: [],
+          alreadyRemoved: [],
+          targetDeleted: [],
+          failed: [{ reaction: r, error: e as ReactionsError }],
+          notAttempted: [],
+          cancelled: false,
+        };
       }
     } else {
       summary = await removeMany(items, () => side.client, { concurrency: 4 });
       for (const f of summary.failed) errors.push(f.error);
     }
-    const listed = summary.removed.length + summary.alreadyRemoved.length + summary.targetDeleted.length + summary.failed.length + summary.notAttempted.length;
+    const listed =
+      summary.removed.length +
+      summary.alreadyRemoved.length +
+      summary.targetDeleted.length +
+      summary.failed.length +
+      summary.notAttempted.length;
     if (listed !== items.length) violation('falseReports', `bulk summary lists ${listed} of ${items.length} reactions`);
     for (const r of summary.removed) {
       outcome('remove removed');
       side.known.delete(r.id);
       // as removed: with the kind the server had (another device may have changed it since the scan)
       side.undo.push(r);
-      if (r.target.type !== 'case_comment' && (before.get(r.id) ?? '') !== r.kind.id) violation('falseReports', `${r.id}: removed ${before.get(r.id)}, reported ${r.kind.id}`);
+      if (r.target.type !== 'case_comment' && (before.get(r.id) ?? '') !== r.kind.id)
+        violation('falseReports', `${r.id}: removed ${before.get(r.id)}, reported ${r.kind.id}`);
     }
     for (const r of summary.alreadyRemoved) {
       outcome('remove already-removed');
@@ -480,7 +628,14 @@ async function runOp(side: Side, op: Op, rng: Prng, scKinds: ReactionKind[], err
       } else {
         const f = summary.failed.find((x) => x.reaction.id === r.id);
         if (f && uncertain(f.error)) expectations.push({ id: r.id, allowed, note: `failed: ${f.error.kind}` });
-        else expectations.push({ id: r.id, allowed, required: 'unchanged', kind: 'lost', note: f ? `failed: ${f.error.kind}` : 'not attempted' });
+        else
+          expectations.push({
+            id: r.id,
+            allowed,
+            required: 'unchanged',
+            kind: 'lost',
+            note: f ? `failed: ${f.error.kind}` : 'not attempted',
+          });
       }
     }
     return;
@@ -496,17 +651,32 @@ async function runOp(side: Side, op: Op, rng: Prng, scKinds: ReactionKind[], err
     }
     for (const f of summary.failed) outcome(`undo ${f.error.kind}`);
     // the ones that failed stay undoable
-    side.undo.push(...summary.failed.filter((f) => !uncertain(f.error) && f.error.kind !== 'conflict').map((f) => f.reaction));
+    side.undo.push(
+      ...summary.failed.filter((f) => !uncertain(f.error) && f.error.kind !== 'conflict').map((f) => f.reaction),
+    );
     for (const r of new Map(batch.map((x) => [x.id, x])).values()) {
       const was = before.get(r.id);
       const allowed = [was, valueOf(r)];
       if (summary.restored.some((x) => x.id === r.id)) {
         // restored, or it was already there with that kind; a SelfCommunity vote re-added meanwhile with another kind is a conflict
-        expectations.push({ id: r.id, allowed, required: was ?? valueOf(r), kind: 'falseReports', note: 'reported restored' });
+        expectations.push({
+          id: r.id,
+          allowed,
+          required: was ?? valueOf(r),
+          kind: 'falseReports',
+          note: 'reported restored',
+        });
       } else {
         const f = summary.failed.find((x) => x.reaction.id === r.id)!;
         if (uncertain(f.error)) expectations.push({ id: r.id, allowed, note: `failed: ${f.error.kind}` });
-        else expectations.push({ id: r.id, allowed, required: 'unchanged', kind: 'lost', note: `failed: ${f.error.kind}` });
+        else
+          expectations.push({
+            id: r.id,
+            allowed,
+            required: 'unchanged',
+            kind: 'lost',
+            note: `failed: ${f.error.kind}`,
+          });
       }
     }
     return;
@@ -522,34 +692,69 @@ async function runOp(side: Side, op: Op, rng: Prng, scKinds: ReactionKind[], err
     const changed = await side.client.change(r, to);
     outcome('change ok');
     // a change of a reaction that was gone must refuse: going on would ADD one (a vote, a notification)
-    if (was === undefined) violation('accidental', `${r.id}: changed to ${to.id} although the reaction was already removed`);
+    if (was === undefined)
+      violation('accidental', `${r.id}: changed to ${to.id} although the reaction was already removed`);
     side.known.delete(r.id);
     side.known.set(changed.id, changed);
     if (side.service === 'selfcommunity') {
-      expectations.push({ id: r.id, allowed: [was, to.id], required: to.id, kind: 'falseReports', note: 'reported changed' });
+      expectations.push({
+        id: r.id,
+        allowed: [was, to.id],
+        required: to.id,
+        kind: 'falseReports',
+        note: 'reported changed',
+      });
     } else {
-      expectations.push({ id: r.id, allowed: [was, undefined], required: undefined, kind: 'falseReports', note: 'reported changed (old removed)' });
-      expectations.push({ id: changed.id, allowed: [before.get(changed.id), to.id], required: to.id, kind: 'falseReports', note: 'reported changed (new added)' });
+      expectations.push({
+        id: r.id,
+        allowed: [was, undefined],
+        required: undefined,
+        kind: 'falseReports',
+        note: 'reported changed (old removed)',
+      });
+      expectations.push({
+        id: changed.id,
+        allowed: [before.get(changed.id), to.id],
+        required: to.id,
+        kind: 'falseReports',
+        note: 'reported changed (new added)',
+      });
     }
   } catch (e) {
     errors.push(e);
     const err = e as ReactionsError;
     outcome(`change ${err.kind ?? 'bug'}`);
     if (side.service === 'selfcommunity') {
-      expectations.push(uncertain(e) ? { id: r.id, allowed: [was, to.id], note: `failed: ${err.kind}` } : { id: r.id, allowed: [was], required: 'unchanged', kind: 'lost', note: `failed: ${err.kind}` });
+      expectations.push(
+        uncertain(e)
+          ? { id: r.id, allowed: [was, to.id], note: `failed: ${err.kind}` }
+          : { id: r.id, allowed: [was], required: 'unchanged', kind: 'lost', note: `failed: ${err.kind}` },
+      );
     } else {
       const newId = `${r.accountId}|case_comment:${r.target.id}|${to.id}`;
       const note = `failed: ${err.kind}`;
       if (err.kind === 'conflict' && /Both reactions are on the comment now/.test(err.message)) {
         // half done, and it says so: the new one was added, the old one is still there
         expectations.push({ id: r.id, allowed: [was], required: 'unchanged', kind: 'lost', note });
-        expectations.push({ id: newId, allowed: [before.get(newId), to.id], required: to.id, kind: 'falseReports', note });
+        expectations.push({
+          id: newId,
+          allowed: [before.get(newId), to.id],
+          required: to.id,
+          kind: 'falseReports',
+          note,
+        });
       } else if (uncertain(e)) {
         expectations.push({ id: r.id, allowed: [was, undefined], note });
         expectations.push({ id: newId, allowed: [before.get(newId), to.id], note });
       } else {
         expectations.push({ id: r.id, allowed: [was], required: 'unchanged', kind: 'lost', note });
-        expectations.push({ id: newId, allowed: [before.get(newId)], required: 'unchanged', kind: 'falseReports', note });
+        expectations.push({
+          id: newId,
+          allowed: [before.get(newId)],
+          required: 'unchanged',
+          kind: 'falseReports',
+          note,
+        });
       }
     }
   }
@@ -576,7 +781,10 @@ function report(ms: number): void {
   console.log(`  false reports       ${stats.falseReports}`);
   console.log(`  repeated writes     ${stats.repeatedWrites}`);
   console.log(`  leaks               ${stats.leaks}`);
-  if (OAUTH) console.log(`  oauth               ${stats.expiries} early expiries, ${stats.renewals} renewals, ${stats.reauths} sign-ins redone`);
+  if (OAUTH)
+    console.log(
+      `  oauth               ${stats.expiries} early expiries, ${stats.renewals} renewals, ${stats.reauths} sign-ins redone`,
+    );
   if (violations) {
     console.log(`\n${violations} violation(s):`);
     for (const v of stats.violations) console.log(`  ${v}`);

@@ -19,11 +19,18 @@ const VOTE_POST = /\/vote\/$/;
 // ---- unit: the worker pool, with a fake service -----------------------------------------------------
 
 function fakeReaction(i: number, accountId = 'fake:acct:1'): Reaction {
-  return { id: `${accountId}|status:${i}`, accountId, target: { type: 'status', id: String(i), excerpt: `status ${i}` }, kind: { id: '1', label: 'Like' } };
+  return {
+    id: `${accountId}|status:${i}`,
+    accountId,
+    target: { type: 'status', id: String(i), excerpt: `status ${i}` },
+    kind: { id: '1', label: 'Like' },
+  };
 }
 
 /** A service whose removals take `ms`, recording how many run at once; `fail` decides per reaction. */
-function fakeService(opts: { ms?: number; fail?: (r: Reaction) => unknown; outcome?: (r: Reaction) => RemoveResult['outcome'] } = {}) {
+function fakeService(
+  opts: { ms?: number; fail?: (r: Reaction) => unknown; outcome?: (r: Reaction) => RemoveResult['outcome'] } = {},
+) {
   const stats = { active: 0, maxActive: 0, started: [] as string[], restored: [] as string[] };
   const run = async <T>(r: Reaction, done: () => T): Promise<T> => {
     stats.started.push(r.id);
@@ -57,7 +64,13 @@ function fakeService(opts: { ms?: number; fail?: (r: Reaction) => unknown; outco
 }
 
 function assertPartition(summary: BulkSummary, items: readonly Reaction[]): void {
-  const lists = [summary.removed, summary.alreadyRemoved, summary.targetDeleted, summary.failed.map((f) => f.reaction), summary.notAttempted];
+  const lists = [
+    summary.removed,
+    summary.alreadyRemoved,
+    summary.targetDeleted,
+    summary.failed.map((f) => f.reaction),
+    summary.notAttempted,
+  ];
   assert.strictEqual(summary.requested, items.length);
   assert.strictEqual(
     lists.reduce((n, l) => n + l.length, 0),
@@ -88,7 +101,13 @@ describe('bulk: removeMany / restoreMany (worker pool)', () => {
     const { service } = fakeService({
       ms: 1,
       outcome: (r) => outcomes[Number(r.target.id) % 3],
-      fail: (r) => (Number(r.target.id) % 5 === 0 ? new ReactionsError('forbidden', 'Access denied (403 Forbidden). Check that this account is allowed to do this.') : undefined),
+      fail: (r) =>
+        Number(r.target.id) % 5 === 0
+          ? new ReactionsError(
+              'forbidden',
+              'Access denied (403 Forbidden). Check that this account is allowed to do this.',
+            )
+          : undefined,
     });
     const seen: BulkItemResult[] = [];
     const s = await removeMany(items, () => service, { onResult: (x) => seen.push(x) });
@@ -99,7 +118,12 @@ describe('bulk: removeMany / restoreMany (worker pool)', () => {
     );
     assert.ok(s.failed.every((f) => f.error.kind === 'forbidden'));
     const order = (list: Reaction[]) => list.map((r) => Number(r.target.id));
-    for (const list of [s.removed, s.alreadyRemoved, s.targetDeleted]) assert.deepStrictEqual(order(list), [...order(list)].sort((x, y) => x - y), 'input order');
+    for (const list of [s.removed, s.alreadyRemoved, s.targetDeleted])
+      assert.deepStrictEqual(
+        order(list),
+        [...order(list)].sort((x, y) => x - y),
+        'input order',
+      );
     assert.strictEqual(seen.length, items.length);
     assert.deepStrictEqual(new Set(seen.map((x) => x.index)).size, items.length);
     assert.strictEqual(s.cancelled, false);
@@ -171,14 +195,19 @@ describe('bulk: removeMany / restoreMany (worker pool)', () => {
     assert.strictEqual(s.removed.length, 2);
     assert.strictEqual(s.alreadyRemoved.length, 2);
     assertPartition(s, input);
-    assert.deepStrictEqual(
-      seen.map((x) => x.index).sort(),
-      [0, 1, 2, 3],
-    );
+    assert.deepStrictEqual(seen.map((x) => x.index).sort(), [0, 1, 2, 3]);
   });
 
   it('restoreMany: same pool; restored reactions come back as the service shows them; failures and cancel are reported', async () => {
-    const { service, stats } = fakeService({ fail: (r) => (r.target.id === '2' ? new ReactionsError('not-found', 'The status was deleted; the reaction cannot be put back. Refresh the list.') : undefined) });
+    const { service, stats } = fakeService({
+      fail: (r) =>
+        r.target.id === '2'
+          ? new ReactionsError(
+              'not-found',
+              'The status was deleted; the reaction cannot be put back. Refresh the list.',
+            )
+          : undefined,
+    });
     const s = await restoreMany(items.slice(0, 5), () => service, { concurrency: 2 });
     assert.strictEqual(s.requested, 5);
     assert.strictEqual(s.restored.length, 4);
@@ -200,7 +229,11 @@ describe('bulk: removeMany / restoreMany (worker pool)', () => {
 
 const aliceOf = (emu: Emulator) => emu.users.find((u) => u.name === 'alice')!;
 
-async function scService(emu: Emulator, logger = new MemoryLogger(), extra = {}): Promise<{ service: AccountService; all: Reaction[] }> {
+async function scService(
+  emu: Emulator,
+  logger = new MemoryLogger(),
+  extra = {},
+): Promise<{ service: AccountService; all: Reaction[] }> {
   const alice = aliceOf(emu);
   const options = fastOptions(logger, { timeoutMs: 400, ...extra });
   const account = await selfCommunity.signIn({ baseUrl: emu.selfcommunityUrl, token: alice.scToken }, options);
@@ -208,7 +241,10 @@ async function scService(emu: Emulator, logger = new MemoryLogger(), extra = {})
   return { service, all: (await collect(service.listReactions())).items };
 }
 
-async function tinesService(emu: Emulator, logger = new MemoryLogger()): Promise<{ service: AccountService; all: Reaction[] }> {
+async function tinesService(
+  emu: Emulator,
+  logger = new MemoryLogger(),
+): Promise<{ service: AccountService; all: Reaction[] }> {
   const alice = aliceOf(emu);
   const options = fastOptions(logger, { timeoutMs: 400 });
   const account = await tines.signIn({ baseUrl: emu.tinesUrl, token: alice.tinesToken, email: alice.email }, options);
@@ -218,7 +254,9 @@ async function tinesService(emu: Emulator, logger = new MemoryLogger()): Promise
 
 const scHas = (emu: Emulator, r: Reaction) => emu.sc.voteOf(r.target.type, r.target.id, 'alice') !== undefined;
 const tinesHas = (emu: Emulator, r: Reaction, value = r.kind.id) =>
-  emu.tines.reactionsOf('alice').some((t) => String(t.caseId) === r.target.parent!.id && String(t.commentId) === r.target.id && t.value === value);
+  emu.tines
+    .reactionsOf('alice')
+    .some((t) => String(t.caseId) === r.target.parent!.id && String(t.commentId) === r.target.id && t.value === value);
 
 /** The server agrees with the summary: removed ⇒ gone; failed (known outcome) or not attempted ⇒ still there. */
 function assertConsistent(summary: BulkSummary, has: (r: Reaction) => boolean): void {
@@ -265,14 +303,22 @@ describe('bulk against SelfCommunity: duplicates, races, cancel, network loss', 
       [a.id, b.id, c.id],
     );
     assert.strictEqual(s.alreadyRemoved.length, 3);
-    for (const r of [a, b, c]) assert.strictEqual(requestsTo(emu(), 'POST', new RegExp(`/${r.target.type}/${r.target.id}/vote/$`)).length, 1, `one POST on ${r.id}`);
+    for (const r of [a, b, c])
+      assert.strictEqual(
+        requestsTo(emu(), 'POST', new RegExp(`/${r.target.type}/${r.target.id}/vote/$`)).length,
+        1,
+        `one POST on ${r.id}`,
+      );
     assertConsistent(s, (r) => scHas(emu(), r));
   });
 
   it('two bulk removals of the same reactions at once: one vote POST per item, the second sees them removed', async () => {
     const items = take(4);
     emu().clearLog();
-    const [s1, s2] = await Promise.all([removeMany(items, () => service), removeMany([...items].reverse(), () => service)]);
+    const [s1, s2] = await Promise.all([
+      removeMany(items, () => service),
+      removeMany([...items].reverse(), () => service),
+    ]);
     assert.strictEqual(requestsTo(emu(), 'POST', VOTE_POST).length, 4);
     assert.strictEqual(s1.removed.length + s2.removed.length, 4);
     assert.strictEqual(s1.alreadyRemoved.length + s2.alreadyRemoved.length, 4);
@@ -321,7 +367,8 @@ describe('bulk against SelfCommunity: duplicates, races, cancel, network loss', 
     const summary = (s as PromiseFulfilledResult<BulkSummary>).value;
     assert.strictEqual(summary.removed.length, 3);
     assertConsistent(summary, (r) => scHas(emu(), r));
-    for (const r of items) assert.ok(requestsTo(emu(), 'POST', new RegExp(`/${r.target.type}/${r.target.id}/vote/$`)).length <= 2);
+    for (const r of items)
+      assert.ok(requestsTo(emu(), 'POST', new RegExp(`/${r.target.type}/${r.target.id}/vote/$`)).length <= 2);
     // whatever the order, the item is not voted at the end
     assert.ok(!scHas(emu(), items[1]), `change ${change.status}: the vote must not come back`);
   });
@@ -344,11 +391,19 @@ describe('bulk against SelfCommunity: duplicates, races, cancel, network loss', 
     }
     assert.ok(s.cancelled);
     assertPartition(s, items);
-    assert.ok(s.removed.length >= 1 && s.removed.length <= 3, `removed ${s.removed.length}: only those in flight finish`);
+    assert.ok(
+      s.removed.length >= 1 && s.removed.length <= 3,
+      `removed ${s.removed.length}: only those in flight finish`,
+    );
     assert.strictEqual(s.notAttempted.length, items.length - s.removed.length - s.failed.length);
     assertConsistent(s, (r) => scHas(emu(), r));
     await new Promise((r) => setTimeout(r, 50));
-    for (const r of s.notAttempted) assert.strictEqual(requestsTo(emu(), 'POST', new RegExp(`/${r.target.type}/${r.target.id}/vote/$`)).length, 0, 'nothing sent for a not-attempted item');
+    for (const r of s.notAttempted)
+      assert.strictEqual(
+        requestsTo(emu(), 'POST', new RegExp(`/${r.target.type}/${r.target.id}/vote/$`)).length,
+        0,
+        'nothing sent for a not-attempted item',
+      );
   });
 
   for (const concurrency of [1, 4]) {
@@ -376,7 +431,8 @@ describe('bulk against SelfCommunity: duplicates, races, cancel, network loss', 
         assert.strictEqual(s.removed.length, 3);
       }
       assertConsistent(s, (r) => scHas(emu(), r));
-      for (const r of items) assert.ok(requestsTo(emu(), 'POST', new RegExp(`/${r.target.type}/${r.target.id}/vote/$`)).length <= 1);
+      for (const r of items)
+        assert.ok(requestsTo(emu(), 'POST', new RegExp(`/${r.target.type}/${r.target.id}/vote/$`)).length <= 1);
     });
   }
 
@@ -391,7 +447,11 @@ describe('bulk against SelfCommunity: duplicates, races, cancel, network loss', 
     assert.strictEqual(s.removed[0].kind.id, other.id, 'the kind actually removed, not the stale one');
     const back = await restoreMany(s.removed, () => service);
     assert.strictEqual(back.restored.length, 1);
-    assert.strictEqual(emu().sc.voteOf(r.target.type, r.target.id, 'alice')?.reactionId, Number(other.id), 'undo restores what the user had');
+    assert.strictEqual(
+      emu().sc.voteOf(r.target.type, r.target.id, 'alice')?.reactionId,
+      Number(other.id),
+      'undo restores what the user had',
+    );
   });
 
   it('undo of a bulk removal (restoreMany) puts back exactly what was removed', async () => {
@@ -469,7 +529,8 @@ describe('bulk against Tines: duplicates, races, network loss', () => {
       emu().clearFaults();
       assertPartition(s, items);
       assert.ok(s.removed.length >= 2);
-      for (const f of s.failed) assert.ok(['network', 'unknown-outcome'].includes(f.error.kind), `${f.error.kind}: ${f.error.message}`);
+      for (const f of s.failed)
+        assert.ok(['network', 'unknown-outcome'].includes(f.error.kind), `${f.error.kind}: ${f.error.message}`);
       if (concurrency === 1) assert.strictEqual(s.failed.length, items.length - 2);
       assertConsistent(s, (r) => tinesHas(emu(), r));
       const posts = requestsTo(emu(), 'POST', /\/remove_reaction$/);

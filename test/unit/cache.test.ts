@@ -14,12 +14,30 @@ const SC = 'selfcommunity:community.example.com:7';
 const TI = 'tines:tenant.tines.com:42';
 
 function sc(id: string, account = SC, extra: Partial<Target> = {}): Reaction {
-  const target: Target = { type: 'post', id, excerpt: `post ${id} — ünïcödé ✓`, createdAt: '2024-01-02T00:00:00Z', url: `https://community.example.com/post/${id}`, author: 'Ann', ...extra };
-  return { id: reactionId(account, target), accountId: account, target, kind: { id: '1', label: 'Like', emoji: '👍', active: true } };
+  const target: Target = {
+    type: 'post',
+    id,
+    excerpt: `post ${id} — ünïcödé ✓`,
+    createdAt: '2024-01-02T00:00:00Z',
+    url: `https://community.example.com/post/${id}`,
+    author: 'Ann',
+    ...extra,
+  };
+  return {
+    id: reactionId(account, target),
+    accountId: account,
+    target,
+    kind: { id: '1', label: 'Like', emoji: '👍', active: true },
+  };
 }
 
 function ti(caseId: string, commentId: string, value = 'heart'): Reaction {
-  const target: Target = { type: 'case_comment', id: commentId, parent: { type: 'case', id: caseId, title: `Case ${caseId}` }, excerpt: `comment ${commentId}` };
+  const target: Target = {
+    type: 'case_comment',
+    id: commentId,
+    parent: { type: 'case', id: caseId, title: `Case ${caseId}` },
+    excerpt: `comment ${commentId}`,
+  };
   const kind = { id: value, label: value };
   return { id: reactionId(TI, target, kind), accountId: TI, target, kind, reactedAt: '2024-03-04T05:06:07Z' };
 }
@@ -33,7 +51,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Every file in a directory with its text. */
 async function filesOf(dir: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const name of await fs.readdir(dir).catch(() => [] as string[])) out.set(name, await fs.readFile(path.join(dir, name), 'utf8'));
+  for (const name of await fs.readdir(dir).catch(() => [] as string[]))
+    out.set(name, await fs.readFile(path.join(dir, name), 'utf8'));
   return out;
 }
 
@@ -51,7 +70,13 @@ describe('cache: ReactionCache', () => {
     const reactions = [sc('1'), sc('2', SC, { parent: undefined, url: undefined })];
     await cache.save(SC, reactions, true);
     const entry = await cache.load(SC);
-    assert.deepStrictEqual(entry, { version: CACHE_VERSION, accountId: SC, savedAt: '2025-05-06T07:08:09.000Z', complete: true, reactions: reactions.map(plainReaction) });
+    assert.deepStrictEqual(entry, {
+      version: CACHE_VERSION,
+      accountId: SC,
+      savedAt: '2025-05-06T07:08:09.000Z',
+      complete: true,
+      reactions: reactions.map(plainReaction),
+    });
     assert.deepStrictEqual(entry.reactions[0], reactions[0], 'every model field survives');
 
     await cache.save(TI, [ti('5', '50'), ti('5', '50', 'eyes')], false);
@@ -63,17 +88,32 @@ describe('cache: ReactionCache', () => {
 
   it('keeps the refresh checkpoint of a complete set only, and refuses a malformed one', async () => {
     const cache = new ReactionCache(dir);
-    const checkpoint = { service: 'selfcommunity' as const, at: '2025-05-06T07:08:09.000Z', data: { counts: { 'status:1': 2 } } };
+    const checkpoint = {
+      service: 'selfcommunity' as const,
+      at: '2025-05-06T07:08:09.000Z',
+      data: { counts: { 'status:1': 2 } },
+    };
     await cache.save(SC, [sc('1')], true, checkpoint);
     assert.deepStrictEqual((await cache.load(SC))?.checkpoint, checkpoint);
     await cache.save(SC, [sc('1')], false, checkpoint);
-    assert.strictEqual((await cache.load(SC))?.checkpoint, undefined, 'a partial set cannot be refreshed incrementally');
+    assert.strictEqual(
+      (await cache.load(SC))?.checkpoint,
+      undefined,
+      'a partial set cannot be refreshed incrementally',
+    );
     const file = path.join(dir, (await fs.readdir(dir))[0]);
     const data = JSON.parse(await fs.readFile(file, 'utf8'));
-    await fs.writeFile(file, JSON.stringify({ ...data, complete: true, checkpoint: { service: 'selfcommunity', at: 'yesterday' } }));
+    await fs.writeFile(
+      file,
+      JSON.stringify({ ...data, complete: true, checkpoint: { service: 'selfcommunity', at: 'yesterday' } }),
+    );
     const entry = await cache.load(SC);
     assert.ok(entry?.complete);
-    assert.strictEqual(entry?.checkpoint, undefined, 'a checkpoint with a bad date is dropped (the next refresh lists everything)');
+    assert.strictEqual(
+      entry?.checkpoint,
+      undefined,
+      'a checkpoint with a bad date is dropped (the next refresh lists everything)',
+    );
   });
 
   it('file names are a hash of the account id: filesystem-safe, no host in them', () => {
@@ -90,11 +130,18 @@ describe('cache: ReactionCache', () => {
     const logger = new MemoryLogger();
     const cache = new ReactionCache(dir, { logger });
     assert.strictEqual(await cache.load(SC), undefined, 'missing file');
-    assert.strictEqual(await new ReactionCache(path.join(dir, 'nope', 'deeper')).load(SC), undefined, 'missing directory');
+    assert.strictEqual(
+      await new ReactionCache(path.join(dir, 'nope', 'deeper')).load(SC),
+      undefined,
+      'missing directory',
+    );
 
     await fs.writeFile(cache.fileOf(SC), '{"version":1,"accountId":"sel');
     assert.strictEqual(await cache.load(SC), undefined, 'truncated JSON');
-    assert.ok(logger.lines.some((l) => /^warn cache: .*corrupt/.test(l)), logger.lines.join('\n'));
+    assert.ok(
+      logger.lines.some((l) => /^warn cache: .*corrupt/.test(l)),
+      logger.lines.join('\n'),
+    );
 
     await fs.writeFile(cache.fileOf(SC), 'null');
     assert.strictEqual(await cache.load(SC), undefined, 'null');
@@ -128,7 +175,15 @@ describe('cache: ReactionCache', () => {
       accountId: SC,
       savedAt: new Date().toISOString(),
       complete: true,
-      reactions: [good, withExtra, { ...sc('3'), accountId: TI }, { ...sc('4'), kind: { id: 4, label: 'x' } }, { id: 'x' }, null, 'text'],
+      reactions: [
+        good,
+        withExtra,
+        { ...sc('3'), accountId: TI },
+        { ...sc('4'), kind: { id: 4, label: 'x' } },
+        { id: 'x' },
+        null,
+        'text',
+      ],
     };
     await fs.writeFile(cache.fileOf(SC), JSON.stringify(entry));
     const loaded = await cache.load(SC);
@@ -140,7 +195,11 @@ describe('cache: ReactionCache', () => {
 
   it('saves only the model fields: extra properties (raw API objects) never reach the file', async () => {
     const cache = new ReactionCache(dir);
-    const leaky = { ...sc('1'), raw: { headers: { authorization: 'Bearer SECRET-123' } }, kind: { ...sc('1').kind, api: { token: 'SECRET-123' } } } as Reaction;
+    const leaky = {
+      ...sc('1'),
+      raw: { headers: { authorization: 'Bearer SECRET-123' } },
+      kind: { ...sc('1').kind, api: { token: 'SECRET-123' } },
+    } as Reaction;
     await cache.save(SC, [leaky], true);
     const text = await fs.readFile(cache.fileOf(SC), 'utf8');
     assert.ok(!text.includes('SECRET-123'), text);
@@ -150,7 +209,14 @@ describe('cache: ReactionCache', () => {
   it('atomic writes: temp file + rename, no temp file left; saves of one account run in call order', async () => {
     const cache = new ReactionCache(dir);
     const saves: Promise<void>[] = [];
-    for (let i = 1; i <= 25; i++) saves.push(cache.save(SC, Array.from({ length: i }, (_, j) => sc(String(j + 1))), i % 2 === 0));
+    for (let i = 1; i <= 25; i++)
+      saves.push(
+        cache.save(
+          SC,
+          Array.from({ length: i }, (_, j) => sc(String(j + 1))),
+          i % 2 === 0,
+        ),
+      );
     saves.push(cache.save(TI, [ti('1', '2')], true));
     // A reader meanwhile sees a whole file (old or new), never a half-written one.
     const reads = Array.from({ length: 10 }, () => cache.load(SC));
@@ -159,7 +225,11 @@ describe('cache: ReactionCache', () => {
     const entry = await cache.load(SC);
     assert.strictEqual(entry?.reactions.length, 25, 'the last save wins');
     assert.strictEqual(entry?.complete, false);
-    assert.deepStrictEqual([...(await filesOf(dir)).keys()].sort(), [cacheFileName(SC), cacheFileName(TI)].sort(), 'no temp files');
+    assert.deepStrictEqual(
+      [...(await filesOf(dir)).keys()].sort(),
+      [cacheFileName(SC), cacheFileName(TI)].sort(),
+      'no temp files',
+    );
   });
 
   it('a failed write rejects, leaves no temp file and keeps the previous file', async () => {
@@ -178,7 +248,7 @@ describe('cache: ReactionCache', () => {
     assert.strictEqual((await cache.load(SC))?.reactions.length, 1);
   });
 
-  it('delete removes one account\'s file; clear and prune remove only cache files', async () => {
+  it("delete removes one account's file; clear and prune remove only cache files", async () => {
     const cache = new ReactionCache(dir);
     await cache.save(SC, [sc('1')], true);
     await cache.save(TI, [ti('1', '2')], true);
@@ -204,7 +274,12 @@ describe('cache: ReactionCache', () => {
     this.timeout(30_000);
     const cache = new ReactionCache(dir);
     const many = Array.from({ length: 10_000 }, (_, i) =>
-      sc(String(i), SC, { excerpt: `A fairly typical excerpt of a post, number ${i}, about as long as the tree shows it…`.padEnd(140, '.') }),
+      sc(String(i), SC, {
+        excerpt: `A fairly typical excerpt of a post, number ${i}, about as long as the tree shows it…`.padEnd(
+          140,
+          '.',
+        ),
+      }),
     );
     let t = process.hrtime.bigint();
     await cache.save(SC, many, true);
@@ -288,10 +363,13 @@ describe('cache: CacheSync (store → files)', () => {
     assert.strictEqual(saves.length, 0, 'nothing at once');
     await sleep(120);
     await sync.flush();
-    assert.deepStrictEqual(saves.sort((a, b) => a.accountId.localeCompare(b.accountId)), [
-      { accountId: SC, n: 1, complete: false },
-      { accountId: TI, n: 1, complete: false },
-    ]);
+    assert.deepStrictEqual(
+      saves.sort((a, b) => a.accountId.localeCompare(b.accountId)),
+      [
+        { accountId: SC, n: 1, complete: false },
+        { accountId: TI, n: 1, complete: false },
+      ],
+    );
     assert.strictEqual((await cache.load(SC))?.reactions[0].kind.label, 'Love');
     await sync.dispose();
   });
@@ -345,7 +423,13 @@ describe('cache: CacheSync (store → files)', () => {
     const entry = await sync.load(SC);
     assert.ok(entry);
     assert.strictEqual(sync.adopt(entry), 2);
-    assert.deepStrictEqual(store.all(SC).map((r) => r.id).sort(), [sc('1').id, sc('2').id].sort());
+    assert.deepStrictEqual(
+      store
+        .all(SC)
+        .map((r) => r.id)
+        .sort(),
+      [sc('1').id, sc('2').id].sort(),
+    );
     assert.strictEqual(sync.isComplete(SC), true);
     await sleep(60);
     assert.strictEqual(saves.length, 0, 'a restore is not written back');
@@ -388,7 +472,10 @@ describe('cache: CacheSync (store → files)', () => {
     await fs.mkdir(path.join(cache.fileOf(SC), 'blocker'), { recursive: true });
     store.upsert([sc('1')]);
     await sync.flush();
-    assert.ok(logger.lines.some((l) => /^warn cache: cannot save/.test(l)), logger.lines.join('\n'));
+    assert.ok(
+      logger.lines.some((l) => /^warn cache: cannot save/.test(l)),
+      logger.lines.join('\n'),
+    );
     await fs.rm(cache.fileOf(SC), { recursive: true });
     store.upsert([sc('2')]);
     await sync.flush();

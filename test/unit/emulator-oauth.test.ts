@@ -36,7 +36,12 @@ async function call(url: string, o: CallOptions = {}): Promise<Res> {
     headers['content-type'] = 'application/x-www-form-urlencoded';
   }
   if (o.contentType) headers['content-type'] = o.contentType;
-  const res = await fetch(url, { method: o.method ?? (body === undefined ? 'GET' : 'POST'), headers, body, redirect: 'manual' });
+  const res = await fetch(url, {
+    method: o.method ?? (body === undefined ? 'GET' : 'POST'),
+    headers,
+    body,
+    redirect: 'manual',
+  });
   return readReply(res);
 }
 
@@ -48,12 +53,14 @@ function pkcePair(): { verifier: string; challenge: string } {
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
 
-const authorizeUrl = (emu: Emulator, params: Record<string, string>) => `${emu.selfcommunityUrl}/oauth/authorize/?${new URLSearchParams(params)}`;
+const authorizeUrl = (emu: Emulator, params: Record<string, string>) =>
+  `${emu.selfcommunityUrl}/oauth/authorize/?${new URLSearchParams(params)}`;
 const tokenUrl = (emu: Emulator) => `${emu.selfcommunityUrl}/oauth/token/`;
 const revokeUrl = (emu: Emulator) => `${emu.selfcommunityUrl}/oauth/revoke_token/`;
 const me = (emu: Emulator, token: string) => call(`${emu.selfcommunityUrl}/api/v2/user/me/`, { token });
 
-const decode = (s: string) => s.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))).replace(/&amp;/g, '&');
+const decode = (s: string) =>
+  s.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))).replace(/&amp;/g, '&');
 
 /** What a browser would submit: the form's hidden inputs, its action (resolved against the page's URL), the selected user. */
 function readForm(page: string, pageUrl: string): { action: string; fields: Record<string, string>; selected: string } {
@@ -68,7 +75,11 @@ function readForm(page: string, pageUrl: string): { action: string; fields: Reco
 }
 
 /** Opens the consent page and presses a button; returns the page and the 302's Location. */
-async function consent(emu: Emulator, params: Record<string, string>, o: { user?: string; allow?: 'Authorize' | 'Deny' } = {}): Promise<{ page: Res; location: string }> {
+async function consent(
+  emu: Emulator,
+  params: Record<string, string>,
+  o: { user?: string; allow?: 'Authorize' | 'Deny' } = {},
+): Promise<{ page: Res; location: string }> {
   const pageUrl = authorizeUrl(emu, params);
   const page = await call(pageUrl);
   assert.strictEqual(page.status, 200, page.text.slice(0, 400));
@@ -83,23 +94,51 @@ async function consent(emu: Emulator, params: Record<string, string>, o: { user?
 const paramsOf = (location: string) => new URL(location).searchParams;
 
 /** The whole code flow with PKCE S256; returns the token response. */
-async function codeFlow(emu: Emulator, o: { user?: string; clientId?: string; redirectUri?: string } = {}): Promise<Res> {
+async function codeFlow(
+  emu: Emulator,
+  o: { user?: string; clientId?: string; redirectUri?: string } = {},
+): Promise<Res> {
   const { verifier, challenge } = pkcePair();
   const clientId = o.clientId ?? OAUTH_DEMO_CLIENT_ID;
   const redirectUri = o.redirectUri ?? CALLBACK;
-  const params = { response_type: 'code', client_id: clientId, redirect_uri: redirectUri, state: 's1', code_challenge: challenge, code_challenge_method: 'S256' };
+  const params = {
+    response_type: 'code',
+    client_id: clientId,
+    redirect_uri: redirectUri,
+    state: 's1',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  };
   const { location } = await consent(emu, params, { user: o.user });
   const code = paramsOf(location).get('code');
   assert.ok(code, `a code in ${location}`);
-  const res = await call(tokenUrl(emu), { form: { grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: clientId, code_verifier: verifier } });
+  const res = await call(tokenUrl(emu), {
+    form: {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+      client_id: clientId,
+      code_verifier: verifier,
+    },
+  });
   assert.strictEqual(res.status, 200, res.text);
   return res;
 }
 
 /** Starts a code flow (PKCE S256 unless `extra` says otherwise; undefined drops a parameter) up to the code; returns what the exchange needs. */
-async function codeFor(emu: Emulator, extra: Record<string, string | undefined> = {}): Promise<{ code: string; verifier: string; redirectUri: string }> {
+async function codeFor(
+  emu: Emulator,
+  extra: Record<string, string | undefined> = {},
+): Promise<{ code: string; verifier: string; redirectUri: string }> {
   const { verifier, challenge } = pkcePair();
-  const all: Record<string, string | undefined> = { response_type: 'code', client_id: OAUTH_DEMO_CLIENT_ID, redirect_uri: CALLBACK, code_challenge: challenge, code_challenge_method: 'S256', ...extra };
+  const all: Record<string, string | undefined> = {
+    response_type: 'code',
+    client_id: OAUTH_DEMO_CLIENT_ID,
+    redirect_uri: CALLBACK,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    ...extra,
+  };
   const params = Object.fromEntries(Object.entries(all).filter((kv): kv is [string, string] => kv[1] !== undefined));
   const { location } = await consent(emu, params);
   const code = paramsOf(location).get('code');
@@ -107,9 +146,12 @@ async function codeFor(emu: Emulator, extra: Record<string, string | undefined> 
   return { code, verifier, redirectUri: params.redirect_uri };
 }
 
-const exchange = (emu: Emulator, form: Record<string, string>) => call(tokenUrl(emu), { form: { grant_type: 'authorization_code', client_id: OAUTH_DEMO_CLIENT_ID, ...form } });
-const refresh = (emu: Emulator, token: string, clientId = OAUTH_DEMO_CLIENT_ID) => call(tokenUrl(emu), { form: { grant_type: 'refresh_token', refresh_token: token, client_id: clientId } });
-const password = (emu: Emulator, username: string, pw: string) => call(tokenUrl(emu), { form: { grant_type: 'password', username, password: pw, client_id: OAUTH_DEMO_CLIENT_ID } });
+const exchange = (emu: Emulator, form: Record<string, string>) =>
+  call(tokenUrl(emu), { form: { grant_type: 'authorization_code', client_id: OAUTH_DEMO_CLIENT_ID, ...form } });
+const refresh = (emu: Emulator, token: string, clientId = OAUTH_DEMO_CLIENT_ID) =>
+  call(tokenUrl(emu), { form: { grant_type: 'refresh_token', refresh_token: token, client_id: clientId } });
+const password = (emu: Emulator, username: string, pw: string) =>
+  call(tokenUrl(emu), { form: { grant_type: 'password', username, password: pw, client_id: OAUTH_DEMO_CLIENT_ID } });
 
 function assertInvalidGrant(res: Res, what: string): void {
   assert.strictEqual(res.status, 400, `${what}: ${res.text}`);
@@ -133,7 +175,15 @@ describe('emulator OAuth: authorization code flow', () => {
   it('PKCE S256 end to end: consent page, bob picked in the select, code, token, /user/me/ as bob', async () => {
     const before = emu().oauth.stats();
     const { verifier, challenge } = pkcePair();
-    const params = { response_type: 'code', client_id: OAUTH_DEMO_CLIENT_ID, redirect_uri: CALLBACK, state: 'xyz-42', scope: 'read write', code_challenge: challenge, code_challenge_method: 'S256' };
+    const params = {
+      response_type: 'code',
+      client_id: OAUTH_DEMO_CLIENT_ID,
+      redirect_uri: CALLBACK,
+      state: 'xyz-42',
+      scope: 'read write',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    };
     const { page, location } = await consent(emu(), params, { user: 'bob' });
 
     assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
@@ -145,7 +195,11 @@ describe('emulator OAuth: authorization code flow', () => {
     assert.match(page.text, /<button[^>]*id="deny"[^>]*>Deny<\/button>/);
     assert.doesNotMatch(page.text, /<(script|link)\b|src="http/, 'no scripts or external assets');
     const form = readForm(page.text, authorizeUrl(emu(), params));
-    assert.strictEqual(form.action, `${emu().selfcommunityUrl}/oauth/authorize/`, 'the form posts back to the authorize endpoint');
+    assert.strictEqual(
+      form.action,
+      `${emu().selfcommunityUrl}/oauth/authorize/`,
+      'the form posts back to the authorize endpoint',
+    );
     assert.strictEqual(form.selected, 'alice', 'alice is signed in to the browser by default');
     assert.deepStrictEqual(form.fields, params, 'every parameter is carried by the form');
 
@@ -174,12 +228,19 @@ describe('emulator OAuth: authorization code flow', () => {
     const after = emu().oauth.stats();
     assert.strictEqual(after.codesIssued - before.codesIssued, 1);
     assert.strictEqual(after.codeExchanges - before.codeExchanges, 1);
-    assert.ok(emu().requests.every((r) => r.status !== 401), 'the OAuth routes need no bearer token');
+    assert.ok(
+      emu().requests.every((r) => r.status !== 401),
+      'the OAuth routes need no bearer token',
+    );
   });
 
   it('the browser user is preselected, and is the one approving when the form has no user field', async () => {
     emu().oauth.browserUser = 'carol';
-    const pageUrl = authorizeUrl(emu(), { response_type: 'code', client_id: OAUTH_DEMO_CLIENT_ID, redirect_uri: CALLBACK });
+    const pageUrl = authorizeUrl(emu(), {
+      response_type: 'code',
+      client_id: OAUTH_DEMO_CLIENT_ID,
+      redirect_uri: CALLBACK,
+    });
     const page = await call(pageUrl);
     const { action, fields, selected } = readForm(page.text, pageUrl);
     assert.strictEqual(selected, 'carol');
@@ -195,7 +256,16 @@ describe('emulator OAuth: authorization code flow', () => {
 
   it('Deny redirects with error=access_denied and the state, and no code', async () => {
     const before = emu().oauth.stats().codesIssued;
-    const { location } = await consent(emu(), { response_type: 'code', client_id: OAUTH_DEMO_CLIENT_ID, redirect_uri: 'http://127.0.0.1:4567/cb', state: 'st 8/é' }, { allow: 'Deny' });
+    const { location } = await consent(
+      emu(),
+      {
+        response_type: 'code',
+        client_id: OAUTH_DEMO_CLIENT_ID,
+        redirect_uri: 'http://127.0.0.1:4567/cb',
+        state: 'st 8/é',
+      },
+      { allow: 'Deny' },
+    );
     assert.ok(location.startsWith('http://127.0.0.1:4567/cb?'), location);
     const back = paramsOf(location);
     assert.strictEqual(back.get('error'), 'access_denied');
@@ -206,32 +276,65 @@ describe('emulator OAuth: authorization code flow', () => {
 
   it('a state with HTML in it is escaped on the page and comes back unchanged', async () => {
     const state = `"><script>alert(1)</script>&x='`;
-    const { page, location } = await consent(emu(), { response_type: 'code', client_id: OAUTH_DEMO_CLIENT_ID, redirect_uri: CALLBACK, state });
+    const { page, location } = await consent(emu(), {
+      response_type: 'code',
+      client_id: OAUTH_DEMO_CLIENT_ID,
+      redirect_uri: CALLBACK,
+      state,
+    });
     assert.ok(!page.text.includes('<script>'));
     assert.strictEqual(paramsOf(location).get('state'), state);
   });
 
   it('exchange errors: wrong or missing verifier, wrong redirect_uri, another client, reused code', async () => {
     const a = await codeFor(emu());
-    assertInvalidGrant(await exchange(emu(), { code: a.code, redirect_uri: a.redirectUri, code_verifier: pkcePair().verifier }), 'wrong verifier');
+    assertInvalidGrant(
+      await exchange(emu(), { code: a.code, redirect_uri: a.redirectUri, code_verifier: pkcePair().verifier }),
+      'wrong verifier',
+    );
     const missing = await exchange(emu(), { code: a.code, redirect_uri: a.redirectUri });
     assert.strictEqual(missing.status, 400);
     assert.strictEqual(missing.json.error, 'invalid_request', 'a missing verifier is a malformed request (oauthlib)');
-    assertInvalidGrant(await exchange(emu(), { code: a.code, redirect_uri: 'vscode://reactions-dev.reactions-vscode/oauth-callback', code_verifier: a.verifier }), 'other redirect_uri');
+    assertInvalidGrant(
+      await exchange(emu(), {
+        code: a.code,
+        redirect_uri: 'vscode://reactions-dev.reactions-vscode/oauth-callback',
+        code_verifier: a.verifier,
+      }),
+      'other redirect_uri',
+    );
     assertInvalidGrant(await exchange(emu(), { code: a.code, code_verifier: a.verifier }), 'no redirect_uri');
-    assertInvalidGrant(await exchange(emu(), { code: a.code, redirect_uri: a.redirectUri, code_verifier: a.verifier, client_id: OAUTH_STRICT_CLIENT_ID }), 'another client');
+    assertInvalidGrant(
+      await exchange(emu(), {
+        code: a.code,
+        redirect_uri: a.redirectUri,
+        code_verifier: a.verifier,
+        client_id: OAUTH_STRICT_CLIENT_ID,
+      }),
+      'another client',
+    );
 
     const ok = await exchange(emu(), { code: a.code, redirect_uri: a.redirectUri, code_verifier: a.verifier });
     assert.strictEqual(ok.status, 200, 'failed attempts do not burn the code');
-    assertInvalidGrant(await exchange(emu(), { code: a.code, redirect_uri: a.redirectUri, code_verifier: a.verifier }), 'reused code');
-    assertInvalidGrant(await exchange(emu(), { code: 'not-a-code', redirect_uri: a.redirectUri, code_verifier: a.verifier }), 'unknown code');
+    assertInvalidGrant(
+      await exchange(emu(), { code: a.code, redirect_uri: a.redirectUri, code_verifier: a.verifier }),
+      'reused code',
+    );
+    assertInvalidGrant(
+      await exchange(emu(), { code: 'not-a-code', redirect_uri: a.redirectUri, code_verifier: a.verifier }),
+      'unknown code',
+    );
   });
 
   it('PKCE plain works, and a challenge without a method means plain', async () => {
     const verifier = pkcePair().verifier;
     for (const method of ['plain', undefined]) {
       const a = await codeFor(emu(), { code_challenge: verifier, code_challenge_method: method });
-      const wrong = await exchange(emu(), { code: a.code, redirect_uri: a.redirectUri, code_verifier: createHash('sha256').update(verifier).digest('base64url') });
+      const wrong = await exchange(emu(), {
+        code: a.code,
+        redirect_uri: a.redirectUri,
+        code_verifier: createHash('sha256').update(verifier).digest('base64url'),
+      });
       assertInvalidGrant(wrong, 'S256 of a plain challenge');
       const res = await exchange(emu(), { code: a.code, redirect_uri: a.redirectUri, code_verifier: verifier });
       assert.strictEqual(res.status, 200, res.text);
@@ -249,7 +352,10 @@ describe('emulator OAuth: authorization code flow', () => {
       [{ ...strict, redirect_uri: 'vscode://other.extension/oauth-callback' }, /redirect URI/i],
       [{ ...strict, redirect_uri: 'http://evil.example/callback' }, /redirect URI/i],
       [{ response_type: 'code', client_id: OAUTH_DEMO_CLIENT_ID, redirect_uri: 'not a uri' }, /redirect URI/i],
-      [{ response_type: 'code', client_id: OAUTH_DEMO_CLIENT_ID, redirect_uri: 'http://x.example/cb#frag' }, /redirect URI/i],
+      [
+        { response_type: 'code', client_id: OAUTH_DEMO_CLIENT_ID, redirect_uri: 'http://x.example/cb#frag' },
+        /redirect URI/i,
+      ],
     ];
     for (const [params, message] of cases) {
       const res = await call(authorizeUrl(emu(), params));
@@ -262,7 +368,9 @@ describe('emulator OAuth: authorization code flow', () => {
     const pageUrl = authorizeUrl(emu(), { ...strict, redirect_uri: 'http://127.0.0.1/callback' });
     const page = await call(pageUrl);
     const { action, fields } = readForm(page.text, pageUrl);
-    const res = await call(action, { form: { ...fields, redirect_uri: 'http://evil.example/callback', allow: 'Authorize' } });
+    const res = await call(action, {
+      form: { ...fields, redirect_uri: 'http://evil.example/callback', allow: 'Authorize' },
+    });
     assert.strictEqual(res.status, 400);
     assert.strictEqual(res.headers.get('location'), null);
   });
@@ -276,7 +384,12 @@ describe('emulator OAuth: authorization code flow', () => {
       const res = await codeFlow(emu(), { clientId: OAUTH_STRICT_CLIENT_ID, redirectUri: uri, user: 'carol' });
       assert.strictEqual((await me(emu(), res.json.access_token)).json.username, 'carol', uri);
     }
-    const { location } = await consent(emu(), { response_type: 'code', client_id: OAUTH_STRICT_CLIENT_ID, redirect_uri: 'http://127.0.0.1/callback?vscode-reqid=1&vscode-scheme=x', state: 'q' });
+    const { location } = await consent(emu(), {
+      response_type: 'code',
+      client_id: OAUTH_STRICT_CLIENT_ID,
+      redirect_uri: 'http://127.0.0.1/callback?vscode-reqid=1&vscode-scheme=x',
+      state: 'q',
+    });
     assert.match(location, /^http:\/\/127\.0\.0\.1\/callback\?vscode-reqid=1&vscode-scheme=x&code=[\w-]+&state=q$/);
   });
 
@@ -296,7 +409,11 @@ describe('emulator OAuth: authorization code flow', () => {
       assert.strictEqual(back.get('code'), null);
     }
     const read = await codeFor(emu(), { scope: 'read' });
-    const res = await exchange(emu(), { code: read.code, redirect_uri: read.redirectUri, code_verifier: read.verifier });
+    const res = await exchange(emu(), {
+      code: read.code,
+      redirect_uri: read.redirectUri,
+      code_verifier: read.verifier,
+    });
     assert.strictEqual(res.json.scope, 'read', 'the granted scope is the requested one');
   });
 });
@@ -328,7 +445,11 @@ describe('emulator OAuth: PKCE modes', () => {
     emu().oauth.setPkce('unsupported');
     for (const verifier of [undefined, 'whatever-verifier']) {
       const a = await codeFor(emu());
-      const res = await exchange(emu(), { code: a.code, redirect_uri: a.redirectUri, ...(verifier ? { code_verifier: verifier } : {}) });
+      const res = await exchange(emu(), {
+        code: a.code,
+        redirect_uri: a.redirectUri,
+        ...(verifier ? { code_verifier: verifier } : {}),
+      });
       assert.strictEqual(res.status, 200, res.text);
     }
     assert.throws(() => emu().oauth.setPkce('sometimes' as 'optional'), /pkce/);
@@ -337,14 +458,19 @@ describe('emulator OAuth: PKCE modes', () => {
   it('refused: a request with a code_challenge goes back with invalid_request naming it; without one the flow works', async () => {
     emu().oauth.setPkce('refused');
     const { challenge } = pkcePair();
-    const res = await call(authorizeUrl(emu(), { ...noPkce, code_challenge: challenge, code_challenge_method: 'S256' }));
+    const res = await call(
+      authorizeUrl(emu(), { ...noPkce, code_challenge: challenge, code_challenge_method: 'S256' }),
+    );
     assert.strictEqual(res.status, 302);
     const back = paramsOf(res.headers.get('location')!);
     assert.strictEqual(back.get('error'), 'invalid_request');
     assert.match(back.get('error_description') ?? '', /code_challenge/);
     assert.strictEqual(back.get('state'), 'p');
     const { location } = await consent(emu(), noPkce);
-    assert.strictEqual((await exchange(emu(), { code: paramsOf(location).get('code')!, redirect_uri: CALLBACK })).status, 200);
+    assert.strictEqual(
+      (await exchange(emu(), { code: paramsOf(location).get('code')!, redirect_uri: CALLBACK })).status,
+      200,
+    );
   });
 });
 
@@ -369,7 +495,8 @@ describe('emulator OAuth: refresh, expiry, revocation', () => {
   });
 
   it('a refresh token only works for the client it was issued to', async () => {
-    const t = (await codeFlow(emu(), { clientId: OAUTH_STRICT_CLIENT_ID, redirectUri: 'http://127.0.0.1/callback' })).json;
+    const t = (await codeFlow(emu(), { clientId: OAUTH_STRICT_CLIENT_ID, redirectUri: 'http://127.0.0.1/callback' }))
+      .json;
     assertInvalidGrant(await refresh(emu(), t.refresh_token, OAUTH_DEMO_CLIENT_ID), 'another client');
     assert.strictEqual((await refresh(emu(), t.refresh_token, OAUTH_STRICT_CLIENT_ID)).status, 200);
   });
@@ -416,7 +543,9 @@ describe('emulator OAuth: refresh, expiry, revocation', () => {
   it('revoke_token: a refresh token takes its access token along; an access token goes alone; unknown tokens are 200', async () => {
     const before = emu().oauth.stats().revocations;
     const a = (await password(emu(), 'alice', 'alice-password')).json;
-    const r1 = await call(revokeUrl(emu()), { form: { token: a.refresh_token, token_type_hint: 'refresh_token', client_id: OAUTH_DEMO_CLIENT_ID } });
+    const r1 = await call(revokeUrl(emu()), {
+      form: { token: a.refresh_token, token_type_hint: 'refresh_token', client_id: OAUTH_DEMO_CLIENT_ID },
+    });
     assert.strictEqual(r1.status, 200);
     assert.strictEqual(r1.text, '');
     assertUnauthorized(await me(emu(), a.access_token), 'access token of a revoked refresh token');
@@ -477,32 +606,57 @@ describe('emulator OAuth: token endpoint', () => {
 
   it('the client can come from HTTP Basic auth (public client, empty secret)', async () => {
     const basic = `Basic ${Buffer.from(`${OAUTH_DEMO_CLIENT_ID}:`).toString('base64')}`;
-    const res = await call(tokenUrl(emu()), { form: { grant_type: 'password', username: 'carol', password: 'carol-password' }, headers: { authorization: basic } });
+    const res = await call(tokenUrl(emu()), {
+      form: { grant_type: 'password', username: 'carol', password: 'carol-password' },
+      headers: { authorization: basic },
+    });
     assert.strictEqual(res.status, 200, res.text);
     const wrong = `Basic ${Buffer.from('nope:').toString('base64')}`;
-    const bad = await call(tokenUrl(emu()), { form: { grant_type: 'password', username: 'carol', password: 'carol-password' }, headers: { authorization: wrong } });
+    const bad = await call(tokenUrl(emu()), {
+      form: { grant_type: 'password', username: 'carol', password: 'carol-password' },
+      headers: { authorization: wrong },
+    });
     assert.strictEqual(bad.status, 401);
     assert.strictEqual(bad.json.error, 'invalid_client');
   });
 
   it('errors: unknown or missing client 401 invalid_client, unsupported grant, non-form body, wrong method', async () => {
-    const unknown = await call(tokenUrl(emu()), { form: { grant_type: 'password', username: 'alice', password: 'alice-password', client_id: 'nope' } });
+    const unknown = await call(tokenUrl(emu()), {
+      form: { grant_type: 'password', username: 'alice', password: 'alice-password', client_id: 'nope' },
+    });
     assert.strictEqual(unknown.status, 401);
     assert.deepStrictEqual(unknown.json, { error: 'invalid_client' });
-    const missing = await call(tokenUrl(emu()), { form: { grant_type: 'password', username: 'alice', password: 'alice-password' } });
+    const missing = await call(tokenUrl(emu()), {
+      form: { grant_type: 'password', username: 'alice', password: 'alice-password' },
+    });
     assert.strictEqual(missing.status, 401);
     assert.strictEqual(missing.json.error, 'invalid_client');
 
-    const grant = await call(tokenUrl(emu()), { form: { grant_type: 'client_credentials', client_id: OAUTH_DEMO_CLIENT_ID } });
+    const grant = await call(tokenUrl(emu()), {
+      form: { grant_type: 'client_credentials', client_id: OAUTH_DEMO_CLIENT_ID },
+    });
     assert.strictEqual(grant.status, 400);
     assert.deepStrictEqual(grant.json, { error: 'unsupported_grant_type' });
 
-    const json = await call(tokenUrl(emu()), { body: JSON.stringify({ grant_type: 'password', username: 'alice', password: 'alice-password', client_id: OAUTH_DEMO_CLIENT_ID }), contentType: 'application/json' });
+    const json = await call(tokenUrl(emu()), {
+      body: JSON.stringify({
+        grant_type: 'password',
+        username: 'alice',
+        password: 'alice-password',
+        client_id: OAUTH_DEMO_CLIENT_ID,
+      }),
+      contentType: 'application/json',
+    });
     assert.strictEqual(json.status, 400);
     assert.strictEqual(json.json.error, 'invalid_request');
 
     const charset = await call(tokenUrl(emu()), {
-      body: new URLSearchParams({ grant_type: 'password', username: 'alice', password: 'alice-password', client_id: OAUTH_DEMO_CLIENT_ID }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'password',
+        username: 'alice',
+        password: 'alice-password',
+        client_id: OAUTH_DEMO_CLIENT_ID,
+      }).toString(),
       contentType: 'application/x-www-form-urlencoded; charset=UTF-8',
     });
     assert.strictEqual(charset.status, 200, 'a charset parameter is fine');
@@ -537,38 +691,62 @@ describe('emulator OAuth: faults and path prefix', () => {
     const a = await codeFor(emu());
     emu().fault({ method: 'POST', path: /\/oauth\/token\/$/, reset: true, applyFirst: true, times: 1 });
     await assert.rejects(exchange(emu(), { code: a.code, redirect_uri: a.redirectUri, code_verifier: a.verifier }));
-    assertInvalidGrant(await exchange(emu(), { code: a.code, redirect_uri: a.redirectUri, code_verifier: a.verifier }), 'retry after a lost answer');
+    assertInvalidGrant(
+      await exchange(emu(), { code: a.code, redirect_uri: a.redirectUri, code_verifier: a.verifier }),
+      'retry after a lost answer',
+    );
   });
 
   it('every route lives under the prefix: the form posts there and the token works on the prefixed API', async () => {
     assert.ok(emu().selfcommunityUrl.endsWith('/community'));
-    const pageUrl = authorizeUrl(emu(), { response_type: 'code', client_id: OAUTH_DEMO_CLIENT_ID, redirect_uri: CALLBACK });
+    const pageUrl = authorizeUrl(emu(), {
+      response_type: 'code',
+      client_id: OAUTH_DEMO_CLIENT_ID,
+      redirect_uri: CALLBACK,
+    });
     const page = await call(pageUrl);
     assert.strictEqual(new URL(readForm(page.text, pageUrl).action).pathname, '/community/oauth/authorize/');
     const tokens = await codeFlow(emu(), { user: 'bob' });
     assert.strictEqual((await me(emu(), tokens.json.access_token)).json.username, 'bob');
     const origin = new URL(emu().selfcommunityUrl).origin;
-    const outside = await call(`${origin}/oauth/token/`, { form: { grant_type: 'password', username: 'bob', password: 'bob-password', client_id: OAUTH_DEMO_CLIENT_ID } });
+    const outside = await call(`${origin}/oauth/token/`, {
+      form: { grant_type: 'password', username: 'bob', password: 'bob-password', client_id: OAUTH_DEMO_CLIENT_ID },
+    });
     assert.strictEqual(outside.status, 404, 'not outside the prefix');
   });
 });
 
 describe('emulator OAuth: options', () => {
   it('custom apps replace the defaults; bad options fail at start', async () => {
-    const emu = await startEmulator({ oauth: { apps: [{ clientId: 'mine', name: 'My <App>', redirectUris: ['https://app.example/cb?tenant=1'] }] } });
+    const emu = await startEmulator({
+      oauth: { apps: [{ clientId: 'mine', name: 'My <App>', redirectUris: ['https://app.example/cb?tenant=1'] }] },
+    });
     try {
-      const page = await call(authorizeUrl(emu, { response_type: 'code', client_id: 'mine', redirect_uri: 'https://app.example/cb?tenant=1&x=2' }));
+      const page = await call(
+        authorizeUrl(emu, {
+          response_type: 'code',
+          client_id: 'mine',
+          redirect_uri: 'https://app.example/cb?tenant=1&x=2',
+        }),
+      );
       assert.strictEqual(page.status, 200);
       assert.match(page.text, /<title>Authorize My &#60;App&#62;<\/title>/);
-      const noTenant = await call(authorizeUrl(emu, { response_type: 'code', client_id: 'mine', redirect_uri: 'https://app.example/cb?x=2' }));
+      const noTenant = await call(
+        authorizeUrl(emu, { response_type: 'code', client_id: 'mine', redirect_uri: 'https://app.example/cb?x=2' }),
+      );
       assert.strictEqual(noTenant.status, 400, 'the registered query parameters must be present');
-      const demo = await call(authorizeUrl(emu, { response_type: 'code', client_id: OAUTH_DEMO_CLIENT_ID, redirect_uri: CALLBACK }));
+      const demo = await call(
+        authorizeUrl(emu, { response_type: 'code', client_id: OAUTH_DEMO_CLIENT_ID, redirect_uri: CALLBACK }),
+      );
       assert.strictEqual(demo.status, 400);
     } finally {
       await emu.close();
     }
     await assert.rejects(startEmulator({ oauth: { accessTokenLifetimeSeconds: 0 } }), /lifetime/);
     await assert.rejects(startEmulator({ oauth: { pkce: 'maybe' as 'optional' } }), /pkce/);
-    await assert.rejects(startEmulator({ oauth: { apps: [{ clientId: 'x', name: 'X', redirectUris: ['/relative'] }] } }), /redirect URI/);
+    await assert.rejects(
+      startEmulator({ oauth: { apps: [{ clientId: 'x', name: 'X', redirectUris: ['/relative'] }] } }),
+      /redirect URI/,
+    );
   });
 });

@@ -14,7 +14,10 @@ interface Res {
   json: any;
 }
 
-async function call(url: string, o: { method?: string; token?: string; body?: unknown; signal?: AbortSignal; redirect?: RequestRedirect } = {}): Promise<Res> {
+async function call(
+  url: string,
+  o: { method?: string; token?: string; body?: unknown; signal?: AbortSignal; redirect?: RequestRedirect } = {},
+): Promise<Res> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (o.token) headers.authorization = `Bearer ${o.token}`;
   if (o.body !== undefined) headers['content-type'] = 'application/json';
@@ -39,7 +42,8 @@ const user = (emu: Emulator, name = 'alice') => emu.users.find((u) => u.name ===
 
 describe('emulator: SelfCommunity basics', () => {
   const emu = withEmulator({ seed: 3 });
-  const sc = (path: string, o: Parameters<typeof call>[1] = {}) => call(`${emu().selfcommunityUrl}${path}`, { token: user(emu()).scToken, ...o });
+  const sc = (path: string, o: Parameters<typeof call>[1] = {}) =>
+    call(`${emu().selfcommunityUrl}${path}`, { token: user(emu()).scToken, ...o });
 
   it('user/me answers for the token owner', async () => {
     const bob = user(emu(), 'bob');
@@ -74,7 +78,12 @@ describe('emulator: SelfCommunity basics', () => {
     assert.strictEqual(inactive.length, 1);
     const active = await call(`${emu().selfcommunityUrl}/api/v2/reaction/?active=true`);
     assert.strictEqual(active.json.count, 6);
-    assert.ok(emu().sc.votesOf('alice').some((v) => v.reactionId === inactive[0].id), 'alice has a vote with the inactive reaction');
+    assert.ok(
+      emu()
+        .sc.votesOf('alice')
+        .some((v) => v.reactionId === inactive[0].id),
+      'alice has a vote with the inactive reaction',
+    );
     const features = await call(`${emu().selfcommunityUrl}/api/v2/feature/`);
     assert.ok(features.json.includes('reaction'));
   });
@@ -85,9 +94,16 @@ describe('emulator: SelfCommunity basics', () => {
     assert.strictEqual(first.json.results.length, 20);
     assert.strictEqual(first.json.previous, null);
     const ids = first.json.results.map((x: { id: number }) => x.id);
-    assert.deepStrictEqual(ids, [...ids].sort((a, b) => b - a), 'higher id = newer, first');
+    assert.deepStrictEqual(
+      ids,
+      [...ids].sort((a, b) => b - a),
+      'higher id = newer, first',
+    );
     const dates = first.json.results.map((x: { added_at: string }) => Date.parse(x.added_at));
-    assert.deepStrictEqual(dates, [...dates].sort((a, b) => b - a));
+    assert.deepStrictEqual(
+      dates,
+      [...dates].sort((a, b) => b - a),
+    );
     const next = new URL(first.json.next);
     assert.strictEqual(next.origin, new URL(emu().selfcommunityUrl).origin);
     assert.strictEqual(next.searchParams.get('offset'), '20');
@@ -101,7 +117,9 @@ describe('emulator: SelfCommunity basics', () => {
   });
 
   it('each item carries the REQUESTING user’s vote state, and other people’s votes in the counts', async () => {
-    const votes = emu().sc.votesOf('alice').filter((v) => v.type === 'status');
+    const votes = emu()
+      .sc.votesOf('alice')
+      .filter((v) => v.type === 'status');
     const item = votes.find((v) => !emu().sc.voteOf('status', v.id, 'bob'))!;
     const asAlice = (await sc(`/api/v2/status/${item.id}/`)).json;
     const asBob = (await sc(`/api/v2/status/${item.id}/`, { token: user(emu(), 'bob').scToken })).json;
@@ -113,8 +131,12 @@ describe('emulator: SelfCommunity basics', () => {
     const sum = asAlice.reactions_count.reduce((n: number, x: { count: number }) => n + x.count, 0);
     assert.strictEqual(sum, asAlice.vote_count);
     const page = (await sc('/api/v2/status/?limit=30')).json.results;
-    assert.ok(page.some((x: { vote_count: number }) => x.vote_count > 1), 'some items have several votes');
-    for (const key of ['id', 'type', 'added_at', 'last_activity_at', 'author', 'html', 'summary', 'comment_count']) assert.ok(key in asAlice, key);
+    assert.ok(
+      page.some((x: { vote_count: number }) => x.vote_count > 1),
+      'some items have several votes',
+    );
+    for (const key of ['id', 'type', 'added_at', 'last_activity_at', 'author', 'html', 'summary', 'comment_count'])
+      assert.ok(key in asAlice, key);
     const voters = (await sc(`/api/v2/status/${item.id}/vote/`)).json;
     assert.strictEqual(voters.count, asAlice.vote_count);
     assert.ok(voters.results.some((v: { user: { id: number } }) => v.user.id === user(emu()).scUserId));
@@ -141,16 +163,28 @@ describe('emulator: SelfCommunity basics', () => {
 
   it('comments of a contribution, then replies of a comment', async () => {
     const w = emu();
-    const discussions = (await sc('/api/v2/discussion/?limit=50')).json.results as Array<{ id: number; comment_count: number }>;
+    const discussions = (await sc('/api/v2/discussion/?limit=50')).json.results as Array<{
+      id: number;
+      comment_count: number;
+    }>;
     let checkedReplies = false;
     for (const d of discussions.filter((x) => x.comment_count > 0)) {
       const top = (await sc(`/api/v2/comment/?discussion=${d.id}&limit=100`)).json;
-      assert.ok(top.results.every((c: { discussion: number; parent: null; type: string }) => c.discussion === d.id && c.parent === null && c.type === 'comment'));
+      assert.ok(
+        top.results.every(
+          (c: { discussion: number; parent: null; type: string }) =>
+            c.discussion === d.id && c.parent === null && c.type === 'comment',
+        ),
+      );
       let total = top.count;
       for (const c of top.results.filter((x: { comment_count: number }) => x.comment_count > 0)) {
         const replies = (await sc(`/api/v2/comment/?parent=${c.id}`)).json;
         assert.strictEqual(replies.count, c.comment_count);
-        assert.ok(replies.results.every((r: { parent: number; discussion: number }) => r.parent === c.id && r.discussion === d.id));
+        assert.ok(
+          replies.results.every(
+            (r: { parent: number; discussion: number }) => r.parent === c.id && r.discussion === d.id,
+          ),
+        );
         total += replies.count;
         checkedReplies = true;
       }
@@ -199,8 +233,11 @@ describe('emulator: SelfCommunity basics', () => {
   it('votesOf is the ground truth of what a full scan through the API finds, comments and replies included', async () => {
     const w = emu();
     const found: string[] = [];
-    const walk = async (url: string, onItem: (x: { id: number; voted: boolean; comment_count: number }) => Promise<void>) => {
-      for (let next: string | null = url; next; ) {
+    const walk = async (
+      url: string,
+      onItem: (x: { id: number; voted: boolean; comment_count: number }) => Promise<void>,
+    ) => {
+      for (let next: string | null = url; next;) {
         const page: Res = await call(next, { token: user(w).scToken });
         for (const x of page.json.results) await onItem(x);
         next = page.json.next;
@@ -225,10 +262,12 @@ describe('emulator: SelfCommunity basics', () => {
     const e = await startEmulator({ sc: { statuses: 23, commentsPerItem: 0 } });
     try {
       for (const id of [23, 22, 17, 10, 9, 1]) e.sc.delete('status', id);
-      const expected = Array.from({ length: 23 }, (_, i) => 23 - i).filter((id) => ![23, 22, 17, 10, 9, 1].includes(id));
+      const expected = Array.from({ length: 23 }, (_, i) => 23 - i).filter(
+        (id) => ![23, 22, 17, 10, 9, 1].includes(id),
+      );
       for (const ordering of ['-added_at', 'added_at']) {
         const ids: number[] = [];
-        for (let next: string | null = `${e.selfcommunityUrl}/api/v2/status/?limit=4&ordering=${ordering}`; next; ) {
+        for (let next: string | null = `${e.selfcommunityUrl}/api/v2/status/?limit=4&ordering=${ordering}`; next;) {
           const page: Res = await call(next, { token: user(e).scToken });
           assert.strictEqual(page.json.count, 17);
           ids.push(...page.json.results.map((x: { id: number }) => x.id));
@@ -251,11 +290,18 @@ describe('emulator: the SelfCommunity vote toggle table', () => {
   const emu = withEmulator({ seed: 4 });
   const vote = async (id: number, reaction?: number | string, type = 'status') => {
     const q = reaction === undefined ? '' : `?reaction=${reaction}`;
-    return call(`${emu().selfcommunityUrl}/api/v2/${type}/${id}/vote/${q}`, { method: 'POST', token: user(emu()).scToken });
+    return call(`${emu().selfcommunityUrl}/api/v2/${type}/${id}/vote/${q}`, {
+      method: 'POST',
+      token: user(emu()).scToken,
+    });
   };
-  const read = async (id: number, type = 'status') => (await call(`${emu().selfcommunityUrl}/api/v2/${type}/${id}/`, { token: user(emu()).scToken })).json;
+  const read = async (id: number, type = 'status') =>
+    (await call(`${emu().selfcommunityUrl}/api/v2/${type}/${id}/`, { token: user(emu()).scToken })).json;
   const fresh = (type: 'status' | 'comment' = 'status') => {
-    const id = type === 'status' ? emu().sc.addItem('status') : emu().sc.addItem('comment', { status: emu().sc.addItem('status') });
+    const id =
+      type === 'status'
+        ? emu().sc.addItem('status')
+        : emu().sc.addItem('comment', { status: emu().sc.addItem('status') });
     return id;
   };
 
@@ -332,7 +378,11 @@ describe('emulator: the SelfCommunity vote toggle table', () => {
     const id = fresh('comment');
     await vote(id, 2, 'comment');
     assert.deepStrictEqual(emu().sc.voteOf('comment', id, 'alice'), { reactionId: 2 });
-    assert.ok(emu().sc.votesOf('alice').some((v) => v.type === 'comment' && v.id === id));
+    assert.ok(
+      emu()
+        .sc.votesOf('alice')
+        .some((v) => v.type === 'comment' && v.id === id),
+    );
     await vote(id, 2, 'comment');
     assert.strictEqual(emu().sc.voteOf('comment', id, 'alice'), undefined);
   });
@@ -361,7 +411,9 @@ describe('emulator: the SelfCommunity vote toggle table', () => {
     const id = fresh();
     const t0 = Date.now() - 1000;
     await vote(id, 3);
-    const list = (await call(`${emu().selfcommunityUrl}/api/v2/status/${id}/vote/?reaction=3`, { token: user(emu()).scToken })).json;
+    const list = (
+      await call(`${emu().selfcommunityUrl}/api/v2/status/${id}/vote/?reaction=3`, { token: user(emu()).scToken })
+    ).json;
     assert.strictEqual(list.count, 1);
     assert.strictEqual(list.results[0].user.id, user(emu()).scUserId);
     assert.ok(Date.parse(list.results[0].voted_at) >= t0);
@@ -369,12 +421,15 @@ describe('emulator: the SelfCommunity vote toggle table', () => {
 });
 
 describe('emulator: a community with reactions turned off', () => {
-  const emu = withEmulator({ sc: { reactionsEnabled: false, statuses: 10, discussions: 2, posts: 2, commentsPerItem: 1 } });
+  const emu = withEmulator({
+    sc: { reactionsEnabled: false, statuses: 10, discussions: 2, posts: 2, commentsPerItem: 1 },
+  });
 
   it('votes are plain upvotes that toggle whatever the parameter says', async () => {
     const w = emu();
     const id = w.sc.addItem('status');
-    const post = (q: string) => call(`${w.selfcommunityUrl}/api/v2/status/${id}/vote/${q}`, { method: 'POST', token: user(w).scToken });
+    const post = (q: string) =>
+      call(`${w.selfcommunityUrl}/api/v2/status/${id}/vote/${q}`, { method: 'POST', token: user(w).scToken });
     assert.strictEqual((await post('?reaction=3')).status, 204);
     assert.deepStrictEqual(w.sc.voteOf('status', id, 'alice'), { reactionId: null });
     const item = (await call(`${w.selfcommunityUrl}/api/v2/status/${id}/`, { token: user(w).scToken })).json;
@@ -415,11 +470,14 @@ describe('emulator: SelfCommunity under a path prefix', () => {
 
 describe('emulator: Tines', () => {
   const emu = withEmulator({ seed: 5, tines: { cases: 12, commentsPerCase: 5, maxPerPage: 50 } });
-  const t = (path: string, o: Parameters<typeof call>[1] = {}) => call(`${emu().tinesUrl}${path}`, { token: user(emu()).tinesToken, ...o });
+  const t = (path: string, o: Parameters<typeof call>[1] = {}) =>
+    call(`${emu().tinesUrl}${path}`, { token: user(emu()).tinesToken, ...o });
 
   it('info answers any valid key; 401 {"error":"Unauthorized"} otherwise', async () => {
     const ok = await t('/api/v1/info');
-    assert.deepStrictEqual(ok.json, { stack: { name: 'emulated-stack', type: 'self-hosted', region: 'local', egress_ips: [] } });
+    assert.deepStrictEqual(ok.json, {
+      stack: { name: 'emulated-stack', type: 'self-hosted', region: 'local', egress_ips: [] },
+    });
     assert.strictEqual((await t('/api/v1/info', { token: emu().tinesServiceKey })).status, 200);
     for (const token of [undefined, 'bad-key', user(emu()).scToken]) {
       const r = await call(`${emu().tinesUrl}/api/v2/cases`, { token });
@@ -449,14 +507,18 @@ describe('emulator: Tines', () => {
     assert.strictEqual(p1.json.cases.length, 5);
     const m = p1.json.meta;
     assert.deepStrictEqual([m.pages, m.count, m.per_page, m.next_page_number, m.previous_page], [3, 12, 5, 2, null]);
-    assert.ok(m.next_page.startsWith(`${emu().tinesUrl}/api/v2/cases?`) && new URL(m.next_page).searchParams.get('page') === '2');
+    assert.ok(
+      m.next_page.startsWith(`${emu().tinesUrl}/api/v2/cases?`) &&
+        new URL(m.next_page).searchParams.get('page') === '2',
+    );
     const p3 = (await t('/api/v2/cases?per_page=5&page=3')).json;
     assert.strictEqual(p3.cases.length, 2);
     assert.strictEqual(p3.meta.next_page, null);
     assert.strictEqual(p3.meta.next_page_number, null);
     assert.ok(p3.meta.previous_page);
     const ids = new Set<number>();
-    for (let page = 1; page <= 3; page++) for (const c of (await t(`/api/v2/cases?per_page=5&page=${page}`)).json.cases) ids.add(c.case_id);
+    for (let page = 1; page <= 3; page++)
+      for (const c of (await t(`/api/v2/cases?per_page=5&page=${page}`)).json.cases) ids.add(c.case_id);
     assert.strictEqual(ids.size, 12);
     const c = p1.json.cases[0];
     assert.strictEqual(c.url, `${emu().tinesUrl}/cases/${c.case_id}`);
@@ -497,9 +559,13 @@ describe('emulator: Tines', () => {
         assert.strictEqual(typeof cm.user.is_service_account, 'boolean');
         for (const x of cm.reactions) {
           assert.match(x.emoji, /^:(\+1|-1|eyes|heart|white_check_mark):$/);
-          assert.ok(x.reactants.length > 0 && x.reactants.every((p: { user_id: unknown }) => typeof p.user_id === 'number'));
+          assert.ok(
+            x.reactants.length > 0 && x.reactants.every((p: { user_id: unknown }) => typeof p.user_id === 'number'),
+          );
         }
-        const mine = cm.reactions.filter((x: { reactants: Array<{ user_id: number }> }) => x.reactants.some((p) => p.user_id === user(emu()).tinesUserId));
+        const mine = cm.reactions.filter((x: { reactants: Array<{ user_id: number }> }) =>
+          x.reactants.some((p) => p.user_id === user(emu()).tinesUserId),
+        );
         if (mine.length > 1) multi = true;
       }
     }
@@ -540,7 +606,10 @@ describe('emulator: Tines', () => {
     const { caseId, commentId } = w.tines.reactionsOf('carol')[0];
     w.tines.addReaction(caseId, commentId, 'carol', 'eyes');
     w.tines.addReaction(caseId, commentId, 'alice', 'eyes');
-    const r = await t(`/api/v2/cases/${caseId}/comments/${commentId}/remove_reaction`, { method: 'POST', body: { value: 'eyes' } });
+    const r = await t(`/api/v2/cases/${caseId}/comments/${commentId}/remove_reaction`, {
+      method: 'POST',
+      body: { value: 'eyes' },
+    });
     const eyes = r.json.reactions.find((x: { emoji: string }) => x.emoji === ':eyes:');
     assert.ok(eyes.reactants.some((x: { user_id: number }) => x.user_id === user(w, 'carol').tinesUserId));
     assert.ok(!eyes.reactants.some((x: { user_id: number }) => x.user_id === user(w).tinesUserId));
@@ -556,10 +625,16 @@ describe('emulator: Tines', () => {
     const noComment = await t(`/api/v2/cases/${caseId}/comments/1`);
     assert.strictEqual(noComment.status, 404);
     assert.deepStrictEqual(noComment.json, { error: 'Comment not found' });
-    const bad = await t(`/api/v2/cases/${caseId}/comments/${commentId}/remove_reaction`, { method: 'POST', body: { value: 'tada' } });
+    const bad = await t(`/api/v2/cases/${caseId}/comments/${commentId}/remove_reaction`, {
+      method: 'POST',
+      body: { value: 'tada' },
+    });
     assert.strictEqual(bad.status, 422);
     assert.deepStrictEqual(bad.json, ['Value is not a supported reaction']);
-    const broken = await t(`/api/v2/cases/${caseId}/comments/${commentId}/add_reaction`, { method: 'POST', body: '{"value":' });
+    const broken = await t(`/api/v2/cases/${caseId}/comments/${commentId}/add_reaction`, {
+      method: 'POST',
+      body: '{"value":',
+    });
     assert.strictEqual(broken.status, 400);
     assert.ok(broken.json.error);
     const unknown = await t('/api/v2/nothing');
@@ -573,18 +648,32 @@ describe('emulator: Tines', () => {
     const { caseId, commentId } = mine[mine.length - 1];
     w.tines.deleteComment(caseId, commentId);
     assert.strictEqual((await t(`/api/v2/cases/${caseId}/comments/${commentId}`)).status, 404);
-    assert.strictEqual((await t(`/api/v2/cases/${caseId}/comments/${commentId}/add_reaction`, { method: 'POST', body: { value: 'heart' } })).status, 404);
+    assert.strictEqual(
+      (
+        await t(`/api/v2/cases/${caseId}/comments/${commentId}/add_reaction`, {
+          method: 'POST',
+          body: { value: 'heart' },
+        })
+      ).status,
+      404,
+    );
     assert.ok(!w.tines.reactionsOf('alice').some((x) => x.commentId === commentId));
     w.tines.deleteCase(caseId);
     assert.strictEqual((await t(`/api/v2/cases/${caseId}`)).status, 404);
     assert.ok(!w.tines.reactionsOf('alice').some((x) => x.caseId === caseId));
-    assert.ok(!(await t('/api/v2/cases?per_page=50')).json.cases.some((c: { case_id: number }) => c.case_id === caseId));
+    assert.ok(
+      !(await t('/api/v2/cases?per_page=50')).json.cases.some((c: { case_id: number }) => c.case_id === caseId),
+    );
   });
 
   it('the service key acts as the service account', async () => {
     const w = emu();
     const { caseId, commentId } = w.tines.reactionsOf('alice')[0];
-    const r = await t(`/api/v2/cases/${caseId}/comments/${commentId}/add_reaction`, { method: 'POST', body: { value: '-1' }, token: w.tinesServiceKey });
+    const r = await t(`/api/v2/cases/${caseId}/comments/${commentId}/add_reaction`, {
+      method: 'POST',
+      body: { value: '-1' },
+      token: w.tinesServiceKey,
+    });
     const down = r.json.reactions.find((x: { emoji: string }) => x.emoji === ':-1:');
     assert.ok(down.reactants.some((x: { user_id: number; user_name: string }) => x.user_name.startsWith('Automation')));
     assert.strictEqual(w.requests.at(-1)!.user, 'service');
@@ -633,9 +722,17 @@ describe('emulator: faults', () => {
     assert.strictEqual((await call(`${w.tinesUrl}/api/v2/cases`, { token: user(w).tinesToken })).status, 418);
     tinesOnly.remove();
     w.fault({ path: /^\/api\/v2\/status\/\d+\/$/, status: 418, skip: 1 });
-    assert.strictEqual((await call(`${w.selfcommunityUrl}/api/v2/status/1/`, { token: user(w).scToken })).status, 200, 'skipped');
+    assert.strictEqual(
+      (await call(`${w.selfcommunityUrl}/api/v2/status/1/`, { token: user(w).scToken })).status,
+      200,
+      'skipped',
+    );
     assert.strictEqual((await call(`${w.selfcommunityUrl}/api/v2/status/2/`, { token: user(w).scToken })).status, 418);
-    assert.strictEqual((await call(`${w.selfcommunityUrl}/api/v2/status/`, { token: user(w).scToken })).status, 200, 'the list does not match');
+    assert.strictEqual(
+      (await call(`${w.selfcommunityUrl}/api/v2/status/`, { token: user(w).scToken })).status,
+      200,
+      'the list does not match',
+    );
     w.clearFaults();
     assert.strictEqual((await call(`${w.selfcommunityUrl}/api/v2/status/2/`, { token: user(w).scToken })).status, 200);
   });
@@ -723,20 +820,29 @@ describe('emulator: faults', () => {
   it('applyFirst: the vote is applied, then the answer fails; without it nothing changes', async () => {
     const w = emu();
     const id = w.sc.addItem('status');
-    const post = () => call(`${w.selfcommunityUrl}/api/v2/status/${id}/vote/?reaction=2`, { method: 'POST', token: user(w).scToken });
+    const post = () =>
+      call(`${w.selfcommunityUrl}/api/v2/status/${id}/vote/?reaction=2`, { method: 'POST', token: user(w).scToken });
     w.fault({ method: 'POST', path: /\/vote\/$/, status: 500, times: 1 });
     assert.strictEqual((await post()).status, 500);
     assert.strictEqual(w.sc.voteOf('status', id, 'alice'), undefined, 'a plain fault does not apply');
     w.fault({ method: 'POST', path: /\/vote\/$/, status: 502, applyFirst: true, times: 1 });
     assert.strictEqual((await post()).status, 502);
-    assert.deepStrictEqual(w.sc.voteOf('status', id, 'alice'), { reactionId: 2 }, 'applied although the answer was 502');
+    assert.deepStrictEqual(
+      w.sc.voteOf('status', id, 'alice'),
+      { reactionId: 2 },
+      'applied although the answer was 502',
+    );
     w.fault({ method: 'POST', path: /\/vote\/$/, reset: true, applyFirst: true, times: 1 });
     await assert.rejects(() => post());
     assert.strictEqual(w.sc.voteOf('status', id, 'alice'), undefined, 'toggled off, then reset');
     const { caseId, commentId } = w.tines.reactionsOf('alice')[0];
     w.fault({ server: 'tines', method: 'POST', path: '*', status: 504, applyFirst: true, times: 1 });
     const value = w.tines.reactionsOf('alice').find((x) => x.commentId === commentId)!.value;
-    const r = await call(`${w.tinesUrl}/api/v2/cases/${caseId}/comments/${commentId}/remove_reaction`, { method: 'POST', token: user(w).tinesToken, body: { value } });
+    const r = await call(`${w.tinesUrl}/api/v2/cases/${caseId}/comments/${commentId}/remove_reaction`, {
+      method: 'POST',
+      token: user(w).tinesToken,
+      body: { value },
+    });
     assert.strictEqual(r.status, 504);
     assert.ok(!w.tines.reactionsOf('alice').some((x) => x.commentId === commentId && x.value === value));
   });
@@ -767,11 +873,18 @@ describe('emulator: request log', () => {
     const t0 = Date.now();
     await call(`${w.selfcommunityUrl}/api/v2/status/?limit=3&offset=1`, { token: user(w, 'carol').scToken });
     const { caseId, commentId } = w.tines.reactionsOf('alice')[0];
-    await call(`${w.tinesUrl}/api/v2/cases/${caseId}/comments/${commentId}/add_reaction`, { method: 'POST', token: user(w).tinesToken, body: { value: 'heart' } });
+    await call(`${w.tinesUrl}/api/v2/cases/${caseId}/comments/${commentId}/add_reaction`, {
+      method: 'POST',
+      token: user(w).tinesToken,
+      body: { value: 'heart' },
+    });
     await call(`${w.tinesUrl}/api/v1/info`, { token: 'wrong' });
     const [a, b, c] = w.requests;
     assert.strictEqual(w.requests.length, 3);
-    assert.deepStrictEqual([a.server, a.method, a.path, a.status, a.user], ['selfcommunity', 'GET', '/c/api/v2/status/', 200, 'carol']);
+    assert.deepStrictEqual(
+      [a.server, a.method, a.path, a.status, a.user],
+      ['selfcommunity', 'GET', '/c/api/v2/status/', 200, 'carol'],
+    );
     assert.deepStrictEqual(a.query, { limit: '3', offset: '1' });
     assert.strictEqual(a.url, `${w.selfcommunityUrl}/api/v2/status/?limit=3&offset=1`);
     assert.strictEqual(a.headers.authorization, `Bearer ${user(w, 'carol').scToken}`);
@@ -806,7 +919,14 @@ describe('emulator: seeded data', () => {
         const cases = await call(`${e.tinesUrl}/api/v2/cases?per_page=100`, { token: user(e).tinesToken });
         const comments = await call(`${e.tinesUrl}/api/v2/cases/3/comments`, { token: user(e).tinesToken });
         const strip = (s: string) => s.replace(/127\.0\.0\.1:\d+/g, 'HOST');
-        return { sc: strip(sc.text), cases: strip(cases.text), comments: strip(comments.text), votes: e.sc.votesOf('alice'), reactions: e.tines.reactionsOf('alice'), tokens: e.users };
+        return {
+          sc: strip(sc.text),
+          cases: strip(cases.text),
+          comments: strip(comments.text),
+          votes: e.sc.votesOf('alice'),
+          reactions: e.tines.reactionsOf('alice'),
+          tokens: e.users,
+        };
       } finally {
         await e.close();
       }
@@ -841,7 +961,8 @@ describe('emulator: seeded data', () => {
     const e = await startEmulator();
     try {
       const alice = e.sc.votesOf('alice');
-      for (const type of ['status', 'discussion', 'post', 'comment']) assert.ok(alice.filter((v) => v.type === type).length >= 3, type);
+      for (const type of ['status', 'discussion', 'post', 'comment'])
+        assert.ok(alice.filter((v) => v.type === type).length >= 3, type);
       const bob = new Set(e.sc.votesOf('bob').map((v) => `${v.type}:${v.id}`));
       assert.ok(alice.some((v) => bob.has(`${v.type}:${v.id}`)));
       assert.ok(e.tines.reactionsOf('alice').length > e.tines.reactionsOf('bob').length);
@@ -867,7 +988,9 @@ describe('emulator: seeded data', () => {
     try {
       const ms = Date.now() - t0;
       assert.ok(ms < 3000, `started in ${ms} ms`);
-      const last = await call(`${e.selfcommunityUrl}/api/v2/status/?limit=100&offset=99950`, { token: user(e).scToken });
+      const last = await call(`${e.selfcommunityUrl}/api/v2/status/?limit=100&offset=99950`, {
+        token: user(e).scToken,
+      });
       assert.strictEqual(last.json.count, 100000);
       assert.strictEqual(last.json.results.length, 50);
       assert.strictEqual(last.json.results.at(-1).id, 1);

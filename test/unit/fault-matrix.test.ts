@@ -75,7 +75,14 @@ const fault = (id: string) => FAULTS.find((f) => f.id === id)!;
 const TIMEOUT_MS = 300;
 const RETRY_BASE_MS = 10;
 function clientOptions(logger: MemoryLogger): ClientOptions {
-  return { timeoutMs: TIMEOUT_MS, retries: 1, retryBaseMs: RETRY_BASE_MS, maxRetryAfterMs: 2 * RETRY_AFTER_MS, maxConcurrency: 4, logger };
+  return {
+    timeoutMs: TIMEOUT_MS,
+    retries: 1,
+    retryBaseMs: RETRY_BASE_MS,
+    maxRetryAfterMs: 2 * RETRY_AFTER_MS,
+    maxConcurrency: 4,
+    logger,
+  };
 }
 
 // ---- what a cell expects --------------------------------------------------------------------------
@@ -87,8 +94,15 @@ type Expect =
   | { readonly ok: 'ok' | 'removed' | 'target-deleted'; readonly state: StateChange }
   | { readonly kind: ErrorKind; readonly state: StateChange; readonly message?: RegExp };
 
-const ok = (outcome: 'ok' | 'removed' | 'target-deleted' = 'ok', state: StateChange = 'changed'): Expect => ({ ok: outcome, state });
-const fails = (kind: ErrorKind, state: StateChange = 'unchanged', message?: RegExp): Expect => ({ kind, state, message });
+const ok = (outcome: 'ok' | 'removed' | 'target-deleted' = 'ok', state: StateChange = 'changed'): Expect => ({
+  ok: outcome,
+  state,
+});
+const fails = (kind: ErrorKind, state: StateChange = 'unchanged', message?: RegExp): Expect => ({
+  kind,
+  state,
+  message,
+});
 
 /** What happened, per kind: every error message must say it. */
 const WHAT: Partial<Record<ErrorKind, RegExp>> = {
@@ -212,7 +226,12 @@ const verifyApplies = (f: Fault) => notPaging(f) && f.id !== '404' && f.id !== '
 const isUnknownWrite = (f: Fault) => !!f.unknownOnWrite;
 
 /** A fault on the route(s) of a read the operation cannot do without. */
-function readPlacement(id: string, route: (p: PreparedWithTargets) => Omit<FaultSpec, 'status'>, expect: (f: Fault) => Expect, applies = notPaging): Placement {
+function readPlacement(
+  id: string,
+  route: (p: PreparedWithTargets) => Omit<FaultSpec, 'status'>,
+  expect: (f: Fault) => Expect,
+  applies = notPaging,
+): Placement {
   return {
     id,
     applies,
@@ -230,13 +249,18 @@ function writeExpect(f: Fault, success: Expect): Expect {
 
 function scOps(): OperationDef[] {
   const SERVER = 'selfcommunity' as const;
-  const connect = (ctx: CellCtx) => selfCommunity.connect(ctx.world.scAccount, () => ctx.world.alice.scToken, ctx.options);
+  const connect = (ctx: CellCtx) =>
+    selfCommunity.connect(ctx.world.scAccount, () => ctx.world.alice.scToken, ctx.options);
   const poolItem = (ctx: CellCtx, offset = 0) => ctx.world.scPool[(ctx.index + offset) % ctx.world.scPool.length];
 
   const itemGet = (p: PreparedWithTargets): Omit<FaultSpec, 'status'> =>
-    p.targets.length === 1 ? { server: SERVER, method: 'GET', path: scPath(p.targets[0]) } : { server: SERVER, method: 'GET', path: SC_ITEM };
+    p.targets.length === 1
+      ? { server: SERVER, method: 'GET', path: scPath(p.targets[0]) }
+      : { server: SERVER, method: 'GET', path: SC_ITEM };
   const votePost = (p: PreparedWithTargets): Omit<FaultSpec, 'status'> =>
-    p.targets.length === 1 ? { server: SERVER, method: 'POST', path: `${scPath(p.targets[0])}vote/` } : { server: SERVER, method: 'POST', path: SC_VOTE };
+    p.targets.length === 1
+      ? { server: SERVER, method: 'POST', path: `${scPath(p.targets[0])}vote/` }
+      : { server: SERVER, method: 'POST', path: SC_VOTE };
 
   /** The placements every SelfCommunity write shares: the read before, the POST, the read after. */
   const writePlacements = (success: Expect, onItemGone: Expect, single = true): Placement[] => [
@@ -269,17 +293,24 @@ function scOps(): OperationDef[] {
           targets: [],
           writes: [],
           intended: (s) => s,
-          run: () => selfCommunity.signIn({ baseUrl: ctx.world.emu.selfcommunityUrl, token: ctx.world.alice.scToken }, ctx.options),
+          run: () =>
+            selfCommunity.signIn(
+              { baseUrl: ctx.world.emu.selfcommunityUrl, token: ctx.world.alice.scToken },
+              ctx.options,
+            ),
           checkValue: (v) => assert.strictEqual((v as Account).id, ctx.world.scAccount.id),
         };
       },
       placements: [
-        readPlacement('GET /user/me/', () => ({ server: SERVER, method: 'GET', path: '/api/v2/user/me/' }), (f) =>
-          f.id === '401'
-            ? fails('auth', 'unchanged', /rejected the token.*check that it is a current access token/i)
-            : f.id === '404' || f.id === '410'
-              ? fails('invalid-input', 'unchanged', /No SelfCommunity API/)
-              : fails(f.kind),
+        readPlacement(
+          'GET /user/me/',
+          () => ({ server: SERVER, method: 'GET', path: '/api/v2/user/me/' }),
+          (f) =>
+            f.id === '401'
+              ? fails('auth', 'unchanged', /rejected the token.*check that it is a current access token/i)
+              : f.id === '404' || f.id === '410'
+                ? fails('invalid-input', 'unchanged', /No SelfCommunity API/)
+                : fails(f.kind),
         ),
       ],
     },
@@ -293,10 +324,18 @@ function scOps(): OperationDef[] {
           writes: [],
           intended: (s) => s,
           run: async () => (await collect(service.listReactions())).items,
-          checkValue: (v) => assert.deepStrictEqual((v as Reaction[]).map((r) => scEntry(r)).sort(), scState(ctx.world.emu)),
+          checkValue: (v) =>
+            assert.deepStrictEqual((v as Reaction[]).map((r) => scEntry(r)).sort(), scState(ctx.world.emu)),
         };
       },
-      placements: [readPlacement('list GETs', () => ({ server: SERVER, method: 'GET', path: /^\/api\/v2\/(status|discussion|post|comment)\/$/ }), (f) => fails(f.kind), () => true)],
+      placements: [
+        readPlacement(
+          'list GETs',
+          () => ({ server: SERVER, method: 'GET', path: /^\/api\/v2\/(status|discussion|post|comment)\/$/ }),
+          (f) => fails(f.kind),
+          () => true,
+        ),
+      ],
     },
     {
       service: 'selfcommunity',
@@ -335,7 +374,12 @@ function scOps(): OperationDef[] {
         };
       },
       placements: [
-        readPlacement('catalog GET', () => ({ server: SERVER, method: 'GET', path: '/api/v2/reaction/' }), (f) => fails(f.kind), () => true),
+        readPlacement(
+          'catalog GET',
+          () => ({ server: SERVER, method: 'GET', path: '/api/v2/reaction/' }),
+          (f) => fails(f.kind),
+          () => true,
+        ),
         ...writePlacements(ok(), fails('not-found', 'unchanged', /deleted/)),
       ],
     },
@@ -378,16 +422,31 @@ function scOps(): OperationDef[] {
 function tinesOps(): OperationDef[] {
   const BOTH = fails('conflict', 'partial', /Both reactions are on the comment now/);
   const SERVER = 'tines' as const;
-  const connect = (ctx: CellCtx) => tines.connect(ctx.world.tinesAccount, () => ctx.world.alice.tinesToken, ctx.options);
+  const connect = (ctx: CellCtx) =>
+    tines.connect(ctx.world.tinesAccount, () => ctx.world.alice.tinesToken, ctx.options);
   const poolItem = (ctx: CellCtx, offset = 0) => ctx.world.tinesPool[(ctx.index + offset) % ctx.world.tinesPool.length];
-  const post = (action: 'add_reaction' | 'remove_reaction'): Omit<FaultSpec, 'status'> => ({ server: SERVER, method: 'POST', path: new RegExp(`/${action}$`) });
+  const post = (action: 'add_reaction' | 'remove_reaction'): Omit<FaultSpec, 'status'> => ({
+    server: SERVER,
+    method: 'POST',
+    path: new RegExp(`/${action}$`),
+  });
 
   /**
    * POST placements of one write (remove_reaction or add_reaction): not applied (`failure` says what a
    * known failure gives; an unknown outcome must be resolved by a read), and applied before the answer was lost.
    */
-  const postPlacements = (action: 'add_reaction' | 'remove_reaction', label: string, success: Expect, failure: (f: Fault) => Expect, unknown: Expect = fails('unknown-outcome')): Placement[] => [
-    readPlacement(`${label} POST`, () => post(action), (f) => (f.alwaysApplied ? success : f.unknownOnWrite ? unknown : failure(f))),
+  const postPlacements = (
+    action: 'add_reaction' | 'remove_reaction',
+    label: string,
+    success: Expect,
+    failure: (f: Fault) => Expect,
+    unknown: Expect = fails('unknown-outcome'),
+  ): Placement[] => [
+    readPlacement(
+      `${label} POST`,
+      () => post(action),
+      (f) => (f.alwaysApplied ? success : f.unknownOnWrite ? unknown : failure(f)),
+    ),
     {
       id: `${label} POST, applied first`,
       applies: isUnknownWrite,
@@ -421,17 +480,23 @@ function tinesOps(): OperationDef[] {
         };
       },
       placements: [
-        readPlacement('GET /api/v1/info', () => ({ server: SERVER, method: 'GET', path: '/api/v1/info' }), (f) =>
-          f.id === '401'
-            ? fails('auth', 'unchanged', /rejected the API key.*check that it is a current Personal API key/i)
-            : f.id === '404' || f.id === '410'
-              ? fails('invalid-input', 'unchanged', /No Tines API/)
-              : fails(f.kind),
+        readPlacement(
+          'GET /api/v1/info',
+          () => ({ server: SERVER, method: 'GET', path: '/api/v1/info' }),
+          (f) =>
+            f.id === '401'
+              ? fails('auth', 'unchanged', /rejected the API key.*check that it is a current Personal API key/i)
+              : f.id === '404' || f.id === '410'
+                ? fails('invalid-input', 'unchanged', /No Tines API/)
+                : fails(f.kind),
         ),
         readPlacement(
           'GET teams, members',
           () => ({ server: SERVER, method: 'GET', path: /^\/api\/v1\/teams/ }),
-          (f) => (['403', '404', '410'].includes(f.id) ? fails('invalid-input', 'unchanged', /No member with the email.*Personal API key/) : fails(f.kind)),
+          (f) =>
+            ['403', '404', '410'].includes(f.id)
+              ? fails('invalid-input', 'unchanged', /No member with the email.*Personal API key/)
+              : fails(f.kind),
           () => true,
         ),
       ],
@@ -446,10 +511,18 @@ function tinesOps(): OperationDef[] {
           writes: [],
           intended: (s) => s,
           run: async () => (await collect(service.listReactions())).items,
-          checkValue: (v) => assert.deepStrictEqual((v as Reaction[]).map((r) => tinesEntry(r)).sort(), tinesState(ctx.world.emu)),
+          checkValue: (v) =>
+            assert.deepStrictEqual((v as Reaction[]).map((r) => tinesEntry(r)).sort(), tinesState(ctx.world.emu)),
         };
       },
-      placements: [readPlacement('cases, comments GETs', () => ({ server: SERVER, method: 'GET', path: /^\/api\/v2\/cases(\/\d+\/comments)?$/ }), (f) => fails(f.kind), () => true)],
+      placements: [
+        readPlacement(
+          'cases, comments GETs',
+          () => ({ server: SERVER, method: 'GET', path: /^\/api\/v2\/cases(\/\d+\/comments)?$/ }),
+          (f) => fails(f.kind),
+          () => true,
+        ),
+      ],
     },
     {
       service: 'tines',
@@ -457,16 +530,28 @@ function tinesOps(): OperationDef[] {
       async prepare(ctx) {
         const r = poolItem(ctx);
         const service = connect(ctx);
-        return { targets: [r], writes: [], intended: (s) => s.filter((e) => e !== tinesEntry(r)), run: () => service.remove(r) };
+        return {
+          targets: [r],
+          writes: [],
+          intended: (s) => s.filter((e) => e !== tinesEntry(r)),
+          run: () => service.remove(r),
+        };
       },
-      placements: [...postPlacements('remove_reaction', 'remove', ok('removed'), (f) => fails(f.kind)), verifyPlacement('remove_reaction', ok('removed'))],
+      placements: [
+        ...postPlacements('remove_reaction', 'remove', ok('removed'), (f) => fails(f.kind)),
+        verifyPlacement('remove_reaction', ok('removed')),
+      ],
     },
     {
       service: 'tines',
       operation: 'change',
       async prepare(ctx) {
         const r = poolItem(ctx);
-        const mine = new Set(tinesState(ctx.world.emu).filter((e) => e.startsWith(`${r.target.parent!.id}/${r.target.id}/`)).map((e) => e.split('/')[2]));
+        const mine = new Set(
+          tinesState(ctx.world.emu)
+            .filter((e) => e.startsWith(`${r.target.parent!.id}/${r.target.id}/`))
+            .map((e) => e.split('/')[2]),
+        );
         const to = TINES_KINDS.find((k) => !mine.has(k.id))!;
         const service = connect(ctx);
         return {
@@ -480,11 +565,15 @@ function tinesOps(): OperationDef[] {
       },
       placements: [
         // the read that checks the old reaction is still there (a change must never add to a removed one)
-        readPlacement('comment GET', (p) => ({ server: SERVER, method: 'GET', path: tinesCommentPath(p.targets[0]) }), (f) =>
-          f.id === '404' || f.id === '410' ? fails('not-found', 'unchanged', /deleted/) : fails(f.kind),
+        readPlacement(
+          'comment GET',
+          (p) => ({ server: SERVER, method: 'GET', path: tinesCommentPath(p.targets[0]) }),
+          (f) => (f.id === '404' || f.id === '410' ? fails('not-found', 'unchanged', /deleted/) : fails(f.kind)),
         ),
         // then add the new one: when it fails nothing changed
-        ...postPlacements('add_reaction', 'add', ok(), (f) => (f.kind === 'not-found' ? fails('not-found', 'unchanged', /deleted/) : fails(f.kind))),
+        ...postPlacements('add_reaction', 'add', ok(), (f) =>
+          f.kind === 'not-found' ? fails('not-found', 'unchanged', /deleted/) : fails(f.kind),
+        ),
         // then remove the old one: when that fails, both are on the comment and the message says so
         ...postPlacements('remove_reaction', 'remove', ok(), () => BOTH, BOTH),
         // the old one's removal applied but its answer was lost, and the read that should tell fails
@@ -515,7 +604,9 @@ function tinesOps(): OperationDef[] {
         };
       },
       placements: [
-        ...postPlacements('add_reaction', 'add', ok(), (f) => (f.kind === 'not-found' ? fails('not-found', 'unchanged', /deleted/) : fails(f.kind))),
+        ...postPlacements('add_reaction', 'add', ok(), (f) =>
+          f.kind === 'not-found' ? fails('not-found', 'unchanged', /deleted/) : fails(f.kind),
+        ),
         verifyPlacement('add_reaction', ok()),
       ],
     },
@@ -552,15 +643,69 @@ interface Cell {
 const OPS: readonly OperationDef[] = [...scOps(), ...tinesOps()];
 
 /** Transient faults (once) on reads: the client retries and the operation must succeed. */
-const TRANSIENT: ReadonlyArray<{ service: ServiceName; operation: OperationName; placement: string; faults: string[]; expect: Expect }> = [
-  { service: 'selfcommunity', operation: 'sign-in', placement: 'GET /user/me/', faults: ['429 + Retry-After', '429', '503', 'timeout', 'reset'], expect: ok('ok', 'unchanged') },
-  { service: 'selfcommunity', operation: 'list', placement: 'list GETs', faults: ['429', '502', 'timeout', 'reset'], expect: ok('ok', 'unchanged') },
-  { service: 'selfcommunity', operation: 'remove', placement: 'item GET', faults: ['429', '500', 'timeout', 'reset'], expect: ok('removed') },
-  { service: 'selfcommunity', operation: 'remove', placement: 'verify GET', faults: ['503', 'timeout', 'reset'], expect: ok('removed') },
-  { service: 'selfcommunity', operation: 'bulk remove', placement: 'item GET', faults: ['429 + Retry-After', '503', 'reset'], expect: ok('removed') },
-  { service: 'tines', operation: 'sign-in', placement: 'GET teams, members', faults: ['429 + Retry-After', '429', '503', 'timeout', 'reset'], expect: ok('ok', 'unchanged') },
-  { service: 'tines', operation: 'list', placement: 'cases, comments GETs', faults: ['429', '502', 'timeout', 'reset'], expect: ok('ok', 'unchanged') },
-  { service: 'tines', operation: 'remove', placement: 'verify GET', faults: ['429', '503', 'timeout', 'reset'], expect: ok('removed') },
+const TRANSIENT: ReadonlyArray<{
+  service: ServiceName;
+  operation: OperationName;
+  placement: string;
+  faults: string[];
+  expect: Expect;
+}> = [
+  {
+    service: 'selfcommunity',
+    operation: 'sign-in',
+    placement: 'GET /user/me/',
+    faults: ['429 + Retry-After', '429', '503', 'timeout', 'reset'],
+    expect: ok('ok', 'unchanged'),
+  },
+  {
+    service: 'selfcommunity',
+    operation: 'list',
+    placement: 'list GETs',
+    faults: ['429', '502', 'timeout', 'reset'],
+    expect: ok('ok', 'unchanged'),
+  },
+  {
+    service: 'selfcommunity',
+    operation: 'remove',
+    placement: 'item GET',
+    faults: ['429', '500', 'timeout', 'reset'],
+    expect: ok('removed'),
+  },
+  {
+    service: 'selfcommunity',
+    operation: 'remove',
+    placement: 'verify GET',
+    faults: ['503', 'timeout', 'reset'],
+    expect: ok('removed'),
+  },
+  {
+    service: 'selfcommunity',
+    operation: 'bulk remove',
+    placement: 'item GET',
+    faults: ['429 + Retry-After', '503', 'reset'],
+    expect: ok('removed'),
+  },
+  {
+    service: 'tines',
+    operation: 'sign-in',
+    placement: 'GET teams, members',
+    faults: ['429 + Retry-After', '429', '503', 'timeout', 'reset'],
+    expect: ok('ok', 'unchanged'),
+  },
+  {
+    service: 'tines',
+    operation: 'list',
+    placement: 'cases, comments GETs',
+    faults: ['429', '502', 'timeout', 'reset'],
+    expect: ok('ok', 'unchanged'),
+  },
+  {
+    service: 'tines',
+    operation: 'remove',
+    placement: 'verify GET',
+    faults: ['429', '503', 'timeout', 'reset'],
+    expect: ok('removed'),
+  },
   { service: 'tines', operation: 'undo', placement: 'verify GET', faults: ['500', 'reset'], expect: ok() },
 ];
 
@@ -569,9 +714,17 @@ function buildCells(): Cell[] {
   const add = (def: OperationDef, placement: Placement, f: Fault, times?: number) => {
     const single = def.placements.length === 1 && !times;
     const where = single ? '' : ` [${placement.id}${times ? `, ${times === 1 ? 'once' : `${times}×`}` : ''}]`;
-    cells.push({ name: `${def.service} ${def.operation} × ${f.id}${where}`, def, placement, fault: f, times, index: cells.length });
+    cells.push({
+      name: `${def.service} ${def.operation} × ${f.id}${where}`,
+      def,
+      placement,
+      fault: f,
+      times,
+      index: cells.length,
+    });
   };
-  for (const def of OPS) for (const f of FAULTS) for (const placement of def.placements) if (placement.applies(f)) add(def, placement, f);
+  for (const def of OPS)
+    for (const f of FAULTS) for (const placement of def.placements) if (placement.applies(f)) add(def, placement, f);
   for (const t of TRANSIENT) {
     const def = OPS.find((d) => d.service === t.service && d.operation === t.operation)!;
     const base = def.placements.find((p) => p.id === t.placement)!;
@@ -636,29 +789,53 @@ function assertOutcome(cell: Cell, expect: Expect, observed: Observed, prepared:
     const s = observed.summary;
     assert.ok(s, `bulk removal threw instead of summarising: ${observed.error}`);
     assert.strictEqual(s.requested, prepared.targets.length);
-    const lists = { removed: s.removed, 'already-removed': s.alreadyRemoved, 'target-deleted': s.targetDeleted, failed: s.failed.map((f) => f.reaction), 'not-attempted': s.notAttempted };
+    const lists = {
+      removed: s.removed,
+      'already-removed': s.alreadyRemoved,
+      'target-deleted': s.targetDeleted,
+      failed: s.failed.map((f) => f.reaction),
+      'not-attempted': s.notAttempted,
+    };
     const all = Object.values(lists).flat();
     assert.strictEqual(all.length, prepared.targets.length, 'every reaction is in exactly one list');
     assert.deepStrictEqual(new Set(all.map((r) => r.id)), new Set(prepared.targets.map((r) => r.id)));
     assert.strictEqual(s.cancelled, false);
     if ('ok' in expect) {
-      assert.deepStrictEqual(lists[expect.ok as 'removed' | 'target-deleted'].length, prepared.targets.length, `expected every item ${expect.ok}; failed: ${s.failed.map((f) => `${f.error.kind}: ${f.error.message}`).join(' | ')}`);
+      assert.deepStrictEqual(
+        lists[expect.ok as 'removed' | 'target-deleted'].length,
+        prepared.targets.length,
+        `expected every item ${expect.ok}; failed: ${s.failed.map((f) => `${f.error.kind}: ${f.error.message}`).join(' | ')}`,
+      );
     } else {
-      assert.strictEqual(s.failed.length, prepared.targets.length, `expected every item to fail with ${expect.kind}; removed ${s.removed.length}, deleted ${s.targetDeleted.length}`);
+      assert.strictEqual(
+        s.failed.length,
+        prepared.targets.length,
+        `expected every item to fail with ${expect.kind}; removed ${s.removed.length}, deleted ${s.targetDeleted.length}`,
+      );
       for (const f of s.failed) {
-        assert.strictEqual(f.error.kind, expect.kind, `item failed with ${f.error.kind}, expected ${expect.kind}: ${f.error.message}`);
+        assert.strictEqual(
+          f.error.kind,
+          expect.kind,
+          `item failed with ${f.error.kind}, expected ${expect.kind}: ${f.error.message}`,
+        );
         assertMessage(f.error, expect.message);
       }
     }
     return;
   }
   if ('ok' in expect) {
-    assert.ok(!observed.error, `expected success (${expect.ok}), got ${observed.error instanceof ReactionsError ? `${observed.error.kind}: ` : ''}${(observed.error as Error)?.message ?? observed.error}`);
+    assert.ok(
+      !observed.error,
+      `expected success (${expect.ok}), got ${observed.error instanceof ReactionsError ? `${observed.error.kind}: ` : ''}${(observed.error as Error)?.message ?? observed.error}`,
+    );
     if (expect.ok !== 'ok') assert.strictEqual((observed.value as { outcome: string }).outcome, expect.ok);
     prepared.checkValue?.(observed.value);
   } else {
     const e = observed.error;
-    assert.ok(e, `expected a ${expect.kind} error, but it succeeded with ${JSON.stringify(observed.value)?.slice(0, 200)}`);
+    assert.ok(
+      e,
+      `expected a ${expect.kind} error, but it succeeded with ${JSON.stringify(observed.value)?.slice(0, 200)}`,
+    );
     assert.ok(e instanceof ReactionsError, `expected a ReactionsError, got ${(e as Error)?.stack ?? e}`);
     assert.strictEqual(e.kind, expect.kind, `expected kind ${expect.kind}, got ${e.kind}: ${e.message}`);
     assertMessage(e, expect.message);
@@ -682,7 +859,12 @@ function diff(expected: string[], actual: string[]): string {
 }
 
 /** SelfCommunity: at most one vote POST per item, right after a clean read showing the expected state. */
-function assertVoteProtocol(log: readonly LoggedRequest[], faulted: Map<LoggedRequest, FaultSpec>, prepared: PreparedWithTargets, snapshots: Map<LoggedRequest, number | null | undefined>): void {
+function assertVoteProtocol(
+  log: readonly LoggedRequest[],
+  faulted: Map<LoggedRequest, FaultSpec>,
+  prepared: PreparedWithTargets,
+  snapshots: Map<LoggedRequest, number | null | undefined>,
+): void {
   const posts = log.filter((e) => e.server === 'selfcommunity' && e.method === 'POST');
   for (const p of posts) assert.ok(SC_VOTE.test(p.path), `unexpected POST ${p.path}`);
   for (const w of prepared.writes) {
@@ -707,15 +889,27 @@ function assertVoteProtocol(log: readonly LoggedRequest[], faulted: Map<LoggedRe
       assert.strictEqual(param, shown === null ? undefined : String(shown), 'remove must POST the current reaction');
     } else if (w.rule === 'change') {
       assert.ok(shown !== undefined, 'change POSTed on an item the read showed as not voted (that ADDS a vote)');
-      assert.notStrictEqual(String(shown), w.to!.id, 'change POSTed the reaction the item already had (that REMOVES the vote)');
+      assert.notStrictEqual(
+        String(shown),
+        w.to!.id,
+        'change POSTed the reaction the item already had (that REMOVES the vote)',
+      );
       assert.strictEqual(param, w.to!.id);
     } else {
-      assert.strictEqual(shown, undefined, 'restore POSTed on an item the read showed as voted (that removes or changes it)');
+      assert.strictEqual(
+        shown,
+        undefined,
+        'restore POSTed on an item the read showed as voted (that removes or changes it)',
+      );
       assert.strictEqual(param ?? '', w.reaction.kind.id);
     }
     // an unknown outcome is resolved by a read after the POST
     const unknown = post.status === 0 || post.status >= 500 || (faulted.get(post)?.malformedJson ?? false);
-    if (unknown) assert.ok(log.slice(i + 1).some((e) => e.method === 'GET' && e.path === item), 'a vote POST with an unknown outcome must be followed by a read');
+    if (unknown)
+      assert.ok(
+        log.slice(i + 1).some((e) => e.method === 'GET' && e.path === item),
+        'a vote POST with an unknown outcome must be followed by a read',
+      );
   }
 }
 
@@ -732,7 +926,10 @@ function assertTinesWrites(log: readonly LoggedRequest[], faulted: Map<LoggedReq
     const unknown = e.status === 0 || e.status >= 500 || (faulted.get(e)?.malformedJson ?? false);
     if (unknown) {
       const comment = `/api/v2/cases/${m[1]}/comments/${m[2]}`;
-      assert.ok(log.slice(i + 1).some((x) => x.method === 'GET' && x.path === comment), `a ${m[3]} with an unknown outcome must be followed by a read of the comment`);
+      assert.ok(
+        log.slice(i + 1).some((x) => x.method === 'GET' && x.path === comment),
+        `a ${m[3]} with an unknown outcome must be followed by a read of the comment`,
+      );
     }
   });
 }
@@ -745,7 +942,9 @@ function assertTinesWrites(log: readonly LoggedRequest[], faulted: Map<LoggedReq
 const GRACE_MS = 50;
 function assertRateRespected(log: readonly LoggedRequest[], main: FaultSpec, concurrency: number): void {
   if (main.status !== 429) return;
-  const route = log.filter((e) => e.server !== 'other' && (!main.method || e.method === main.method) && pathMatches(main.path, e.path));
+  const route = log.filter(
+    (e) => e.server !== 'other' && (!main.method || e.method === main.method) && pathMatches(main.path, e.path),
+  );
   const limited = route.filter((e) => e.status === 429);
   assert.ok(limited.length > 0, 'the 429 was served');
   const window = main.retryAfter ? RETRY_AFTER_MS : 2 * RETRY_BASE_MS;
@@ -753,17 +952,32 @@ function assertRateRespected(log: readonly LoggedRequest[], main: FaultSpec, con
     const answered = e.time + e.ms;
     const after = route.filter((x) => x !== e && x.time >= answered);
     const again = after.find((x) => x.url === e.url);
-    if (again) assert.ok(again.time - answered >= window - 5, `${e.method} ${e.path} repeated ${again.time - answered} ms after its 429 (window ${window} ms)`);
+    if (again)
+      assert.ok(
+        again.time - answered >= window - 5,
+        `${e.method} ${e.path} repeated ${again.time - answered} ms after its 429 (window ${window} ms)`,
+      );
     const inGrace = after.filter((x) => x.time - answered < Math.min(GRACE_MS, window - 5));
-    assert.ok(inGrace.length <= concurrency, `${inGrace.length} requests right after a 429: more than were on their way`);
+    assert.ok(
+      inGrace.length <= concurrency,
+      `${inGrace.length} requests right after a 429: more than were on their way`,
+    );
     for (const x of after) {
       const gap = x.time - answered;
-      assert.ok(gap < GRACE_MS || gap >= window - 5, `${x.method} ${x.path} ${gap} ms after a 429 (window ${window} ms)`);
+      assert.ok(
+        gap < GRACE_MS || gap >= window - 5,
+        `${x.method} ${x.path} ${gap} ms after a 429 (window ${window} ms)`,
+      );
     }
   }
   // reads are retried after the pause (the back-off), writes never
-  if (main.method === 'GET' && !main.times) assert.ok(route.length >= 2, 'a rate-limited read is retried (after the pause)');
-  if (main.method === 'POST') assert.ok(route.every((e, i) => route.findIndex((x) => x.path === e.path) === i), 'a rate-limited write is not retried');
+  if (main.method === 'GET' && !main.times)
+    assert.ok(route.length >= 2, 'a rate-limited read is retried (after the pause)');
+  if (main.method === 'POST')
+    assert.ok(
+      route.every((e, i) => route.findIndex((x) => x.path === e.path) === i),
+      'a rate-limited write is not retried',
+    );
 }
 
 function assertNoLeaks(emu: Emulator, observed: Observed, logger: MemoryLogger, cell: Cell): void {
@@ -801,7 +1015,10 @@ describe('fault matrix', function () {
     const alice = emu.users.find((u) => u.name === 'alice')!;
     const quiet: ClientOptions = { retryBaseMs: RETRY_BASE_MS };
     const scAccount = await selfCommunity.signIn({ baseUrl: emu.selfcommunityUrl, token: alice.scToken }, quiet);
-    const tinesAccount = await tines.signIn({ baseUrl: emu.tinesUrl, token: alice.tinesToken, email: alice.email }, quiet);
+    const tinesAccount = await tines.signIn(
+      { baseUrl: emu.tinesUrl, token: alice.tinesToken, email: alice.email },
+      quiet,
+    );
     const scService = selfCommunity.connect(scAccount, () => alice.scToken, quiet);
     const scAll = (await collect(scService.listReactions())).items;
     const kinds = await scService.reactionKinds();
@@ -814,11 +1031,20 @@ describe('fault matrix', function () {
     const tinesService = tines.connect(tinesAccount, () => alice.tinesToken, quiet);
     const tinesAll = (await collect(tinesService.listReactions())).items;
     const tinesPool: Reaction[] = [];
-    for (const r of tinesAll) if (tinesPool.length < 6 && !tinesPool.some((x) => x.target.id === r.target.id)) tinesPool.push(r);
+    for (const r of tinesAll)
+      if (tinesPool.length < 6 && !tinesPool.some((x) => x.target.id === r.target.id)) tinesPool.push(r);
     assert.strictEqual(scPool.length, 6, 'the seed gives six SelfCommunity reactions to work on');
     assert.strictEqual(tinesPool.length, 6, 'the seed gives six Tines reactions to work on');
     const scChangeTo = new Map(scPool.map((r) => [r.id, kinds.find((k) => k.id !== r.kind.id)!] as const));
-    const tinesOriginal = new Map(tinesPool.map((r) => [r.id, new Set(tinesState(emu).filter((e) => e.startsWith(`${r.target.parent!.id}/${r.target.id}/`)))] as const));
+    const tinesOriginal = new Map(
+      tinesPool.map(
+        (r) =>
+          [
+            r.id,
+            new Set(tinesState(emu).filter((e) => e.startsWith(`${r.target.parent!.id}/${r.target.id}/`))),
+          ] as const,
+      ),
+    );
     world = { emu, alice, scAccount, tinesAccount, scPool, tinesPool, scChangeTo, tinesOriginal };
   });
 
@@ -830,13 +1056,16 @@ describe('fault matrix', function () {
   /** Puts every pool reaction back to how the seed had it. */
   function resetPool(): void {
     const { emu } = world;
-    for (const r of world.scPool) emu.sc.setVote(r.target.type, r.target.id, 'alice', r.kind.id === '' ? null : Number(r.kind.id));
+    for (const r of world.scPool)
+      emu.sc.setVote(r.target.type, r.target.id, 'alice', r.kind.id === '' ? null : Number(r.kind.id));
     for (const r of world.tinesPool) {
       const prefix = `${r.target.parent!.id}/${r.target.id}/`;
       const want = world.tinesOriginal.get(r.id)!;
       const have = new Set(tinesState(emu).filter((e) => e.startsWith(prefix)));
-      for (const e of have) if (!want.has(e)) emu.tines.removeReaction(r.target.parent!.id, r.target.id, 'alice', e.split('/')[2] as never);
-      for (const e of want) if (!have.has(e)) emu.tines.addReaction(r.target.parent!.id, r.target.id, 'alice', e.split('/')[2] as never);
+      for (const e of have)
+        if (!want.has(e)) emu.tines.removeReaction(r.target.parent!.id, r.target.id, 'alice', e.split('/')[2] as never);
+      for (const e of want)
+        if (!have.has(e)) emu.tines.addReaction(r.target.parent!.id, r.target.id, 'alice', e.split('/')[2] as never);
     }
   }
 
@@ -856,7 +1085,12 @@ describe('fault matrix', function () {
       const prepared = await cell.def.prepare(ctx);
       const stateOf = cell.def.service === 'selfcommunity' ? scState : tinesState;
       const before = stateOf(emu);
-      const othersBefore = [scState(emu, 'bob'), scState(emu, 'carol'), tinesState(emu, 'bob'), tinesState(emu, 'carol')];
+      const othersBefore = [
+        scState(emu, 'bob'),
+        scState(emu, 'carol'),
+        tinesState(emu, 'bob'),
+        tinesState(emu, 'carol'),
+      ];
       emu.clearLog();
 
       // what each SelfCommunity item read showed (the state the answer was built from)
@@ -883,7 +1117,14 @@ describe('fault matrix', function () {
       const expect = cell.placement.expect(cell.fault);
       if (process.env.FAULT_MATRIX_VERBOSE) {
         const e = observed.error as ReactionsError | undefined;
-        const shown = e ? `${e.kind}: ${e.message}` : observed.summary ? JSON.stringify({ removed: observed.summary.removed.length, failed: observed.summary.failed.map((f) => `${f.error.kind}: ${f.error.message}`) }) : 'ok';
+        const shown = e
+          ? `${e.kind}: ${e.message}`
+          : observed.summary
+            ? JSON.stringify({
+                removed: observed.summary.removed.length,
+                failed: observed.summary.failed.map((f) => `${f.error.kind}: ${f.error.message}`),
+              })
+            : 'ok';
         console.log(`      ${cell.name} → ${shown}`);
       }
       const log = [...emu.requests];
@@ -893,10 +1134,18 @@ describe('fault matrix', function () {
       assertNoLeaks(emu, observed, logger, cell);
       assertOutcome(cell, expect, observed, prepared);
       assertState(expect, before, stateOf(emu), prepared);
-      assert.deepStrictEqual([scState(emu, 'bob'), scState(emu, 'carol'), tinesState(emu, 'bob'), tinesState(emu, 'carol')], othersBefore, "other users' reactions are untouched");
+      assert.deepStrictEqual(
+        [scState(emu, 'bob'), scState(emu, 'carol'), tinesState(emu, 'bob'), tinesState(emu, 'carol')],
+        othersBefore,
+        "other users' reactions are untouched",
+      );
       if (cell.def.service === 'selfcommunity') assertVoteProtocol(log, faulted, prepared, snapshots);
       else assertTinesWrites(log, faulted);
-      if (cell.def.operation === 'sign-in' || cell.def.operation === 'list') assert.ok(log.every((e) => e.method === 'GET'), 'reads only');
+      if (cell.def.operation === 'sign-in' || cell.def.operation === 'list')
+        assert.ok(
+          log.every((e) => e.method === 'GET'),
+          'reads only',
+        );
       assertRateRespected(log, specs[0], ctx.options.maxConcurrency!);
     });
   }
@@ -913,7 +1162,9 @@ function writeReport(): void {
   const rule = `|---|${FAULTS.map(() => ':-:').join('|')}|`;
   const lines = rows.map(({ service, operation }) => {
     const entries = FAULTS.map((f) => {
-      const mine = CELLS.filter((c) => c.def.service === service && c.def.operation === operation && c.fault.id === f.id);
+      const mine = CELLS.filter(
+        (c) => c.def.service === service && c.def.operation === operation && c.fault.id === f.id,
+      );
       if (mine.length === 0) return '—';
       const bad = mine.filter((c) => results.get(c.name) !== 'pass').length;
       const mark = bad ? '✗' : '✓';
@@ -977,7 +1228,10 @@ function writeReport(): void {
   const security = path.resolve(__dirname, '../../SECURITY.md');
   if (!failed && fs.existsSync(security)) {
     const current = fs.readFileSync(security, 'utf8');
-    const updated = current.replace(/(<!-- fault-matrix-summary -->)[\s\S]*?(<!-- \/fault-matrix-summary -->)/, `$1**${summary}**$2`);
+    const updated = current.replace(
+      /(<!-- fault-matrix-summary -->)[\s\S]*?(<!-- \/fault-matrix-summary -->)/,
+      `$1**${summary}**$2`,
+    );
     if (updated !== current) fs.writeFileSync(security, updated);
   }
 }
@@ -988,7 +1242,11 @@ describe('bad input at sign-in', () => {
   let emu: Emulator;
   let alice: EmulatorUser;
   before(async () => {
-    emu = await startEmulator({ seed: 2, sc: { statuses: 3, discussions: 1, posts: 1, commentsPerItem: 0 }, tines: { cases: 1, commentsPerCase: 1 } });
+    emu = await startEmulator({
+      seed: 2,
+      sc: { statuses: 3, discussions: 1, posts: 1, commentsPerItem: 0 },
+      tines: { cases: 1, commentsPerCase: 1 },
+    });
     alice = emu.users.find((u) => u.name === 'alice')!;
   });
   after(() => emu.close());
@@ -996,8 +1254,16 @@ describe('bad input at sign-in', () => {
 
   /** Both services' sign-in, with the input a person typed. */
   const signIns = () => [
-    { name: 'SelfCommunity', signIn: (baseUrl: string, token = alice.scToken) => selfCommunity.signIn({ baseUrl, token }, clientOptions(new MemoryLogger())) },
-    { name: 'Tines', signIn: (baseUrl: string, token = alice.tinesToken) => tines.signIn({ baseUrl, token, email: alice.email }, clientOptions(new MemoryLogger())) },
+    {
+      name: 'SelfCommunity',
+      signIn: (baseUrl: string, token = alice.scToken) =>
+        selfCommunity.signIn({ baseUrl, token }, clientOptions(new MemoryLogger())),
+    },
+    {
+      name: 'Tines',
+      signIn: (baseUrl: string, token = alice.tinesToken) =>
+        tines.signIn({ baseUrl, token, email: alice.email }, clientOptions(new MemoryLogger())),
+    },
   ];
 
   /** Expects a rejection before any request: the promise rejects (so no Account is returned) and the log is empty. */
@@ -1005,7 +1271,11 @@ describe('bad input at sign-in', () => {
     const e = await rejectsKind(fn, kind);
     assert.match(e.message, message);
     assertNoToken(emu, e);
-    assert.strictEqual(emu.requests.length + emu.otherOrigin.requests.length, 0, `no request for a refused input (${e.message})`);
+    assert.strictEqual(
+      emu.requests.length + emu.otherOrigin.requests.length,
+      0,
+      `no request for a refused input (${e.message})`,
+    );
   }
 
   const malformed: Array<[string, RegExp]> = [
@@ -1024,7 +1294,13 @@ describe('bad input at sign-in', () => {
     });
   }
 
-  for (const url of ['http://community.example.com', 'http://10.0.0.5:8080', 'http://127.0.0.1.nip.io', 'http://localhost.evil.example', 'http://0.0.0.0:3000']) {
+  for (const url of [
+    'http://community.example.com',
+    'http://10.0.0.5:8080',
+    'http://127.0.0.1.nip.io',
+    'http://localhost.evil.example',
+    'http://0.0.0.0:3000',
+  ]) {
     it(`plain http to a non-loopback host (${url}) is refused: tokens only travel over https`, async () => {
       for (const s of signIns()) await refusedBeforeAnyRequest(() => s.signIn(url), 'unsafe', /only sent over https/);
     });
@@ -1051,27 +1327,51 @@ describe('bad input at sign-in', () => {
     });
   }
 
-  for (const url of ['https://community.example.com/?token=abc', 'https://community.example.com/api/v2?x=1', 'https://community.example.com/#access_token=abc']) {
+  for (const url of [
+    'https://community.example.com/?token=abc',
+    'https://community.example.com/api/v2?x=1',
+    'https://community.example.com/#access_token=abc',
+  ]) {
     it(`a URL with a query or fragment (${url}) is refused`, async () => {
-      for (const s of signIns()) await refusedBeforeAnyRequest(() => s.signIn(url), 'invalid-input', /must not contain a query/);
+      for (const s of signIns())
+        await refusedBeforeAnyRequest(() => s.signIn(url), 'invalid-input', /must not contain a query/);
     });
   }
 
   for (const token of ['', '   ', '\t\n']) {
     it(`an empty or blank token (${JSON.stringify(token)}) is refused before any request`, async () => {
-      await refusedBeforeAnyRequest(() => signIns()[0].signIn(emu.selfcommunityUrl, token), 'invalid-input', /Enter an access token/);
-      await refusedBeforeAnyRequest(() => signIns()[1].signIn(emu.tinesUrl, token), 'invalid-input', /Enter an API key/);
+      await refusedBeforeAnyRequest(
+        () => signIns()[0].signIn(emu.selfcommunityUrl, token),
+        'invalid-input',
+        /Enter an access token/,
+      );
+      await refusedBeforeAnyRequest(
+        () => signIns()[1].signIn(emu.tinesUrl, token),
+        'invalid-input',
+        /Enter an API key/,
+      );
     });
   }
 
   it('a token with spaces inside (two pasted together, "Bearer x") is refused before any request', async () => {
-    await refusedBeforeAnyRequest(() => signIns()[0].signIn(emu.selfcommunityUrl, `Bearer ${alice.scToken}`), 'invalid-input', /contains spaces/);
-    await refusedBeforeAnyRequest(() => signIns()[1].signIn(emu.tinesUrl, `${alice.tinesToken} ${alice.tinesToken}`), 'invalid-input', /contains spaces/);
+    await refusedBeforeAnyRequest(
+      () => signIns()[0].signIn(emu.selfcommunityUrl, `Bearer ${alice.scToken}`),
+      'invalid-input',
+      /contains spaces/,
+    );
+    await refusedBeforeAnyRequest(
+      () => signIns()[1].signIn(emu.tinesUrl, `${alice.tinesToken} ${alice.tinesToken}`),
+      'invalid-input',
+      /contains spaces/,
+    );
   });
 
   it('a SelfCommunity token on the Tines URL: one request, rejected, the key is not echoed', async () => {
     const logger = new MemoryLogger();
-    const e = await rejectsKind(() => tines.signIn({ baseUrl: emu.tinesUrl, token: alice.scToken, email: alice.email }, clientOptions(logger)), 'auth');
+    const e = await rejectsKind(
+      () => tines.signIn({ baseUrl: emu.tinesUrl, token: alice.scToken, email: alice.email }, clientOptions(logger)),
+      'auth',
+    );
     assert.match(e.message, /rejected the API key.*Personal API key/);
     assert.strictEqual(emu.requests.length, 1, 'a 401 is not retried');
     assertNoToken(emu, e, logger.lines.join('\n'));
@@ -1079,7 +1379,10 @@ describe('bad input at sign-in', () => {
 
   it('a Tines key on the SelfCommunity URL: one request, rejected, the token is not echoed', async () => {
     const logger = new MemoryLogger();
-    const e = await rejectsKind(() => selfCommunity.signIn({ baseUrl: emu.selfcommunityUrl, token: alice.tinesToken }, clientOptions(logger)), 'auth');
+    const e = await rejectsKind(
+      () => selfCommunity.signIn({ baseUrl: emu.selfcommunityUrl, token: alice.tinesToken }, clientOptions(logger)),
+      'auth',
+    );
     assert.match(e.message, /rejected the token.*access token for this community/);
     assert.strictEqual(emu.requests.length, 1);
     assertNoToken(emu, e, logger.lines.join('\n'));
@@ -1087,18 +1390,38 @@ describe('bad input at sign-in', () => {
 
   it("the right token on the other service's URL says the URL is wrong", async () => {
     // each server answers the other's route with an HTML 404
-    const sc = await rejectsKind(() => selfCommunity.signIn({ baseUrl: emu.tinesUrl, token: alice.scToken }, clientOptions(new MemoryLogger())), 'invalid-input');
+    const sc = await rejectsKind(
+      () => selfCommunity.signIn({ baseUrl: emu.tinesUrl, token: alice.scToken }, clientOptions(new MemoryLogger())),
+      'invalid-input',
+    );
     assert.match(sc.message, /No SelfCommunity API at .*Check the community URL/);
-    const t = await rejectsKind(() => tines.signIn({ baseUrl: emu.selfcommunityUrl, token: alice.tinesToken, email: alice.email }, clientOptions(new MemoryLogger())), 'invalid-input');
+    const t = await rejectsKind(
+      () =>
+        tines.signIn(
+          { baseUrl: emu.selfcommunityUrl, token: alice.tinesToken, email: alice.email },
+          clientOptions(new MemoryLogger()),
+        ),
+      'invalid-input',
+    );
     assert.match(t.message, /No Tines API at .*Check the tenant URL/);
     assertNoToken(emu, sc, t);
   });
 
   it('a Tines key that is not personal (service key, its own identity) is refused with a message about Personal keys', async () => {
-    const e = await rejectsKind(() => tines.signIn({ baseUrl: emu.tinesUrl, token: emu.tinesServiceKey, email: 'automation-service@tines.invalid' }, clientOptions(new MemoryLogger())), 'invalid-input');
+    const e = await rejectsKind(
+      () =>
+        tines.signIn(
+          { baseUrl: emu.tinesUrl, token: emu.tinesServiceKey, email: 'automation-service@tines.invalid' },
+          clientOptions(new MemoryLogger()),
+        ),
+      'invalid-input',
+    );
     assert.match(e.message, /Personal API key/);
     assert.match(e.message, /service account/);
     assertNoToken(emu, e);
-    assert.ok(emu.requests.every((r) => r.method === 'GET'), 'sign-in never writes (no probing by adding a reaction)');
+    assert.ok(
+      emu.requests.every((r) => r.method === 'GET'),
+      'sign-in never writes (no probing by adding a reaction)',
+    );
   });
 });

@@ -24,8 +24,13 @@ export function useEmulator(options: EmulatorOptions = {}): () => Emulator {
 }
 
 /** Fast client options for tests: short backoff, a log we can scan. */
-export function fastOptions(logger = new MemoryLogger(), extra: ClientOptions = {}): ClientOptions & { logger: MemoryLogger } {
-  return { retryBaseMs: 10, timeoutMs: 2000, retries: 2, maxConcurrency: 8, logger, ...extra } as ClientOptions & { logger: MemoryLogger };
+export function fastOptions(
+  logger = new MemoryLogger(),
+  extra: ClientOptions = {},
+): ClientOptions & { logger: MemoryLogger } {
+  return { retryBaseMs: 10, timeoutMs: 2000, retries: 2, maxConcurrency: 8, logger, ...extra } as ClientOptions & {
+    logger: MemoryLogger;
+  };
 }
 
 export function allTokens(emu: Emulator): string[] {
@@ -75,7 +80,9 @@ export function requestsTo(emu: Emulator, method: string, path: RegExp) {
 }
 
 /** A response read whole: status, headers, text, and the JSON when the text parses. */
-export async function readReply(res: Response): Promise<{ status: number; headers: Headers; text: string; json: unknown }> {
+export async function readReply(
+  res: Response,
+): Promise<{ status: number; headers: Headers; text: string; json: unknown }> {
   const text = await res.text();
   let json: unknown;
   try {

@@ -5,13 +5,19 @@ import { KeyedLock, Semaphore, TaskStream, sleep } from '../../src/core/async';
 import { accountId, excerpt, reactionId } from '../../src/core/model';
 
 function throwsKind(fn: () => unknown, kind: string, pattern?: RegExp) {
-  assert.throws(fn, (e: unknown) => e instanceof ReactionsError && e.kind === kind && (!pattern || pattern.test(e.message)));
+  assert.throws(
+    fn,
+    (e: unknown) => e instanceof ReactionsError && e.kind === kind && (!pattern || pattern.test(e.message)),
+  );
 }
 
 describe('base URL validation (what a person types in Add Account)', () => {
   it('normalises https URLs, keeps a path prefix, strips trailing slashes and an /api/v2 suffix', () => {
     assert.strictEqual(normalizeBaseUrl(' https://Community.Example.com/ '), 'https://community.example.com');
-    assert.strictEqual(normalizeBaseUrl('https://example.com/portal/community/'), 'https://example.com/portal/community');
+    assert.strictEqual(
+      normalizeBaseUrl('https://example.com/portal/community/'),
+      'https://example.com/portal/community',
+    );
     assert.strictEqual(normalizeBaseUrl('https://x.tines.com/api/v2'), 'https://x.tines.com');
     assert.strictEqual(normalizeBaseUrl('tenant-1234.tines.com'), 'https://tenant-1234.tines.com');
   });

@@ -12,7 +12,8 @@ describe('HTTP client against the emulator', () => {
   let logger: MemoryLogger;
   let token: string;
 
-  const client = (extra: Parameters<typeof fastOptions>[1] = {}) => new HttpClient(emu().selfcommunityUrl, () => token, fastOptions(logger, extra));
+  const client = (extra: Parameters<typeof fastOptions>[1] = {}) =>
+    new HttpClient(emu().selfcommunityUrl, () => token, fastOptions(logger, extra));
   const meCalls = (e: Emulator) => requestsTo(e, 'GET', /\/api\/v2\/user\/me\/$/);
 
   beforeEach(() => {
@@ -32,7 +33,10 @@ describe('HTTP client against the emulator', () => {
     const req = meCalls(emu())[0];
     assert.strictEqual(req.headers.authorization, `Bearer ${token}`);
     assert.match(req.headers.accept, /application\/json/);
-    assert.ok(logger.lines.some((l) => /GET \/api\/v2\/user\/me\/ → 200 \(\d+ ms\)/.test(l)), logger.lines.join('\n'));
+    assert.ok(
+      logger.lines.some((l) => /GET \/api\/v2\/user\/me\/ → 200 \(\d+ ms\)/.test(l)),
+      logger.lines.join('\n'),
+    );
   });
 
   it('401: auth error, not retried, no token in message', async () => {
@@ -156,7 +160,10 @@ describe('HTTP client against the emulator', () => {
 
   it('a cross-origin "next" link is refused during a scan; no Authorization reaches the other origin', async () => {
     const alice = emu().users.find((u) => u.name === 'alice')!;
-    const account = await selfCommunity.signIn({ baseUrl: emu().selfcommunityUrl, token: alice.scToken }, fastOptions(logger));
+    const account = await selfCommunity.signIn(
+      { baseUrl: emu().selfcommunityUrl, token: alice.scToken },
+      fastOptions(logger),
+    );
     const service = selfCommunity.connect(account, () => alice.scToken, fastOptions(logger));
     emu().fault({ method: 'GET', path: '/api/v2/status/', crossOriginNext: true });
     emu().otherOrigin.requests.length = 0;

@@ -38,7 +38,12 @@ describe('incremental refresh: Tines', () => {
     const gone = full[0];
     emu().tines.removeReaction(gone.target.parent!.id, gone.target.id, 'alice', gone.kind.id as 'heart');
     const other = full.find((r) => r.target.parent!.id !== gone.target.parent!.id)!;
-    const has = new Set(emu().tines.reactionsOf('alice').filter((t) => String(t.commentId) === other.target.id).map((t) => t.value));
+    const has = new Set(
+      emu()
+        .tines.reactionsOf('alice')
+        .filter((t) => String(t.commentId) === other.target.id)
+        .map((t) => t.value),
+    );
     const value = (['+1', '-1', 'eyes', 'heart', 'white_check_mark'] as const).find((v) => !has.has(v))!;
     emu().tines.addReaction(other.target.parent!.id, other.target.id, 'alice', value);
 
@@ -48,10 +53,19 @@ describe('incremental refresh: Tines', () => {
     const truth = (await collect(service.listReactions())).items;
     assert.deepStrictEqual(ids(refreshed), ids(truth), 'the refreshed set equals a full listing');
     assert.ok(!refreshed.some((r) => r.id === gone.id), 'the removed reaction is gone');
-    assert.ok(refreshed.some((r) => r.target.id === other.target.id && r.kind.id === value), 'the added one is there');
-    assert.ok(refreshRequests <= fullRequests * 0.1, `refresh took ${refreshRequests} requests, a full listing ${fullRequests}`);
+    assert.ok(
+      refreshed.some((r) => r.target.id === other.target.id && r.kind.id === value),
+      'the added one is there',
+    );
+    assert.ok(
+      refreshRequests <= fullRequests * 0.1,
+      `refresh took ${refreshRequests} requests, a full listing ${fullRequests}`,
+    );
     const casesQuery = emu().requests.find((r) => r.path.endsWith('/api/v2/cases'))!;
-    assert.ok(casesQuery.query['filters[updated_at_start_date]'], 'only cases updated since the checkpoint are asked for');
+    assert.ok(
+      casesQuery.query['filters[updated_at_start_date]'],
+      'only cases updated since the checkpoint are asked for',
+    );
   });
 });
 
@@ -90,7 +104,10 @@ describe('incremental refresh: SelfCommunity', () => {
     const refreshRequests = emu().requests.length;
     const truth = (await collect(service.listReactions())).items;
     assert.deepStrictEqual(ids(refreshed), ids(truth), 'the refreshed set equals a full listing');
-    assert.ok(refreshRequests <= fullRequests * 0.1, `refresh took ${refreshRequests} requests, a full listing ${fullRequests}`);
+    assert.ok(
+      refreshRequests <= fullRequests * 0.1,
+      `refresh took ${refreshRequests} requests, a full listing ${fullRequests}`,
+    );
     assert.ok(!refreshed.some((r) => r.id === removed.id));
     assert.strictEqual(refreshed.find((r) => r.id === changed.id)!.kind.id, String(newKind));
     assert.ok(refreshed.some((r) => r.target.type === 'discussion' && r.target.id === String(fresh)));
@@ -110,7 +127,10 @@ describe('incremental refresh: SelfCommunity', () => {
 });
 
 describe('incremental refresh: SelfCommunity, known comment votes re-read within budget', () => {
-  const emu = useEmulator({ seed: 33, sc: { statuses: 300, discussions: 100, posts: 50, commentsPerItem: 2, voteRate: 0.03 } });
+  const emu = useEmulator({
+    seed: 33,
+    sc: { statuses: 300, discussions: 100, posts: 50, commentsPerItem: 2, voteRate: 0.03 },
+  });
 
   it('a known comment vote removed or changed elsewhere is seen, though its contribution did not change', async () => {
     const a = emu().users.find((u) => u.name === 'alice')!;
@@ -131,7 +151,11 @@ describe('incremental refresh: SelfCommunity, known comment votes re-read within
 });
 
 describe('listing concurrency does not change results', () => {
-  const emu = useEmulator({ seed: 34, sc: { statuses: 150, discussions: 40, posts: 20, commentsPerItem: 2, maxLimit: 20 }, tines: { cases: 25, commentsPerCase: 4, maxPerPage: 10 } });
+  const emu = useEmulator({
+    seed: 34,
+    sc: { statuses: 150, discussions: 40, posts: 20, commentsPerItem: 2, maxLimit: 20 },
+    tines: { cases: 25, commentsPerCase: 4, maxPerPage: 10 },
+  });
 
   for (const which of ['selfcommunity', 'tines'] as const) {
     it(`${which}: C=1 and C=8 find exactly the same reactions`, async () => {
@@ -140,8 +164,16 @@ describe('listing concurrency does not change results', () => {
       const baseUrl = which === 'tines' ? emu().tinesUrl : emu().selfcommunityUrl;
       const token = which === 'tines' ? a.tinesToken : a.scToken;
       const account = await provider.signIn({ baseUrl, token, email: a.email }, fastOptions());
-      const one = (await collect(provider.connect(account, () => token, fastOptions(undefined, { maxConcurrency: 1 })).listReactions())).items;
-      const eight = (await collect(provider.connect(account, () => token, fastOptions(undefined, { maxConcurrency: 8 })).listReactions())).items;
+      const one = (
+        await collect(
+          provider.connect(account, () => token, fastOptions(undefined, { maxConcurrency: 1 })).listReactions(),
+        )
+      ).items;
+      const eight = (
+        await collect(
+          provider.connect(account, () => token, fastOptions(undefined, { maxConcurrency: 8 })).listReactions(),
+        )
+      ).items;
       assert.ok(one.length > 10);
       assert.deepStrictEqual(ids(one), ids(eight));
     });

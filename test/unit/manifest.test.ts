@@ -27,7 +27,12 @@ describe('manifest', () => {
   });
 
   it('every command has the Reactions category, a codicon and a localised title', () => {
-    for (const c of pkg.contributes.commands as Array<{ command: string; title: string; category: string; icon?: string }>) {
+    for (const c of pkg.contributes.commands as Array<{
+      command: string;
+      title: string;
+      category: string;
+      icon?: string;
+    }>) {
       assert.strictEqual(c.category, '%category%', c.command);
       assert.match(c.icon ?? '', /^\$\([a-z-~]+\)$/, c.command);
       const key = c.title.replace(/^%|%$/g, '');

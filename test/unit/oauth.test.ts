@@ -4,17 +4,34 @@
  * past its access token's lifetime, a dead sign-in asks once, sign-out really revokes, no token leaks.
  */
 import * as assert from 'assert';
-import { TokenSource, parseCredentials, serializeCredentials, type Credentials, type OAuthCredentials, type SecretStore } from '../../src/core/credentials';
+import {
+  TokenSource,
+  parseCredentials,
+  serializeCredentials,
+  type Credentials,
+  type OAuthCredentials,
+  type SecretStore,
+} from '../../src/core/credentials';
 import { MemoryLogger } from '../../src/core/log';
 import type { Account } from '../../src/core/model';
-import { OAuthClient, authorizeUrl, codeFromCallback, createPkce, createState, parseCallback, refusesPkce, type TokenSet } from '../../src/core/oauth';
+import {
+  OAuthClient,
+  authorizeUrl,
+  codeFromCallback,
+  createPkce,
+  createState,
+  parseCallback,
+  refusesPkce,
+  type TokenSet,
+} from '../../src/core/oauth';
 import { selfCommunity } from '../../src/core/services/selfcommunity';
 import type { AccountService } from '../../src/core/services/service';
 import type { Emulator } from '../emulator';
 import { consent } from '../emulator/consent';
 import { collect, fastOptions, rejectsKind, requestsTo, useEmulator } from './helpers';
 
-const REDIRECT = 'http://127.0.0.1:9/callback?vscode-reqid=4&vscode-scheme=code-oss&vscode-authority=reactions-dev.reactions-vscode&vscode-path=%2Foauth-callback';
+const REDIRECT =
+  'http://127.0.0.1:9/callback?vscode-reqid=4&vscode-scheme=code-oss&vscode-authority=reactions-dev.reactions-vscode&vscode-path=%2Foauth-callback';
 const TOKEN = /\/oauth\/token\/$/;
 
 /** A SecretStorage stand-in shared by "windows" (TokenSources) of one machine. */
@@ -31,25 +48,47 @@ class MapStore implements SecretStore {
 }
 
 /** The whole browser sign-in, as the extension does it, for one emulator user. */
-async function signInWithBrowser(emu: Emulator, user = 'alice', options = fastOptions()): Promise<{ tokens: TokenSet; account: Account; options: typeof options }> {
+async function signInWithBrowser(
+  emu: Emulator,
+  user = 'alice',
+  options = fastOptions(),
+): Promise<{ tokens: TokenSet; account: Account; options: typeof options }> {
   const state = createState();
   const pkce = createPkce();
-  const url = authorizeUrl({ baseUrl: emu.selfcommunityUrl, clientId: emu.oauth.clientId, redirectUri: REDIRECT, state, pkce });
+  const url = authorizeUrl({
+    baseUrl: emu.selfcommunityUrl,
+    clientId: emu.oauth.clientId,
+    redirectUri: REDIRECT,
+    state,
+    pkce,
+  });
   const back = await consent(url, { user });
   const code = codeFromCallback(parseCallback(back.search), state, 'community');
-  const tokens = await new OAuthClient(emu.selfcommunityUrl, emu.oauth.clientId, options).exchangeCode(code, REDIRECT, pkce.verifier);
+  const tokens = await new OAuthClient(emu.selfcommunityUrl, emu.oauth.clientId, options).exchangeCode(
+    code,
+    REDIRECT,
+    pkce.verifier,
+  );
   const account = await selfCommunity.signIn({ baseUrl: emu.selfcommunityUrl, token: tokens.accessToken }, options);
   return { tokens, account, options };
 }
 
 /** A client wired like the extension's: tokens from a TokenSource, renewal on 401. */
-function connect(emu: Emulator, account: Account, store: SecretStore, options = fastOptions()): { service: AccountService; source: TokenSource; options: typeof options } {
+function connect(
+  emu: Emulator,
+  account: Account,
+  store: SecretStore,
+  options = fastOptions(),
+): { service: AccountService; source: TokenSource; options: typeof options } {
   const source = new TokenSource(account.id, store, {
     label: account.label,
     logger: options.logger,
     refresh: (c) => new OAuthClient(emu.selfcommunityUrl, c.clientId, options).refresh(c.refreshToken),
   });
-  const service = selfCommunity.connect(account, () => source.token(), { ...options, onUnauthorized: (t) => source.unauthorized(t) });
+  const service = selfCommunity.connect(account, () => source.token(), {
+    ...options,
+    onUnauthorized: (t) => source.unauthorized(t),
+  });
   return { service, source, options };
 }
 
@@ -67,7 +106,10 @@ function stored(store: MapStore, account: Account): OAuthCredentials {
 }
 
 function truth(emu: Emulator, user: 'alice' | 'bob' | 'carol'): string[] {
-  return emu.sc.votesOf(user).map((v) => `${v.type}:${v.id}`).sort();
+  return emu.sc
+    .votesOf(user)
+    .map((v) => `${v.type}:${v.id}`)
+    .sort();
 }
 
 function keys(reactions: Array<{ target: { type: string; id: string } }>): string[] {
@@ -86,39 +128,72 @@ describe('OAuth: browser sign-in (authorization code + PKCE)', () => {
     const bob = emu().users.find((u) => u.name === 'bob')!;
     assert.strictEqual(account.userId, String(bob.scUserId));
     assert.ok(tokens.refreshToken, 'a refresh token is kept so the sign-in lasts');
-    assert.ok(tokens.expiresAt && Math.abs(tokens.expiresAt - (Date.now() + 36000_000)) < 60_000, 'expiry from expires_in');
+    assert.ok(
+      tokens.expiresAt && Math.abs(tokens.expiresAt - (Date.now() + 36000_000)) < 60_000,
+      'expiry from expires_in',
+    );
     const all = logger.lines.join('\n');
-    for (const secret of [tokens.accessToken, tokens.refreshToken!]) assert.ok(!all.includes(secret), 'no token in the log');
+    for (const secret of [tokens.accessToken, tokens.refreshToken!])
+      assert.ok(!all.includes(secret), 'no token in the log');
   });
 
   it('a callback with another state is refused before the code is used', async () => {
     const state = createState();
-    const url = authorizeUrl({ baseUrl: emu().selfcommunityUrl, clientId: emu().oauth.clientId, redirectUri: REDIRECT, state, pkce: createPkce() });
+    const url = authorizeUrl({
+      baseUrl: emu().selfcommunityUrl,
+      clientId: emu().oauth.clientId,
+      redirectUri: REDIRECT,
+      state,
+      pkce: createPkce(),
+    });
     const back = await consent(url);
     emu().clearLog();
-    const e = await rejectsKind(async () => codeFromCallback(parseCallback(back.search), createState(), 'community'), 'unsafe');
+    const e = await rejectsKind(
+      async () => codeFromCallback(parseCallback(back.search), createState(), 'community'),
+      'unsafe',
+    );
     assert.match(e.message, /state.*did not match.*nothing was stored/i);
     assert.strictEqual(requestsTo(emu(), 'POST', TOKEN).length, 0, 'no code exchange');
   });
 
   it('Deny on the consent page ends the sign-in as cancelled, naming the community', async () => {
     const state = createState();
-    const url = authorizeUrl({ baseUrl: emu().selfcommunityUrl, clientId: emu().oauth.clientId, redirectUri: REDIRECT, state });
+    const url = authorizeUrl({
+      baseUrl: emu().selfcommunityUrl,
+      clientId: emu().oauth.clientId,
+      redirectUri: REDIRECT,
+      state,
+    });
     const back = await consent(url, { decision: 'Deny' });
-    const e = await rejectsKind(async () => codeFromCallback(parseCallback(back.search), state, 'community.example'), 'cancelled');
+    const e = await rejectsKind(
+      async () => codeFromCallback(parseCallback(back.search), state, 'community.example'),
+      'cancelled',
+    );
     assert.match(e.message, /denied on community\.example; nothing was stored/);
   });
 
   it('a code is single use, and a code exchanged without its PKCE verifier is refused', async () => {
     const state = createState();
     const pkce = createPkce();
-    const url = authorizeUrl({ baseUrl: emu().selfcommunityUrl, clientId: emu().oauth.clientId, redirectUri: REDIRECT, state, pkce });
+    const url = authorizeUrl({
+      baseUrl: emu().selfcommunityUrl,
+      clientId: emu().oauth.clientId,
+      redirectUri: REDIRECT,
+      state,
+      pkce,
+    });
     const code = codeFromCallback(parseCallback((await consent(url)).search), state, 'c');
     const client = new OAuthClient(emu().selfcommunityUrl, emu().oauth.clientId, fastOptions());
     const wrong = await rejectsKind(() => client.exchangeCode(code, REDIRECT, createPkce().verifier), 'auth');
     assert.match(wrong.message, /did not accept the authorization.*Start the sign-in again/);
     // DOT invalidates a code after a failed exchange? Either way a second use must fail.
-    const url2 = authorizeUrl({ baseUrl: emu().selfcommunityUrl, clientId: emu().oauth.clientId, redirectUri: REDIRECT, state, pkce });
+    const url2 = authorizeUrl({
+      baseUrl: emu().selfcommunityUrl,
+      clientId: emu().oauth.clientId,
+      redirectUri: REDIRECT,
+      state,
+      pkce,
+    });
     const code2 = codeFromCallback(parseCallback((await consent(url2)).search), state, 'c');
     await client.exchangeCode(code2, REDIRECT, pkce.verifier);
     await rejectsKind(() => client.exchangeCode(code2, REDIRECT, pkce.verifier), 'auth');
@@ -159,7 +234,11 @@ describe('OAuth: renewal keeps a sign-in working', () => {
     assert.ok(!emu().requests.some((r) => r.status === 401), 'no request was refused');
     const now = stored(store, account);
     assert.notStrictEqual(now.accessToken, tokens.accessToken);
-    assert.notStrictEqual(now.refreshToken, tokens.refreshToken, 'the rotated refresh token is stored with the new access token');
+    assert.notStrictEqual(
+      now.refreshToken,
+      tokens.refreshToken,
+      'the rotated refresh token is stored with the new access token',
+    );
     assert.strictEqual(store.writes, 1, 'one write: access and refresh replaced together');
   });
 
@@ -189,9 +268,17 @@ describe('OAuth: renewal keeps a sign-in working', () => {
     emu().clearLog();
     const result = await service.remove(victim);
     assert.strictEqual(result.outcome, 'removed');
-    assert.strictEqual(emu().sc.voteOf(victim.target.type as 'status', Number(victim.target.id), 'alice'), undefined, 'no vote left');
+    assert.strictEqual(
+      emu().sc.voteOf(victim.target.type as 'status', Number(victim.target.id), 'alice'),
+      undefined,
+      'no vote left',
+    );
     const posts = requestsTo(emu(), 'POST', /\/vote\/$/);
-    assert.deepStrictEqual(posts.map((p) => p.status), [204], 'one vote POST reached the view (a 401 is refused before any vote)');
+    assert.deepStrictEqual(
+      posts.map((p) => p.status),
+      [204],
+      'one vote POST reached the view (a 401 is refused before any vote)',
+    );
   });
 
   it('when renewal fails for good every waiting request fails with one "sign in again" error, and the dead refresh token is not sent again', async () => {
@@ -215,7 +302,8 @@ describe('OAuth: renewal keeps a sign-in working', () => {
     assert.strictEqual(source.renewals, 1);
     assert.strictEqual(stored(store, account).accessToken, tokens.accessToken, 'nothing half-replaced');
     const all = options.logger.lines.join('\n') + errors.map((e) => `${e.message} ${JSON.stringify(e)}`).join('\n');
-    for (const secret of [tokens.accessToken, tokens.refreshToken!]) assert.ok(!all.includes(secret), 'no token in logs or errors');
+    for (const secret of [tokens.accessToken, tokens.refreshToken!])
+      assert.ok(!all.includes(secret), 'no token in logs or errors');
   });
 
   it('a renewal that fails for now (503): a read retries through one failure; longer, it fails with that, and a later request renews', async () => {
@@ -224,7 +312,11 @@ describe('OAuth: renewal keeps a sign-in working', () => {
     const { service } = connect(emu(), account, store);
     emu().oauth.expireAccessTokens('alice');
     emu().fault({ method: 'POST', path: TOKEN, status: 503, times: 1 });
-    assert.deepStrictEqual(keys((await collect(service.listReactions())).items), truth(emu(), 'alice'), 'one 503 is absorbed by the read\'s retries');
+    assert.deepStrictEqual(
+      keys((await collect(service.listReactions())).items),
+      truth(emu(), 'alice'),
+      "one 503 is absorbed by the read's retries",
+    );
     emu().oauth.expireAccessTokens('alice');
     const outage = emu().fault({ method: 'POST', path: TOKEN, status: 503 });
     const e = await rejectsKind(() => collect(service.listReactions()), 'server');
@@ -232,7 +324,10 @@ describe('OAuth: renewal keeps a sign-in working', () => {
     assert.doesNotMatch(e.message, /sign in again/i, 'a server hiccup is not a reason to sign in again');
     const listed = await collect(service.listReactions());
     assert.deepStrictEqual(keys(listed.items), truth(emu(), 'alice'));
-    assert.ok(emu().oauth.activeAccessTokens('alice').includes(stored(store, account).accessToken), 'the stored token is live');
+    assert.ok(
+      emu().oauth.activeAccessTokens('alice').includes(stored(store, account).accessToken),
+      'the stored token is live',
+    );
   });
 
   it('two windows renewing at once both end up with the stored pair (rotation does not sign either out)', async () => {
@@ -245,12 +340,19 @@ describe('OAuth: renewal keeps a sign-in working', () => {
     assert.deepStrictEqual(keys(ra.items), truth(emu(), 'alice'));
     assert.deepStrictEqual(keys(rb.items), truth(emu(), 'alice'));
     const final = stored(store, account);
-    assert.deepStrictEqual(emu().oauth.activeRefreshTokens('alice').includes(final.refreshToken!), true, 'the stored refresh token is the live one');
+    assert.deepStrictEqual(
+      emu().oauth.activeRefreshTokens('alice').includes(final.refreshToken!),
+      true,
+      'the stored refresh token is the live one',
+    );
   });
 
   it('a pasted token is never "renewed": a 401 is the error to show', async () => {
     const alice = emu().users.find((u) => u.name === 'alice')!;
-    const account = await selfCommunity.signIn({ baseUrl: emu().selfcommunityUrl, token: alice.scToken }, fastOptions());
+    const account = await selfCommunity.signIn(
+      { baseUrl: emu().selfcommunityUrl, token: alice.scToken },
+      fastOptions(),
+    );
     const store = new MapStore();
     await store.store(account.id, 'sc-not-valid-anymore-123');
     const { service } = connect(emu(), account, store);
@@ -268,7 +370,10 @@ describe('OAuth: sign-out revokes', () => {
     const client = new OAuthClient(emu().selfcommunityUrl, emu().oauth.clientId, fastOptions());
     await client.revoke(tokens.refreshToken!, 'refresh_token');
     await client.revoke(tokens.accessToken, 'access_token');
-    await rejectsKind(() => selfCommunity.signIn({ baseUrl: emu().selfcommunityUrl, token: tokens.accessToken }, fastOptions()), 'auth');
+    await rejectsKind(
+      () => selfCommunity.signIn({ baseUrl: emu().selfcommunityUrl, token: tokens.accessToken }, fastOptions()),
+      'auth',
+    );
     await rejectsKind(() => client.refresh(tokens.refreshToken!), 'auth');
     assert.ok(!emu().oauth.activeAccessTokens('alice').includes(tokens.accessToken));
   });
@@ -278,7 +383,15 @@ describe('credentials format', () => {
   it('a pasted token is stored as it is and read back; OAuth credentials round-trip as one value', () => {
     assert.deepStrictEqual(parseCredentials('sc-demo-alice-Q7x2'), { type: 'token', token: 'sc-demo-alice-Q7x2' });
     assert.strictEqual(serializeCredentials({ type: 'token', token: 'abc123' }), 'abc123');
-    const c: Credentials = { type: 'oauth', clientId: 'app', accessToken: 'a1b2c3', refreshToken: 'r1r2r3', expiresAt: 5, issuedAt: 1, scope: 'read' };
+    const c: Credentials = {
+      type: 'oauth',
+      clientId: 'app',
+      accessToken: 'a1b2c3',
+      refreshToken: 'r1r2r3',
+      expiresAt: 5,
+      issuedAt: 1,
+      scope: 'read',
+    };
     assert.deepStrictEqual(parseCredentials(serializeCredentials(c)), c);
     assert.strictEqual(parseCredentials(''), undefined);
     assert.deepStrictEqual(parseCredentials('{not json'), { type: 'token', token: '{not json' });

@@ -7,7 +7,10 @@ import { assertNoToken, collect, fastOptions, rejectsKind, requestsTo, useEmulat
 
 const VOTE_POST = /\/vote\/$/;
 
-async function signInAlice(emu: Emulator, options = fastOptions()): Promise<{ account: Account; service: AccountService; options: typeof options }> {
+async function signInAlice(
+  emu: Emulator,
+  options = fastOptions(),
+): Promise<{ account: Account; service: AccountService; options: typeof options }> {
   const alice = emu.users.find((u) => u.name === 'alice')!;
   const account = await selfCommunity.signIn({ baseUrl: emu.selfcommunityUrl, token: alice.scToken }, options);
   return { account, service: selfCommunity.connect(account, () => alice.scToken, options), options };
@@ -31,7 +34,10 @@ describe('SelfCommunity: sign-in', () => {
 
   it('a wrong token is an auth error that names the community, not the token', async () => {
     const logger = fastOptions();
-    const e = await rejectsKind(() => selfCommunity.signIn({ baseUrl: emu().selfcommunityUrl, token: 'not-a-real-token-xyz' }, logger), 'auth');
+    const e = await rejectsKind(
+      () => selfCommunity.signIn({ baseUrl: emu().selfcommunityUrl, token: 'not-a-real-token-xyz' }, logger),
+      'auth',
+    );
     assert.match(e.message, /rejected the token/);
     assert.ok(!e.message.includes('not-a-real-token-xyz'));
     assert.ok(!logger.logger.lines.join('\n').includes('not-a-real-token-xyz'));
@@ -64,8 +70,14 @@ describe('SelfCommunity: listing', () => {
     const { items, batches } = await collect(service.listReactions());
     const truth = emu().sc.votesOf('alice');
     assert.ok(truth.length > 10, 'seed has votes');
-    assert.ok(truth.some((v) => v.type === 'comment'), 'seed has comment votes');
-    assert.deepStrictEqual(items.map((r) => key(r.target.type, r.target.id)).sort(), truth.map((v) => key(v.type, v.id)).sort());
+    assert.ok(
+      truth.some((v) => v.type === 'comment'),
+      'seed has comment votes',
+    );
+    assert.deepStrictEqual(
+      items.map((r) => key(r.target.type, r.target.id)).sort(),
+      truth.map((v) => key(v.type, v.id)).sort(),
+    );
     for (const r of items) {
       const v = truth.find((x) => x.type === r.target.type && String(x.id) === r.target.id)!;
       assert.strictEqual(r.kind.id, v.reactionId === null ? '' : String(v.reactionId));
@@ -104,21 +116,31 @@ describe('SelfCommunity: listing', () => {
 });
 
 describe('SelfCommunity: paging', () => {
-  const emu = useEmulator({ seed: 3, sc: { statuses: 230, discussions: 5, posts: 5, commentsPerItem: 0, maxLimit: 20 } });
+  const emu = useEmulator({
+    seed: 3,
+    sc: { statuses: 230, discussions: 5, posts: 5, commentsPerItem: 0, maxLimit: 20 },
+  });
 
   it('walks every page when the server caps the page size', async () => {
     const { service } = await signInAlice(emu());
     emu().clearLog();
     const { items } = await collect(service.listReactions());
     const truth = emu().sc.votesOf('alice');
-    assert.deepStrictEqual(items.map((r) => key(r.target.type, r.target.id)).sort(), truth.map((v) => key(v.type, v.id)).sort());
+    assert.deepStrictEqual(
+      items.map((r) => key(r.target.type, r.target.id)).sort(),
+      truth.map((v) => key(v.type, v.id)).sort(),
+    );
     const statusPages = requestsTo(emu(), 'GET', /\/api\/v2\/status\/$/);
     assert.strictEqual(statusPages.length, Math.ceil(230 / 20), 'one request per page, none twice');
   });
 });
 
 describe('SelfCommunity: with a path prefix', () => {
-  const emu = useEmulator({ seed: 2, scPrefix: '/portal/community', sc: { statuses: 12, discussions: 4, posts: 2, commentsPerItem: 1 } });
+  const emu = useEmulator({
+    seed: 2,
+    scPrefix: '/portal/community',
+    sc: { statuses: 12, discussions: 4, posts: 2, commentsPerItem: 1 },
+  });
 
   it('signs in, lists and removes under the prefix', async () => {
     const { service, account } = await signInAlice(emu());
@@ -159,7 +181,10 @@ describe('SelfCommunity: the safe toggle protocol', () => {
       assert.strictEqual(posts.length, 1);
       assert.strictEqual(posts[0].query.reaction, current.reactionId === null ? undefined : String(current.reactionId));
       const reads = emu().requests.filter((x) => x.method === 'GET');
-      assert.ok(reads.length >= 2 && reads[0].time <= posts[0].time && reads[reads.length - 1].time >= posts[0].time, 'read before and after the POST');
+      assert.ok(
+        reads.length >= 2 && reads[0].time <= posts[0].time && reads[reads.length - 1].time >= posts[0].time,
+        'read before and after the POST',
+      );
     });
   }
 
@@ -211,7 +236,9 @@ describe('SelfCommunity: the safe toggle protocol', () => {
   it('change switches the reaction with one POST and verifies it', async () => {
     const r = pick('discussion', 2);
     const kinds = await service.reactionKinds();
-    const target = kinds.find((k) => k.id !== r.kind.id && k.id !== String(emu().sc.voteOf(r.target.type, r.target.id, 'alice')!.reactionId))!;
+    const target = kinds.find(
+      (k) => k.id !== r.kind.id && k.id !== String(emu().sc.voteOf(r.target.type, r.target.id, 'alice')!.reactionId),
+    )!;
     emu().clearLog();
     const changed = await service.change(r, target);
     assert.strictEqual(changed.kind.id, target.id);
@@ -284,7 +311,13 @@ describe('SelfCommunity: writes whose answer is lost are resolved by reading, ne
   it('403 on the vote: forbidden, nothing changed', async () => {
     const r = next();
     const before = emu().sc.voteOf(r.target.type, r.target.id, 'alice');
-    emu().fault({ method: 'POST', path: VOTE_POST, status: 403, body: '{"errors":[{"code":"blocked","message":"Voting is blocked with this author"}]}', times: 1 });
+    emu().fault({
+      method: 'POST',
+      path: VOTE_POST,
+      status: 403,
+      body: '{"errors":[{"code":"blocked","message":"Voting is blocked with this author"}]}',
+      times: 1,
+    });
     const e = await rejectsKind(() => service.remove(r), 'forbidden');
     assert.match(e.message, /Voting is blocked/);
     assert.deepStrictEqual(emu().sc.voteOf(r.target.type, r.target.id, 'alice'), before);
@@ -303,7 +336,10 @@ describe('SelfCommunity: writes whose answer is lost are resolved by reading, ne
 });
 
 describe('SelfCommunity: a community with reactions turned off', () => {
-  const emu = useEmulator({ seed: 4, sc: { reactionsEnabled: false, statuses: 20, discussions: 5, posts: 5, commentsPerItem: 1 } });
+  const emu = useEmulator({
+    seed: 4,
+    sc: { reactionsEnabled: false, statuses: 20, discussions: 5, posts: 5, commentsPerItem: 1 },
+  });
 
   it('lists plain upvotes and removes them with a POST without a reaction parameter', async () => {
     const { service } = await signInAlice(emu());

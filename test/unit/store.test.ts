@@ -7,12 +7,29 @@ const SC2 = 'selfcommunity:other.example.com:9';
 const TI = 'tines:tenant.tines.com:42';
 
 function sc(type: Target['type'], id: string, label = 'Like', extra: Partial<Target> = {}, account = SC): Reaction {
-  const target: Target = { type, id, excerpt: `${type} ${id} text`, createdAt: `2024-01-${id.padStart(2, '0')}T00:00:00Z`, ...extra };
-  return { id: reactionId(account, target), accountId: account, target, kind: { id: label === 'Like' ? '1' : '2', label, emoji: label === 'Like' ? '👍' : '❤️' } };
+  const target: Target = {
+    type,
+    id,
+    excerpt: `${type} ${id} text`,
+    createdAt: `2024-01-${id.padStart(2, '0')}T00:00:00Z`,
+    ...extra,
+  };
+  return {
+    id: reactionId(account, target),
+    accountId: account,
+    target,
+    kind: { id: label === 'Like' ? '1' : '2', label, emoji: label === 'Like' ? '👍' : '❤️' },
+  };
 }
 
 function ti(caseId: string, commentId: string, value = 'heart', title = `Case ${caseId}`): Reaction {
-  const target: Target = { type: 'case_comment', id: commentId, parent: { type: 'case', id: caseId, title }, excerpt: `comment ${commentId}`, author: 'Bob Builder' };
+  const target: Target = {
+    type: 'case_comment',
+    id: commentId,
+    parent: { type: 'case', id: caseId, title },
+    excerpt: `comment ${commentId}`,
+    author: 'Bob Builder',
+  };
   const kind = { id: value, label: value === 'heart' ? 'Heart' : 'Eyes' };
   return { id: reactionId(TI, target, kind), accountId: TI, target, kind };
 }
@@ -43,14 +60,21 @@ describe('store: ReactionStore', () => {
     store.upsert([sc('comment', '9'), sc('post', '1'), sc('status', '3'), sc('discussion', '4'), sc('post', '2')]);
     store.upsert([ti('5', '50'), ti('12', '120', 'heart', 'Newer case'), ti('5', '51', 'eyes')]);
     const scGroups = store.groups(SC);
-    assert.deepStrictEqual(scGroups.map((g) => g.key), ['status', 'discussion', 'post', 'comment']);
+    assert.deepStrictEqual(
+      scGroups.map((g) => g.key),
+      ['status', 'discussion', 'post', 'comment'],
+    );
     assert.deepStrictEqual(
       scGroups.find((g) => g.key === 'post')!.reactions.map((r) => r.target.id),
       ['2', '1'],
       'newest target first',
     );
     const tiGroups = store.groups(TI);
-    assert.deepStrictEqual(tiGroups.map((g) => g.key), ['case:12', 'case:5'], 'newest case (highest id) first');
+    assert.deepStrictEqual(
+      tiGroups.map((g) => g.key),
+      ['case:12', 'case:5'],
+      'newest case (highest id) first',
+    );
     assert.strictEqual(tiGroups[0].title, 'Newer case');
     assert.strictEqual(tiGroups[1].reactions.length, 2);
     assert.strictEqual(store.group(TI, 'case:5')?.reactions.length, 2);
@@ -64,7 +88,10 @@ describe('store: ReactionStore', () => {
     store.upsert([a, b, sc('post', '2')]);
     const events = recorder(store);
     const removed = store.remove([a.id, b.id, 'missing']);
-    assert.deepStrictEqual(removed.map((r) => r.id), [a.id, b.id]);
+    assert.deepStrictEqual(
+      removed.map((r) => r.id),
+      [a.id, b.id],
+    );
     assert.strictEqual(store.count(), 1);
     assert.strictEqual(events.length, 1);
     assert.strictEqual(events[0].reason, 'remove');
@@ -103,20 +130,32 @@ describe('store: ReactionStore', () => {
     assert.strictEqual(events.at(-1)?.reason, 'filter');
 
     store.setFilter({ text: 'march carol' });
-    assert.deepStrictEqual(store.visible().map((r) => r.target.id), ['3']);
+    assert.deepStrictEqual(
+      store.visible().map((r) => r.target.id),
+      ['3'],
+    );
 
     store.setFilter({ kinds: ['love'] });
     assert.strictEqual(store.visibleCount(SC), 2);
     assert.strictEqual(store.visibleCount(TI), 0);
     store.setFilter({ kinds: ['heart', '1'] });
-    assert.deepStrictEqual(store.visible().map((r) => r.kind.label).sort(), ['Heart', 'Like']);
+    assert.deepStrictEqual(
+      store
+        .visible()
+        .map((r) => r.kind.label)
+        .sort(),
+      ['Heart', 'Like'],
+    );
 
     store.setFilter({ services: ['tines'] });
     assert.strictEqual(store.visibleCount(), 2);
     assert.deepStrictEqual(store.groups(SC), [], 'filtered-out accounts have no groups');
 
     store.setFilter({ text: 'comment', kinds: ['eyes'], services: ['tines'] });
-    assert.deepStrictEqual(store.visible().map((r) => r.target.id), ['51']);
+    assert.deepStrictEqual(
+      store.visible().map((r) => r.target.id),
+      ['51'],
+    );
 
     store.setFilter({ text: '   ', kinds: [], services: [] });
     assert.strictEqual(store.isFiltered, false, 'blank filter = no filter');
@@ -150,9 +189,18 @@ describe('store: ReactionStore', () => {
       assert.strictEqual(store.count(SC2), 1, 'a scan only adds to its own account');
       scan.finish();
       assert.strictEqual(scan.active, false);
-      assert.deepStrictEqual(store.all(SC).map((r) => r.id).sort(), [keep.id, fresh.id].sort());
+      assert.deepStrictEqual(
+        store
+          .all(SC)
+          .map((r) => r.id)
+          .sort(),
+        [keep.id, fresh.id].sort(),
+      );
       assert.strictEqual(store.count(SC2), 1, 'other accounts untouched');
-      assert.deepStrictEqual(events.map((e) => e.reason), ['add', 'remove']);
+      assert.deepStrictEqual(
+        events.map((e) => e.reason),
+        ['add', 'remove'],
+      );
       scan.add([gone]);
       assert.strictEqual(store.get(gone.id), undefined, 'a finished scan adds nothing');
     });
@@ -202,7 +250,11 @@ describe('store: ReactionStore', () => {
   describe('snapshot / restore', () => {
     it('round-trips through JSON', () => {
       const store = new ReactionStore();
-      store.upsert([sc('post', '1'), sc('comment', '2', 'Love', { parent: { type: 'post', id: '1', title: 'p' } }), ti('5', '50')]);
+      store.upsert([
+        sc('post', '1'),
+        sc('comment', '2', 'Love', { parent: { type: 'post', id: '1', title: 'p' } }),
+        ti('5', '50'),
+      ]);
       const snap = store.snapshot(new Date('2024-05-01T00:00:00Z'));
       const json = JSON.stringify(snap);
       const copy = new ReactionStore();
@@ -239,7 +291,10 @@ describe('store: ReactionStore', () => {
         [SC, SC2],
       );
       assert.strictEqual(loaded, 1);
-      assert.deepStrictEqual(store.all().map((r) => r.id), [good.id]);
+      assert.deepStrictEqual(
+        store.all().map((r) => r.id),
+        [good.id],
+      );
       assert.strictEqual(store.count(TI), 0, 'account not kept');
     });
   });

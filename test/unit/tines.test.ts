@@ -19,7 +19,10 @@ describe('Tines: sign-in', () => {
 
   it('resolves the user id from the email through teams and members', async () => {
     const a = alice(emu());
-    const account = await tines.signIn({ baseUrl: emu().tinesUrl, token: a.tinesToken, email: a.email.toUpperCase() }, fastOptions());
+    const account = await tines.signIn(
+      { baseUrl: emu().tinesUrl, token: a.tinesToken, email: a.email.toUpperCase() },
+      fastOptions(),
+    );
     assert.strictEqual(account.userId, String(a.tinesUserId));
     assert.strictEqual(account.service, 'tines');
     assert.match(account.label, /@ 127\.0\.0\.1:\d+$/);
@@ -34,19 +37,32 @@ describe('Tines: sign-in', () => {
 
   it('an email nobody has gets a message that explains Personal keys', async () => {
     const a = alice(emu());
-    const e = await rejectsKind(() => tines.signIn({ baseUrl: emu().tinesUrl, token: a.tinesToken, email: 'nobody@example.com' }, fastOptions()), 'invalid-input');
+    const e = await rejectsKind(
+      () => tines.signIn({ baseUrl: emu().tinesUrl, token: a.tinesToken, email: 'nobody@example.com' }, fastOptions()),
+      'invalid-input',
+    );
     assert.match(e.message, /Personal API key/);
   });
 
   it('a non-personal (service) key finds no user and says why', async () => {
-    const e = await rejectsKind(() => tines.signIn({ baseUrl: emu().tinesUrl, token: emu().tinesServiceKey, email: alice(emu()).email.replace('@', '+svc@') }, fastOptions()), 'invalid-input');
+    const e = await rejectsKind(
+      () =>
+        tines.signIn(
+          { baseUrl: emu().tinesUrl, token: emu().tinesServiceKey, email: alice(emu()).email.replace('@', '+svc@') },
+          fastOptions(),
+        ),
+      'invalid-input',
+    );
     assert.match(e.message, /Personal API key/);
     assertNoToken(emu(), e);
   });
 
   it('a wrong key is an auth error naming the tenant and not the key', async () => {
     const logger = fastOptions();
-    const e = await rejectsKind(() => tines.signIn({ baseUrl: emu().tinesUrl, token: 'bogus-key-0987654321', email: alice(emu()).email }, logger), 'auth');
+    const e = await rejectsKind(
+      () => tines.signIn({ baseUrl: emu().tinesUrl, token: 'bogus-key-0987654321', email: alice(emu()).email }, logger),
+      'auth',
+    );
     assert.match(e.message, /rejected the API key/);
     assert.ok(!e.message.includes('bogus-key-0987654321'));
     assert.ok(!logger.logger.lines.join('\n').includes('bogus-key-0987654321'));
@@ -57,15 +73,27 @@ describe('Tines: sign-in', () => {
     const a = alice(emu());
     await rejectsKind(() => tines.signIn({ baseUrl: emu().tinesUrl, token: '', email: a.email }), 'invalid-input');
     await rejectsKind(() => tines.signIn({ baseUrl: emu().tinesUrl, token: a.tinesToken }), 'invalid-input');
-    await rejectsKind(() => tines.signIn({ baseUrl: emu().tinesUrl, token: a.tinesToken, userId: 'abc' }), 'invalid-input');
-    await rejectsKind(() => tines.signIn({ baseUrl: emu().tinesUrl, token: a.tinesToken, email: 'not-an-email' }), 'invalid-input');
-    await rejectsKind(() => tines.signIn({ baseUrl: 'http://tenant.example.com', token: a.tinesToken, email: a.email }), 'unsafe');
+    await rejectsKind(
+      () => tines.signIn({ baseUrl: emu().tinesUrl, token: a.tinesToken, userId: 'abc' }),
+      'invalid-input',
+    );
+    await rejectsKind(
+      () => tines.signIn({ baseUrl: emu().tinesUrl, token: a.tinesToken, email: 'not-an-email' }),
+      'invalid-input',
+    );
+    await rejectsKind(
+      () => tines.signIn({ baseUrl: 'http://tenant.example.com', token: a.tinesToken, email: a.email }),
+      'unsafe',
+    );
     assert.strictEqual(emu().requests.length, 0);
   });
 
   it('the SelfCommunity URL is not taken for a Tines tenant', async () => {
     const a = alice(emu());
-    await assert.rejects(() => tines.signIn({ baseUrl: emu().selfcommunityUrl, token: a.tinesToken, email: a.email }, fastOptions()), /Tines|rejected/);
+    await assert.rejects(
+      () => tines.signIn({ baseUrl: emu().selfcommunityUrl, token: a.tinesToken, email: a.email }, fastOptions()),
+      /Tines|rejected/,
+    );
   });
 });
 
@@ -83,7 +111,11 @@ describe('Tines: listing', () => {
       truth.map((t) => key(t.caseId, t.commentId, t.value)).sort(),
     );
     assert.ok(batches > 1);
-    assert.strictEqual(requestsTo(emu(), 'GET', /\/api\/v2\/cases$/).length, Math.ceil(30 / 7), 'each page of cases read once');
+    assert.strictEqual(
+      requestsTo(emu(), 'GET', /\/api\/v2\/cases$/).length,
+      Math.ceil(30 / 7),
+      'each page of cases read once',
+    );
     for (const r of items) {
       assert.ok(TINES_KINDS.some((k) => k.id === r.kind.id));
       assert.ok(r.target.url?.startsWith(emu().tinesUrl), 'web link on the tenant');
@@ -106,7 +138,11 @@ describe('Tines: remove, restore, change', () => {
   let all: Reaction[];
   let n = 0;
   const has = (r: Reaction, value = r.kind.id) =>
-    emu().tines.reactionsOf('alice').some((t) => String(t.caseId) === r.target.parent!.id && String(t.commentId) === r.target.id && t.value === value);
+    emu()
+      .tines.reactionsOf('alice')
+      .some(
+        (t) => String(t.caseId) === r.target.parent!.id && String(t.commentId) === r.target.id && t.value === value,
+      );
 
   before(async () => {
     service = await connectAlice(emu());
@@ -168,7 +204,13 @@ describe('Tines: remove, restore, change', () => {
 
   it('422 for a value the tenant does not support carries the server message', async () => {
     const r = next();
-    emu().fault({ method: 'POST', path: /\/remove_reaction$/, status: 422, body: '["Value is not a supported reaction"]', times: 1 });
+    emu().fault({
+      method: 'POST',
+      path: /\/remove_reaction$/,
+      status: 422,
+      body: '["Value is not a supported reaction"]',
+      times: 1,
+    });
     const e = await rejectsKind(() => service.remove(r), 'client');
     assert.match(e.message, /not a supported reaction/);
     assert.ok(has(r), 'nothing lost');

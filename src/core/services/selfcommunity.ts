@@ -18,7 +18,15 @@ import {
   type ReactionKind,
   type Target,
 } from '../model';
-import type { AccountService, ClientOptions, ReactionDelta, RemoveResult, ScanCheckpoint, ServiceProvider, SignInInput } from './service';
+import type {
+  AccountService,
+  ClientOptions,
+  ReactionDelta,
+  RemoveResult,
+  ScanCheckpoint,
+  ServiceProvider,
+  SignInInput,
+} from './service';
 
 interface ScReaction {
   id: number | string;
@@ -110,7 +118,10 @@ function contributionKey(type: string, id: number | string): string {
 }
 
 function isTransientWriteFailure(e: unknown): boolean {
-  return isReactionsError(e) && (e.kind === 'timeout' || e.kind === 'network' || e.kind === 'server' || e.kind === 'bad-response');
+  return (
+    isReactionsError(e) &&
+    (e.kind === 'timeout' || e.kind === 'network' || e.kind === 'server' || e.kind === 'bad-response')
+  );
 }
 
 class SelfCommunityAccount implements AccountService {
@@ -163,7 +174,10 @@ class SelfCommunityAccount implements AccountService {
       }
       if (found.length) stream.push(found);
     });
-    return whenComplete(stream, () => (this.checkpoint = { service: 'selfcommunity', at, data: { counts, cost: this.http.sent - sentBefore } }));
+    return whenComplete(
+      stream,
+      () => (this.checkpoint = { service: 'selfcommunity', at, data: { counts, cost: this.http.sent - sentBefore } }),
+    );
   }
 
   /**
@@ -173,7 +187,11 @@ class SelfCommunityAccount implements AccountService {
    * deleted. Does not see: a comment vote added, changed or removed elsewhere on a contribution whose
    * comment count did not change (Full Rescan does).
    */
-  refreshReactions(known: readonly Reaction[], since: ScanCheckpoint, signal?: AbortSignal): AsyncIterable<ReactionDelta> {
+  refreshReactions(
+    known: readonly Reaction[],
+    since: ScanCheckpoint,
+    signal?: AbortSignal,
+  ): AsyncIterable<ReactionDelta> {
     const at = new Date().toISOString();
     const before = (since.data?.counts ?? {}) as Record<string, number>;
     const counts: Record<string, number> = {};
@@ -214,7 +232,7 @@ class SelfCommunityAccount implements AccountService {
       }
       upsert(voted);
     });
-    const self = this;
+    const setCheckpoint = (checkpoint: ScanCheckpoint) => (this.checkpoint = checkpoint);
     return (async function* () {
       for await (const delta of stream) yield delta;
       // Everything was listed: what is known but was not found again is gone.
@@ -228,18 +246,31 @@ class SelfCommunityAccount implements AccountService {
         })
         .map((r) => r.id);
       if (remove.length) yield { upsert: [], remove };
-      self.checkpoint = { service: 'selfcommunity', at, data: { counts, cost } };
+      setCheckpoint({ service: 'selfcommunity', at, data: { counts, cost } });
     })();
   }
 
   /** Lists every contribution type concurrently, newest first, handing each page to `onPage`. */
-  private scanContributions(stream: TaskStream<unknown>, onPage: (type: ContributionType, items: ScItem[]) => void): void {
+  private scanContributions(
+    stream: TaskStream<unknown>,
+    onPage: (type: ContributionType, items: ScItem[]) => void,
+  ): void {
     for (const type of SELFCOMMUNITY_CONTRIBUTIONS) {
-      stream.spawn((sig) => this.scanPages<ScItem>(stream, `/api/v2/${type}/`, { ordering: '-added_at' }, sig, (items) => onPage(type, items)));
+      stream.spawn((sig) =>
+        this.scanPages<ScItem>(stream, `/api/v2/${type}/`, { ordering: '-added_at' }, sig, (items) =>
+          onPage(type, items),
+        ),
+      );
     }
   }
 
-  private scanComments(stream: TaskStream<unknown>, query: Query, contribution: Target, signal: AbortSignal, sink: (found: Reaction[]) => void): Promise<void> {
+  private scanComments(
+    stream: TaskStream<unknown>,
+    query: Query,
+    contribution: Target,
+    signal: AbortSignal,
+    sink: (found: Reaction[]) => void,
+  ): Promise<void> {
     return this.scanPages<ScItem>(stream, '/api/v2/comment/', query, signal, (items) => {
       const found: Reaction[] = [];
       for (const item of items) {
@@ -256,14 +287,22 @@ class SelfCommunityAccount implements AccountService {
    * Reads the first page; when the total is known, fetches every other page concurrently (bounded by
    * the client's limit); otherwise follows `next` links (same origin only) one by one.
    */
-  private async scanPages<T>(stream: TaskStream<unknown>, path: string, query: Query, signal: AbortSignal, onItems: (items: T[]) => void): Promise<void> {
+  private async scanPages<T>(
+    stream: TaskStream<unknown>,
+    path: string,
+    query: Query,
+    signal: AbortSignal,
+    onItems: (items: T[]) => void,
+  ): Promise<void> {
     const first = await this.http.getOffsetPage<T>(path, { ...query, limit: PAGE, offset: 0 }, signal);
     onItems(first.items);
     if (!first.next || first.items.length === 0) return;
     const size = first.items.length;
     if (first.total !== undefined) {
       for (let offset = size; offset < first.total; offset += size) {
-        stream.spawn(async (s) => onItems((await this.http.getOffsetPage<T>(path, { ...query, limit: size, offset }, s)).items));
+        stream.spawn(async (s) =>
+          onItems((await this.http.getOffsetPage<T>(path, { ...query, limit: size, offset }, s)).items),
+        );
       }
       return;
     }
@@ -289,11 +328,14 @@ class SelfCommunityAccount implements AccountService {
 
   private commentTarget(item: ScItem, contribution?: Target): Target {
     const parentRef = contribution ?? (contributionOf(item) && { ...contributionOf(item)!, excerpt: '' });
-    const base = contribution?.url ?? (parentRef ? `${this.account.baseUrl}/${parentRef.type}/${parentRef.id}/` : undefined);
+    const base =
+      contribution?.url ?? (parentRef ? `${this.account.baseUrl}/${parentRef.type}/${parentRef.id}/` : undefined);
     return {
       type: 'comment',
       id: String(item.id),
-      parent: parentRef ? { type: parentRef.type as ContributionType, id: parentRef.id, title: contribution?.excerpt } : undefined,
+      parent: parentRef
+        ? { type: parentRef.type as ContributionType, id: parentRef.id, title: contribution?.excerpt }
+        : undefined,
       excerpt: excerpt(item.summary || item.html) || `comment #${item.id}`,
       url: base ? `${base}?commentId=${item.id}` : undefined,
       createdAt: item.added_at,
@@ -321,7 +363,10 @@ class SelfCommunityAccount implements AccountService {
     try {
       const item = await this.http.get<ScItem>(this.itemPath(target), { signal });
       if (!item || typeof item !== 'object' || typeof item.voted !== 'boolean') {
-        throw new ReactionsError('bad-response', `The ${target.type} came back without its vote state ("voted"); nothing was changed. Try again later; if it keeps happening, check the account URL.`);
+        throw new ReactionsError(
+          'bad-response',
+          `The ${target.type} came back without its vote state ("voted"); nothing was changed. Try again later; if it keeps happening, check the account URL.`,
+        );
       }
       return item;
     } catch (e) {
@@ -343,7 +388,9 @@ class SelfCommunityAccount implements AccountService {
       return 'answered';
     } catch (e) {
       if (isTransientWriteFailure(e)) {
-        this.http.logger.warn(`vote on ${target.type} ${target.id}: outcome unknown (${(e as Error).message}); reading the item to find out, not resending`);
+        this.http.logger.warn(
+          `vote on ${target.type} ${target.id}: outcome unknown (${(e as Error).message}); reading the item to find out, not resending`,
+        );
         return 'unknown';
       }
       throw e;
@@ -377,9 +424,13 @@ class SelfCommunityAccount implements AccountService {
       const after = await this.verify(target, 'removal');
       if (!after) return { outcome: 'target-deleted', reaction };
       if (!after.voted) {
-        if (sent === 'unknown') this.http.logger.info(`vote on ${target.type} ${target.id}: removal confirmed by reading`);
+        if (sent === 'unknown')
+          this.http.logger.info(`vote on ${target.type} ${target.id}: removal confirmed by reading`);
         // the kind actually removed (it may have been changed elsewhere since listing): what an undo puts back
-        return { outcome: 'removed', reaction: current.id === reaction.kind.id ? reaction : { ...reaction, kind: current } };
+        return {
+          outcome: 'removed',
+          reaction: current.id === reaction.kind.id ? reaction : { ...reaction, kind: current },
+        };
       }
       throw new ReactionsError(
         sent === 'unknown' ? 'unknown-outcome' : 'conflict',
@@ -394,11 +445,18 @@ class SelfCommunityAccount implements AccountService {
     const target = reaction.target;
     return this.locks.run(this.lockKey(target), async () => {
       const before = await this.read(target, signal);
-      if (!before) throw new ReactionsError('not-found', `The ${target.type} "${target.excerpt}" was deleted; the reaction cannot be put back. Refresh the list.`);
+      if (!before)
+        throw new ReactionsError(
+          'not-found',
+          `The ${target.type} "${target.excerpt}" was deleted; the reaction cannot be put back. Refresh the list.`,
+        );
       if (before.voted) {
         const current = kindOf(before.reaction);
         if (current.id === reaction.kind.id) return { ...reaction, kind: current };
-        throw new ReactionsError('conflict', `You reacted to this ${target.type} again meanwhile (${current.label}); nothing was changed. Refresh to see it.`);
+        throw new ReactionsError(
+          'conflict',
+          `You reacted to this ${target.type} again meanwhile (${current.label}); nothing was changed. Refresh to see it.`,
+        );
       }
       const sent = await this.postVote(target, reaction.kind.id, signal);
       const after = await this.verify(target, 'undo');
@@ -415,16 +473,31 @@ class SelfCommunityAccount implements AccountService {
     if (!kind.id) return Promise.reject(new ReactionsError('invalid-input', 'Pick a reaction to change to.'));
     return this.locks.run(this.lockKey(target), async () => {
       const before = await this.read(target, signal);
-      if (!before) throw new ReactionsError('not-found', `The ${target.type} "${target.excerpt}" was deleted meanwhile. Refresh the list.`);
+      if (!before)
+        throw new ReactionsError(
+          'not-found',
+          `The ${target.type} "${target.excerpt}" was deleted meanwhile. Refresh the list.`,
+        );
       // Changing an item that is no longer voted would ADD a vote: refuse.
-      if (!before.voted) throw new ReactionsError('conflict', `Your reaction on this ${target.type} was already removed; nothing was changed. Refresh the list.`);
+      if (!before.voted)
+        throw new ReactionsError(
+          'conflict',
+          `Your reaction on this ${target.type} was already removed; nothing was changed. Refresh the list.`,
+        );
       const current = kindOf(before.reaction);
       if (current.id === kind.id) return { ...reaction, kind: current };
       const sent = await this.postVote(target, kind.id, signal);
       const after = await this.verify(target, 'change');
       if (after?.voted && kindOf(after.reaction).id === kind.id) return { ...reaction, kind: kindOf(after.reaction) };
-      const now = !after ? 'it was deleted' : after.voted ? `it shows ${kindOf(after.reaction).label}` : 'it shows no vote';
-      throw new ReactionsError(sent === 'unknown' ? 'unknown-outcome' : 'conflict', `The reaction was not changed to ${kind.label}: ${now}. Nothing else was sent; refresh to see the current state.`);
+      const now = !after
+        ? 'it was deleted'
+        : after.voted
+          ? `it shows ${kindOf(after.reaction).label}`
+          : 'it shows no vote';
+      throw new ReactionsError(
+        sent === 'unknown' ? 'unknown-outcome' : 'conflict',
+        `The reaction was not changed to ${kind.label}: ${now}. Nothing else was sent; refresh to see the current state.`,
+      );
     });
   }
 }
@@ -444,16 +517,34 @@ export const selfCommunity: ServiceProvider = {
     try {
       me = await http.get<ScUser>('/api/v2/user/me/');
     } catch (e) {
-      if (isReactionsError(e, 'auth')) throw new ReactionsError('auth', `SelfCommunity at ${new URL(baseUrl).host} rejected the token (401). Check that it is a current access token for this community.`);
-      if (isReactionsError(e, 'not-found')) throw new ReactionsError('invalid-input', `No SelfCommunity API at ${baseUrl} (/api/v2/user/me/ was not found). Check the community URL.`);
+      if (isReactionsError(e, 'auth'))
+        throw new ReactionsError(
+          'auth',
+          `SelfCommunity at ${new URL(baseUrl).host} rejected the token (401). Check that it is a current access token for this community.`,
+        );
+      if (isReactionsError(e, 'not-found'))
+        throw new ReactionsError(
+          'invalid-input',
+          `No SelfCommunity API at ${baseUrl} (/api/v2/user/me/ was not found). Check the community URL.`,
+        );
       throw e;
     }
     if (!me || typeof me !== 'object' || me.id === undefined || me.id === null) {
-      throw new ReactionsError('bad-response', `${baseUrl} answered /api/v2/user/me/ without a user id: it does not look like a SelfCommunity community.`);
+      throw new ReactionsError(
+        'bad-response',
+        `${baseUrl} answered /api/v2/user/me/ without a user id: it does not look like a SelfCommunity community.`,
+      );
     }
     const userId = String(me.id);
     const name = me.username || me.real_name || `user ${userId}`;
-    return { id: accountId('selfcommunity', baseUrl, userId), service: 'selfcommunity', baseUrl, userId, label: `${name} @ ${new URL(baseUrl).host}`, email: me.email };
+    return {
+      id: accountId('selfcommunity', baseUrl, userId),
+      service: 'selfcommunity',
+      baseUrl,
+      userId,
+      label: `${name} @ ${new URL(baseUrl).host}`,
+      email: me.email,
+    };
   },
 
   connect(account, getToken, options) {

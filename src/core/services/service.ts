@@ -64,7 +64,11 @@ export interface AccountService {
    * Brings a known set up to date from a checkpoint with far fewer requests than a full listing.
    * Streams deltas; what each service can and cannot see is documented in the README.
    */
-  refreshReactions(known: readonly Reaction[], since: ScanCheckpoint, signal?: AbortSignal): AsyncIterable<ReactionDelta>;
+  refreshReactions(
+    known: readonly Reaction[],
+    since: ScanCheckpoint,
+    signal?: AbortSignal,
+  ): AsyncIterable<ReactionDelta>;
   /** Removes a reaction safely (SelfCommunity: read, POST only when voted with that reaction, verify). */
   remove(reaction: Reaction, signal?: AbortSignal): Promise<RemoveResult>;
   /** Puts back a removed reaction (undo). Returns the reaction as it now is. */
@@ -76,4 +80,4 @@ export interface AccountService {
 }
 
 /** Options shared by every client: passed through to the HTTP layer. */
-export interface ClientOptions extends Partial<HttpOptions> {}
+export type ClientOptions = Partial<HttpOptions>;

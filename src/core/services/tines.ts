@@ -8,7 +8,15 @@ import { KeyedLock, TaskStream, whenComplete } from '../async';
 import { ReactionsError, isReactionsError } from '../errors';
 import { HttpClient, cleanToken, normalizeBaseUrl, type Query } from '../http';
 import { accountId, excerpt, reactionId, type Account, type Reaction, type ReactionKind, type Target } from '../model';
-import type { AccountService, ClientOptions, ReactionDelta, RemoveResult, ScanCheckpoint, ServiceProvider, SignInInput } from './service';
+import type {
+  AccountService,
+  ClientOptions,
+  ReactionDelta,
+  RemoveResult,
+  ScanCheckpoint,
+  ServiceProvider,
+  SignInInput,
+} from './service';
 
 interface Meta {
   current_page?: number;
@@ -113,7 +121,11 @@ class TinesAccount implements AccountService {
    * Adding or removing a reaction updates the case, so both are seen. Not seen: a case that was
    * deleted or that this key can no longer see (Full Rescan drops those).
    */
-  refreshReactions(known: readonly Reaction[], since: ScanCheckpoint, signal?: AbortSignal): AsyncIterable<ReactionDelta> {
+  refreshReactions(
+    known: readonly Reaction[],
+    since: ScanCheckpoint,
+    signal?: AbortSignal,
+  ): AsyncIterable<ReactionDelta> {
     const at = new Date().toISOString();
     const from = new Date(Date.parse(since.at) - CLOCK_SKEW_MS).toISOString();
     const byCase = new Map<string, Reaction[]>();
@@ -123,19 +135,35 @@ class TinesAccount implements AccountService {
     }
     const stream = new TaskStream<ReactionDelta>(signal);
     stream.spawn((sig) =>
-      scanPages<TinesCase>(this.http, stream, '/api/v2/cases', 'cases', { 'filters[updated_at_start_date]': from }, sig, (cases) => {
-        for (const c of cases) {
-          stream.spawn(async (s) => {
-            const found: Reaction[] = [];
-            await scanPages<TinesComment>(this.http, undefined, this.commentsPath(c), 'comments', {}, s, (comments) => {
-              for (const comment of comments) found.push(...this.mine(c, comment));
+      scanPages<TinesCase>(
+        this.http,
+        stream,
+        '/api/v2/cases',
+        'cases',
+        { 'filters[updated_at_start_date]': from },
+        sig,
+        (cases) => {
+          for (const c of cases) {
+            stream.spawn(async (s) => {
+              const found: Reaction[] = [];
+              await scanPages<TinesComment>(
+                this.http,
+                undefined,
+                this.commentsPath(c),
+                'comments',
+                {},
+                s,
+                (comments) => {
+                  for (const comment of comments) found.push(...this.mine(c, comment));
+                },
+              );
+              const ids = new Set(found.map((r) => r.id));
+              const gone = (byCase.get(String(c.case_id)) ?? []).filter((r) => !ids.has(r.id)).map((r) => r.id);
+              if (found.length || gone.length) stream.push({ upsert: found, remove: gone });
             });
-            const ids = new Set(found.map((r) => r.id));
-            const gone = (byCase.get(String(c.case_id)) ?? []).filter((r) => !ids.has(r.id)).map((r) => r.id);
-            if (found.length || gone.length) stream.push({ upsert: found, remove: gone });
-          });
-        }
-      }),
+          }
+        },
+      ),
     );
     return whenComplete(stream, () => (this.checkpoint = { service: 'tines', at }));
   }
@@ -153,7 +181,13 @@ class TinesAccount implements AccountService {
       if (!reactant) continue;
       const target = this.target(c, comment);
       const kind = tinesKind(valueOf(r.emoji));
-      out.push({ id: reactionId(this.account.id, target, kind), accountId: this.account.id, target, kind, reactedAt: reactant.reacted_at });
+      out.push({
+        id: reactionId(this.account.id, target, kind),
+        accountId: this.account.id,
+        target,
+        kind,
+        reactedAt: reactant.reacted_at,
+      });
     }
     return out;
   }
@@ -177,13 +211,16 @@ class TinesAccount implements AccountService {
   }
 
   private commentPath(target: Target): string {
-    if (target.type !== 'case_comment' || !target.parent) throw new ReactionsError('invalid-input', 'Not a Tines case comment.');
+    if (target.type !== 'case_comment' || !target.parent)
+      throw new ReactionsError('invalid-input', 'Not a Tines case comment.');
     return `/api/v2/cases/${encodeURIComponent(target.parent.id)}/comments/${encodeURIComponent(target.id)}`;
   }
 
   private hasMine(comment: TinesComment | undefined, value: string): boolean {
     const me = this.account.userId;
-    return !!comment?.reactions?.some((r) => valueOf(r.emoji) === value && (r.reactants ?? []).some((x) => String(x.user_id) === me));
+    return !!comment?.reactions?.some(
+      (r) => valueOf(r.emoji) === value && (r.reactants ?? []).some((x) => String(x.user_id) === me),
+    );
   }
 
   /**
@@ -192,14 +229,21 @@ class TinesAccount implements AccountService {
    * reading the comment, never by sending it again; `lost` then says why the answer was missing. The
    * caller's cancel is checked before sending but not passed on: a write cut off midway has an unknown outcome.
    */
-  private async write(target: Target, action: 'add_reaction' | 'remove_reaction', value: string, signal?: AbortSignal): Promise<{ comment: TinesComment | undefined; lost?: ReactionsError }> {
+  private async write(
+    target: Target,
+    action: 'add_reaction' | 'remove_reaction',
+    value: string,
+    signal?: AbortSignal,
+  ): Promise<{ comment: TinesComment | undefined; lost?: ReactionsError }> {
     if (signal?.aborted) throw new ReactionsError('cancelled', 'Cancelled before anything was sent.');
     let comment: TinesComment | undefined;
     try {
       comment = await this.http.post<TinesComment>(`${this.commentPath(target)}/${action}`, { json: { value } });
     } catch (e) {
       if (!isTransientWriteFailure(e)) throw e;
-      this.http.logger.warn(`${action} on comment ${target.id}: outcome unknown (${(e as Error).message}); reading the comment to find out, not resending`);
+      this.http.logger.warn(
+        `${action} on comment ${target.id}: outcome unknown (${(e as Error).message}); reading the comment to find out, not resending`,
+      );
       return { comment: await this.readAfterWrite(target, action), lost: e as ReactionsError };
     }
     if (!comment || typeof comment !== 'object' || !Array.isArray(comment.reactions)) {
@@ -210,13 +254,19 @@ class TinesAccount implements AccountService {
   }
 
   /** Reads the comment after a write; a failure here means the outcome of the write is unknown. */
-  private async readAfterWrite(target: Target, action: 'add_reaction' | 'remove_reaction'): Promise<TinesComment | undefined> {
+  private async readAfterWrite(
+    target: Target,
+    action: 'add_reaction' | 'remove_reaction',
+  ): Promise<TinesComment | undefined> {
     try {
       return await this.http.get<TinesComment>(this.commentPath(target));
     } catch (e) {
       if (isReactionsError(e, 'not-found')) return undefined;
       const what = action === 'add_reaction' ? 'the reaction was added' : 'the removal went through';
-      const unknown = new ReactionsError('unknown-outcome', `Could not confirm that ${what}: ${(e as Error).message}. Refresh to see the current state before trying again.`);
+      const unknown = new ReactionsError(
+        'unknown-outcome',
+        `Could not confirm that ${what}: ${(e as Error).message}. Refresh to see the current state before trying again.`,
+      );
       stateUnknown.add(unknown);
       throw unknown;
     }
@@ -248,15 +298,22 @@ class TinesAccount implements AccountService {
     try {
       result = await this.write(target, 'remove_reaction', kind.id, signal);
     } catch (e) {
-      if (isReactionsError(e, 'not-found') && (await this.commentGone(target, signal))) return { outcome: 'target-deleted', reaction };
+      if (isReactionsError(e, 'not-found') && (await this.commentGone(target, signal)))
+        return { outcome: 'target-deleted', reaction };
       throw e;
     }
     if (!result.comment) return { outcome: 'target-deleted', reaction };
     if (this.hasMine(result.comment, kind.id)) {
       if (result.lost) {
-        throw new ReactionsError('unknown-outcome', `Tines did not confirm the removal (${lostWhy(result.lost)}), and the comment still shows your ${kind.label} reaction. Nothing else was sent; try again.`);
+        throw new ReactionsError(
+          'unknown-outcome',
+          `Tines did not confirm the removal (${lostWhy(result.lost)}), and the comment still shows your ${kind.label} reaction. Nothing else was sent; try again.`,
+        );
       }
-      throw new ReactionsError('conflict', `Tines accepted the removal but the comment still shows your ${kind.label} reaction. Refresh and try again.`);
+      throw new ReactionsError(
+        'conflict',
+        `Tines accepted the removal but the comment still shows your ${kind.label} reaction. Refresh and try again.`,
+      );
     }
     if (result.lost) this.http.logger.info(`remove_reaction on comment ${target.id}: removal confirmed by reading`);
     return { outcome: 'removed', reaction };
@@ -276,17 +333,28 @@ class TinesAccount implements AccountService {
     if (!after) throw this.deleted(target);
     if (!this.hasMine(after, kind.id)) {
       if (result.lost) {
-        throw new ReactionsError('unknown-outcome', `Tines did not confirm the reaction (${lostWhy(result.lost)}), and the comment does not show your ${kind.label} reaction. Nothing else was sent; try again.`);
+        throw new ReactionsError(
+          'unknown-outcome',
+          `Tines did not confirm the reaction (${lostWhy(result.lost)}), and the comment does not show your ${kind.label} reaction. Nothing else was sent; try again.`,
+        );
       }
-      throw new ReactionsError('conflict', `Tines accepted the reaction but the comment does not show it. Refresh and try again.`);
+      throw new ReactionsError(
+        'conflict',
+        `Tines accepted the reaction but the comment does not show it. Refresh and try again.`,
+      );
     }
     if (result.lost) this.http.logger.info(`add_reaction on comment ${target.id}: confirmed by reading`);
-    const reactant = after.reactions?.find((r) => valueOf(r.emoji) === kind.id)?.reactants?.find((x) => String(x.user_id) === this.account.userId);
+    const reactant = after.reactions
+      ?.find((r) => valueOf(r.emoji) === kind.id)
+      ?.reactants?.find((x) => String(x.user_id) === this.account.userId);
     return { ...reaction, reactedAt: reactant?.reacted_at ?? reaction.reactedAt };
   }
 
   private deleted(target: Target): ReactionsError {
-    return new ReactionsError('not-found', `The comment "${target.excerpt}" or its case was deleted; the reaction cannot be put back. Refresh the list.`);
+    return new ReactionsError(
+      'not-found',
+      `The comment "${target.excerpt}" or its case was deleted; the reaction cannot be put back. Refresh the list.`,
+    );
   }
 
   /**
@@ -296,7 +364,8 @@ class TinesAccount implements AccountService {
    */
   async change(reaction: Reaction, kind: ReactionKind, signal?: AbortSignal): Promise<Reaction> {
     if (kind.id === reaction.kind.id) return reaction;
-    if (!TINES_KINDS.some((k) => k.id === kind.id)) throw new ReactionsError('invalid-input', `Tines has no reaction "${kind.id}".`);
+    if (!TINES_KINDS.some((k) => k.id === kind.id))
+      throw new ReactionsError('invalid-input', `Tines has no reaction "${kind.id}".`);
     const target = reaction.target;
     const next = tinesKind(kind.id);
     return this.locks.run(this.lockKey(target), async () => {
@@ -304,13 +373,23 @@ class TinesAccount implements AccountService {
       try {
         now = await this.http.get<TinesComment>(this.commentPath(target), { signal });
       } catch (e) {
-        if (isReactionsError(e, 'not-found')) throw new ReactionsError('not-found', `The comment "${target.excerpt}" or its case was deleted meanwhile. Refresh the list.`);
+        if (isReactionsError(e, 'not-found'))
+          throw new ReactionsError(
+            'not-found',
+            `The comment "${target.excerpt}" or its case was deleted meanwhile. Refresh the list.`,
+          );
         throw e;
       }
       if (!this.hasMine(now, reaction.kind.id)) {
-        throw new ReactionsError('conflict', `Your ${reaction.kind.label} reaction on this comment was already removed; nothing was changed. Refresh the list.`);
+        throw new ReactionsError(
+          'conflict',
+          `Your ${reaction.kind.label} reaction on this comment was already removed; nothing was changed. Refresh the list.`,
+        );
       }
-      const added = await this.restoreNow({ ...reaction, id: reactionId(reaction.accountId, target, next), kind: next }, signal);
+      const added = await this.restoreNow(
+        { ...reaction, id: reactionId(reaction.accountId, target, next), kind: next },
+        signal,
+      );
       try {
         await this.removeNow(reaction);
       } catch (e) {
@@ -334,7 +413,10 @@ class TinesAccount implements AccountService {
 const stateUnknown = new WeakSet<ReactionsError>();
 
 function isTransientWriteFailure(e: unknown): boolean {
-  return isReactionsError(e) && (e.kind === 'timeout' || e.kind === 'network' || e.kind === 'server' || e.kind === 'bad-response');
+  return (
+    isReactionsError(e) &&
+    (e.kind === 'timeout' || e.kind === 'network' || e.kind === 'server' || e.kind === 'bad-response')
+  );
 }
 
 /** Why the answer to a write is missing, in a few words. */
@@ -367,9 +449,13 @@ async function scanPages<T>(
   onItems: (items: T[]) => void,
 ): Promise<void> {
   const fetchPage = async (page: number, s?: AbortSignal) => {
-    const body = await http.get<Record<string, unknown> & { meta?: Meta }>(path, { query: { per_page: PER_PAGE, ...query, page }, signal: s });
+    const body = await http.get<Record<string, unknown> & { meta?: Meta }>(path, {
+      query: { per_page: PER_PAGE, ...query, page },
+      signal: s,
+    });
     const items = body?.[key];
-    if (!Array.isArray(items)) throw new ReactionsError('bad-response', `Unexpected response from ${path}: no "${key}" list.`);
+    if (!Array.isArray(items))
+      throw new ReactionsError('bad-response', `Unexpected response from ${path}: no "${key}" list.`);
     if (body.meta?.next_page) http.assertSameOrigin(new URL(body.meta.next_page, http.baseUrl), '"next_page" link');
     return { items: items as T[], meta: body.meta ?? {} };
   };
@@ -391,13 +477,24 @@ async function scanPages<T>(
 async function resolveUserId(http: HttpClient, email: string): Promise<{ id: string; name?: string } | undefined> {
   const wanted = email.trim().toLowerCase();
   const teams: Array<{ id: number | string }> = [];
-  await scanPages<{ id: number | string }>(http, undefined, '/api/v1/teams', 'teams', {}, undefined, (t) => teams.push(...t));
+  await scanPages<{ id: number | string }>(http, undefined, '/api/v1/teams', 'teams', {}, undefined, (t) =>
+    teams.push(...t),
+  );
   for (const team of teams) {
     let found: TinesMember | undefined;
-    await scanPages<TinesMember>(http, undefined, `/api/v1/teams/${encodeURIComponent(String(team.id))}/members`, 'members', {}, undefined, (members) => {
-      found ??= members.find((m) => (m.email ?? '').toLowerCase() === wanted);
-    });
-    if (found) return { id: String(found.id), name: [found.first_name, found.last_name].filter(Boolean).join(' ') || undefined };
+    await scanPages<TinesMember>(
+      http,
+      undefined,
+      `/api/v1/teams/${encodeURIComponent(String(team.id))}/members`,
+      'members',
+      {},
+      undefined,
+      (members) => {
+        found ??= members.find((m) => (m.email ?? '').toLowerCase() === wanted);
+      },
+    );
+    if (found)
+      return { id: String(found.id), name: [found.first_name, found.last_name].filter(Boolean).join(' ') || undefined };
   }
   return undefined;
 }
@@ -406,7 +503,8 @@ export const tines: ServiceProvider = {
   id: 'tines',
   label: 'Tines',
   needsUserHint: true,
-  tokenHelp: 'A Personal API key (Tines → your avatar → API keys). Team, tenant-owner and service keys act as a service account and cannot list your reactions.',
+  tokenHelp:
+    'A Personal API key (Tines → your avatar → API keys). Team, tenant-owner and service keys act as a service account and cannot list your reactions.',
   exampleUrl: 'https://your-tenant-1234.tines.com',
 
   async signIn(input: SignInInput, options?: ClientOptions): Promise<Account> {
@@ -415,19 +513,36 @@ export const tines: ServiceProvider = {
     const token = cleanToken(input.token, 'API key');
     const email = input.email?.trim();
     const givenId = input.userId?.trim();
-    if (!email && !givenId) throw new ReactionsError('invalid-input', 'Enter the email address of the key\'s owner (or your numeric Tines user id).');
-    if (givenId && !/^\d+$/.test(givenId)) throw new ReactionsError('invalid-input', `"${givenId.slice(0, 40)}" is not a Tines user id (a number).`);
-    if (!givenId && email && !/^[^\s@]+@[^\s@]+$/.test(email)) throw new ReactionsError('invalid-input', `"${email.slice(0, 80)}" is not an email address.`);
+    if (!email && !givenId)
+      throw new ReactionsError(
+        'invalid-input',
+        "Enter the email address of the key's owner (or your numeric Tines user id).",
+      );
+    if (givenId && !/^\d+$/.test(givenId))
+      throw new ReactionsError('invalid-input', `"${givenId.slice(0, 40)}" is not a Tines user id (a number).`);
+    if (!givenId && email && !/^[^\s@]+@[^\s@]+$/.test(email))
+      throw new ReactionsError('invalid-input', `"${email.slice(0, 80)}" is not an email address.`);
 
     const http = new HttpClient(baseUrl, () => token, options);
     try {
       const info = await http.get<{ stack?: unknown }>('/api/v1/info');
       if (!info || typeof info !== 'object' || !('stack' in info)) {
-        throw new ReactionsError('bad-response', `${baseUrl} answered /api/v1/info without a "stack": it does not look like a Tines tenant.`);
+        throw new ReactionsError(
+          'bad-response',
+          `${baseUrl} answered /api/v1/info without a "stack": it does not look like a Tines tenant.`,
+        );
       }
     } catch (e) {
-      if (isReactionsError(e, 'auth')) throw new ReactionsError('auth', `Tines at ${host} rejected the API key (401). Check that it is a current Personal API key for this tenant.`);
-      if (isReactionsError(e, 'not-found')) throw new ReactionsError('invalid-input', `No Tines API at ${baseUrl} (/api/v1/info was not found). Check the tenant URL.`);
+      if (isReactionsError(e, 'auth'))
+        throw new ReactionsError(
+          'auth',
+          `Tines at ${host} rejected the API key (401). Check that it is a current Personal API key for this tenant.`,
+        );
+      if (isReactionsError(e, 'not-found'))
+        throw new ReactionsError(
+          'invalid-input',
+          `No Tines API at ${baseUrl} (/api/v1/info was not found). Check the tenant URL.`,
+        );
       throw e;
     }
     let userId = givenId;
@@ -448,7 +563,14 @@ export const tines: ServiceProvider = {
       userId = found.id;
       name = found.name;
     }
-    return { id: accountId('tines', baseUrl, userId!), service: 'tines', baseUrl, userId: userId!, label: `${name || email || `user ${userId}`} @ ${host}`, email };
+    return {
+      id: accountId('tines', baseUrl, userId!),
+      service: 'tines',
+      baseUrl,
+      userId: userId!,
+      label: `${name || email || `user ${userId}`} @ ${host}`,
+      email,
+    };
   },
 
   connect(account, getToken, options) {

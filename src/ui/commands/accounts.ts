@@ -28,7 +28,10 @@ function addArgs(arg: Record<string, unknown>): AddAccountArgs {
   const baseUrl = stringArg(arg, 'baseUrl');
   const token = stringArg(arg, 'token');
   if (!service || !baseUrl || !token) {
-    throw new ReactionsError('invalid-input', vscode.l10n.t('Pass "service", "baseUrl" and "token" (and for Tines "email" or "userId").'));
+    throw new ReactionsError(
+      'invalid-input',
+      vscode.l10n.t('Pass "service", "baseUrl" and "token" (and for Tines "email" or "userId").'),
+    );
   }
   const userId = arg.userId === undefined || arg.userId === null ? undefined : String(arg.userId);
   return { service: service as AddAccountArgs['service'], baseUrl, token, email: stringArg(arg, 'email'), userId };
@@ -45,7 +48,8 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
       if (isArgs(arg)) {
         const baseUrl = stringArg(arg, 'baseUrl');
         const clientId = stringArg(arg, 'clientId');
-        if (!baseUrl || !clientId) throw new ReactionsError('invalid-input', vscode.l10n.t('Pass "baseUrl" and "clientId".'));
+        if (!baseUrl || !clientId)
+          throw new ReactionsError('invalid-input', vscode.l10n.t('Pass "baseUrl" and "clientId".'));
         return deps.accounts.signInWithBrowser({ baseUrl, clientId } satisfies BrowserSignInArgs);
       }
       return deps.accounts.signInWithBrowserInteractive();

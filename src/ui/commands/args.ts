@@ -29,7 +29,8 @@ export function isArgs(x: unknown): x is Record<string, unknown> {
 export function stringArg(args: Record<string, unknown>, name: string): string | undefined {
   const v = args[name];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') throw new ReactionsError('invalid-input', vscode.l10n.t('The argument "{0}" must be a string.', name));
+  if (typeof v !== 'string')
+    throw new ReactionsError('invalid-input', vscode.l10n.t('The argument "{0}" must be a string.', name));
   return v;
 }
 
@@ -58,7 +59,10 @@ export function reactionsByIds(deps: Deps, ids: unknown): Reaction[] {
     else missing.push(id);
   }
   if (missing.length) {
-    throw new ReactionsError('not-found', vscode.l10n.t('Unknown reaction id(s): {0}. Refresh the list first.', missing.slice(0, 5).join(', ')));
+    throw new ReactionsError(
+      'not-found',
+      vscode.l10n.t('Unknown reaction id(s): {0}. Refresh the list first.', missing.slice(0, 5).join(', ')),
+    );
   }
   return dedupe(found);
 }
@@ -111,7 +115,10 @@ interface ReactionPick extends vscode.QuickPickItem {
 }
 
 /** A QuickPick over the visible reactions; the tree's current selection is pre-picked. */
-export async function pickReactions(deps: Deps, o: { canPickMany: boolean; placeHolder: string }): Promise<Reaction[] | undefined> {
+export async function pickReactions(
+  deps: Deps,
+  o: { canPickMany: boolean; placeHolder: string },
+): Promise<Reaction[] | undefined> {
   if (deps.accounts.list().length === 0) {
     await deps.accounts.pick(o.placeHolder); // offers "Add Account"
     return undefined;
@@ -143,10 +150,19 @@ export async function pickReactions(deps: Deps, o: { canPickMany: boolean; place
     }
   }
   if (o.canPickMany) {
-    const picked = await vscode.window.showQuickPick(items, { canPickMany: true, placeHolder: o.placeHolder, matchOnDescription: true, matchOnDetail: true });
+    const picked = await vscode.window.showQuickPick(items, {
+      canPickMany: true,
+      placeHolder: o.placeHolder,
+      matchOnDescription: true,
+      matchOnDetail: true,
+    });
     return picked?.length ? picked.map((p) => p.reaction) : undefined;
   }
-  const picked = await vscode.window.showQuickPick(items, { placeHolder: o.placeHolder, matchOnDescription: true, matchOnDetail: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    placeHolder: o.placeHolder,
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
   return picked ? [picked.reaction] : undefined;
 }
 

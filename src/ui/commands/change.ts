@@ -42,10 +42,15 @@ async function pickKind(deps: Deps, r: Reaction): Promise<ReactionKind | undefin
 export async function changeTo(deps: Deps, r: Reaction, kind: ReactionKind, notify = true): Promise<Reaction> {
   const done = deps.tree.markBusy([r]);
   try {
-    const updated = await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => deps.accounts.client(r.accountId).change(r, kind));
+    const updated = await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () =>
+      deps.accounts.client(r.accountId).change(r, kind),
+    );
     deps.store.replace(r.id, updated);
     deps.logger.info(`change ${r.id}: ${r.kind.id} → ${updated.kind.id}`);
-    if (notify) void vscode.window.showInformationMessage(vscode.l10n.t('Changed your reaction on {0} to {1}.', quote(r.target.excerpt), kindText(updated.kind)));
+    if (notify)
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('Changed your reaction on {0} to {1}.', quote(r.target.excerpt), kindText(updated.kind)),
+      );
     return updated;
   } finally {
     done();
@@ -56,17 +61,28 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
   context.subscriptions.push(
     command(deps, 'reactions.changeReaction', async (arg?: unknown): Promise<Reaction | undefined> => {
       // Change acts on one reaction: the clicked one, not the whole selection.
-      const reactions = await reactionsFor(deps, arg, undefined, { canPickMany: false, placeHolder: vscode.l10n.t('Which reaction do you want to change?') });
+      const reactions = await reactionsFor(deps, arg, undefined, {
+        canPickMany: false,
+        placeHolder: vscode.l10n.t('Which reaction do you want to change?'),
+      });
       const r = reactions?.[0];
       if (!r) return undefined;
-      if (reactions!.length > 1) throw new ReactionsError('invalid-input', vscode.l10n.t('Change one reaction at a time.'));
+      if (reactions!.length > 1)
+        throw new ReactionsError('invalid-input', vscode.l10n.t('Change one reaction at a time.'));
       const kindId = isArgs(arg) ? stringArg(arg, 'kindId') : undefined;
       let kind: ReactionKind | undefined;
       if (kindId !== undefined) {
         const kinds = await deps.accounts.client(r.accountId).reactionKinds();
         kind = findKind(kinds, kindId);
         if (!kind) {
-          throw new ReactionsError('invalid-input', vscode.l10n.t('"{0}" is not a reaction this site offers. Choose one of: {1}.', kindId, kinds.map((k) => `${k.id} (${k.label})`).join(', ')));
+          throw new ReactionsError(
+            'invalid-input',
+            vscode.l10n.t(
+              '"{0}" is not a reaction this site offers. Choose one of: {1}.',
+              kindId,
+              kinds.map((k) => `${k.id} (${k.label})`).join(', '),
+            ),
+          );
         }
       } else {
         kind = await pickKind(deps, r);

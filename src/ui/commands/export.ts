@@ -35,8 +35,23 @@ export interface ExportRow {
 }
 
 const COLUMNS: readonly (keyof ExportRow)[] = [
-  'service', 'account', 'accountId', 'targetType', 'targetId', 'parentType', 'parentId', 'parentTitle', 'excerpt',
-  'author', 'createdAt', 'url', 'reactionId', 'reaction', 'reactionLabel', 'emoji', 'reactedAt',
+  'service',
+  'account',
+  'accountId',
+  'targetType',
+  'targetId',
+  'parentType',
+  'parentId',
+  'parentTitle',
+  'excerpt',
+  'author',
+  'createdAt',
+  'url',
+  'reactionId',
+  'reaction',
+  'reactionLabel',
+  'emoji',
+  'reactedAt',
 ];
 
 export function toRow(r: Reaction, account: Account | undefined): ExportRow {
@@ -84,7 +99,8 @@ function uriArg(v: unknown): vscode.Uri {
   if (typeof v === 'string' && v) {
     return /^[a-z][a-z0-9+.-]*:/i.test(v) && !/^[a-z]:[\\/]/i.test(v) ? vscode.Uri.parse(v, true) : vscode.Uri.file(v);
   }
-  if (v && typeof v === 'object' && typeof (v as { scheme?: unknown }).scheme === 'string') return vscode.Uri.from(v as vscode.Uri);
+  if (v && typeof v === 'object' && typeof (v as { scheme?: unknown }).scheme === 'string')
+    return vscode.Uri.from(v as vscode.Uri);
   throw new ReactionsError('invalid-input', vscode.l10n.t('"uri" must be a file URI or path.'));
 }
 
@@ -95,7 +111,8 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
       let uri: vscode.Uri;
       if (isArgs(arg)) {
         const f = (stringArg(arg, 'format') ?? 'json').toLowerCase();
-        if (f !== 'json' && f !== 'csv') throw new ReactionsError('invalid-input', vscode.l10n.t('"format" must be "json" or "csv".'));
+        if (f !== 'json' && f !== 'csv')
+          throw new ReactionsError('invalid-input', vscode.l10n.t('"format" must be "json" or "csv".'));
         format = f;
         uri = uriArg(arg.uri);
       } else {
@@ -129,9 +146,18 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
       deps.logger.info(`exported ${rows.length} reaction(s) as ${format} to ${uri.toString(true)}`);
       if (!isArgs(arg)) {
         const open = vscode.l10n.t('Open');
-        void vscode.window.showInformationMessage(vscode.l10n.t('Exported {0} reactions to {1}.', rows.length, uri.scheme === 'file' ? uri.fsPath : uri.toString(true)), open).then((c) => {
-          if (c === open) void vscode.window.showTextDocument(uri);
-        });
+        void vscode.window
+          .showInformationMessage(
+            vscode.l10n.t(
+              'Exported {0} reactions to {1}.',
+              rows.length,
+              uri.scheme === 'file' ? uri.fsPath : uri.toString(true),
+            ),
+            open,
+          )
+          .then((c) => {
+            if (c === open) void vscode.window.showTextDocument(uri);
+          });
       }
       return { uri: uri.toString(), count: rows.length };
     }),

@@ -22,11 +22,17 @@ function stringList(v: unknown, name: string): string[] | undefined {
 }
 
 function filterFromArgs(arg: Record<string, unknown>): ReactionFilter {
-  if (arg.text !== undefined && typeof arg.text !== 'string') throw new ReactionsError('invalid-input', vscode.l10n.t('"text" must be a string.'));
+  if (arg.text !== undefined && typeof arg.text !== 'string')
+    throw new ReactionsError('invalid-input', vscode.l10n.t('"text" must be a string.'));
   const services = stringList(arg.services, 'services');
   const unknown = services?.filter((s) => !providers.some((p) => p.id === s));
-  if (unknown?.length) throw new ReactionsError('invalid-input', vscode.l10n.t('Unknown service(s): {0}.', unknown.join(', ')));
-  return { text: arg.text as string | undefined, kinds: stringList(arg.kinds, 'kinds'), services: services as ServiceId[] | undefined };
+  if (unknown?.length)
+    throw new ReactionsError('invalid-input', vscode.l10n.t('Unknown service(s): {0}.', unknown.join(', ')));
+  return {
+    text: arg.text as string | undefined,
+    kinds: stringList(arg.kinds, 'kinds'),
+    services: services as ServiceId[] | undefined,
+  };
 }
 
 async function editFilter(deps: Deps): Promise<void> {
@@ -36,10 +42,17 @@ async function editFilter(deps: Deps): Promise<void> {
   const items: Choice[] = [
     { id: 'text', label: `$(search) ${vscode.l10n.t('Text…')}`, description: f.text ? `"${f.text}"` : none },
     { id: 'kind', label: `$(reactions) ${vscode.l10n.t('Reaction…')}`, description: f.kinds?.join(', ') || none },
-    { id: 'service', label: `$(server) ${vscode.l10n.t('Service…')}`, description: f.services?.map(serviceLabel).join(', ') || none },
+    {
+      id: 'service',
+      label: `$(server) ${vscode.l10n.t('Service…')}`,
+      description: f.services?.map(serviceLabel).join(', ') || none,
+    },
   ];
   if (deps.store.isFiltered) items.push({ id: 'clear', label: `$(clear-all) ${vscode.l10n.t('Clear Filter')}` });
-  const choice = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Filter Reactions'), placeHolder: vscode.l10n.t('Filter by…') });
+  const choice = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t('Filter Reactions'),
+    placeHolder: vscode.l10n.t('Filter by…'),
+  });
   if (!choice) return;
   switch (choice.id) {
     case 'clear':
@@ -49,7 +62,9 @@ async function editFilter(deps: Deps): Promise<void> {
       const text = await vscode.window.showInputBox({
         title: vscode.l10n.t('Filter Reactions by Text'),
         value: f.text ?? '',
-        prompt: vscode.l10n.t('Words to look for in the text, author, case or reaction (all must match). Empty: no text filter.'),
+        prompt: vscode.l10n.t(
+          'Words to look for in the text, author, case or reaction (all must match). Empty: no text filter.',
+        ),
       });
       if (text === undefined) return;
       deps.store.setFilter({ ...f, text });
@@ -57,15 +72,22 @@ async function editFilter(deps: Deps): Promise<void> {
     }
     case 'kind': {
       const labels = new Map<string, string>();
-      for (const r of deps.store.all()) labels.set(r.kind.label.toLowerCase(), r.kind.emoji ? `${r.kind.emoji} ${r.kind.label}` : r.kind.label);
+      for (const r of deps.store.all())
+        labels.set(r.kind.label.toLowerCase(), r.kind.emoji ? `${r.kind.emoji} ${r.kind.label}` : r.kind.label);
       if (labels.size === 0) {
         void vscode.window.showInformationMessage(vscode.l10n.t('No reactions are listed yet.'));
         return;
       }
       const current = new Set((f.kinds ?? []).map((k) => k.toLowerCase()));
       const picked = await vscode.window.showQuickPick(
-        [...labels].sort((a, b) => a[0].localeCompare(b[0])).map(([key, label]) => ({ label, key, picked: current.has(key) })),
-        { canPickMany: true, title: vscode.l10n.t('Filter Reactions by Reaction'), placeHolder: vscode.l10n.t('Show only these reactions (none: all)') },
+        [...labels]
+          .sort((a, b) => a[0].localeCompare(b[0]))
+          .map(([key, label]) => ({ label, key, picked: current.has(key) })),
+        {
+          canPickMany: true,
+          title: vscode.l10n.t('Filter Reactions by Reaction'),
+          placeHolder: vscode.l10n.t('Show only these reactions (none: all)'),
+        },
       );
       if (!picked) return;
       deps.store.setFilter({ ...f, kinds: picked.map((p) => p.key) });
@@ -75,7 +97,11 @@ async function editFilter(deps: Deps): Promise<void> {
       const current = new Set(f.services ?? []);
       const picked = await vscode.window.showQuickPick(
         providers.map((p) => ({ label: p.label, id: p.id, picked: current.has(p.id) })),
-        { canPickMany: true, title: vscode.l10n.t('Filter Reactions by Service'), placeHolder: vscode.l10n.t('Show only these services (none: all)') },
+        {
+          canPickMany: true,
+          title: vscode.l10n.t('Filter Reactions by Service'),
+          placeHolder: vscode.l10n.t('Show only these services (none: all)'),
+        },
       );
       if (!picked) return;
       deps.store.setFilter({ ...f, services: picked.map((p) => p.id) });

@@ -15,7 +15,11 @@
 import * as vscode from 'vscode';
 import { isReactionsError } from '../../core/errors';
 import type { Reaction } from '../../core/model';
-import { DEFAULT_BULK_CONCURRENCY, removeMany as coreRemoveMany, restoreMany as coreRestoreMany } from '../../core/bulk';
+import {
+  DEFAULT_BULK_CONCURRENCY,
+  removeMany as coreRemoveMany,
+  restoreMany as coreRestoreMany,
+} from '../../core/bulk';
 import type { AccountService } from '../../core/services/service';
 import { errorMessage } from '../accounts';
 import type { Deps } from '../deps';
@@ -52,7 +56,15 @@ export interface UndoSummary {
 }
 
 function emptySummary(requested: number): RemovalSummary {
-  return { requested, removed: [], alreadyRemoved: [], targetDeleted: [], failed: [], notAttempted: [], cancelled: false };
+  return {
+    requested,
+    removed: [],
+    alreadyRemoved: [],
+    targetDeleted: [],
+    failed: [],
+    notAttempted: [],
+    cancelled: false,
+  };
 }
 
 function failure(reaction: Reaction, e: unknown): Failure {
@@ -109,7 +121,9 @@ function tracked(deps: Deps, accountId: string): AccountService {
 export async function removeOne(deps: Deps, r: Reaction): Promise<RemovalSummary> {
   const summary = emptySummary(1);
   try {
-    const result = await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => tracked(deps, r.accountId).remove(r));
+    const result = await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () =>
+      tracked(deps, r.accountId).remove(r),
+    );
     const what = quote(r.target.excerpt);
     if (result.outcome === 'removed') {
       summary.removed.push(r.id);
@@ -117,15 +131,24 @@ export async function removeOne(deps: Deps, r: Reaction): Promise<RemovalSummary
       const batch = [result.reaction];
       deps.undo.record(batch);
       const undo = vscode.l10n.t('Undo');
-      void vscode.window.showInformationMessage(vscode.l10n.t('Removed your {0} reaction on {1}.', kindText(result.reaction.kind), what), undo).then((c) => {
-        if (c === undo) void restoreBatch(deps, batch);
-      });
+      void vscode.window
+        .showInformationMessage(
+          vscode.l10n.t('Removed your {0} reaction on {1}.', kindText(result.reaction.kind), what),
+          undo,
+        )
+        .then((c) => {
+          if (c === undo) void restoreBatch(deps, batch);
+        });
     } else if (result.outcome === 'already-removed') {
       summary.alreadyRemoved.push(r.id);
-      void vscode.window.showInformationMessage(vscode.l10n.t('Your {0} reaction on {1} was already gone; nothing was sent.', kindText(r.kind), what));
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('Your {0} reaction on {1} was already gone; nothing was sent.', kindText(r.kind), what),
+      );
     } else {
       summary.targetDeleted.push(r.id);
-      void vscode.window.showInformationMessage(vscode.l10n.t('The {0} {1} was deleted, and your reaction with it.', targetTypeLabel(r.target.type), what));
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('The {0} {1} was deleted, and your reaction with it.', targetTypeLabel(r.target.type), what),
+      );
     }
   } catch (e) {
     summary.failed.push(failure(r, e));
@@ -134,7 +157,11 @@ export async function removeOne(deps: Deps, r: Reaction): Promise<RemovalSummary
   return summary;
 }
 
-export async function removeMany(deps: Deps, reactions: readonly Reaction[], confirm: boolean): Promise<RemovalSummary> {
+export async function removeMany(
+  deps: Deps,
+  reactions: readonly Reaction[],
+  confirm: boolean,
+): Promise<RemovalSummary> {
   const n = reactions.length;
   if (n === 0) return emptySummary(0);
   if (confirm) {
@@ -154,7 +181,11 @@ export async function removeMany(deps: Deps, reactions: readonly Reaction[], con
     if (choice !== go) return { ...emptySummary(n), notAttempted: reactions.map((r) => r.id), cancelled: true };
   }
   const bulk = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Removing {0} reactions', n), cancellable: true },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: vscode.l10n.t('Removing {0} reactions', n),
+      cancellable: true,
+    },
     (progress, token) => {
       const controller = new AbortController();
       const sub = token.onCancellationRequested(() => controller.abort());
@@ -204,7 +235,9 @@ function reportBulk(deps: Deps, s: RemovalSummary, removed: readonly Reaction[])
   );
   for (const f of s.failed) deps.logger.warn(`  failed: ${f.id}: ${f.error}`);
   if (s.failed.length === 0 && s.notAttempted.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Removed {0} of {1} reactions{2}.', ok, s.requested, extra), ...buttons).then(onChoice);
+    void vscode.window
+      .showInformationMessage(vscode.l10n.t('Removed {0} of {1} reactions{2}.', ok, s.requested, extra), ...buttons)
+      .then(onChoice);
     return;
   }
   const parts = [vscode.l10n.t('Removed {0} of {1} reactions{2}.', ok, s.requested, extra)];
@@ -213,11 +246,17 @@ function reportBulk(deps: Deps, s: RemovalSummary, removed: readonly Reaction[])
     const shown = reasons.slice(0, 3).join(' · ');
     parts.push(
       reasons.length > 3
-        ? vscode.l10n.t('{0} failed and stay in the list: {1} (and {2} more reasons).', s.failed.length, shown, reasons.length - 3)
+        ? vscode.l10n.t(
+            '{0} failed and stay in the list: {1} (and {2} more reasons).',
+            s.failed.length,
+            shown,
+            reasons.length - 3,
+          )
         : vscode.l10n.t('{0} failed and stay in the list: {1}', s.failed.length, shown),
     );
   }
-  if (s.notAttempted.length) parts.push(vscode.l10n.t('Cancelled: {0} were not attempted and are unchanged.', s.notAttempted.length));
+  if (s.notAttempted.length)
+    parts.push(vscode.l10n.t('Cancelled: {0} were not attempted and are unchanged.', s.notAttempted.length));
   void vscode.window.showWarningMessage(parts.join(' '), ...buttons, showLog).then(onChoice);
 }
 
@@ -234,10 +273,22 @@ export async function restoreBatch(deps: Deps, batch: readonly Reaction[]): Prom
   const result =
     batch.length === 1
       ? await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, run)
-      : await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Putting back {0} reactions', batch.length) }, run);
-  const summary: UndoSummary = { restored: result.restored.map((r) => r.id), failed: result.failed.map((f) => failure(f.reaction, f.error)) };
+      : await vscode.window.withProgress(
+          {
+            location: vscode.ProgressLocation.Notification,
+            title: vscode.l10n.t('Putting back {0} reactions', batch.length),
+          },
+          run,
+        );
+  const summary: UndoSummary = {
+    restored: result.restored.map((r) => r.id),
+    failed: result.failed.map((f) => failure(f.reaction, f.error)),
+  };
   // Forget what came back (and what can never come back); a failure worth retrying stays undoable.
-  const settled = new Set([...summary.restored, ...summary.failed.filter((f) => f.kind === 'not-found' || f.kind === 'conflict').map((f) => f.id)]);
+  const settled = new Set([
+    ...summary.restored,
+    ...summary.failed.filter((f) => f.kind === 'not-found' || f.kind === 'conflict').map((f) => f.id),
+  ]);
   deps.undo.forget(batch.filter((r) => settled.has(r.id)));
   const showLog = vscode.l10n.t('Show Log');
   if (summary.failed.length === 0) {
@@ -250,7 +301,16 @@ export async function restoreBatch(deps: Deps, batch: readonly Reaction[]): Prom
   } else {
     const reasons = [...new Set(summary.failed.map((f) => f.error))].slice(0, 3).join(' · ');
     void vscode.window
-      .showWarningMessage(vscode.l10n.t('Put back {0} of {1} reactions. {2} could not be put back: {3}', summary.restored.length, batch.length, summary.failed.length, reasons), showLog)
+      .showWarningMessage(
+        vscode.l10n.t(
+          'Put back {0} of {1} reactions. {2} could not be put back: {3}',
+          summary.restored.length,
+          batch.length,
+          summary.failed.length,
+          reasons,
+        ),
+        showLog,
+      )
       .then((c) => c === showLog && deps.logger.show());
   }
   return summary;
@@ -258,17 +318,25 @@ export async function restoreBatch(deps: Deps, batch: readonly Reaction[]): Prom
 
 export function register(context: vscode.ExtensionContext, deps: Deps): void {
   context.subscriptions.push(
-    command(deps, 'reactions.removeReaction', async (arg?: unknown, selection?: unknown): Promise<RemovalSummary | undefined> => {
-      const reactions = await reactionsFor(deps, arg, selection, { canPickMany: true, placeHolder: vscode.l10n.t('Reactions to remove') });
-      if (!reactions?.length) return undefined;
-      if (reactions.length === 1) return removeOne(deps, reactions[0]);
-      return removeMany(deps, reactions, !skipConfirm(arg));
-    }),
+    command(
+      deps,
+      'reactions.removeReaction',
+      async (arg?: unknown, selection?: unknown): Promise<RemovalSummary | undefined> => {
+        const reactions = await reactionsFor(deps, arg, selection, {
+          canPickMany: true,
+          placeHolder: vscode.l10n.t('Reactions to remove'),
+        });
+        if (!reactions?.length) return undefined;
+        if (reactions.length === 1) return removeOne(deps, reactions[0]);
+        return removeMany(deps, reactions, !skipConfirm(arg));
+      },
+    ),
 
     command(deps, 'reactions.removeAll', async (arg?: unknown): Promise<RemovalSummary | undefined> => {
       let reactions: Reaction[];
       if (arg instanceof GroupNode) reactions = [...arg.reactions];
-      else if (isArgs(arg) && stringArg(arg, 'groupKey') !== undefined) reactions = (await reactionsFor(deps, arg, undefined, { canPickMany: true, placeHolder: '' })) ?? [];
+      else if (isArgs(arg) && stringArg(arg, 'groupKey') !== undefined)
+        reactions = (await reactionsFor(deps, arg, undefined, { canPickMany: true, placeHolder: '' })) ?? [];
       else {
         const account = await accountFor(deps, arg, vscode.l10n.t('Remove all reactions of which account?'));
         if (!account) return undefined;

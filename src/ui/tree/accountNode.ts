@@ -66,7 +66,11 @@ export class AccountNode implements TreeNode {
     md.appendText(`${service} · ${this.account.baseUrl}`);
     md.appendMarkdown('\n\n');
     md.appendText(
-      store.isFiltered ? vscode.l10n.t('{0} of {1} reactions match the filter', shown, total) : total === 1 ? vscode.l10n.t('1 reaction') : vscode.l10n.t('{0} reactions', total),
+      store.isFiltered
+        ? vscode.l10n.t('{0} of {1} reactions match the filter', shown, total)
+        : total === 1
+          ? vscode.l10n.t('1 reaction')
+          : vscode.l10n.t('{0} reactions', total),
     );
     if (state.finishedAt) {
       md.appendMarkdown('  \n');
@@ -76,7 +80,10 @@ export class AccountNode implements TreeNode {
       md.appendMarkdown('  \n');
       md.appendText(
         state.cachedPartial
-          ? vscode.l10n.t('Shown from the cache of {0} (an unfinished listing; Full Rescan lists everything)', state.cachedAt.toLocaleString(vscode.env.language))
+          ? vscode.l10n.t(
+              'Shown from the cache of {0} (an unfinished listing; Full Rescan lists everything)',
+              state.cachedAt.toLocaleString(vscode.env.language),
+            )
           : vscode.l10n.t('Shown from the cache of {0}', state.cachedAt.toLocaleString(vscode.env.language)),
       );
     }
@@ -87,7 +94,11 @@ export class AccountNode implements TreeNode {
         service,
         this.account.label,
         shown,
-        state.status === 'loading' ? vscode.l10n.t(', loading') : state.cachedAt && state.status !== 'error' ? vscode.l10n.t(', cached {0}', timeAgo(state.cachedAt)) : '',
+        state.status === 'loading'
+          ? vscode.l10n.t(', loading')
+          : state.cachedAt && state.status !== 'error'
+            ? vscode.l10n.t(', cached {0}', timeAgo(state.cachedAt))
+            : '',
       ),
       role: 'treeitem',
     };
@@ -102,7 +113,8 @@ export class AccountNode implements TreeNode {
     const { store, loader } = this.ctx;
     const state = loader.state(this.account.id);
     const children: TreeNode[] = [];
-    if (state.status === 'error' && state.error) children.push(new ErrorNode(this.account.id, state.error, this, !!this.account.oauthClientId));
+    if (state.status === 'error' && state.error)
+      children.push(new ErrorNode(this.account.id, state.error, this, !!this.account.oauthClientId));
     const groups = store.groups(this.account.id).map((g) => new GroupNode(this.account.id, g, this, this.ctx));
     children.push(...groups);
     if (groups.length === 0 && state.status !== 'error') {

@@ -36,13 +36,21 @@ export class ErrorNode implements TreeNode {
     md.appendText(this.error.message);
     md.appendMarkdown('\n\n');
     md.appendText(
-      auth ? (this.oauth ? vscode.l10n.t('Click to sign in again in the browser.') : vscode.l10n.t('Click to update the token.')) : vscode.l10n.t('Click to retry. The log has the details.'),
+      auth
+        ? this.oauth
+          ? vscode.l10n.t('Click to sign in again in the browser.')
+          : vscode.l10n.t('Click to update the token.')
+        : vscode.l10n.t('Click to retry. The log has the details.'),
     );
     item.tooltip = md;
     item.accessibilityInformation = { label: `${label}: ${this.error.message}`, role: 'treeitem' };
     item.contextValue = auth ? 'error auth' : 'error';
     item.command = auth
-      ? { command: 'reactions.updateToken', title: this.oauth ? vscode.l10n.t('Sign In Again') : vscode.l10n.t('Update Token'), arguments: [this] }
+      ? {
+          command: 'reactions.updateToken',
+          title: this.oauth ? vscode.l10n.t('Sign In Again') : vscode.l10n.t('Update Token'),
+          arguments: [this],
+        }
       : { command: 'reactions.refresh', title: vscode.l10n.t('Retry'), arguments: [this] };
     return item;
   }

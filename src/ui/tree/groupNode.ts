@@ -30,7 +30,10 @@ export class GroupNode implements TreeNode {
     item.id = GroupNode.treeId(this.accountId, g.key);
     item.description = String(g.reactions.length);
     item.iconPath = groupIcon(g.type);
-    item.tooltip = g.reactions.length === 1 ? vscode.l10n.t('{0}: 1 reaction', label) : vscode.l10n.t('{0}: {1} reactions', label, g.reactions.length);
+    item.tooltip =
+      g.reactions.length === 1
+        ? vscode.l10n.t('{0}: 1 reaction', label)
+        : vscode.l10n.t('{0}: {1} reactions', label, g.reactions.length);
     item.accessibilityInformation = { label: item.tooltip, role: 'treeitem' };
     item.contextValue = `group type:${g.type}`;
     return item;

@@ -84,7 +84,9 @@ export class ReactionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       else n.account = a;
       return n;
     });
-    const anything = accounts.some((a) => this.ctx.store.visibleCount(a.id) > 0 || this.ctx.loader.state(a.id).status === 'error');
+    const anything = accounts.some(
+      (a) => this.ctx.store.visibleCount(a.id) > 0 || this.ctx.loader.state(a.id).status === 'error',
+    );
     return anything ? nodes : [];
   }
 

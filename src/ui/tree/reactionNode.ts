@@ -21,7 +21,10 @@ export class ReactionNode implements TreeNode {
   getTreeItem(): vscode.TreeItem {
     const r = this.reaction;
     const busy = this.ctx.busy.has(r.id);
-    const item = new vscode.TreeItem(r.target.excerpt.trim() || targetTypeLabel(r.target.type), vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      r.target.excerpt.trim() || targetTypeLabel(r.target.type),
+      vscode.TreeItemCollapsibleState.None,
+    );
     item.id = ReactionNode.treeId(r.id);
     item.description = busy ? vscode.l10n.t('{0} · working…', kindText(r.kind)) : kindText(r.kind);
     item.iconPath = busy ? new vscode.ThemeIcon('loading~spin') : kindIcon(r.kind);
