@@ -16,10 +16,11 @@ import * as exportCommands from './ui/commands/export';
 import * as filterCommands from './ui/commands/filter';
 import * as openCommands from './ui/commands/open';
 import * as removeCommands from './ui/commands/remove';
+import * as undoCommands from './ui/commands/undo';
 import * as viewCommands from './ui/commands/view';
 import { ContextKeys } from './ui/contextKeys';
 import type { Deps } from './ui/deps';
-import { Loader, VIEW_ID } from './ui/loader';
+import { ListingScheduler, VIEW_ID } from './ui/listings';
 import { OutputLogger } from './ui/log';
 import type { TreeNode } from './ui/tree/node';
 import { ReactionsTreeProvider } from './ui/tree/provider';
@@ -39,12 +40,12 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
   const cache: CacheSync = new CacheSync(store, new ReactionCache(context.globalStorageUri.fsPath, { logger }), {
     logger,
     isKnown: (id: string): boolean => !!accounts.get(id),
-    isScanning: (id: string): boolean => loader.isLoading(id),
+    isScanning: (id: string): boolean => listings.isLoading(id),
   });
   const accounts: AccountManager = new AccountManager(context, logger, store, Date.now, cache);
-  const loader: Loader = new Loader(accounts, store, logger, cache);
+  const listings: ListingScheduler = new ListingScheduler(accounts, store, logger, cache);
   const undo = new UndoHistory(keys);
-  const tree = new ReactionsTreeProvider({ store, accounts, loader }, keys);
+  const tree = new ReactionsTreeProvider({ store, accounts, listings }, keys);
   const view = vscode.window.createTreeView<TreeNode>(VIEW_ID, {
     treeDataProvider: tree,
     canSelectMany: true,
@@ -52,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
   });
   tree.attach(view);
   // The cache first: its last saves start before the rest (and the log) go away.
-  context.subscriptions.push({ dispose: () => void cache.dispose() }, logger, accounts, loader, undo, tree, view, {
+  context.subscriptions.push({ dispose: () => void cache.dispose() }, logger, accounts, listings, undo, tree, view, {
     dispose: () => store.dispose(),
   });
   flushCache = () => cache.flush();
@@ -70,11 +71,12 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
     ),
   );
 
-  const deps: Deps = { store, accounts, loader, tree, view, logger, undo, keys };
+  const deps: Deps = { store, accounts, listings, tree, view, logger, undo, keys };
   for (const family of [
     accountCommands,
     viewCommands,
     removeCommands,
+    undoCommands,
     changeCommands,
     openCommands,
     filterCommands,
@@ -84,12 +86,12 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
   }
   // The cache is read once activate() has returned (no request); then listing starts when the view is
   // shown (ensureLoaded waits for the cache read, so the two never race).
-  void loader.startWarm().then(() => {
-    if (view.visible) void loader.ensureLoaded();
+  void listings.startWarm().then(() => {
+    if (view.visible) void listings.ensureLoaded();
   });
   context.subscriptions.push(
     view.onDidChangeVisibility((e) => {
-      if (e.visible) void loader.ensureLoaded();
+      if (e.visible) void listings.ensureLoaded();
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('reactions')) accounts.resetClients();
@@ -100,7 +102,7 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
     context.extensionMode !== vscode.ExtensionMode.Production ||
     process.env.REACTIONS_TEST_HOOKS === '1' ||
     !!process.env.REACTIONS_EMULATOR;
-  const { api, disposable } = createApi(store, accounts, loader, tree, withTestHooks, cache, () => activationMs);
+  const { api, disposable } = createApi(store, accounts, listings, tree, withTestHooks, cache, () => activationMs);
   context.subscriptions.push(disposable);
   activationMs = performance.now() - started;
   logger.info(`Reactions activated in ${activationMs.toFixed(1)} ms (${accounts.list().length} account(s))`);

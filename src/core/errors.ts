@@ -20,6 +20,9 @@ export type ErrorKind =
   | 'unknown-outcome' // a write whose result could not be learned (neither confirmed nor refuted)
   | 'conflict'; // the server state is not what the operation expected
 
+/** An input a person typed (sign-in): the field a ReactionsError blames, so a flow returns to that step. */
+export type InputField = 'baseUrl' | 'token' | 'email' | 'userId' | 'clientId';
+
 export interface ErrorDetails {
   status?: number;
   method?: string;
@@ -31,6 +34,8 @@ export interface ErrorDetails {
   bodyExcerpt?: string;
   /** Message the server gave, redacted. */
   serverMessage?: string;
+  /** Which typed input was wrong (sign-in errors). */
+  field?: InputField;
   cause?: unknown;
 }
 
@@ -42,6 +47,7 @@ export class ReactionsError extends Error {
   readonly retryAfterMs?: number;
   readonly bodyExcerpt?: string;
   readonly serverMessage?: string;
+  readonly field?: InputField;
 
   constructor(kind: ErrorKind, message: string, details: ErrorDetails = {}) {
     super(message);
@@ -53,6 +59,7 @@ export class ReactionsError extends Error {
     this.retryAfterMs = details.retryAfterMs;
     this.bodyExcerpt = details.bodyExcerpt;
     this.serverMessage = details.serverMessage;
+    this.field = details.field;
     // `cause` is deliberately not kept: underlying errors (e.g. from fetch) may echo headers.
   }
 

@@ -62,6 +62,8 @@ export function isLoopbackHost(hostname: string): boolean {
   return LOOPBACK.test(hostname);
 }
 
+const URL_FIELD = { field: 'baseUrl' } as const;
+
 /**
  * Validates and normalises a base URL a person typed: https (http only for loopback hosts), no
  * credentials, query or fragment; keeps a path prefix; strips trailing slashes. A bare host name is
@@ -70,34 +72,46 @@ export function isLoopbackHost(hostname: string): boolean {
 export function normalizeBaseUrl(raw: string): string {
   const text = (raw ?? '').trim();
   if (!text)
-    throw new ReactionsError('invalid-input', 'Enter the URL of the site, e.g. https://community.example.com.');
+    throw new ReactionsError(
+      'invalid-input',
+      'Enter the URL of the site, e.g. https://community.example.com.',
+      URL_FIELD,
+    );
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
   let u: URL;
   try {
     u = new URL(withScheme);
   } catch {
-    throw new ReactionsError('invalid-input', `"${text.slice(0, 80)}" is not a valid URL.`);
+    // Never echo what was typed: it may be a token pasted into the wrong box.
+    throw new ReactionsError(
+      'invalid-input',
+      'That is not a valid URL: enter the site address, e.g. https://community.example.com.',
+      URL_FIELD,
+    );
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:') {
-    throw new ReactionsError('invalid-input', `Only https:// URLs are supported, not ${u.protocol}//.`);
+    throw new ReactionsError('invalid-input', 'Only https:// URLs are supported.', URL_FIELD);
   }
   if (u.username || u.password) {
     throw new ReactionsError(
       'unsafe',
       "The URL must not contain a user name or password. Enter the token separately; it is kept in VS Code's secret storage.",
+      URL_FIELD,
     );
   }
   if (u.search || u.hash) {
     throw new ReactionsError(
       'invalid-input',
       'The URL must not contain a query (?…) or fragment (#…). Enter just the site address.',
+      URL_FIELD,
     );
   }
-  if (!u.hostname) throw new ReactionsError('invalid-input', 'The URL has no host name.');
+  if (!u.hostname) throw new ReactionsError('invalid-input', 'The URL has no host name.', URL_FIELD);
   if (u.protocol === 'http:' && !isLoopbackHost(u.hostname)) {
     throw new ReactionsError(
       'unsafe',
-      `Refusing http://${u.host}: tokens are only sent over https (plain http is allowed for localhost only).`,
+      'Refusing a plain http:// address: tokens are only sent over https (plain http is allowed for localhost only).',
+      URL_FIELD,
     );
   }
   const path = u.pathname.replace(/\/+$/, '').replace(/\/api\/v[12]$/, '');
@@ -107,11 +121,12 @@ export function normalizeBaseUrl(raw: string): string {
 /** Trims a pasted token and refuses an empty one or one with spaces inside (a pasted sentence, two tokens). */
 export function cleanToken(raw: string | undefined, noun: 'access token' | 'API key'): string {
   const token = (raw ?? '').trim();
-  if (!token) throw new ReactionsError('invalid-input', `Enter an ${noun}.`);
+  if (!token) throw new ReactionsError('invalid-input', `Enter an ${noun}.`, { field: 'token' });
   if (/\s/.test(token))
     throw new ReactionsError(
       'invalid-input',
       `The ${noun} contains spaces; paste just the ${noun === 'API key' ? 'key' : 'token'}.`,
+      { field: 'token' },
     );
   return token;
 }

@@ -70,11 +70,15 @@ export function authorizeUrl(r: AuthorizeRequest): string {
 /** Checks a client id a person typed: the visible, non-secret id of the community's OAuth app. */
 export function cleanClientId(raw: string | undefined): string {
   const id = (raw ?? '').trim();
-  if (!id) throw new ReactionsError('invalid-input', 'Enter the OAuth client id your community admin gave you.');
+  if (!id)
+    throw new ReactionsError('invalid-input', 'Enter the OAuth client id your community admin gave you.', {
+      field: 'clientId',
+    });
   if (/\s/.test(id) || id.length > 200)
     throw new ReactionsError(
       'invalid-input',
       'The client id contains spaces or is too long; paste just the client id.',
+      { field: 'clientId' },
     );
   return id;
 }
@@ -266,7 +270,7 @@ export class OAuthClient {
       return new ReactionsError(
         'invalid-input',
         `${this.community} does not accept the OAuth client id "${this.clientId}" (${code}). Check the client id with your community admin.`,
-        details,
+        { ...details, field: 'clientId' },
       );
     }
     if (code === 'unsupported_grant_type') {
@@ -280,7 +284,7 @@ export class OAuthClient {
       return new ReactionsError(
         'not-found',
         `${this.community} has no OAuth token endpoint at ${TOKEN_PATH}. Check the community URL.`,
-        details,
+        { ...details, field: 'baseUrl' },
       );
     }
     return e;

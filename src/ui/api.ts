@@ -9,7 +9,7 @@ import type { Account, Reaction } from '../core/model';
 import type { ReactionStore } from '../core/store';
 import type { AccountManager } from './accounts';
 import { CALLBACK_PATH } from './browserSignIn';
-import type { Loader } from './loader';
+import type { ListingScheduler } from './listings';
 import type { TreeNode } from './tree/node';
 import type { ReactionsTreeProvider } from './tree/provider';
 
@@ -39,8 +39,8 @@ export interface ReactionsTestHooks {
     cachedPartial?: boolean;
   };
   isReauthPending(accountId: string): boolean;
-  /** How many "Update Token" / "Sign In Again" prompts were shown for the account in this session. */
-  reauthPromptCount(accountId: string): number;
+  /** Fires with the account each time an "Update Token" / "Sign In Again" prompt is shown. */
+  readonly onDidPromptReauth: vscode.Event<Account>;
   /** How long activate() took (ms): wiring only, no I/O. */
   readonly activationMs: number;
   /** The path of an account's cache file (it may not exist). */
@@ -63,8 +63,6 @@ export interface ReactionsTestHooks {
   isSignInWaiting(): boolean;
   /** The redirect URI the sign-in uses (from env.asExternalUri). */
   callbackUri(): Promise<string>;
-  /** How many times an account's OAuth access token was renewed in this session. */
-  tokenRenewals(accountId: string): number;
 }
 
 export type ReactionsExports = ReactionsApi & { readonly testing?: ReactionsTestHooks };
@@ -72,7 +70,7 @@ export type ReactionsExports = ReactionsApi & { readonly testing?: ReactionsTest
 export function createApi(
   store: ReactionStore,
   accounts: AccountManager,
-  loader: Loader,
+  listings: ListingScheduler,
   tree: ReactionsTreeProvider,
   withTestHooks: boolean,
   cache?: CacheSync,
@@ -90,9 +88,9 @@ export function createApi(
   const testing: ReactionsTestHooks | undefined = withTestHooks
     ? {
         tree,
-        whenIdle: () => loader.whenIdle(),
+        whenIdle: () => listings.whenIdle(),
         loadState: (id) => {
-          const s = loader.state(id);
+          const s = listings.state(id);
           return {
             status: s.status,
             error: s.error?.message,
@@ -102,7 +100,7 @@ export function createApi(
           };
         },
         isReauthPending: (id) => accounts.isReauthPending(id),
-        reauthPromptCount: (id) => accounts.reauthPromptCount(id),
+        onDidPromptReauth: accounts.onDidPromptReauth,
         get activationMs() {
           return activationMs();
         },
@@ -111,7 +109,7 @@ export function createApi(
           return cache.cache.fileOf(id);
         },
         flushCache: async () => cache?.flush(),
-        reloadFromCache: () => loader.reloadFromCache(),
+        reloadFromCache: () => listings.reloadFromCache(),
         setBrowser: (opener) => {
           accounts.browser.opener = opener ?? defaultOpener;
         },
@@ -126,7 +124,6 @@ export function createApi(
           ),
         isSignInWaiting: () => accounts.browser.isWaiting,
         callbackUri: () => accounts.browser.callbackUri(),
-        tokenRenewals: (id) => accounts.tokenSource(accounts.require(id)).renewals,
       }
     : undefined;
   return {

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { accessTokenOf } from '../core/credentials';
 import type { Account } from '../core/model';
 import type { AccountManager } from './accounts';
+import { browserSignInFlow } from './accounts/flows/browserSignIn';
 
 export const AUTH_PROVIDER_ID = 'selfcommunity';
 export const AUTH_PROVIDER_LABEL = 'SelfCommunity';
@@ -43,7 +44,7 @@ export class SelfCommunityAuthProvider implements vscode.AuthenticationProvider,
   }
 
   async createSession(): Promise<vscode.AuthenticationSession> {
-    const account = await this.accounts.signInWithBrowserInteractive();
+    const account = await browserSignInFlow(this.accounts);
     const session = account && (await this.session(account));
     if (!session) throw new Error(vscode.l10n.t('Sign-in to SelfCommunity was cancelled.'));
     return session;

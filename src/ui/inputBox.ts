@@ -5,21 +5,9 @@
  */
 import * as vscode from 'vscode';
 import { normalizeBaseUrl } from '../core/http';
+import { messageOf } from './errorMessage';
 
-export function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
-/** The message of what `check` throws, or undefined when it passes (input box validation). */
-export function messageOf(check: () => unknown): string | undefined {
-  try {
-    check();
-    return undefined;
-  } catch (e) {
-    return errorMessage(e);
-  }
-}
-
+/** What is wrong with a typed site address (never the address itself), or undefined when it is fine. */
 export const validateBaseUrl = (v: string): string | undefined => messageOf(() => normalizeBaseUrl(v));
 
 export const BACK = Symbol('back');

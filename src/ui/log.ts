@@ -1,14 +1,15 @@
 /**
- * The "Reactions" output channel (a LogOutputChannel) as the core's Logger. Every line goes through
- * `redact()` with every token this session has seen, so no request line, error or stack can show one.
+ * The "Reactions" output channel (a LogOutputChannel) as the core's Logger. Every line goes through a
+ * Redactor holding every token this session has seen and the token-shaped parts of everything typed
+ * into an input box, so no request line, error or stack can show one.
  */
 import * as vscode from 'vscode';
-import { redact } from '../core/errors';
 import type { Logger } from '../core/log';
+import { Redactor } from '../core/redaction';
 
 export class OutputLogger implements Logger, vscode.Disposable {
   private readonly channel: vscode.LogOutputChannel;
-  private readonly secrets = new Set<string>();
+  private readonly redactor = new Redactor();
 
   constructor(name = 'Reactions') {
     this.channel = vscode.window.createOutputChannel(name, { log: true });
@@ -16,12 +17,17 @@ export class OutputLogger implements Logger, vscode.Disposable {
 
   /** Registers a token so it is redacted from every later line. */
   addSecret(secret: string | undefined): void {
-    if (secret && secret.length >= 4) this.secrets.add(secret);
+    this.redactor.add(secret);
+  }
+
+  /** Registers what a person typed into an input box: its token-shaped parts are redacted from every later line. */
+  addTyped(value: string | undefined): void {
+    this.redactor.addTyped(value);
   }
 
   /** Redacts the known tokens (and anything that looks like a bearer token) from a text. */
   redact(text: string): string {
-    return redact(text, this.secrets);
+    return this.redactor.redact(text);
   }
 
   trace(message: string): void {
@@ -47,6 +53,6 @@ export class OutputLogger implements Logger, vscode.Disposable {
 
   dispose(): void {
     this.channel.dispose();
-    this.secrets.clear();
+    this.redactor.clear();
   }
 }

@@ -37,6 +37,18 @@ describe('host: OAuth sign-in', function () {
 
   after(async () => (await extensionApi()).testing.setBrowser(undefined));
 
+  /** Counts the "Sign In Again" prompts shown for an account until stop(). */
+  function countPrompts(api: Awaited<ReturnType<typeof extensionApi>>, accountId: string): { stop(): number } {
+    let n = 0;
+    const sub = api.testing.onDidPromptReauth((a) => (n += a.id === accountId ? 1 : 0));
+    return {
+      stop: () => {
+        sub.dispose();
+        return n;
+      },
+    };
+  }
+
   it('signs in through the browser and lists the reactions of the person who approved', async () => {
     const api = await extensionApi();
     const browser = await useBrowser({ user: 'alice' });
@@ -90,21 +102,20 @@ describe('host: OAuth sign-in', function () {
 
   it('renews the token inside the extension when the server ends it early: one refresh, listing unaffected', async () => {
     const api = await extensionApi();
-    const before = api.testing.tokenRenewals(account.id);
+    const prompts = countPrompts(api, account.id);
     const old = emu().oauth.activeAccessTokens('alice');
     emu().oauth.expireAccessTokens('alice');
     emu().clearLog();
     await refresh(account.id);
     assert.strictEqual(api.testing.loadState(account.id).status, 'loaded');
     assert.strictEqual(emu().requests.filter((r) => r.method === 'POST' && TOKEN.test(r.path)).length, 1);
-    assert.strictEqual(api.testing.tokenRenewals(account.id) - before, 1);
     assert.ok(
       !emu()
         .oauth.activeAccessTokens('alice')
         .some((t) => old.includes(t)),
       'a new access token is in use',
     );
-    assert.strictEqual(api.testing.reauthPromptCount(account.id), 0, 'no prompt when renewal works');
+    assert.strictEqual(prompts.stop(), 0, 'no prompt when renewal works');
   });
 
   it('a wrong state ends the sign-in with a message and stores nothing', async () => {
@@ -172,6 +183,7 @@ describe('host: OAuth sign-in', function () {
 
   it('when renewal fails for good: one "Sign In Again" prompt and one refresh attempt, however many requests failed', async () => {
     const api = await extensionApi();
+    const prompts = countPrompts(api, account.id);
     emu().oauth.revokeRefreshTokens('alice');
     emu().oauth.expireAccessTokens('alice');
     emu().clearLog();
@@ -182,7 +194,7 @@ describe('host: OAuth sign-in', function () {
     assert.strictEqual(state.errorKind, 'auth');
     assert.match(state.error ?? '', /Sign in again/);
     assert.strictEqual(api.reactions(account.id).length, count, 'what was listed stays');
-    assert.strictEqual(api.testing.reauthPromptCount(account.id), 1, 'one prompt');
+    assert.strictEqual(prompts.stop(), 1, 'one prompt');
     assert.strictEqual(
       emu().requests.filter((r) => TOKEN.test(r.path)).length,
       1,
@@ -235,5 +247,31 @@ describe('host: OAuth sign-in', function () {
     await vscode.commands.executeCommand('reactions.removeAccount', { accountId: carol.id, confirm: false });
     assert.ok(!api.accounts().some((a) => a.id === carol.id), 'the account is removed anyway');
     assert.ok((await vscode.authentication.getAccounts('selfcommunity')).every((a) => a.label !== carol.label));
+  });
+
+  it('Update Token with a pasted token over a browser sign-in revokes the old sign-in on the community first', async () => {
+    const api = await extensionApi();
+    await useBrowser({ user: 'bob' });
+    const bob = await vscode.commands.executeCommand<Account>('reactions.signInSelfCommunity', {
+      baseUrl: emu().selfcommunityUrl,
+      clientId: emu().oauth.clientId,
+    });
+    const refreshTokens = emu().oauth.activeRefreshTokens('bob');
+    assert.strictEqual(refreshTokens.length, 1, 'the browser sign-in holds a refresh token');
+    assert.ok(emu().oauth.activeAccessTokens('bob').length > 0);
+    emu().clearLog();
+    const updated = await vscode.commands.executeCommand<Account>('reactions.updateToken', {
+      accountId: bob.id,
+      token: emu().users.find((u) => u.name === 'bob')!.scToken,
+    });
+    assert.strictEqual(updated.id, bob.id);
+    assert.strictEqual(updated.oauthClientId, undefined, 'no longer a browser sign-in');
+    const revokes = emu().requests.filter((r) => r.method === 'POST' && /\/oauth\/revoke_token\/$/.test(r.path));
+    assert.strictEqual(revokes.length, 2, 'refresh and access token revoked');
+    assert.deepStrictEqual(emu().oauth.activeRefreshTokens('bob'), [], 'the old refresh token is revoked');
+    assert.deepStrictEqual(emu().oauth.activeAccessTokens('bob'), [], 'the old access token is revoked');
+    await refresh(bob.id);
+    assert.strictEqual(api.testing.loadState(bob.id).status, 'loaded', 'the pasted token works');
+    await vscode.commands.executeCommand('reactions.removeAccount', { accountId: bob.id, confirm: false });
   });
 });

@@ -521,11 +521,13 @@ export const selfCommunity: ServiceProvider = {
         throw new ReactionsError(
           'auth',
           `SelfCommunity at ${new URL(baseUrl).host} rejected the token (401). Check that it is a current access token for this community.`,
+          { field: 'token' },
         );
       if (isReactionsError(e, 'not-found'))
         throw new ReactionsError(
           'invalid-input',
           `No SelfCommunity API at ${baseUrl} (/api/v2/user/me/ was not found). Check the community URL.`,
+          { field: 'baseUrl' },
         );
       throw e;
     }

@@ -517,11 +517,16 @@ export const tines: ServiceProvider = {
       throw new ReactionsError(
         'invalid-input',
         "Enter the email address of the key's owner (or your numeric Tines user id).",
+        { field: 'email' },
       );
     if (givenId && !/^\d+$/.test(givenId))
-      throw new ReactionsError('invalid-input', `"${givenId.slice(0, 40)}" is not a Tines user id (a number).`);
+      throw new ReactionsError('invalid-input', `"${givenId.slice(0, 40)}" is not a Tines user id (a number).`, {
+        field: 'userId',
+      });
     if (!givenId && email && !/^[^\s@]+@[^\s@]+$/.test(email))
-      throw new ReactionsError('invalid-input', `"${email.slice(0, 80)}" is not an email address.`);
+      throw new ReactionsError('invalid-input', `"${email.slice(0, 80)}" is not an email address.`, {
+        field: 'email',
+      });
 
     const http = new HttpClient(baseUrl, () => token, options);
     try {
@@ -537,11 +542,13 @@ export const tines: ServiceProvider = {
         throw new ReactionsError(
           'auth',
           `Tines at ${host} rejected the API key (401). Check that it is a current Personal API key for this tenant.`,
+          { field: 'token' },
         );
       if (isReactionsError(e, 'not-found'))
         throw new ReactionsError(
           'invalid-input',
           `No Tines API at ${baseUrl} (/api/v1/info was not found). Check the tenant URL.`,
+          { field: 'baseUrl' },
         );
       throw e;
     }
@@ -558,6 +565,7 @@ export const tines: ServiceProvider = {
         throw new ReactionsError(
           'invalid-input',
           `No member with the email ${email} was found in the teams this key can see. Listing your reactions needs a Personal API key (team and service keys act as a service account), or enter your numeric Tines user id instead.`,
+          { field: 'email' },
         );
       }
       userId = found.id;

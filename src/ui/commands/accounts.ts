@@ -1,5 +1,5 @@
 /**
- * Account commands (the flows themselves live in ../accounts.ts).
+ * Account commands (the interactive flows live in ../accounts/flows, the changes without UI in ../accounts).
  * - `reactions.addAccount`
  *     args: `{ service: 'selfcommunity' | 'tines', baseUrl, token, email?, userId? }` — validates and
  *     stores without any UI (rejects with the ReactionsError on failure; nothing stored); none: the
@@ -19,8 +19,12 @@ import * as vscode from 'vscode';
 import { ReactionsError } from '../../core/errors';
 import type { Account } from '../../core/model';
 import type { AddAccountArgs, BrowserSignInArgs } from '../accounts';
+import { addAccountFlow } from '../accounts/flows/addAccount';
+import { browserSignInFlow } from '../accounts/flows/browserSignIn';
+import { removeAccountFlow } from '../accounts/flows/removeAccount';
+import { updateTokenFlow } from '../accounts/flows/updateToken';
 import type { Deps } from '../deps';
-import { command } from '../feedback';
+import { command } from '../commandRunner';
 import { accountFor, isArgs, skipConfirm, stringArg } from './args';
 
 function addArgs(arg: Record<string, unknown>): AddAccountArgs {
@@ -41,7 +45,7 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
   context.subscriptions.push(
     command(deps, 'reactions.addAccount', async (arg?: unknown): Promise<Account | undefined> => {
       if (isArgs(arg)) return deps.accounts.add(addArgs(arg));
-      return deps.accounts.addInteractive();
+      return addAccountFlow(deps.accounts);
     }),
 
     command(deps, 'reactions.signInSelfCommunity', async (arg?: unknown): Promise<Account | undefined> => {
@@ -52,7 +56,7 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
           throw new ReactionsError('invalid-input', vscode.l10n.t('Pass "baseUrl" and "clientId".'));
         return deps.accounts.signInWithBrowser({ baseUrl, clientId } satisfies BrowserSignInArgs);
       }
-      return deps.accounts.signInWithBrowserInteractive();
+      return browserSignInFlow(deps.accounts);
     }),
 
     command(deps, 'reactions.removeAccount', async (arg?: unknown): Promise<boolean> => {
@@ -63,7 +67,7 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
         deps.undo.forget(undefined, account.id);
         return true;
       }
-      const removed = await deps.accounts.removeInteractive(account);
+      const removed = await removeAccountFlow(deps.accounts, account);
       if (removed) deps.undo.forget(undefined, account.id);
       return removed;
     }),
@@ -73,7 +77,7 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
       if (!account) return undefined;
       const token = isArgs(arg) ? stringArg(arg, 'token') : undefined;
       if (token !== undefined) return deps.accounts.updateToken(account.id, token);
-      return deps.accounts.updateTokenInteractive(account);
+      return updateTokenFlow(deps.accounts, account);
     }),
   );
 }

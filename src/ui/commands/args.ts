@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { ReactionsError } from '../../core/errors';
 import type { Account, Reaction } from '../../core/model';
 import { groupOf, serviceOfAccount } from '../../core/store';
+import { pickAccount } from '../accounts/flows/pickAccount';
 import type { Deps } from '../deps';
 import { groupLabel, kindText, serviceLabel } from '../labels';
 import { AccountNode } from '../tree/accountNode';
@@ -100,12 +101,12 @@ export async function reactionsFor(
 
 /** Lists what was never listed (with progress), so a palette picker has something to offer. */
 export async function ensureListed(deps: Deps): Promise<void> {
-  if (!deps.loader.busy) return;
+  if (!deps.listings.busy) return;
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Listing your reactions…') },
     async () => {
-      await deps.loader.ensureLoaded();
-      await deps.loader.whenIdle();
+      await deps.listings.ensureLoaded();
+      await deps.listings.whenIdle();
     },
   );
 }
@@ -120,7 +121,7 @@ export async function pickReactions(
   o: { canPickMany: boolean; placeHolder: string },
 ): Promise<Reaction[] | undefined> {
   if (deps.accounts.list().length === 0) {
-    await deps.accounts.pick(o.placeHolder); // offers "Add Account"
+    await pickAccount(deps.accounts, o.placeHolder); // offers "Add Account"
     return undefined;
   }
   await ensureListed(deps);
@@ -176,7 +177,7 @@ export async function accountFor(deps: Deps, arg: unknown, placeHolder: string):
     if (!id) throw new ReactionsError('invalid-input', vscode.l10n.t('Pass "accountId".'));
     return deps.accounts.require(id);
   }
-  return deps.accounts.pick(placeHolder);
+  return pickAccount(deps.accounts, placeHolder);
 }
 
 /** Whether a plain-object call asked to skip a confirmation (`confirm: false`). */

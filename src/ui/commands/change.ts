@@ -8,9 +8,9 @@ import * as vscode from 'vscode';
 import { ReactionsError } from '../../core/errors';
 import type { Reaction, ReactionKind } from '../../core/model';
 import type { Deps } from '../deps';
-import { command, showError } from '../feedback';
+import { command, showError } from '../commandRunner';
 import { kindText, quote } from '../labels';
-import { VIEW_ID } from '../loader';
+import { VIEW_ID } from '../listings';
 import { isArgs, reactionsFor, stringArg } from './args';
 
 async function kindsFor(deps: Deps, r: Reaction): Promise<ReactionKind[]> {

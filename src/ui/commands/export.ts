@@ -9,7 +9,7 @@ import { ReactionsError } from '../../core/errors';
 import type { Account, Reaction } from '../../core/model';
 import { serviceOfAccount } from '../../core/store';
 import type { Deps } from '../deps';
-import { command } from '../feedback';
+import { command } from '../commandRunner';
 import { isArgs, stringArg } from './args';
 
 export type ExportFormat = 'json' | 'csv';

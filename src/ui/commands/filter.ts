@@ -10,7 +10,7 @@ import type { ServiceId } from '../../core/model';
 import { providers } from '../../core/services/registry';
 import type { ReactionFilter } from '../../core/store';
 import type { Deps } from '../deps';
-import { command } from '../feedback';
+import { command } from '../commandRunner';
 import { serviceLabel } from '../labels';
 import { isArgs } from './args';
 

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { ReactionsError } from '../../core/errors';
 import type { Reaction } from '../../core/model';
 import type { Deps } from '../deps';
-import { command } from '../feedback';
+import { command } from '../commandRunner';
 import { reactionsFor } from './args';
 
 export function linkOf(deps: Deps, r: Reaction): vscode.Uri {

@@ -10,33 +10,25 @@
  *     Bulk flow: a modal stating the count (skipped with `confirm: false`), a cancellable
  *     notification, 4 removals at a time, cancel stops starting new ones (the rest stay untouched),
  *     then a summary naming what failed and why. Failed items stay in the tree.
- * - `reactions.undo` — puts back the last removed batch (`restore()`); no args. Returns `UndoSummary`.
+ * Undo (the "Undo" button on the result messages, `reactions.undo`) lives in ./undo.ts.
  */
 import * as vscode from 'vscode';
-import { isReactionsError } from '../../core/errors';
 import type { Reaction } from '../../core/model';
-import {
-  DEFAULT_BULK_CONCURRENCY,
-  removeMany as coreRemoveMany,
-  restoreMany as coreRestoreMany,
-} from '../../core/bulk';
-import type { AccountService } from '../../core/services/service';
-import { errorMessage } from '../accounts';
+import { DEFAULT_BULK_CONCURRENCY, removeMany as coreRemoveMany } from '../../core/bulk';
 import type { Deps } from '../deps';
-import { command, showError } from '../feedback';
+import { command, showError } from '../commandRunner';
 import { kindText, quote, targetTypeLabel } from '../labels';
-import { VIEW_ID } from '../loader';
+import { VIEW_ID } from '../listings';
 import { accountFor, isArgs, reactionsFor, skipConfirm, stringArg } from './args';
 import { GroupNode } from '../tree/groupNode';
+import { failure, withTreeFeedback, type Failure } from './treeFeedback';
+import { undoRemoval } from './undo';
+
+export type { Failure } from './treeFeedback';
+export type { UndoSummary } from './undo';
 
 /** Removals running at once in a bulk removal. */
 export const BULK_CONCURRENCY = DEFAULT_BULK_CONCURRENCY;
-
-export interface Failure {
-  readonly id: string;
-  readonly error: string;
-  readonly kind?: string;
-}
 
 /** What a removal command did, by reaction id (JSON-friendly, for scripts and tests). */
 export interface RemovalSummary {
@@ -48,11 +40,6 @@ export interface RemovalSummary {
   /** Not attempted because the person cancelled (still in the tree, untouched). */
   readonly notAttempted: string[];
   readonly cancelled: boolean;
-}
-
-export interface UndoSummary {
-  readonly restored: string[];
-  readonly failed: Failure[];
 }
 
 function emptySummary(requested: number): RemovalSummary {
@@ -67,62 +54,11 @@ function emptySummary(requested: number): RemovalSummary {
   };
 }
 
-function failure(reaction: Reaction, e: unknown): Failure {
-  return { id: reaction.id, error: errorMessage(e), kind: isReactionsError(e) ? e.kind : undefined };
-}
-
-/**
- * The account's service, wrapped so that every removal / restore shows a spinner on its item while it
- * runs, and updates the store only once the service confirmed the outcome.
- */
-function tracked(deps: Deps, accountId: string): AccountService {
-  const inner = deps.accounts.client(accountId);
-  return {
-    account: inner.account,
-    reactionKinds: (signal) => inner.reactionKinds(signal),
-    listReactions: (signal) => inner.listReactions(signal),
-    get checkpoint() {
-      return inner.checkpoint;
-    },
-    refreshReactions: (known, since, signal) => inner.refreshReactions(known, since, signal),
-    change: (r, kind, signal) => inner.change(r, kind, signal),
-    webUrl: (target) => inner.webUrl(target),
-    remove: async (r, signal) => {
-      const done = deps.tree.markBusy([r]);
-      try {
-        const result = await inner.remove(r, signal);
-        deps.store.remove([r.id]);
-        deps.logger.info(`remove ${r.id}: ${result.outcome}`);
-        return result;
-      } catch (e) {
-        deps.logger.warn(`remove ${r.id} failed: ${errorMessage(e)}`);
-        throw e;
-      } finally {
-        done();
-      }
-    },
-    restore: async (r, signal) => {
-      const done = deps.tree.markBusy([r]);
-      try {
-        const back = await inner.restore(r, signal);
-        deps.store.upsert([back]);
-        deps.logger.info(`restore ${r.id}: done`);
-        return back;
-      } catch (e) {
-        deps.logger.warn(`restore ${r.id} failed: ${errorMessage(e)}`);
-        throw e;
-      } finally {
-        done();
-      }
-    },
-  };
-}
-
 export async function removeOne(deps: Deps, r: Reaction): Promise<RemovalSummary> {
   const summary = emptySummary(1);
   try {
     const result = await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () =>
-      tracked(deps, r.accountId).remove(r),
+      withTreeFeedback(deps, r.accountId).remove(r),
     );
     const what = quote(r.target.excerpt);
     if (result.outcome === 'removed') {
@@ -137,7 +73,7 @@ export async function removeOne(deps: Deps, r: Reaction): Promise<RemovalSummary
           undo,
         )
         .then((c) => {
-          if (c === undo) void restoreBatch(deps, batch);
+          if (c === undo) void undoRemoval(deps, batch);
         });
     } else if (result.outcome === 'already-removed') {
       summary.alreadyRemoved.push(r.id);
@@ -190,7 +126,7 @@ export async function removeMany(
       const controller = new AbortController();
       const sub = token.onCancellationRequested(() => controller.abort());
       let finished = 0;
-      return coreRemoveMany(reactions, (id) => tracked(deps, id), {
+      return coreRemoveMany(reactions, (id) => withTreeFeedback(deps, id), {
         concurrency: BULK_CONCURRENCY,
         signal: controller.signal,
         onResult: (x) => {
@@ -227,7 +163,7 @@ function reportBulk(deps: Deps, s: RemovalSummary, removed: readonly Reaction[])
   const showLog = vscode.l10n.t('Show Log');
   const buttons = removed.length ? [undo] : [];
   const onChoice = (c: string | undefined) => {
-    if (c === undo) void restoreBatch(deps, removed);
+    if (c === undo) void undoRemoval(deps, removed);
     if (c === showLog) deps.logger.show();
   };
   deps.logger.info(
@@ -258,62 +194,6 @@ function reportBulk(deps: Deps, s: RemovalSummary, removed: readonly Reaction[])
   if (s.notAttempted.length)
     parts.push(vscode.l10n.t('Cancelled: {0} were not attempted and are unchanged.', s.notAttempted.length));
   void vscode.window.showWarningMessage(parts.join(' '), ...buttons, showLog).then(onChoice);
-}
-
-/** Puts back a removed batch (undo), bounded like a bulk removal; restored items return to the tree. */
-export async function restoreBatch(deps: Deps, batch: readonly Reaction[]): Promise<UndoSummary> {
-  if (batch.length === 0) return { restored: [], failed: [] };
-  const run = () =>
-    coreRestoreMany(batch, (id) => tracked(deps, id), {
-      concurrency: BULK_CONCURRENCY,
-      onResult: (x) => {
-        if (x.error) deps.accounts.handleAuthError(x.reaction.accountId, x.error, true);
-      },
-    });
-  const result =
-    batch.length === 1
-      ? await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, run)
-      : await vscode.window.withProgress(
-          {
-            location: vscode.ProgressLocation.Notification,
-            title: vscode.l10n.t('Putting back {0} reactions', batch.length),
-          },
-          run,
-        );
-  const summary: UndoSummary = {
-    restored: result.restored.map((r) => r.id),
-    failed: result.failed.map((f) => failure(f.reaction, f.error)),
-  };
-  // Forget what came back (and what can never come back); a failure worth retrying stays undoable.
-  const settled = new Set([
-    ...summary.restored,
-    ...summary.failed.filter((f) => f.kind === 'not-found' || f.kind === 'conflict').map((f) => f.id),
-  ]);
-  deps.undo.forget(batch.filter((r) => settled.has(r.id)));
-  const showLog = vscode.l10n.t('Show Log');
-  if (summary.failed.length === 0) {
-    const r = batch[0];
-    void vscode.window.showInformationMessage(
-      batch.length === 1
-        ? vscode.l10n.t('Put back your {0} reaction on {1}.', kindText(r.kind), quote(r.target.excerpt))
-        : vscode.l10n.t('Put back {0} reactions.', batch.length),
-    );
-  } else {
-    const reasons = [...new Set(summary.failed.map((f) => f.error))].slice(0, 3).join(' · ');
-    void vscode.window
-      .showWarningMessage(
-        vscode.l10n.t(
-          'Put back {0} of {1} reactions. {2} could not be put back: {3}',
-          summary.restored.length,
-          batch.length,
-          summary.failed.length,
-          reasons,
-        ),
-        showLog,
-      )
-      .then((c) => c === showLog && deps.logger.show());
-  }
-  return summary;
 }
 
 export function register(context: vscode.ExtensionContext, deps: Deps): void {
@@ -347,15 +227,6 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
         return emptySummary(0);
       }
       return removeMany(deps, reactions, !skipConfirm(arg));
-    }),
-
-    command(deps, 'reactions.undo', async (): Promise<UndoSummary | undefined> => {
-      const last = deps.undo.peek();
-      if (!last?.length) {
-        void vscode.window.showInformationMessage(vscode.l10n.t('There is no removal to undo.'));
-        return undefined;
-      }
-      return restoreBatch(deps, last);
     }),
   );
 }

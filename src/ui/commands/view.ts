@@ -7,11 +7,11 @@
  */
 import * as vscode from 'vscode';
 import type { Deps } from '../deps';
-import { command } from '../feedback';
+import { command } from '../commandRunner';
 import { AccountNode } from '../tree/accountNode';
 import { ErrorNode } from '../tree/errorNode';
 import { GroupNode } from '../tree/groupNode';
-import type { LoadOptions } from '../loader';
+import type { LoadOptions } from '../listings';
 import { isArgs, stringArg } from './args';
 
 /** The accounts a refresh-like command is about: a tree node's, `{accountId}`'s, or all (undefined). */
@@ -23,7 +23,7 @@ function accountIds(deps: Deps, arg: unknown): string[] | undefined {
 
 export function register(context: vscode.ExtensionContext, deps: Deps): void {
   const list = async (arg: unknown, mode: LoadOptions['mode']): Promise<void> => {
-    await deps.loader.load(accountIds(deps, arg), { interactive: true, mode });
+    await deps.listings.load(accountIds(deps, arg), { interactive: true, mode });
     deps.tree.flush();
   };
   context.subscriptions.push(

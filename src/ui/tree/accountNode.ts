@@ -36,9 +36,9 @@ export class AccountNode implements TreeNode {
   }
 
   getTreeItem(): vscode.TreeItem {
-    const { store, loader } = this.ctx;
+    const { store, listings } = this.ctx;
     const id = this.account.id;
-    const state = loader.state(id);
+    const state = listings.state(id);
     const total = store.count(id);
     const shown = store.visibleCount(id);
     const item = new vscode.TreeItem(this.account.label, vscode.TreeItemCollapsibleState.Expanded);
@@ -110,8 +110,8 @@ export class AccountNode implements TreeNode {
   }
 
   getChildren(): TreeNode[] {
-    const { store, loader } = this.ctx;
-    const state = loader.state(this.account.id);
+    const { store, listings } = this.ctx;
+    const state = listings.state(this.account.id);
     const children: TreeNode[] = [];
     if (state.status === 'error' && state.error)
       children.push(new ErrorNode(this.account.id, state.error, this, !!this.account.oauthClientId));

@@ -5,7 +5,7 @@
 import type * as vscode from 'vscode';
 import type { ReactionStore } from '../../core/store';
 import type { AccountManager } from '../accounts';
-import type { Loader } from '../loader';
+import type { ListingScheduler } from '../listings';
 
 export type NodeKind = 'account' | 'group' | 'reaction' | 'error' | 'message';
 
@@ -21,7 +21,7 @@ export interface TreeNode {
 /** What the nodes read: the store, the load state, the accounts, and the reactions being worked on. */
 export interface TreeContext {
   readonly store: ReactionStore;
-  readonly loader: Loader;
+  readonly listings: ListingScheduler;
   readonly accounts: AccountManager;
   /** Reaction ids with a removal / change / undo in flight (shown with a spinner). */
   readonly busy: ReadonlySet<string>;

@@ -1,5 +1,5 @@
 /**
- * The tree of the "My Reactions" view: account → group → reaction. Changes from the store, the loader
+ * The tree of the "My Reactions" view: account → group → reaction. Changes from the store, the listings
  * and the accounts are collected and flushed at most every ~100 ms, refreshing only the account nodes
  * that changed (the whole tree only when the root changes). It also keeps the view's badge, message
  * and the context keys in step.
@@ -36,7 +36,7 @@ export class ReactionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     const storeSub = ctx.store.onDidChange((e) => this.markDirty(e.accountIds, e.reason === 'filter'));
     this.disposables.push(
       { dispose: () => storeSub.dispose() },
-      ctx.loader.onDidChange((id) => this.markDirty([id])),
+      ctx.listings.onDidChange((id) => this.markDirty([id])),
       ctx.accounts.onDidChange(() => this.markDirty([], true)),
     );
     this.updateViewState();
@@ -85,7 +85,7 @@ export class ReactionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       return n;
     });
     const anything = accounts.some(
-      (a) => this.ctx.store.visibleCount(a.id) > 0 || this.ctx.loader.state(a.id).status === 'error',
+      (a) => this.ctx.store.visibleCount(a.id) > 0 || this.ctx.listings.state(a.id).status === 'error',
     );
     return anything ? nodes : [];
   }
@@ -134,10 +134,10 @@ export class ReactionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
 
   /** Badge = visible reactions; message = the filter; context keys for menus and welcome content. */
   private updateViewState(): void {
-    const { store, loader, accounts } = this.ctx;
+    const { store, listings, accounts } = this.ctx;
     const list = accounts.list();
     this.keys.set('reactions.hasAccounts', list.length > 0);
-    this.keys.set('reactions.loading', loader.busy);
+    this.keys.set('reactions.loading', listings.busy);
     this.keys.set('reactions.filtered', store.isFiltered);
     if (!this.view) return;
     const shown = store.visibleCount();

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { isReactionsError } from '../core/errors';
-import { errorMessage } from './accounts';
+import { errorMessage } from './errorMessage';
 import type { Deps } from './deps';
 import { isArgs } from './commands/args';
 

@@ -13,7 +13,8 @@ import * as vscode from 'vscode';
 import type { CacheSync } from '../core/cache';
 import { ReactionsError, isReactionsError } from '../core/errors';
 import type { ReactionStore } from '../core/store';
-import { errorMessage, type AccountManager } from './accounts';
+import type { AccountManager } from './accounts';
+import { errorMessage } from './errorMessage';
 import type { OutputLogger } from './log';
 
 export const VIEW_ID = 'reactions.tree';
@@ -52,7 +53,7 @@ function asReactionsError(e: unknown): ReactionsError {
   return e instanceof ReactionsError ? e : new ReactionsError('bad-response', errorMessage(e));
 }
 
-export class Loader implements vscode.Disposable {
+export class ListingScheduler implements vscode.Disposable {
   private readonly states = new Map<string, AccountLoadState>();
   private readonly running = new Map<string, Running>();
   private readonly changed = new vscode.EventEmitter<string>();

@@ -1,0 +1,67 @@
+/**
+ * A multi-step input with a Back stack: a flow is a chain of steps, each a function that shows one
+ * box and returns the next step (or nothing when the flow is done). Back returns to the step before;
+ * dismissing a box ends the flow; a failed sign-in jumps back to the step whose input was wrong
+ * (`retryAt`), with the reason shown in that box when it opens.
+ *
+ * Everything typed goes through the log's redaction (`addTyped`), so a token pasted into the wrong
+ * box is redacted like one; errors shown in a box are redacted the same way.
+ */
+import { BACK, input, type InputOptions } from '../../inputBox';
+import { errorMessage } from '../../errorMessage';
+import type { OutputLogger } from '../../log';
+
+export type Step = (flow: MultiStepInput) => Promise<Step | undefined>;
+
+const Dismissed = Symbol('dismissed');
+const Back = Symbol('back');
+
+export class MultiStepInput {
+  private readonly stack: Step[] = [];
+  private error: { step: Step; message: string } | undefined;
+
+  constructor(private readonly logger: OutputLogger) {}
+
+  /** Runs the flow from `first`; resolves true when it finished, false when a box was dismissed. */
+  async run(first: Step): Promise<boolean> {
+    let step: Step | undefined = first;
+    while (step) {
+      this.stack.push(step);
+      try {
+        step = await step(this);
+      } catch (e) {
+        if (e === Dismissed) return false;
+        if (e !== Back) throw e;
+        this.stack.pop();
+        step = this.stack.pop();
+        if (!step) return false;
+      }
+    }
+    return true;
+  }
+
+  /** Shows one box; resolves with the accepted value (Back and dismiss unwind the flow). */
+  async ask(o: Omit<InputOptions, 'error'>): Promise<string> {
+    const current = this.stack[this.stack.length - 1];
+    const error = this.error?.step === current ? this.error.message : undefined;
+    const value = await input({ ...o, error });
+    if (value === undefined) throw Dismissed;
+    if (value === BACK) throw Back;
+    this.logger.addTyped(value);
+    if (this.error?.step === current) this.error = undefined;
+    return value;
+  }
+
+  /** Ends the flow as if the box had been dismissed. */
+  dismiss(): never {
+    throw Dismissed;
+  }
+
+  /** Goes back to an earlier step (after a failed sign-in): it opens with the error, redacted. */
+  retryAt(step: Step, e: unknown): Step {
+    const i = this.stack.lastIndexOf(step);
+    if (i >= 0) this.stack.length = i;
+    this.error = { step, message: this.logger.redact(errorMessage(e)) };
+    return step;
+  }
+}
