@@ -4,6 +4,7 @@
  * by mistake is redacted like a token, wherever the URL would show.
  */
 import { redact } from './errors';
+import type { Logger } from './log';
 
 /** Runs of token characters (no dot, slash or colon, so host names and paths split into short pieces). */
 const RUN = /[A-Za-z0-9_~+=-]{16,}/g;
@@ -28,7 +29,11 @@ export class Redactor {
 
   /** Something a person typed into an input box: its token-shaped parts are hidden from every later text. */
   addTyped(value: string | undefined): void {
-    for (const part of tokenShaped(value ?? '')) this.add(part);
+    for (const part of tokenShaped(value ?? '')) {
+      this.add(part);
+      // A token typed as a host name comes back lower-cased in every URL built from it.
+      this.add(part.toLowerCase());
+    }
   }
 
   redact(text: string): string {
@@ -37,5 +42,28 @@ export class Redactor {
 
   clear(): void {
     this.secrets.clear();
+  }
+}
+
+/** A Logger that redacts every line (with its Redactor) before it reaches the sink. */
+export class RedactingLogger implements Logger {
+  readonly redactor = new Redactor();
+
+  constructor(private readonly sink: Logger) {}
+
+  trace(message: string): void {
+    this.sink.trace(this.redactor.redact(message));
+  }
+  debug(message: string): void {
+    this.sink.debug(this.redactor.redact(message));
+  }
+  info(message: string): void {
+    this.sink.info(this.redactor.redact(message));
+  }
+  warn(message: string): void {
+    this.sink.warn(this.redactor.redact(message));
+  }
+  error(message: string): void {
+    this.sink.error(this.redactor.redact(message));
   }
 }

@@ -1,50 +1,52 @@
 /**
  * The "Reactions" output channel (a LogOutputChannel) as the core's Logger. Every line goes through a
- * Redactor holding every token this session has seen and the token-shaped parts of everything typed
- * into an input box, so no request line, error or stack can show one.
+ * RedactingLogger holding every token this session has seen and the token-shaped parts of everything
+ * typed into an input box, so no request line, error or stack can show one.
  */
 import * as vscode from 'vscode';
 import type { Logger } from '../core/log';
-import { Redactor } from '../core/redaction';
+import { RedactingLogger } from '../core/redaction';
 
 export class OutputLogger implements Logger, vscode.Disposable {
   private readonly channel: vscode.LogOutputChannel;
-  private readonly redactor = new Redactor();
+  private readonly lines: RedactingLogger;
 
   constructor(name = 'Reactions') {
     this.channel = vscode.window.createOutputChannel(name, { log: true });
+    this.lines = new RedactingLogger(this.channel);
   }
 
   /** Registers a token so it is redacted from every later line. */
   addSecret(secret: string | undefined): void {
-    this.redactor.add(secret);
+    this.lines.redactor.add(secret);
   }
 
   /** Registers what a person typed into an input box: its token-shaped parts are redacted from every later line. */
   addTyped(value: string | undefined): void {
-    this.redactor.addTyped(value);
+    this.lines.redactor.addTyped(value);
   }
 
   /** Redacts the known tokens (and anything that looks like a bearer token) from a text. */
   redact(text: string): string {
-    return this.redactor.redact(text);
+    return this.lines.redactor.redact(text);
   }
 
   trace(message: string): void {
-    this.channel.trace(this.redact(message));
+    this.lines.trace(message);
   }
   debug(message: string): void {
-    this.channel.debug(this.redact(message));
+    this.lines.debug(message);
   }
   info(message: string): void {
-    this.channel.info(this.redact(message));
+    this.lines.info(message);
   }
   warn(message: string): void {
-    this.channel.warn(this.redact(message));
+    this.lines.warn(message);
   }
   error(message: string | Error): void {
-    const text = message instanceof Error ? `${message.message}${message.stack ? `\n${message.stack}` : ''}` : message;
-    this.channel.error(this.redact(text));
+    this.lines.error(
+      message instanceof Error ? `${message.message}${message.stack ? `\n${message.stack}` : ''}` : message,
+    );
   }
 
   show(): void {
@@ -53,6 +55,6 @@ export class OutputLogger implements Logger, vscode.Disposable {
 
   dispose(): void {
     this.channel.dispose();
-    this.redactor.clear();
+    this.lines.redactor.clear();
   }
 }
