@@ -16,8 +16,26 @@ const nativeWebStreams = {
   },
 };
 
+// Watch mode prints lines a problem matcher can read (.vscode/tasks.json): "[watch] build started",
+// one "file:line:col: error|warning: message" line per problem, then "[watch] build finished".
+const watchReport = {
+  name: 'watch-report',
+  setup(build) {
+    build.onStart(() => console.log('[watch] build started'));
+    build.onEnd((result) => {
+      const line = (severity) => (m) => {
+        const at = m.location ? `${m.location.file}:${m.location.line}:${m.location.column + 1}: ` : '';
+        console.log(`${at}${severity}: ${m.text}`);
+      };
+      result.errors.forEach(line('error'));
+      result.warnings.forEach(line('warning'));
+      console.log(`[watch] build finished (${result.errors.length} error(s), ${result.warnings.length} warning(s))`);
+    });
+  },
+};
+
 const options = {
-  plugins: [nativeWebStreams],
+  plugins: watch ? [nativeWebStreams, watchReport] : [nativeWebStreams],
   entryPoints: ['src/extension.ts'],
   bundle: true,
   format: 'cjs',
@@ -29,7 +47,8 @@ const options = {
   sourcemap: production ? false : 'linked',
   sourcesContent: false,
   legalComments: production ? 'none' : 'inline',
-  logLevel: 'info',
+  // In watch mode the watch-report plugin prints instead (one line per problem, for the matcher).
+  logLevel: watch ? 'silent' : 'info',
   metafile: true,
 };
 
