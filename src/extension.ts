@@ -9,7 +9,7 @@ import { CacheSync, ReactionCache } from './core/cache';
 import { ReactionStore } from './core/store';
 import { AccountManager } from './ui/accounts';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, SelfCommunityAuthProvider } from './ui/authProvider';
-import { createApi, type ReactionsExports } from './ui/api';
+import { createApi, testHooksEnabled, type ReactionsExports } from './ui/api';
 import * as accountCommands from './ui/commands/accounts';
 import * as changeCommands from './ui/commands/change';
 import * as exportCommands from './ui/commands/export';
@@ -98,10 +98,7 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
     }),
   );
 
-  const withTestHooks =
-    context.extensionMode !== vscode.ExtensionMode.Production ||
-    process.env.REACTIONS_TEST_HOOKS === '1' ||
-    !!process.env.REACTIONS_EMULATOR;
+  const withTestHooks = testHooksEnabled(context.extensionMode);
   const { api, disposable } = createApi(store, accounts, listings, tree, withTestHooks, cache, () => activationMs);
   context.subscriptions.push(disposable);
   activationMs = performance.now() - started;

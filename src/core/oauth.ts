@@ -97,17 +97,22 @@ export function parseCallback(query: string): CallbackResult {
   return { code: get('code'), state: get('state'), error: get('error'), errorDescription: get('error_description') };
 }
 
-/**
- * The code of a callback that answers THIS sign-in, or a clear error: a state that does not match
- * (another sign-in, or a forged link) is refused before anything is sent anywhere.
- */
-export function codeFromCallback(result: CallbackResult, expectedState: string, community: string): string {
+/** Throws 'unsafe' when a callback does not carry the `state` this sign-in sent. */
+export function checkState(result: CallbackResult, expectedState: string): void {
   if (result.state !== expectedState) {
     throw new ReactionsError(
       'unsafe',
       'The browser answered a different sign-in (the "state" did not match), so it was ignored and nothing was stored. Start "Sign in to SelfCommunity" again.',
     );
   }
+}
+
+/**
+ * The code of a callback that answers THIS sign-in, or a clear error: a state that does not match
+ * (another sign-in, or a forged link) is refused before anything is sent anywhere.
+ */
+export function codeFromCallback(result: CallbackResult, expectedState: string, community: string): string {
+  checkState(result, expectedState);
   if (result.error) {
     if (result.error === 'access_denied') {
       throw new ReactionsError('cancelled', `Access was denied on ${community}; nothing was stored.`);

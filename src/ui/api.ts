@@ -24,7 +24,7 @@ export interface ReactionsApi {
 
 /**
  * Extra hooks for the extension's own host tests, present only when the extension runs in test or
- * development mode (or with REACTIONS_TEST_HOOKS=1). Not a stable API.
+ * development mode (testHooksEnabled). Not a stable API.
  */
 export interface ReactionsTestHooks {
   readonly tree: vscode.TreeDataProvider<TreeNode> & { flush(): void };
@@ -66,6 +66,15 @@ export interface ReactionsTestHooks {
 }
 
 export type ReactionsExports = ReactionsApi & { readonly testing?: ReactionsTestHooks };
+
+/**
+ * The test hooks replace the browser and feed the URI handler: they exist only when VS Code runs the
+ * extension from its sources (Development) or for its tests (Test) — never in an installed extension
+ * (Production), whatever the environment says.
+ */
+export function testHooksEnabled(mode: vscode.ExtensionMode): boolean {
+  return mode === vscode.ExtensionMode.Development || mode === vscode.ExtensionMode.Test;
+}
 
 export function createApi(
   store: ReactionStore,

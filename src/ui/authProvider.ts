@@ -3,9 +3,13 @@
  * of AccountManager. Signing in from the Accounts menu runs the same browser sign-in; signing out
  * there is Remove Account (the tokens are revoked on the community, then deleted). Sessions are read
  * from what is stored — listing them sends no request.
+ *
+ * What other extensions get: a browser sign-in only when the scopes the community granted (the token
+ * answer's `scope`) cover every scope asked for; a pasted token (its permissions are unknown) only
+ * when the user opted in with `reactions.offerPastedAccountsToExtensions`.
  */
 import * as vscode from 'vscode';
-import { accessTokenOf } from '../core/credentials';
+import { accessTokenOf, type Credentials } from '../core/credentials';
 import type { Account } from '../core/model';
 import type { AccountManager } from './accounts';
 import { browserSignInFlow } from './accounts/flows/browserSignIn';
@@ -24,6 +28,9 @@ export class SelfCommunityAuthProvider implements vscode.AuthenticationProvider,
       this.changed,
       accounts.onDidChange(() => void this.announce()),
       accounts.onDidRenewToken((a) => void this.announce(a.id)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('reactions.offerPastedAccountsToExtensions')) void this.announce();
+      }),
     ];
     void this.announce();
   }
@@ -32,21 +39,41 @@ export class SelfCommunityAuthProvider implements vscode.AuthenticationProvider,
     return this.accounts.list().filter((a) => a.service === 'selfcommunity');
   }
 
-  private async session(a: Account): Promise<vscode.AuthenticationSession | undefined> {
+  private async session(
+    a: Account,
+    scopes: readonly string[] | undefined,
+  ): Promise<vscode.AuthenticationSession | undefined> {
     const c = await this.accounts.credentials(a.id);
-    if (!c) return undefined;
-    return { id: a.id, accessToken: accessTokenOf(c), account: { id: a.id, label: a.label }, scopes: [] };
+    const offerPasted = vscode.workspace
+      .getConfiguration('reactions')
+      .get<boolean>('offerPastedAccountsToExtensions', false);
+    if (!c || !offered(c, scopes, offerPasted)) return undefined;
+    return {
+      id: a.id,
+      accessToken: accessTokenOf(c),
+      account: { id: a.id, label: a.label },
+      scopes: grantedScopes(c),
+    };
   }
 
-  async getSessions(): Promise<vscode.AuthenticationSession[]> {
-    const sessions = await Promise.all(this.scAccounts().map((a) => this.session(a)));
+  /** The sessions whose granted scopes cover `scopes` (all of them when VS Code asks without scopes). */
+  async getSessions(scopes?: readonly string[]): Promise<vscode.AuthenticationSession[]> {
+    const sessions = await Promise.all(this.scAccounts().map((a) => this.session(a, scopes)));
     return sessions.filter((s): s is vscode.AuthenticationSession => !!s);
   }
 
-  async createSession(): Promise<vscode.AuthenticationSession> {
+  async createSession(scopes: readonly string[]): Promise<vscode.AuthenticationSession> {
     const account = await browserSignInFlow(this.accounts);
-    const session = account && (await this.session(account));
-    if (!session) throw new Error(vscode.l10n.t('Sign-in to SelfCommunity was cancelled.'));
+    if (!account) throw new Error(vscode.l10n.t('Sign-in to SelfCommunity was cancelled.'));
+    const session = await this.session(account, scopes);
+    if (!session)
+      throw new Error(
+        vscode.l10n.t(
+          'Signed in as {0}, but the community did not grant the permissions asked for ({1}).',
+          account.label,
+          scopes.join(' '),
+        ),
+      );
     return session;
   }
 
@@ -73,4 +100,19 @@ export class SelfCommunityAuthProvider implements vscode.AuthenticationProvider,
   dispose(): void {
     this.subs.forEach((s) => s.dispose());
   }
+}
+
+/** The scopes the community granted to a browser sign-in (none known for a pasted token). */
+export function grantedScopes(c: Credentials): string[] {
+  return c.type === 'oauth' ? (c.scope ?? '').split(/\s+/).filter(Boolean) : [];
+}
+
+/**
+ * Whether a stored sign-in is offered for a request: a pasted token only after the opt-in (then for
+ * any scopes: they are unknown), a browser sign-in when its granted scopes include every one asked.
+ */
+export function offered(c: Credentials, scopes: readonly string[] | undefined, offerPasted: boolean): boolean {
+  if (c.type === 'token') return offerPasted;
+  const granted = new Set(grantedScopes(c));
+  return (scopes ?? []).every((s) => granted.has(s));
 }
