@@ -59,16 +59,13 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
   flushCache = () => cache.flush();
 
   // OAuth: the browser comes back through the URI handler; the Accounts menu lists SelfCommunity sign-ins.
+  const authProvider = new SelfCommunityAuthProvider(accounts);
   context.subscriptions.push(
+    authProvider,
     vscode.window.registerUriHandler(accounts.browser),
-    vscode.authentication.registerAuthenticationProvider(
-      AUTH_PROVIDER_ID,
-      AUTH_PROVIDER_LABEL,
-      new SelfCommunityAuthProvider(accounts),
-      {
-        supportsMultipleAccounts: true,
-      },
-    ),
+    vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, authProvider, {
+      supportsMultipleAccounts: true,
+    }),
   );
 
   const deps: Deps = { store, accounts, listings, tree, view, logger, undo, keys };
@@ -99,7 +96,16 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
   );
 
   const withTestHooks = testHooksEnabled(context.extensionMode);
-  const { api, disposable } = createApi(store, accounts, listings, tree, withTestHooks, cache, () => activationMs);
+  const { api, disposable } = createApi(
+    store,
+    accounts,
+    listings,
+    tree,
+    withTestHooks,
+    cache,
+    () => activationMs,
+    authProvider,
+  );
   context.subscriptions.push(disposable);
   activationMs = performance.now() - started;
   logger.info(`Reactions activated in ${activationMs.toFixed(1)} ms (${accounts.list().length} account(s))`);

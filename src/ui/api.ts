@@ -63,6 +63,8 @@ export interface ReactionsTestHooks {
   isSignInWaiting(): boolean;
   /** The redirect URI the sign-in uses (from env.asExternalUri). */
   callbackUri(): Promise<string>;
+  /** What the "SelfCommunity" authentication provider answers another extension asking for these scopes. */
+  authSessions(scopes?: readonly string[]): Promise<readonly vscode.AuthenticationSession[]>;
 }
 
 export type ReactionsExports = ReactionsApi & { readonly testing?: ReactionsTestHooks };
@@ -84,6 +86,7 @@ export function createApi(
   withTestHooks: boolean,
   cache?: CacheSync,
   activationMs: () => number = () => 0,
+  authProvider?: vscode.AuthenticationProvider,
 ): { api: ReactionsExports; disposable: vscode.Disposable } {
   const changed = new vscode.EventEmitter<void>();
   const defaultOpener = accounts.browser.opener;
@@ -133,6 +136,7 @@ export function createApi(
           ),
         isSignInWaiting: () => accounts.browser.isWaiting,
         callbackUri: () => accounts.browser.callbackUri(),
+        authSessions: async (scopes) => (authProvider ? authProvider.getSessions(scopes, {}) : []),
       }
     : undefined;
   return {
