@@ -102,10 +102,4 @@ describe('host: where the browser comes back after the consent page', () => {
     assert.strictEqual(chooseRedirect({ uiKind: Web, remoteName: undefined }, 'auto'), 'editor');
     assert.strictEqual(chooseRedirect({ uiKind: Desktop, remoteName: undefined }, 'vscode'), 'editor');
   });
-
-  it('this browser-hosted VS Code asks the admin to register its own callback, without the query', async () => {
-    assert.strictEqual(vscode.env.uiKind, vscode.UIKind.Web);
-    const callback = await (await extensionApi()).testing.callbackUri();
-    assert.match(callback, /^https?:\/\/[^/]+\/.*callback\?/);
-  });
 });
