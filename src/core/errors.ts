@@ -39,6 +39,9 @@ export interface ErrorDetails {
   cause?: unknown;
 }
 
+/** Kinds after which the same request may well succeed if sent again. */
+const TRANSIENT: ReadonlySet<ErrorKind> = new Set<ErrorKind>(['server', 'network', 'timeout', 'rate-limited']);
+
 export class ReactionsError extends Error {
   readonly kind: ErrorKind;
   readonly status?: number;
@@ -53,19 +56,26 @@ export class ReactionsError extends Error {
     super(message);
     this.name = 'ReactionsError';
     this.kind = kind;
-    this.status = details.status;
-    this.method = details.method;
-    this.url = details.url;
-    this.retryAfterMs = details.retryAfterMs;
-    this.bodyExcerpt = details.bodyExcerpt;
-    this.serverMessage = details.serverMessage;
-    this.field = details.field;
     // `cause` is deliberately not kept: underlying errors (e.g. from fetch) may echo headers.
+    const { status, method, url, retryAfterMs, bodyExcerpt, serverMessage, field } = details;
+    Object.assign(this, { status, method, url, retryAfterMs, bodyExcerpt, serverMessage, field });
   }
 
-  /** True for errors worth retrying a READ for. Writes are never retried blindly. */
+  /**
+   * The one notion of "transient": the same request may well succeed if sent again (5xx, network,
+   * timeout, 429). Reads are retried after these; writes never are (see `outcomeUnknown`).
+   */
   get transient(): boolean {
-    return this.kind === 'server' || this.kind === 'network' || this.kind === 'timeout' || this.kind === 'rate-limited';
+    return TRANSIENT.has(this.kind);
+  }
+
+  /**
+   * For a WRITE: the request may have been acted on, but its answer was lost or unreadable, so only
+   * reading the target again tells what happened. Every transient failure except a 429 (refused before
+   * it is acted on), plus a success whose body could not be read.
+   */
+  get outcomeUnknown(): boolean {
+    return (this.transient && this.kind !== 'rate-limited') || this.kind === 'bad-response';
   }
 }
 

@@ -1,0 +1,307 @@
+/**
+ * The one HTTP client both services use (node-fetch). It owns: timeouts and cancellation, typed errors,
+ * the token on every request (renewed once after a 401), same-origin-only redirects, and redaction of
+ * the token everywhere. Pacing and retries are in `throttle.ts`, where a request may go in `address.ts`,
+ * what a failure says in `messages.ts`, reading a body in `body.ts`.
+ */
+import fetch, { type RequestInit, type Response } from 'node-fetch';
+import { ReactionsError, cancelled, redact, type ErrorDetails, type ErrorKind } from '../errors';
+import { silentLogger, type Logger } from '../log';
+import { Origin } from './address';
+import { discard, parseJson, readText } from './body';
+import {
+  describeStatus,
+  describeTransportFailure,
+  duration,
+  kindForStatus,
+  nextStep,
+  parseRetryAfter,
+  serverMessage,
+} from './messages';
+import { Throttle } from './throttle';
+
+export interface HttpOptions {
+  /** Per-request timeout (including reading the body). */
+  timeoutMs: number;
+  /** Requests in flight at once for this client. */
+  maxConcurrency: number;
+  /** Extra attempts for reads after a transient failure (5xx, network, timeout, 429). */
+  retries: number;
+  /** First backoff step; doubles each attempt, with full jitter. */
+  retryBaseMs: number;
+  /** Longest Retry-After we are willing to sleep for; longer ones fail with 'rate-limited'. */
+  maxRetryAfterMs: number;
+  logger: Logger;
+  userAgent: string;
+  /**
+   * Called when the server answers 401 to a request that carried `rejectedToken`. Resolves true when a
+   * fresh token is now available (the request is then sent once more with it), false to fail with the
+   * 401. Resending is safe even for a vote POST: a 401 is answered before the request is acted on.
+   */
+  onUnauthorized?: (rejectedToken: string, signal?: AbortSignal) => Promise<boolean>;
+}
+
+export const defaultHttpOptions: HttpOptions = {
+  timeoutMs: 20_000,
+  maxConcurrency: 8,
+  retries: 3,
+  retryBaseMs: 400,
+  maxRetryAfterMs: 60_000,
+  logger: silentLogger,
+  userAgent: 'reactions-vscode',
+};
+
+export type Query = Record<string, string | number | boolean | undefined | null>;
+
+export interface RequestOptions {
+  query?: Query;
+  /** A JSON body (POST). */
+  json?: unknown;
+  /** A form-encoded body (OAuth). */
+  form?: Record<string, string>;
+  signal?: AbortSignal;
+  /** Send no Authorization header (public endpoints). */
+  anonymous?: boolean;
+  /** The answer carries secrets (a token endpoint): never quote its body in a message. */
+  sensitiveResponse?: boolean;
+  /** Internal: this is the one resend after a 401 and a token refresh. */
+  afterRefresh?: boolean;
+}
+
+/** One request on its way: what its log lines and error messages name. */
+interface Exchange {
+  readonly method: string;
+  readonly url: URL;
+  readonly started: number;
+}
+
+/** One HTTP client per account (or per sign-in attempt). */
+export class HttpClient {
+  readonly baseUrl: string;
+  readonly origin: string;
+  readonly options: HttpOptions;
+  /** Requests sent so far: a refresh budgets against what a full listing cost. */
+  sent = 0;
+  private readonly address: Origin;
+  private readonly throttle: Throttle;
+  private readonly secrets = new Set<string>();
+
+  constructor(
+    baseUrl: string,
+    private readonly getToken: () => Promise<string> | string,
+    options: Partial<HttpOptions> = {},
+  ) {
+    this.address = new Origin(baseUrl);
+    this.baseUrl = this.address.baseUrl;
+    this.origin = this.address.origin;
+    this.options = { ...defaultHttpOptions, ...stripUndefined(options) };
+    this.throttle = new Throttle(this.options);
+  }
+
+  get logger(): Logger {
+    return this.options.logger;
+  }
+
+  /** Resolves a path (relative to the base URL, path prefix included) or an absolute same-origin URL. */
+  resolve(pathOrUrl: string, query?: Query): URL {
+    return this.address.resolve(pathOrUrl, query);
+  }
+
+  /** A link a server sent (`next`), resolved against the base URL and refused when it leaves the origin. */
+  link(href: string, what: string): URL {
+    return this.address.link(href, what);
+  }
+
+  /** GET with retries for transient failures. */
+  async get<T>(pathOrUrl: string, options: RequestOptions = {}): Promise<T> {
+    return this.throttle.withRetries(() => this.send<T>('GET', pathOrUrl, options), options.signal);
+  }
+
+  /**
+   * POST, never retried: the caller decides what a failure means (for a toggling vote a retry could
+   * undo what the first attempt did). Errors with `outcomeUnknown` leave the outcome unknown.
+   */
+  async post<T>(pathOrUrl: string, options: RequestOptions = {}): Promise<T> {
+    return this.send<T>('POST', pathOrUrl, options);
+  }
+
+  /** Registers a secret (an OAuth code, verifier or token sent in a body) for redaction. */
+  addSecret(secret: string | undefined): void {
+    if (secret && secret.length >= 4) this.secrets.add(secret);
+  }
+
+  /** Removes every token this client has used from a text. */
+  redact(text: string): string {
+    return redact(text, this.secrets);
+  }
+
+  private async send<T>(method: string, pathOrUrl: string, options: RequestOptions): Promise<T> {
+    const url = this.resolve(pathOrUrl, options.query);
+    return this.throttle.run(() => this.sendOnce<T>(method, url, options, 0), options.signal);
+  }
+
+  private async sendOnce<T>(method: string, url: URL, options: RequestOptions, redirects: number): Promise<T> {
+    if (options.signal?.aborted) throw cancelled();
+    // The token first: getting it may mean renewing it, which must not eat into this request's timeout.
+    const token = options.anonymous ? undefined : await this.token(options.signal);
+    this.sent++;
+    const x: Exchange = { method, url, started: Date.now() };
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.options.timeoutMs);
+    const onAbort = () => controller.abort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const stopWatching = () => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+    };
+    const transportFailure = (e: unknown) => this.transportError(x, e, timedOut, options.signal);
+
+    try {
+      let res: Response;
+      try {
+        res = await fetch(url.toString(), { ...this.requestInit(method, options, token), signal: controller.signal });
+      } catch (e) {
+        throw transportFailure(e);
+      }
+      const status = res.status;
+
+      if (status >= 300 && status < 400 && res.headers.get('location')) {
+        const target = this.redirectTarget(x, res, redirects);
+        stopWatching();
+        return this.sendOnce<T>(method, target, { ...options, query: undefined }, redirects + 1);
+      }
+
+      let text: string;
+      try {
+        text = await readText(res);
+      } catch (e) {
+        throw transportFailure(e);
+      }
+
+      if (status === 401 && token && !options.afterRefresh && this.options.onUnauthorized) {
+        this.logger.info(`${display(x)} → 401 (${Date.now() - x.started} ms); renewing the token`);
+        stopWatching();
+        if (await this.options.onUnauthorized(token, options.signal)) {
+          return this.sendOnce<T>(method, url, { ...options, query: undefined, afterRefresh: true }, redirects);
+        }
+      }
+      if (status < 200 || status >= 300) throw this.statusError(x, res, text);
+
+      this.logger.info(`${display(x)} → ${status} (${Date.now() - x.started} ms)`);
+      this.throttle.succeeded();
+      return this.parseSuccess<T>(x, status, text, options);
+    } finally {
+      stopWatching();
+    }
+  }
+
+  private async token(signal?: AbortSignal): Promise<string> {
+    const token = (await this.getToken()).trim();
+    if (!token) throw new ReactionsError('auth', 'No token is stored for this account. Update the token.');
+    this.secrets.add(token);
+    if (signal?.aborted) throw cancelled();
+    return token;
+  }
+
+  private requestInit(method: string, options: RequestOptions, token: string | undefined): RequestInit {
+    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': this.options.userAgent };
+    let body: string | undefined;
+    if (options.json !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(options.json);
+    } else if (options.form) {
+      headers['Content-Type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams(options.form).toString();
+    }
+    if (token) headers.Authorization = `Bearer ${token}`;
+    return { method, headers, body, redirect: 'manual' };
+  }
+
+  /** Where a redirect may be followed: GETs only, at most 5 in a row, never to another origin. */
+  private redirectTarget(x: Exchange, res: Response, redirects: number): URL {
+    const status = res.status;
+    const target = new URL(res.headers.get('location')!, x.url);
+    discard(res);
+    if (target.origin !== this.origin) {
+      throw this.fail(
+        x,
+        'unsafe',
+        `Refused a redirect to another site (${target.origin}); the token is only sent to ${this.origin}. ${nextStep('unsafe')}`,
+        { status },
+      );
+    }
+    if (x.method !== 'GET' || redirects >= 5) {
+      const what = x.method !== 'GET' ? `Unexpected redirect (${status}) for a write` : 'Too many redirects';
+      throw this.fail(x, 'client', `${what}. ${nextStep('client')}`, { status });
+    }
+    this.logger.debug(`${display(x)} → ${status} redirect to ${target.pathname}`);
+    return target;
+  }
+
+  /** A non-2xx answer as a typed error; a 429 (or 503 with Retry-After) also slows the whole client. */
+  private statusError(x: Exchange, res: Response, text: string): ReactionsError {
+    const status = res.status;
+    const kind = kindForStatus(status);
+    // an HTML error page (proxies, frameworks) says nothing the status does not: do not quote it
+    const msg = serverMessage(parseJson(text) ?? (/^\s*</.test(text) ? undefined : text.slice(0, 300)));
+    const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+    if (status === 429 || (status === 503 && retryAfterMs !== undefined)) this.throttle.throttled(retryAfterMs);
+    const tooLong = retryAfterMs !== undefined && retryAfterMs > this.options.maxRetryAfterMs;
+    const quoted = msg ? ` — server says: "${this.redact(msg).slice(0, 200)}"` : '';
+    return this.fail(
+      x,
+      kind,
+      `${describeStatus(kind, status)}${quoted}. ${nextStep(kind, tooLong ? retryAfterMs : undefined)}`,
+      {
+        status,
+        retryAfterMs,
+        bodyExcerpt: this.redact(text.slice(0, 200)),
+        serverMessage: msg ? this.redact(msg) : undefined,
+      },
+    );
+  }
+
+  private parseSuccess<T>(x: Exchange, status: number, text: string, options: RequestOptions): T {
+    if (status === 204 || text.trim() === '') return undefined as T;
+    const parsed = parseJson(text);
+    if (parsed !== undefined) return parsed as T;
+    const problem = 'The server sent a response that is not valid JSON';
+    if (options.sensitiveResponse)
+      throw this.fail(x, 'bad-response', `${problem}. ${nextStep('bad-response')}`, { status });
+    const quoted = `${this.redact(text.slice(0, 80))}${text.length > 80 ? '…' : ''}`;
+    throw this.fail(x, 'bad-response', `${problem}: "${quoted}". ${nextStep('bad-response')}`, {
+      status,
+      bodyExcerpt: this.redact(text.slice(0, 200)),
+    });
+  }
+
+  private transportError(x: Exchange, e: unknown, timedOut: boolean, signal: AbortSignal | undefined): ReactionsError {
+    if (e instanceof ReactionsError) return e;
+    if (signal?.aborted && !timedOut) return cancelled();
+    if (timedOut)
+      return this.fail(x, 'timeout', `No answer within ${duration(this.options.timeoutMs)}. ${nextStep('timeout')}`);
+    return this.fail(x, 'network', `${describeTransportFailure(e)}. ${nextStep('network')}`);
+  }
+
+  /** The error of a failed request: redacted, naming the request, logged once. */
+  private fail(x: Exchange, kind: ErrorKind, message: string, extra: ErrorDetails = {}): ReactionsError {
+    const where = x.url.origin + x.url.pathname;
+    const full = this.redact(`${message} (${x.method} ${where})`);
+    this.logger.warn(`${display(x)} → ${extra.status ?? kind} (${Date.now() - x.started} ms): ${this.redact(message)}`);
+    return new ReactionsError(kind, full, { method: x.method, url: where, ...extra });
+  }
+}
+
+function display(x: Exchange): string {
+  return `${x.method} ${x.url.pathname}${x.url.search}`;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}

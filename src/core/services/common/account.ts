@@ -1,0 +1,48 @@
+/**
+ * How a service's per-account client is put together: one HTTP client per account, shared by the part
+ * that lists reactions and the part that writes them; the AccountService the UI sees is those two parts.
+ */
+import { HttpClient } from '../../http';
+import type { Account, Target } from '../../model';
+import type { AccountService, ClientOptions } from '../service';
+
+/** What every per-account part of a service works with. */
+export interface Connection {
+  readonly account: Account;
+  readonly http: HttpClient;
+}
+
+export function connection(
+  account: Account,
+  getToken: () => Promise<string> | string,
+  options: ClientOptions = {},
+): Connection {
+  return { account, http: new HttpClient(account.baseUrl, getToken, options) };
+}
+
+/** The reading half of a service: the kinds, a listing, a refresh from a checkpoint. */
+export type Listing = Pick<AccountService, 'reactionKinds' | 'listReactions' | 'refreshReactions' | 'checkpoint'>;
+
+/** The writing half: remove, restore (undo), change — each safe against a lost answer. */
+export type Writes = Pick<AccountService, 'remove' | 'restore' | 'change'>;
+
+export function accountService(
+  account: Account,
+  listing: Listing,
+  writes: Writes,
+  webUrl: (target: Target) => string | undefined,
+): AccountService {
+  return {
+    account,
+    get checkpoint() {
+      return listing.checkpoint;
+    },
+    reactionKinds: (signal) => listing.reactionKinds(signal),
+    listReactions: (signal) => listing.listReactions(signal),
+    refreshReactions: (known, since, signal) => listing.refreshReactions(known, since, signal),
+    remove: (reaction, signal) => writes.remove(reaction, signal),
+    restore: (reaction, signal) => writes.restore(reaction, signal),
+    change: (reaction, kind, signal) => writes.change(reaction, kind, signal),
+    webUrl,
+  };
+}

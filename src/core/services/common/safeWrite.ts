@@ -1,0 +1,67 @@
+/**
+ * The one way a write is sent (a vote POST that TOGGLES, a Tines add/remove): check the cancel before
+ * sending, send once and never again, and when the answer is lost or unreadable learn the outcome by
+ * reading the target — or say "could not confirm" when that read fails too. The caller's cancel is not
+ * passed to the write: a write cut off midway would leave its outcome unknown.
+ */
+import { ReactionsError, isReactionsError } from '../../errors';
+import type { Logger } from '../../log';
+
+export interface Write<A, S> {
+  /** Names the write in the log: "vote on status 12", "remove_reaction on comment 7". */
+  readonly name: string;
+  /** What is read to learn the outcome, for the log: "item", "comment". */
+  readonly subject: string;
+  /** Ends "Could not confirm that …": "the removal went through", "the reaction was added". */
+  readonly confirms: string;
+  readonly logger: Logger;
+  send(): Promise<A>;
+  /** The target's state when the answer carries it; undefined: read it instead. */
+  stateOf?(answer: A): S | undefined;
+  /** The target's state now; undefined when the target is gone (404). */
+  read(): Promise<S | undefined>;
+}
+
+export interface WriteResult<S> {
+  /** The target's state after the write; undefined when the target is gone. */
+  readonly state: S | undefined;
+  /** Why the answer was missing, when it was (the state was then read instead). */
+  readonly lost?: ReactionsError;
+}
+
+/** Errors after which the state of the target is not known (as opposed to known and not as wanted). */
+const unconfirmed = new WeakSet<ReactionsError>();
+
+/** Whether a write failed with its outcome unknown because even the read after it failed. */
+export function isUnconfirmed(e: unknown): boolean {
+  return isReactionsError(e) && unconfirmed.has(e);
+}
+
+export async function writeSafely<A, S>(write: Write<A, S>, signal?: AbortSignal): Promise<WriteResult<S>> {
+  if (signal?.aborted) throw new ReactionsError('cancelled', 'Cancelled before anything was sent.');
+  let answer: A;
+  try {
+    answer = await write.send();
+  } catch (e) {
+    if (!isReactionsError(e) || !e.outcomeUnknown) throw e;
+    write.logger.warn(
+      `${write.name}: outcome unknown (${e.message}); reading the ${write.subject} to find out, not resending`,
+    );
+    return { state: await readBack(write), lost: e };
+  }
+  return { state: write.stateOf?.(answer) ?? (await readBack(write)) };
+}
+
+/** Reads after a write; a failure here means the outcome of the write is unknown. */
+async function readBack<S>(write: Write<unknown, S>): Promise<S | undefined> {
+  try {
+    return await write.read();
+  } catch (e) {
+    const unknown = new ReactionsError(
+      'unknown-outcome',
+      `Could not confirm that ${write.confirms}: ${(e as Error).message}. Refresh to see the current state before trying again.`,
+    );
+    unconfirmed.add(unknown);
+    throw unknown;
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * What a SelfCommunity item (status, discussion, post, comment) looks like on the wire, how it becomes a
+ * Reaction, and how the API is read: one item, and a `{count, next, results}` list by offset.
+ */
+import { ReactionsError, isReactionsError } from '../../errors';
+import type { HttpClient, Query } from '../../http';
+import {
+  SELFCOMMUNITY_CONTRIBUTIONS,
+  excerpt,
+  reactionId,
+  type Account,
+  type ContributionType,
+  type Reaction,
+  type ReactionKind,
+  type Target,
+} from '../../model';
+import type { Page, PagedList } from '../common/pager';
+
+export interface ScReaction {
+  id: number | string;
+  label?: string;
+  sentiment?: string;
+  image?: string;
+  active?: boolean;
+}
+
+export interface ScUser {
+  id: number | string;
+  username?: string;
+  real_name?: string;
+  email?: string;
+}
+
+export interface ScItem {
+  id: number | string;
+  type?: string;
+  voted?: boolean;
+  reaction?: ScReaction | null;
+  added_at?: string;
+  html?: string;
+  summary?: string;
+  title?: string;
+  slug?: string;
+  author?: ScUser;
+  comment_count?: number;
+  parent?: number | string | null;
+  discussion?: number | string | null;
+  post?: number | string | null;
+  status?: number | string | null;
+}
+
+/** Page size asked for; the server may cap it, the scan adapts to what it gets. */
+export const PAGE = 100;
+
+const EMOJI: Record<string, string> = {
+  like: '👍',
+  upvote: '👍',
+  love: '❤️',
+  heart: '❤️',
+  haha: '😂',
+  laugh: '😂',
+  funny: '😂',
+  wow: '😮',
+  surprised: '😮',
+  sad: '😢',
+  angry: '😡',
+  celebrate: '🎉',
+  party: '🎉',
+  support: '🤗',
+  care: '🤗',
+  insightful: '💡',
+  idea: '💡',
+  curious: '🤔',
+  thanks: '🙏',
+  clap: '👏',
+  fire: '🔥',
+};
+
+const UPVOTE: ReactionKind = Object.freeze({ id: '', label: 'Upvote', emoji: '👍' });
+/** A community has a handful of reactions: thousands of reactions share these few kind objects. */
+const kinds = new Map<string, ReactionKind>();
+
+export function kindOf(r: ScReaction | null | undefined): ReactionKind {
+  if (!r) return UPVOTE;
+  const label = r.label?.trim() || `Reaction ${r.id}`;
+  const active = r.active !== false;
+  const key = `${r.id}|${label}|${active}`;
+  let kind = kinds.get(key);
+  if (!kind) {
+    kind = Object.freeze({ id: String(r.id), label, emoji: EMOJI[label.toLowerCase()], active });
+    if (kinds.size < 1000) kinds.set(key, kind);
+  }
+  return kind;
+}
+
+export function contributionKey(type: string, id: number | string): string {
+  return `${type}:${id}`;
+}
+
+function contributionOf(item: ScItem): { type: ContributionType; id: string } | undefined {
+  for (const type of SELFCOMMUNITY_CONTRIBUTIONS) {
+    const v = item[type];
+    if (v !== undefined && v !== null) return { type, id: String(v) };
+  }
+  return undefined;
+}
+
+export function contributionTarget(account: Account, type: ContributionType, item: ScItem): Target {
+  const text = type === 'discussion' && item.title ? item.title : item.summary || item.html;
+  return {
+    type,
+    id: String(item.id),
+    excerpt: excerpt(text) || `${type} #${item.id}`,
+    url: `${account.baseUrl}/${type}/${item.id}/${item.slug ? `${item.slug}/` : ''}`,
+    createdAt: item.added_at,
+    author: item.author?.real_name || item.author?.username,
+  };
+}
+
+export function commentTarget(account: Account, item: ScItem, contribution?: Target): Target {
+  const parentRef = contribution ?? (contributionOf(item) && { ...contributionOf(item)!, excerpt: '' });
+  const base = contribution?.url ?? (parentRef ? `${account.baseUrl}/${parentRef.type}/${parentRef.id}/` : undefined);
+  return {
+    type: 'comment',
+    id: String(item.id),
+    parent: parentRef
+      ? { type: parentRef.type as ContributionType, id: parentRef.id, title: contribution?.excerpt }
+      : undefined,
+    excerpt: excerpt(item.summary || item.html) || `comment #${item.id}`,
+    url: base ? `${base}?commentId=${item.id}` : undefined,
+    createdAt: item.added_at,
+    author: item.author?.real_name || item.author?.username,
+  };
+}
+
+export function toReaction(account: Account, target: Target, item: ScItem): Reaction {
+  return { id: reactionId(account.id, target), accountId: account.id, target, kind: kindOf(item.reaction) };
+}
+
+export function webUrl(account: Account, target: Target): string {
+  return target.url ?? `${account.baseUrl}/${target.type}/${target.id}/`;
+}
+
+export function itemPath(target: Target): string {
+  if (target.type === 'case_comment') throw new ReactionsError('invalid-input', 'Not a SelfCommunity item.');
+  return `/api/v2/${target.type}/${encodeURIComponent(target.id)}/`;
+}
+
+/** The item as the server sees it now; undefined when it was deleted (404/410). */
+export async function readItem(http: HttpClient, target: Target, signal?: AbortSignal): Promise<ScItem | undefined> {
+  try {
+    const item = await http.get<ScItem>(itemPath(target), { signal });
+    if (!item || typeof item !== 'object' || typeof item.voted !== 'boolean') {
+      throw new ReactionsError(
+        'bad-response',
+        `The ${target.type} came back without its vote state ("voted"); nothing was changed. Try again later; if it keeps happening, check the account URL.`,
+      );
+    }
+    return item;
+  } catch (e) {
+    if (isReactionsError(e, 'not-found')) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * A `{count, next, results}` list read by offset. The first page's length is the page size from then
+ * on (the server may cap what we ask for); with `count`, every other page's offset is known at once.
+ */
+export function offsetList<T>(http: HttpClient, path: string, query: Query = {}): PagedList<T> {
+  let size = PAGE;
+  return {
+    async first(signal) {
+      const page = await readOffsetPage<T>(http, path, { ...query, limit: PAGE, offset: 0 }, signal);
+      size = page.items.length;
+      if (!page.next || size === 0) return { items: page.items };
+      return { ...page, pages: page.total !== undefined ? Math.ceil(page.total / size) : undefined };
+    },
+    at: (index, signal) => readOffsetPage<T>(http, path, { ...query, limit: size, offset: index * size }, signal),
+    follow: (next, signal) => readOffsetPage<T>(http, String(next), undefined, signal),
+  };
+}
+
+async function readOffsetPage<T>(
+  http: HttpClient,
+  pathOrUrl: string,
+  query: Query | undefined,
+  signal?: AbortSignal,
+): Promise<Page<T> & { total?: number }> {
+  const body = await http.get<{ count?: number; next?: string | null; results?: T[] }>(pathOrUrl, { query, signal });
+  if (!body || !Array.isArray(body.results)) {
+    throw new ReactionsError(
+      'bad-response',
+      `Unexpected list response from ${http.resolve(pathOrUrl).pathname}: no "results" array.`,
+    );
+  }
+  const next = body.next ? http.link(body.next, '"next" link').toString() : undefined;
+  return { items: body.results, next, total: typeof body.count === 'number' ? body.count : undefined };
+}

@@ -1,0 +1,170 @@
+/**
+ * What Tines cases, comments and reactions look like on the wire, how a comment's reactions become the
+ * user's Reactions (reactants are compared as strings: samples disagree on the type of ids), and how the
+ * API is read: one comment, and a `per_page`/`page` list with `meta`.
+ */
+import { ReactionsError, isReactionsError } from '../../errors';
+import type { HttpClient, Query } from '../../http';
+import { excerpt, reactionId, type Account, type Reaction, type ReactionKind, type Target } from '../../model';
+import type { Page, PagedList } from '../common/pager';
+
+interface Meta {
+  current_page?: number;
+  next_page?: string | null;
+  next_page_number?: number | null;
+  pages?: number;
+  count?: number;
+}
+
+export interface TinesCase {
+  case_id: number | string;
+  name?: string;
+  status?: string;
+  url?: string;
+  updated_at?: string;
+}
+
+interface TinesReactant {
+  user_id: number | string;
+  user_name?: string;
+  reacted_at?: string;
+}
+
+export interface TinesComment {
+  id: number | string;
+  case_id?: number | string;
+  value?: string;
+  created_at?: string;
+  user?: { user_id?: number | string; first_name?: string; last_name?: string; email?: string };
+  reactions?: Array<{ emoji?: string; reactants?: TinesReactant[] }>;
+}
+
+/** The values Tines supports, with what the tree shows and says. */
+export const TINES_KINDS: readonly ReactionKind[] = [
+  { id: '+1', label: 'Thumbs up', emoji: '👍' },
+  { id: '-1', label: 'Thumbs down', emoji: '👎' },
+  { id: 'eyes', label: 'Eyes', emoji: '👀' },
+  { id: 'heart', label: 'Heart', emoji: '❤️' },
+  { id: 'white_check_mark', label: 'Check mark', emoji: '✅' },
+];
+
+export function tinesKind(value: string): ReactionKind {
+  return TINES_KINDS.find((k) => k.id === value) ?? { id: value, label: value };
+}
+
+const PER_PAGE = 500;
+
+function valueOf(emoji: string | undefined): string {
+  return (emoji ?? '').replace(/^:|:$/g, '');
+}
+
+function safeSameOrigin(url: string, base: string): boolean {
+  try {
+    return new URL(url).origin === new URL(base).origin;
+  } catch {
+    return false;
+  }
+}
+
+export function commentsPath(c: TinesCase): string {
+  return `/api/v2/cases/${encodeURIComponent(String(c.case_id))}/comments`;
+}
+
+export function commentPath(target: Target): string {
+  if (target.type !== 'case_comment' || !target.parent)
+    throw new ReactionsError('invalid-input', 'Not a Tines case comment.');
+  return `/api/v2/cases/${encodeURIComponent(target.parent.id)}/comments/${encodeURIComponent(target.id)}`;
+}
+
+function commentTarget(account: Account, c: TinesCase, comment: TinesComment): Target {
+  const caseId = String(c.case_id);
+  const author = [comment.user?.first_name, comment.user?.last_name].filter(Boolean).join(' ') || comment.user?.email;
+  return {
+    type: 'case_comment',
+    id: String(comment.id),
+    parent: { type: 'case', id: caseId, title: excerpt(c.name) || `Case ${caseId}` },
+    excerpt: excerpt(comment.value) || `comment #${comment.id}`,
+    url: c.url && safeSameOrigin(c.url, account.baseUrl) ? c.url : `${account.baseUrl}/cases/${caseId}`,
+    createdAt: comment.created_at,
+    author,
+  };
+}
+
+export function webUrl(account: Account, target: Target): string | undefined {
+  return target.url ?? (target.parent ? `${account.baseUrl}/cases/${target.parent.id}` : undefined);
+}
+
+/** The account's user among a comment's reactants of one value, if there. */
+export function myReactant(account: Account, comment: TinesComment | undefined, value: string) {
+  return comment?.reactions
+    ?.find((r) => valueOf(r.emoji) === value)
+    ?.reactants?.find((x) => String(x.user_id) === account.userId);
+}
+
+/** The signed-in user's reactions on one comment. */
+export function myReactions(account: Account, c: TinesCase, comment: TinesComment): Reaction[] {
+  const out: Reaction[] = [];
+  for (const r of comment.reactions ?? []) {
+    const reactant = (r.reactants ?? []).find((x) => String(x.user_id) === account.userId);
+    if (!reactant) continue;
+    const target = commentTarget(account, c, comment);
+    const kind = tinesKind(valueOf(r.emoji));
+    out.push({
+      id: reactionId(account.id, target, kind),
+      accountId: account.id,
+      target,
+      kind,
+      reactedAt: reactant.reacted_at,
+    });
+  }
+  return out;
+}
+
+/** Whether the comment shows the user's reaction of this value. */
+export function hasMine(account: Account, comment: TinesComment | undefined, value: string): boolean {
+  return !!comment?.reactions?.some(
+    (r) => valueOf(r.emoji) === value && (r.reactants ?? []).some((x) => String(x.user_id) === account.userId),
+  );
+}
+
+/** The comment as it is now; undefined when it (or its case) is gone. */
+export async function readComment(
+  http: HttpClient,
+  target: Target,
+  signal?: AbortSignal,
+): Promise<TinesComment | undefined> {
+  try {
+    return await http.get<TinesComment>(commentPath(target), { signal });
+  } catch (e) {
+    if (isReactionsError(e, 'not-found')) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * A Tines list (`per_page`/`page` + `meta`, the items under `key`): the first page tells `meta.pages`;
+ * without it `next_page_number` is followed. A `next_page` on another origin is refused.
+ */
+export function pagedList<T>(http: HttpClient, path: string, key: string, query: Query = {}): PagedList<T> {
+  const read = async (page: number, signal?: AbortSignal): Promise<Page<T>> => {
+    const body = await http.get<Record<string, unknown> & { meta?: Meta }>(path, {
+      query: { per_page: PER_PAGE, ...query, page },
+      signal,
+    });
+    const items = body?.[key];
+    if (!Array.isArray(items))
+      throw new ReactionsError('bad-response', `Unexpected response from ${path}: no "${key}" list.`);
+    const meta = body.meta ?? {};
+    if (meta.next_page) http.link(meta.next_page, '"next_page" link');
+    return {
+      items: items as T[],
+      next: typeof meta.next_page_number === 'number' ? meta.next_page_number : undefined,
+      pages: typeof meta.pages === 'number' ? meta.pages : undefined,
+    };
+  };
+  return {
+    first: (signal) => read(1, signal),
+    at: (index, signal) => read(index + 1, signal),
+    follow: (n, signal) => read(Number(n), signal),
+  };
+}

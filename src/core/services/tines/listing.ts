@@ -1,0 +1,95 @@
+/**
+ * Listing a Tines user's reactions. There is no "my reactions" endpoint: a listing scans cases and their
+ * comments for reactions whose reactants include the account's user id.
+ */
+import { TaskStream, whenComplete } from '../../async';
+import type { Reaction, ReactionKind } from '../../model';
+import type { Connection, Listing } from '../common/account';
+import { readPages } from '../common/pager';
+import type { ReactionDelta, ScanCheckpoint } from '../service';
+import { TINES_KINDS, commentsPath, myReactions, pagedList, type TinesCase, type TinesComment } from './comments';
+
+/** Cases come in smaller pages: the first one arrives sooner, so comments (and results) start sooner. */
+const CASES_PER_PAGE = 100;
+/** A refresh asks for cases updated a little before the last listing started: clocks differ. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+export class TinesListing implements Listing {
+  checkpoint: ScanCheckpoint | undefined;
+
+  constructor(private readonly c: Connection) {}
+
+  async reactionKinds(): Promise<ReactionKind[]> {
+    return [...TINES_KINDS];
+  }
+
+  listReactions(signal?: AbortSignal): AsyncIterable<Reaction[]> {
+    const at = new Date().toISOString();
+    const stream = new TaskStream<Reaction[]>(signal);
+    this.scanCases(stream, { per_page: CASES_PER_PAGE }, (c) =>
+      stream.spawn((s) =>
+        readPages(
+          this.comments(c),
+          (comments) => {
+            const found = comments.flatMap((comment) => myReactions(this.c.account, c, comment));
+            if (found.length) stream.push(found);
+          },
+          { signal: s, stream },
+        ),
+      ),
+    );
+    return whenComplete(stream, () => (this.checkpoint = { service: 'tines', at }));
+  }
+
+  /**
+   * Only the cases updated since the checkpoint (`filters[updated_at_start_date]`, with a margin for
+   * clock skew), then all comments of each: their reactions replace what was known for that case.
+   * Adding or removing a reaction updates the case, so both are seen. Not seen: a case that was
+   * deleted or that this key can no longer see (Full Rescan drops those).
+   */
+  refreshReactions(
+    known: readonly Reaction[],
+    since: ScanCheckpoint,
+    signal?: AbortSignal,
+  ): AsyncIterable<ReactionDelta> {
+    const at = new Date().toISOString();
+    const from = new Date(Date.parse(since.at) - CLOCK_SKEW_MS).toISOString();
+    const byCase = new Map<string, Reaction[]>();
+    for (const r of known) {
+      const caseId = r.target.parent?.id;
+      if (caseId) byCase.set(caseId, [...(byCase.get(caseId) ?? []), r]);
+    }
+    const stream = new TaskStream<ReactionDelta>(signal);
+    this.scanCases(stream, { 'filters[updated_at_start_date]': from }, (c) =>
+      stream.spawn(async (s) => {
+        const found: Reaction[] = [];
+        // One case's comments in order: its delta is pushed once, complete.
+        await readPages(
+          this.comments(c),
+          (comments) => {
+            for (const comment of comments) found.push(...myReactions(this.c.account, c, comment));
+          },
+          { signal: s },
+        );
+        const ids = new Set(found.map((r) => r.id));
+        const gone = (byCase.get(String(c.case_id)) ?? []).filter((r) => !ids.has(r.id)).map((r) => r.id);
+        if (found.length || gone.length) stream.push({ upsert: found, remove: gone });
+      }),
+    );
+    return whenComplete(stream, () => (this.checkpoint = { service: 'tines', at }));
+  }
+
+  /** Lists the cases (as a task of the stream), handing each to `onCase`. */
+  private scanCases(
+    stream: TaskStream<unknown>,
+    query: Record<string, string | number>,
+    onCase: (c: TinesCase) => void,
+  ): void {
+    const cases = pagedList<TinesCase>(this.c.http, '/api/v2/cases', 'cases', query);
+    stream.spawn((signal) => readPages(cases, (page) => page.forEach(onCase), { signal, stream }));
+  }
+
+  private comments(c: TinesCase) {
+    return pagedList<TinesComment>(this.c.http, commentsPath(c), 'comments');
+  }
+}
