@@ -15,10 +15,6 @@ export class Semaphore {
     return this.max;
   }
 
-  get inFlight(): number {
-    return this.active;
-  }
-
   setLimit(max: number): void {
     this.max = Math.max(1, Math.floor(max));
     this.pump();

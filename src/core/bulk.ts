@@ -73,34 +73,23 @@ export async function removeMany(
   serviceFor: (accountId: string) => AccountService,
   options: BulkOptions = {},
 ): Promise<BulkSummary> {
-  const run = await runBulk(
-    items,
-    options,
-    async (r) => {
-      const result = await service(serviceFor, r).remove(r);
-      // a removed reaction as the service removed it (its kind may have changed since listing): what undo puts back
-      return { outcome: result.outcome, reaction: result.outcome === 'removed' ? result.reaction : r };
-    },
-    // A later copy of a reaction the first copy removed: it was already removed when its turn came.
-    (o) => (o === 'removed' ? 'already-removed' : o),
-  );
-  const summary: BulkSummary = {
+  const removeOne = async (r: Reaction) => {
+    const result = await service(serviceFor, r).remove(r);
+    // a removed reaction as the service removed it (its kind may have changed since listing): what undo puts back
+    return { outcome: result.outcome, reaction: result.outcome === 'removed' ? result.reaction : r };
+  };
+  // A later copy of a reaction the first copy removed: it was already removed when its turn came.
+  const run = await runBulk(items, options, removeOne, (o) => (o === 'removed' ? 'already-removed' : o));
+  const by = byOutcome(run.items);
+  return {
     requested: items.length,
-    removed: [],
-    alreadyRemoved: [],
-    targetDeleted: [],
-    failed: [],
-    notAttempted: [],
+    removed: by.removed,
+    alreadyRemoved: by['already-removed'],
+    targetDeleted: by['target-deleted'],
+    failed: by.failed,
+    notAttempted: by['not-attempted'],
     cancelled: run.cancelled,
   };
-  for (const x of run.items) {
-    if (x.outcome === 'removed') summary.removed.push(x.reaction);
-    else if (x.outcome === 'already-removed') summary.alreadyRemoved.push(x.reaction);
-    else if (x.outcome === 'target-deleted') summary.targetDeleted.push(x.reaction);
-    else if (x.outcome === 'failed') summary.failed.push({ reaction: x.reaction, error: x.error! });
-    else summary.notAttempted.push(x.reaction);
-  }
-  return summary;
 }
 
 /** Puts reactions back (undo of a bulk removal), each through the service of its account. */
@@ -109,25 +98,38 @@ export async function restoreMany(
   serviceFor: (accountId: string) => AccountService,
   options: BulkOptions = {},
 ): Promise<RestoreSummary> {
-  const run = await runBulk(
-    items,
-    options,
-    async (r) => ({ outcome: 'restored', reaction: await service(serviceFor, r).restore(r) }),
-    (o) => o,
-  );
-  const summary: RestoreSummary = {
+  const restoreOne = async (r: Reaction) => ({
+    outcome: 'restored' as const,
+    reaction: await service(serviceFor, r).restore(r),
+  });
+  const run = await runBulk(items, options, restoreOne, (o) => o);
+  const by = byOutcome(run.items);
+  return {
     requested: items.length,
-    restored: [],
-    failed: [],
-    notAttempted: [],
+    restored: by.restored,
+    failed: by.failed,
+    notAttempted: by['not-attempted'],
     cancelled: run.cancelled,
   };
-  for (const x of run.items) {
-    if (x.outcome === 'restored') summary.restored.push(x.reaction);
-    else if (x.outcome === 'failed') summary.failed.push({ reaction: x.reaction, error: x.error! });
-    else summary.notAttempted.push(x.reaction);
+}
+
+/** The results sorted into one list per outcome (input order kept); failures with their error. */
+function byOutcome(results: readonly BulkItemResult[]): Record<Exclude<BulkOutcome, 'failed'>, Reaction[]> & {
+  failed: BulkFailure[];
+} {
+  const lists = {
+    removed: [] as Reaction[],
+    'already-removed': [] as Reaction[],
+    'target-deleted': [] as Reaction[],
+    restored: [] as Reaction[],
+    'not-attempted': [] as Reaction[],
+    failed: [] as BulkFailure[],
+  };
+  for (const x of results) {
+    if (x.outcome === 'failed') lists.failed.push({ reaction: x.reaction, error: x.error! });
+    else lists[x.outcome].push(x.reaction);
   }
-  return summary;
+  return lists;
 }
 
 function service(serviceFor: (accountId: string) => AccountService, r: Reaction): AccountService {

@@ -100,9 +100,6 @@ export class TokenSource {
   private dead: { refreshToken: string; error: ReactionsError } | undefined;
   private readonly now: () => number;
   private readonly logger: Logger;
-  /** Renewals sent to the server (tests, log). */
-  renewals = 0;
-
   constructor(
     readonly key: string,
     private readonly store: SecretStore,
@@ -188,7 +185,6 @@ export class TokenSource {
     }
     if (this.dead?.refreshToken === refreshToken) throw this.dead.error;
 
-    this.renewals++;
     this.logger.info(
       `renewing the access token of ${this.options.label}${rejected !== undefined ? ' (the server refused it)' : ' (it expires soon)'}`,
     );

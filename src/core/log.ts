@@ -28,3 +28,8 @@ export class MemoryLogger implements Logger {
     this.lines.push(`error ${m}`);
   }
 }
+
+/** The message of anything thrown, for a log line. */
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -317,7 +317,7 @@ async function main(): Promise<void> {
         logger,
         refresh: (c) => new OAuthClient(emu.selfcommunityUrl, c.clientId, options(logger)).refresh(c.refreshToken),
       });
-      renewalsOf = () => source.renewals;
+      renewalsOf = () => emu.oauth.stats().refreshes;
       const client = selfCommunity.connect(account, () => source.token(), {
         ...options(logger),
         onUnauthorized: (t) => source.unauthorized(t),

@@ -66,14 +66,17 @@ describe('cache: ReactionCache', () => {
   });
 
   it('round trip: what is saved loads back equal, with version, account, time and completeness', async () => {
-    const cache = new ReactionCache(dir, { now: () => new Date('2025-05-06T07:08:09.000Z') });
+    const cache = new ReactionCache(dir);
     const reactions = [sc('1'), sc('2', SC, { parent: undefined, url: undefined })];
+    const before = Date.now();
     await cache.save(SC, reactions, true);
     const entry = await cache.load(SC);
+    const savedAt = Date.parse(entry?.savedAt ?? '');
+    assert.ok(savedAt >= before && savedAt <= Date.now(), `saved at the time of the save (${entry?.savedAt})`);
     assert.deepStrictEqual(entry, {
       version: CACHE_VERSION,
       accountId: SC,
-      savedAt: '2025-05-06T07:08:09.000Z',
+      savedAt: new Date(savedAt).toISOString(),
       complete: true,
       reactions: reactions.map(plainReaction),
     });

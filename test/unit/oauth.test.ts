@@ -222,7 +222,7 @@ describe('OAuth: renewal keeps a sign-in working', () => {
     emu().oauth.setAccessTokenLifetime(2);
     const { tokens, account } = await signInWithBrowser(emu());
     const store = await storeFor(emu(), account, tokens);
-    const { service, source } = connect(emu(), account, store);
+    const { service } = connect(emu(), account, store);
     await service.reactionKinds();
     await sleep(1700); // inside the last fifth of the lifetime
     emu().clearLog();
@@ -230,7 +230,7 @@ describe('OAuth: renewal keeps a sign-in working', () => {
     const listed = await collect(service.listReactions());
     assert.deepStrictEqual(keys(listed.items), truth(emu(), 'alice'));
     assert.strictEqual(emu().oauth.stats().refreshes - before, 1, 'exactly one renewal');
-    assert.strictEqual(source.renewals, 1);
+    assert.strictEqual(requestsTo(emu(), 'POST', TOKEN).length, 1, 'one token request');
     assert.ok(!emu().requests.some((r) => r.status === 401), 'no request was refused');
     const now = stored(store, account);
     assert.notStrictEqual(now.accessToken, tokens.accessToken);
@@ -245,7 +245,7 @@ describe('OAuth: renewal keeps a sign-in working', () => {
   it('a 401 with many requests in flight costs exactly one renewal; every request then succeeds', async () => {
     const { tokens, account } = await signInWithBrowser(emu());
     const store = await storeFor(emu(), account, tokens);
-    const { service, source } = connect(emu(), account, store, fastOptions(undefined, { maxConcurrency: 8 }));
+    const { service } = connect(emu(), account, store, fastOptions(undefined, { maxConcurrency: 8 }));
     emu().oauth.expireAccessTokens('alice'); // the server ends the token early: only a 401 tells
     emu().clearLog();
     const before = emu().oauth.stats().refreshes;
@@ -255,7 +255,6 @@ describe('OAuth: renewal keeps a sign-in working', () => {
     assert.strictEqual(requestsTo(emu(), 'POST', TOKEN).length, 1);
     const refused = emu().requests.filter((r) => r.status === 401).length;
     assert.ok(refused >= 2, `several requests were in flight when the token died (${refused})`);
-    assert.strictEqual(source.renewals, 1);
   });
 
   it('a vote POST refused with 401 is sent again once after renewal: the reaction is removed, not toggled twice', async () => {
@@ -285,7 +284,7 @@ describe('OAuth: renewal keeps a sign-in working', () => {
     const { tokens, account } = await signInWithBrowser(emu());
     const store = await storeFor(emu(), account, tokens);
     const options = fastOptions();
-    const { service, source } = connect(emu(), account, store, options);
+    const { service } = connect(emu(), account, store, options);
     emu().oauth.revokeRefreshTokens('alice');
     emu().oauth.expireAccessTokens('alice');
     emu().clearLog();
@@ -299,7 +298,6 @@ describe('OAuth: renewal keeps a sign-in working', () => {
     assert.strictEqual(requestsTo(emu(), 'POST', TOKEN).length, 1, 'one refresh attempt for all of them');
     await rejectsKind(() => collect(service.listReactions()), 'auth');
     assert.strictEqual(requestsTo(emu(), 'POST', TOKEN).length, 1, 'the refused refresh token is not sent again');
-    assert.strictEqual(source.renewals, 1);
     assert.strictEqual(stored(store, account).accessToken, tokens.accessToken, 'nothing half-replaced');
     const all = options.logger.lines.join('\n') + errors.map((e) => `${e.message} ${JSON.stringify(e)}`).join('\n');
     for (const secret of [tokens.accessToken, tokens.refreshToken!])

@@ -83,8 +83,8 @@ export class SelfCommunityListing implements Listing {
     since: ScanCheckpoint,
     signal?: AbortSignal,
   ): AsyncIterable<ReactionDelta> {
-    const at = new Date().toISOString();
     const before = (since.data?.counts ?? {}) as Record<string, number>;
+    const at = new Date().toISOString();
     const counts: Record<string, number> = {};
     const found = new Set<string>();
     const relisted = new Set<string>();

@@ -11,62 +11,9 @@
  * - `snapshot()`/`restore()` give a JSON-serialisable form for the persisted cache. It holds Reaction
  *   objects only (they never carry a token).
  */
-import type { Reaction, ServiceId, TargetType } from './model';
-
-// ---- a tiny event emitter (the core does not use vscode's) --------------------------------------
-
-export interface Subscription {
-  dispose(): void;
-}
-
-export type Event<T> = (listener: (e: T) => void) => Subscription;
-
-export class Emitter<T> {
-  private readonly listeners = new Set<(e: T) => void>();
-
-  readonly event: Event<T> = (listener) => {
-    this.listeners.add(listener);
-    return { dispose: () => void this.listeners.delete(listener) };
-  };
-
-  fire(e: T): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(e);
-      } catch {
-        // A failing listener must not break the store or the other listeners.
-      }
-    }
-  }
-
-  dispose(): void {
-    this.listeners.clear();
-  }
-}
-
-// ---- types ---------------------------------------------------------------------------------------
-
-export interface ReactionFilter {
-  /** Words that must all appear (case-insensitive) in the excerpt, author, parent title or reaction label. */
-  readonly text?: string;
-  /** Reaction kinds to keep, matched case-insensitively against the kind's label or id. */
-  readonly kinds?: readonly string[];
-  /** Services to keep. */
-  readonly services?: readonly ServiceId[];
-}
-
-/** SelfCommunity groups by contribution type; Tines by case. */
-export type GroupType = Exclude<TargetType, 'case_comment'> | 'case';
-
-export interface ReactionGroup {
-  /** Stable within an account: `status`, `discussion`, `post`, `comment` or `case:<case id>`. */
-  readonly key: string;
-  readonly type: GroupType;
-  /** Tines: the case's title (or id). */
-  readonly title?: string;
-  /** Sorted: newest target first, then by excerpt. */
-  readonly reactions: readonly Reaction[];
-}
+import type { Reaction } from '../model';
+import { Emitter, type Event } from './emitter';
+import { groupReactions, isEmptyFilter, matches, type ReactionFilter, type ReactionGroup } from './queries';
 
 export type ChangeReason = 'add' | 'remove' | 'replace' | 'clear' | 'filter' | 'restore';
 
@@ -80,61 +27,6 @@ export interface StoreSnapshot {
   readonly version: 1;
   readonly savedAt: string;
   readonly accounts: Record<string, Reaction[]>;
-}
-
-const GROUP_ORDER: readonly GroupType[] = ['status', 'discussion', 'post', 'comment'];
-
-/** The service id is the first segment of an account id (`service:host:userId`). */
-export function serviceOfAccount(accountId: string): ServiceId {
-  return accountId.slice(0, accountId.indexOf(':')) as ServiceId;
-}
-
-export function groupOf(reaction: Reaction): { key: string; type: GroupType; title?: string } {
-  const t = reaction.target;
-  if (t.type === 'case_comment') {
-    const caseId = t.parent?.id ?? '?';
-    return { key: `case:${caseId}`, type: 'case', title: t.parent?.title };
-  }
-  return { key: t.type, type: t.type };
-}
-
-function compareReactions(a: Reaction, b: Reaction): number {
-  const da = a.target.createdAt ?? '';
-  const db = b.target.createdAt ?? '';
-  if (da !== db) return da < db ? 1 : -1;
-  return a.target.excerpt.localeCompare(b.target.excerpt) || a.id.localeCompare(b.id);
-}
-
-function compareCaseIds(a: string, b: string): number {
-  const na = Number(a);
-  const nb = Number(b);
-  if (Number.isFinite(na) && Number.isFinite(nb) && na !== nb) return nb - na;
-  return a.localeCompare(b);
-}
-
-export function isEmptyFilter(f: ReactionFilter | undefined): boolean {
-  return !f || (!f.text?.trim() && !f.kinds?.length && !f.services?.length);
-}
-
-/** Whether one reaction passes a filter. */
-export function matches(reaction: Reaction, filter: ReactionFilter | undefined): boolean {
-  if (!filter) return true;
-  if (filter.services?.length && !filter.services.includes(serviceOfAccount(reaction.accountId))) return false;
-  if (filter.kinds?.length) {
-    const label = reaction.kind.label.toLowerCase();
-    const id = reaction.kind.id.toLowerCase();
-    if (!filter.kinds.some((k) => k.toLowerCase() === label || k.toLowerCase() === id)) return false;
-  }
-  const words = filter.text?.toLowerCase().split(/\s+/).filter(Boolean) ?? [];
-  if (words.length) {
-    const t = reaction.target;
-    const haystack = [t.excerpt, t.author, t.parent?.title, reaction.kind.label, reaction.kind.emoji]
-      .filter(Boolean)
-      .join('\n')
-      .toLowerCase();
-    if (!words.every((w) => haystack.includes(w))) return false;
-  }
-  return true;
 }
 
 function isReactionLike(x: unknown): x is Reaction {
@@ -219,22 +111,7 @@ export class ReactionStore {
 
   /** The visible reactions of an account, grouped for the tree (empty groups left out). */
   groups(accountId: string): ReactionGroup[] {
-    const buckets = new Map<string, { key: string; type: GroupType; title?: string; reactions: Reaction[] }>();
-    for (const r of this.visible(accountId)) {
-      const g = groupOf(r);
-      let bucket = buckets.get(g.key);
-      if (!bucket) buckets.set(g.key, (bucket = { ...g, reactions: [] }));
-      else if (!bucket.title && g.title) bucket.title = g.title;
-      bucket.reactions.push(r);
-    }
-    const groups = [...buckets.values()];
-    for (const g of groups) g.reactions.sort(compareReactions);
-    return groups.sort((a, b) => {
-      if (a.type === 'case' && b.type === 'case') return compareCaseIds(a.key.slice(5), b.key.slice(5));
-      if (a.type === 'case') return 1;
-      if (b.type === 'case') return -1;
-      return GROUP_ORDER.indexOf(a.type) - GROUP_ORDER.indexOf(b.type);
-    });
+    return groupReactions(this.visible(accountId));
   }
 
   /** One group's visible reactions (empty when the group does not exist). */

@@ -1,0 +1,168 @@
+/**
+ * The cache file format: `{version, accountId, savedAt, complete, reactions, checkpoint?}`. `reactions`
+ * are copies of the store's Reaction objects with only their known fields (no raw API objects, never a
+ * token); `complete` says the set came from a listing that saw everything (an incremental refresh may
+ * build on it). The file name is a hash of the account id: filesystem-safe, and it does not show the host.
+ */
+import { createHash } from 'crypto';
+import { errorText, type Logger } from '../log';
+import type { Reaction, ReactionKind, Target } from '../model';
+import type { ScanCheckpoint } from '../services/service';
+
+export const CACHE_VERSION = 1;
+export const FILE_PREFIX = 'reactions-cache-';
+export const FILE_SUFFIX = '.json';
+export const TEMP_SUFFIX = '.tmp';
+
+export interface CacheEntry {
+  readonly version: typeof CACHE_VERSION;
+  readonly accountId: string;
+  /** ISO date of the save. */
+  readonly savedAt: string;
+  /** The set came from a listing that saw everything (not a cancelled or failed one). */
+  readonly complete: boolean;
+  readonly reactions: Reaction[];
+  /** Where the next refresh starts from (only with a complete set). */
+  readonly checkpoint?: ScanCheckpoint;
+}
+
+/** The cache file's name for an account: a hash of its id (filesystem-safe, no host in it). */
+export function cacheFileName(accountId: string): string {
+  return `${FILE_PREFIX}${createHash('sha256').update(accountId, 'utf8').digest('hex').slice(0, 32)}${FILE_SUFFIX}`;
+}
+
+export function isCacheFileName(name: string): boolean {
+  return name.startsWith(FILE_PREFIX) && (name.endsWith(FILE_SUFFIX) || name.endsWith(TEMP_SUFFIX));
+}
+
+const str = (x: unknown): x is string => typeof x === 'string';
+const optStr = (x: unknown): boolean => x === undefined || typeof x === 'string';
+
+/** A copy of a reaction with only the fields of the model (whatever else an object carries is left out). */
+export function plainReaction(r: Reaction): Reaction {
+  const t = r.target;
+  const target: Target = {
+    type: t.type,
+    id: t.id,
+    ...(t.parent
+      ? {
+          parent: {
+            type: t.parent.type,
+            id: t.parent.id,
+            ...(t.parent.title !== undefined ? { title: t.parent.title } : {}),
+          },
+        }
+      : {}),
+    excerpt: t.excerpt,
+    ...(t.url !== undefined ? { url: t.url } : {}),
+    ...(t.createdAt !== undefined ? { createdAt: t.createdAt } : {}),
+    ...(t.author !== undefined ? { author: t.author } : {}),
+  };
+  const k = r.kind;
+  const kind: ReactionKind = {
+    id: k.id,
+    label: k.label,
+    ...(k.emoji !== undefined ? { emoji: k.emoji } : {}),
+    ...(k.active !== undefined ? { active: k.active } : {}),
+  };
+  return {
+    id: r.id,
+    accountId: r.accountId,
+    target,
+    kind,
+    ...(r.reactedAt !== undefined ? { reactedAt: r.reactedAt } : {}),
+  };
+}
+
+/** Whether a parsed value has the shape of a Reaction of the account (every field the right type). */
+function isCachedReaction(x: unknown, accountId: string): x is Reaction {
+  if (!x || typeof x !== 'object') return false;
+  const r = x as Record<string, unknown>;
+  const t = r.target as Record<string, unknown> | undefined;
+  const k = r.kind as Record<string, unknown> | undefined;
+  if (!str(r.id) || r.accountId !== accountId || !optStr(r.reactedAt)) return false;
+  if (!t || typeof t !== 'object' || !str(t.type) || !str(t.id) || !str(t.excerpt)) return false;
+  if (!optStr(t.url) || !optStr(t.createdAt) || !optStr(t.author)) return false;
+  if (t.parent !== undefined) {
+    const p = t.parent as Record<string, unknown> | null;
+    if (!p || typeof p !== 'object' || !str(p.type) || !str(p.id) || !optStr(p.title)) return false;
+  }
+  if (!k || typeof k !== 'object' || !str(k.id) || !str(k.label) || !optStr(k.emoji)) return false;
+  return k.active === undefined || typeof k.active === 'boolean';
+}
+
+function isCheckpoint(x: unknown): x is ScanCheckpoint {
+  if (!x || typeof x !== 'object') return false;
+  const c = x as Partial<ScanCheckpoint>;
+  return (
+    (c.service === 'selfcommunity' || c.service === 'tines') &&
+    typeof c.at === 'string' &&
+    !Number.isNaN(Date.parse(c.at)) &&
+    (c.data === undefined || (typeof c.data === 'object' && c.data !== null))
+  );
+}
+
+/** The file's text for an account's reactions. */
+export function encodeEntry(
+  accountId: string,
+  reactions: readonly Reaction[],
+  complete: boolean,
+  checkpoint: ScanCheckpoint | undefined,
+  savedAt: Date,
+): string {
+  const entry: CacheEntry = {
+    version: CACHE_VERSION,
+    accountId,
+    savedAt: savedAt.toISOString(),
+    complete,
+    reactions: reactions.map(plainReaction),
+    ...(complete && checkpoint ? { checkpoint } : {}),
+  };
+  return JSON.stringify(entry);
+}
+
+/**
+ * The entry in a file's text, or undefined (corrupt, another version, another account's, malformed),
+ * with a log line that says which. Malformed reactions are skipped, and the set is then not complete.
+ */
+export function decodeEntry(text: string, accountId: string, fileName: string, logger: Logger): CacheEntry | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    logger.warn(`cache: the cache of ${accountId} is corrupt (${errorText(e)}); ignoring it`);
+    return undefined;
+  }
+  const d = (data && typeof data === 'object' ? data : {}) as Partial<Record<keyof CacheEntry, unknown>>;
+  if (d.version !== CACHE_VERSION) {
+    logger.info(
+      `cache: the cache of ${accountId} has version ${JSON.stringify(d.version)}, not ${CACHE_VERSION}; ignoring it`,
+    );
+    return undefined;
+  }
+  if (d.accountId !== accountId) {
+    logger.warn(`cache: ${fileName} belongs to another account; ignoring it`);
+    return undefined;
+  }
+  if (!Array.isArray(d.reactions) || !str(d.savedAt) || Number.isNaN(Date.parse(d.savedAt))) {
+    logger.warn(`cache: the cache of ${accountId} is malformed; ignoring it`);
+    return undefined;
+  }
+  const reactions: Reaction[] = [];
+  let skipped = 0;
+  for (const r of d.reactions) {
+    if (isCachedReaction(r, accountId)) reactions.push(plainReaction(r));
+    else skipped++;
+  }
+  if (skipped) logger.warn(`cache: skipped ${skipped} malformed reaction(s) in the cache of ${accountId}`);
+  const complete = d.complete === true && skipped === 0;
+  const checkpoint = complete && isCheckpoint(d.checkpoint) ? d.checkpoint : undefined;
+  return {
+    version: CACHE_VERSION,
+    accountId,
+    savedAt: d.savedAt,
+    complete,
+    reactions,
+    ...(checkpoint ? { checkpoint } : {}),
+  };
+}
