@@ -320,6 +320,8 @@ function bundleScenario() {
 }
 
 async function main() {
+  // `npm run bench -- --host`: the packaged extension in code-server (bench/host/run.ts reads the flags).
+  if (process.argv.includes('--host')) return void (await import('./host/run'));
   const quick = process.argv.includes('--quick');
   const L = quick ? 20 : 50;
   // Memory first: RSS never shrinks, so a scenario measured after the others would see their peak.

@@ -3,7 +3,7 @@
  *
  *   npm run emulator -- [--port N] [--tines-port N] [--other-port N] [--host H]
  *                       [--statuses N] [--discussions N] [--posts N] [--comments N] [--no-reactions]
- *                       [--cases N] [--case-comments N] [--latency MS] [--seed N] [--sc-prefix /x] [--json] [--quiet]
+ *                       [--vote-rate R] [--cases N] [--case-comments N] [--reaction-rate R] [--latency MS] [--seed N] [--sc-prefix /x] [--json] [--quiet]
  *
  * With --port N, Tines listens on N+1 and the other origin on N+2 unless given. Prints the URLs, each
  * user's tokens and the OAuth demo client (users approve on the authorize page in the browser); with
@@ -22,8 +22,11 @@ const USAGE = `Usage: npm run emulator -- [options]
   --posts N           SelfCommunity posts (default 10)
   --comments N        average comments per contribution (default 3)
   --no-reactions      a community with reactions turned off (plain upvotes)
+  --vote-rate R       share of contributions alice voted on, 0–1 (default 0.45; comments 0.6 × R);
+                      0.05 is closer to a real member's
   --cases N           Tines cases (default 12)
   --case-comments N   average comments per case (default 5)
+  --reaction-rate R   share of case comments alice reacted to, 0–1 (default 0.5)
   --latency MS        added to every request
   --seed N            data seed (default 1)
   --sc-prefix /x      path prefix of the SelfCommunity API
@@ -88,6 +91,12 @@ function parse(argv: string[]): { options: EmulatorOptions; json: boolean } {
         break;
       case '--comments':
         sc.commentsPerItem = num();
+        break;
+      case '--vote-rate':
+        sc.voteRate = num();
+        break;
+      case '--reaction-rate':
+        tines.reactionRate = num();
         break;
       case '--no-reactions':
         sc.reactionsEnabled = false;
