@@ -2,10 +2,18 @@
 import { setMaxListeners } from 'events';
 import { cancelled } from './errors';
 
-/** Bounds how many tasks run at once. The limit can change at run time (adaptive concurrency). */
+/**
+ * Bounds how many tasks run at once. The limit can change at run time (adaptive concurrency).
+ *
+ * A scan queues thousands of tasks on one AbortSignal. Waiters do not each listen on it: Node's
+ * EventTarget walks its listener list on every add and remove, so one listener per waiter made
+ * queueing O(n²) (a quarter of the CPU of a 10k listing, and event-loop blocks of several 100 ms).
+ * One listener per signal drops that signal's waiters when it aborts.
+ */
 export class Semaphore {
   private active = 0;
-  private readonly waiting: Array<() => void> = [];
+  private readonly waiting: Array<{ grant: () => void; signal?: AbortSignal; reject: (e: unknown) => void }> = [];
+  private readonly watched = new WeakSet<AbortSignal>();
 
   constructor(private max: number) {
     if (!(max >= 1)) this.max = 1;
@@ -36,25 +44,33 @@ export class Semaphore {
       this.active++;
       return Promise.resolve();
     }
+    if (signal && !this.watched.has(signal)) {
+      this.watched.add(signal);
+      signal.addEventListener('abort', () => this.dropWaiters(signal), { once: true });
+    }
     return new Promise<void>((resolve, reject) => {
       const grant = () => {
-        signal?.removeEventListener('abort', onAbort);
         this.active++;
         resolve();
       };
-      const onAbort = () => {
-        const i = this.waiting.indexOf(grant);
-        if (i >= 0) this.waiting.splice(i, 1);
-        reject(cancelled());
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiting.push(grant);
+      this.waiting.push({ grant, signal, reject });
     });
+  }
+
+  private dropWaiters(signal: AbortSignal): void {
+    const dropped: Array<(e: unknown) => void> = [];
+    let kept = 0;
+    for (const w of this.waiting) {
+      if (w.signal === signal) dropped.push(w.reject);
+      else this.waiting[kept++] = w;
+    }
+    this.waiting.length = kept;
+    for (const reject of dropped) reject(cancelled());
   }
 
   private pump(): void {
     while (this.active < this.max && this.waiting.length > 0) {
-      this.waiting.shift()!();
+      this.waiting.shift()!.grant();
     }
   }
 }
