@@ -66,6 +66,7 @@ async function main(): Promise<void> {
     const rss0 = process.memoryUsage().rss;
     const heap0 = process.memoryUsage().heapUsed;
     let peak = rss0;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50);
     const eld = monitorEventLoopDelay({ resolution: 5 });
     eld.enable();
     const t0 = performance.now();
@@ -76,10 +77,11 @@ async function main(): Promise<void> {
       scan.add(batch);
       n += batch.length;
       batches++;
-      peak = Math.max(peak, process.memoryUsage.rss());
     }
     scan.finish();
     const ms = performance.now() - t0;
+    clearInterval(sampler);
+    peak = Math.max(peak, process.memoryUsage.rss());
     eld.disable();
     global.gc?.();
     const heap = process.memoryUsage().heapUsed - heap0;

@@ -14,7 +14,8 @@
  * Options: --quick (smaller data, shorter latency) --latency MS --vote-rate R (SelfCommunity, default
  * 0.45) --scale N (SelfCommunity contributions, default 10000) --cases N --rounds N (each scenario
  * this many times, product and lister interleaved) --profile DIR (unminified build; writes one
- * .cpuprofile per product scan) --json FILE (all numbers) --keep (keep code-server's temp folder).
+ * .cpuprofile per product scan) --vsix FILE (measure that package instead, e.g. one built from an
+ * earlier commit, for a before/after) --json FILE (all numbers) --keep (keep code-server's temp folder).
  *
  * Timings on a shared 2-core machine are noisy: compare ratios within one run, never across runs.
  */
@@ -45,6 +46,7 @@ const { values: opt } = parseArgs({
     rounds: { type: 'string', default: '1' },
     only: { type: 'string' },
     profile: { type: 'string' },
+    vsix: { type: 'string' },
     json: { type: 'string' },
     keep: { type: 'boolean', default: false },
   },
@@ -256,11 +258,13 @@ async function main(): Promise<void> {
   if (opt.profile) fs.mkdirSync(opt.profile, { recursive: true });
 
   // Profiles need readable names: the unminified build (same code, same bundle layout).
-  if (opt.profile) {
+  if (opt.profile && !opt.vsix) {
     const r = spawnSync('node', ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
     if (r.status !== 0) throw new Error('build failed');
   }
-  const vsix = await packageVsix({ out: path.join(work, 'reactions.vsix'), build: !opt.profile });
+  const vsix = opt.vsix
+    ? path.resolve(opt.vsix)
+    : await packageVsix({ out: path.join(work, 'reactions.vsix'), build: !opt.profile });
   const driverVsix = await packageDriver(work);
   log(`packaged ${path.basename(vsix)}${opt.profile ? ' (unminified, for profiles)' : ''} and the driver`);
 
