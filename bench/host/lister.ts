@@ -110,7 +110,8 @@ export async function listTines(
     const paged = async <T extends TinesMeta>(url: string, each: (page: T) => void) => {
       const first = await l.get<T>(`${url}?per_page=500&page=1`);
       each(first);
-      for (let p = 2; p <= first.meta.pages; p++) add(async () => each(await l.get<T>(`${url}?per_page=500&page=${p}`)));
+      for (let p = 2; p <= first.meta.pages; p++)
+        add(async () => each(await l.get<T>(`${url}?per_page=500&page=${p}`)));
     };
     const comments = (page: TinesMeta & { comments: TinesComment[] }) => {
       for (const c of page.comments)

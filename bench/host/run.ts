@@ -283,7 +283,9 @@ async function main(): Promise<void> {
     String(L),
   ]);
   const alice = emu.info.users.find((u) => u.name === 'alice')!;
-  log(`emulator up: ${SCALE} SelfCommunity contributions (vote rate ${opt['vote-rate']}), ${CASES} Tines cases, ${L} ms`);
+  log(
+    `emulator up: ${SCALE} SelfCommunity contributions (vote rate ${opt['vote-rate']}), ${CASES} Tines cases, ${L} ms`,
+  );
 
   const jobs = new JobServer();
   await jobs.start();
@@ -368,9 +370,7 @@ async function main(): Promise<void> {
       await page.evaluate(`(${ROW_WATCH})(${JSON.stringify(s.services)})`);
       const reqBefore = emu.requests();
       const proc0 = sample(pid);
-      const profile = opt.profile
-        ? path.resolve(opt.profile, `${s.name}-${SCALE}-r${round}.cpuprofile`)
-        : undefined;
+      const profile = opt.profile ? path.resolve(opt.profile, `${s.name}-${SCALE}-r${round}.cpuprofile`) : undefined;
       const p = await jobs.run({
         op: 'scan',
         accountIds: s.ids,
@@ -447,7 +447,11 @@ async function main(): Promise<void> {
   if (opt.json) {
     fs.writeFileSync(
       opt.json,
-      JSON.stringify({ latencyMs: L, scale: SCALE, cases: CASES, voteRate: Number(opt['vote-rate']), results, heapBase, heapAfter }, null, 2),
+      JSON.stringify(
+        { latencyMs: L, scale: SCALE, cases: CASES, voteRate: Number(opt['vote-rate']), results, heapBase, heapAfter },
+        null,
+        2,
+      ),
     );
   }
   await browser.close();
@@ -458,7 +462,9 @@ function printTable(results: Measured[], scN: number, tinesN: number): void {
   console.log(
     `\nHost listing, C = ${C}, L = ${L} ms (SelfCommunity ${SCALE} contributions → ${scN} reactions; Tines ${CASES} cases → ${tinesN}). Ratios within this run only.\n`,
   );
-  console.log('| | product | plain 8-in-flight lister | floor ⌈P/C⌉·L (lister) | product / lister | host CPU | host RSS | loop max |');
+  console.log(
+    '| | product | plain 8-in-flight lister | floor ⌈P/C⌉·L (lister) | product / lister | host CPU | host RSS | loop max |',
+  );
   console.log('|---|---|---|---|---|---|---|---|');
   for (const m of results) {
     const p = m.product;

@@ -79,7 +79,10 @@ export function summarise(file: string, top = 12, match = 'extension.js'): strin
     [...m]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
-      .map(([k, v]) => `    ${v.toFixed(0).padStart(7)} ms  ${((100 * v) / Math.max(1, busy)).toFixed(1).padStart(5)}%  ${k}`)
+      .map(
+        ([k, v]) =>
+          `    ${v.toFixed(0).padStart(7)} ms  ${((100 * v) / Math.max(1, busy)).toFixed(1).padStart(5)}%  ${k}`,
+      )
       .join('\n');
   runs.sort((a, b) => b.ms - a.ms);
   return [
@@ -91,7 +94,10 @@ export function summarise(file: string, top = 12, match = 'extension.js'): strin
     `  longest busy stretches (no idle sample between; ≈ event-loop blocks):`,
     runs
       .slice(0, 5)
-      .map((r) => `    ${r.ms.toFixed(0).padStart(7)} ms at +${(r.at / 1000).toFixed(2)} s, mostly in ${r.top || '(outside the bundle)'}`)
+      .map(
+        (r) =>
+          `    ${r.ms.toFixed(0).padStart(7)} ms at +${(r.at / 1000).toFixed(2)} s, mostly in ${r.top || '(outside the bundle)'}`,
+      )
       .join('\n'),
   ].join('\n');
 }
