@@ -31,4 +31,15 @@ describe('Semaphore queueing under a scan-wide signal', () => {
     assert.deepStrictEqual(ran, ['b']);
     assert.strictEqual(sem.inFlight, 0);
   });
+
+  it('grants in arrival order, also past thousands of waiters', async () => {
+    const sem = new Semaphore(3);
+    const order: number[] = [];
+    await Promise.all(Array.from({ length: 3000 }, (_, i) => sem.run(async () => void order.push(i))));
+    assert.deepStrictEqual(
+      order,
+      Array.from({ length: 3000 }, (_, i) => i),
+    );
+    assert.strictEqual(sem.inFlight, 0);
+  });
 });
