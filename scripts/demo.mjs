@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { addCleanup, runCleanups } from './host/cleanup.mjs';
+import { addCleanup, isStopping, runCleanups } from './host/cleanup.mjs';
 import { startCodeServer } from './host/code-server.mjs';
 import { startEmulatorProcess } from './host/emulator.mjs';
 import { packageVsix } from './host/package-vsix.mjs';
@@ -25,12 +25,13 @@ const t0 = Date.now();
 const step = (msg) => console.log(`[demo] ${msg} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 
 async function main() {
-  // 1. Node 24 + code-server in .host/ (a no-op when already there).
-  const setup = spawnSync(process.execPath, [join(ROOT, 'scripts', 'host', 'setup.mjs')], {
+  // 1. The Debian packages it needs, Node 24 + code-server in .host/ (a no-op when already there).
+  const setup = spawnSync(process.execPath, [join(ROOT, 'scripts', 'host', 'setup.mjs'), '--for', 'demo'], {
     stdio: 'inherit',
     timeout: 20 * 60_000,
   });
-  if (setup.status !== 0) throw new Error('host setup failed');
+  // Its own FAILED line says what to do (e.g. the exact apt-get command): nothing to add to it.
+  if (setup.status !== 0) process.exit(setup.status ?? 1);
 
   // 2. The .vsix, as a user gets it.
   const work = mkdtempSync(join(tmpdir(), 'reactions-demo-'));
@@ -115,6 +116,7 @@ ${users
         await fetch(`${cs.url}/healthz`, { signal: AbortSignal.timeout(5000) });
       } catch {
         clearInterval(timer);
+        if (isStopping()) return; // Ctrl-C is stopping it: cleanup.mjs exits once everything is down
         reject(new Error(`code-server stopped answering:\n${cs.logTail(20)}`));
       }
     }, 10_000);

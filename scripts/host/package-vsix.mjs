@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // Builds the extension (production bundle) and packages it into a .vsix with vsce, as a user gets
-// it. Non-interactive: flags answer vsce's questions that would otherwise prompt (or fail in CI)
-// while package.json has no `repository` or the repo no LICENSE file.
+// it. vsce's own checks stay on: package.json must have `repository` and the repository a LICENSE
+// (a missing one fails here, as it would on publishing). Runtime dependencies are bundled into
+// dist/extension.js, hence --no-dependencies.
 //
 //   node scripts/host/package-vsix.mjs [--out <file.vsix>] [--no-build]
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from './paths.mjs';
@@ -29,10 +30,7 @@ export async function packageVsix({ out, build = true } = {}) {
   const vsix = resolve(out ?? join(ROOT, `${pkg.name}-${pkg.version}.vsix`));
   mkdirSync(dirname(vsix), { recursive: true });
   if (build) await run('npm', ['run', '--silent', 'build'], 180_000);
-  const flags = ['--no-dependencies'];
-  if (!pkg.repository) flags.push('--allow-missing-repository', '--no-rewrite-relative-links');
-  if (!readdirSync(ROOT).some((f) => /^licen[cs]e/i.test(f))) flags.push('--skip-license');
-  await run(join(ROOT, 'node_modules', '.bin', 'vsce'), ['package', ...flags, '-o', vsix], 180_000);
+  await run(join(ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '-o', vsix], 180_000);
   if (!existsSync(vsix)) throw new Error(`vsce did not write ${vsix}`);
   return vsix;
 }

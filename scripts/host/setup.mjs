@@ -1,17 +1,22 @@
 #!/usr/bin/env node
-// Installs the pieces the host and E2E tests need but `npm ci` cannot: Node 24 and code-server
-// (VS Code's workbench served to a browser, with a real Node extension host). code-server needs
-// Node 22+ and its postinstall checks the Node version npm runs under, so it cannot be a
-// devDependency of this Node 20 project. Both go into the git-ignored cache folder `.host/`, the
-// way @vscode/test-electron caches VS Code in `.vscode-test/`.
+// Installs what the demo and the host/E2E tests need but `npm ci` cannot:
+// 1. the Debian packages of system-packages.mjs (apt-get as root; otherwise it names the command);
+// 2. Node 24 and code-server (VS Code's workbench served to a browser, with a real Node extension
+//    host). code-server needs Node 22+ and its postinstall checks the Node version npm runs under, so
+//    it cannot be a devDependency of this Node 20 project. Both go into the git-ignored cache folder
+//    `.host/`, the way @vscode/test-electron caches VS Code in `.vscode-test/`. The npm that installs
+//    them gets a clean environment (env.mjs): setup behaves the same under `npm run`, `npx` or `node`.
 //
 // Idempotent: a marker file records what was installed; a second run only checks it.
-//   node scripts/host/setup.mjs            install when missing
-//   node scripts/host/setup.mjs --force    reinstall
+//   node scripts/host/setup.mjs [--for demo|test]   install when missing (default: everything)
+//   node scripts/host/setup.mjs --force             reinstall Node 24 and code-server
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { cleanChildEnv } from './env.mjs';
 import { HOST_DIR, NODE_VERSION, CODE_SERVER_VERSION, paths } from './paths.mjs';
+import { ensureSystemPackages, PURPOSES } from './system-packages.mjs';
 
 const INSTALL_TIMEOUT_MS = 15 * 60_000;
 const MARKER = join(HOST_DIR, 'installed.json');
@@ -67,7 +72,7 @@ function run(cmd, args, opts = {}) {
 /** `npm install <spec>` into its own folder with its own package.json (never touches the project). */
 // npm 11 asks projects to list the dependencies whose install scripts may run (`allowScripts`); both
 // tools need theirs (node: fetch the platform binary; code-server: install VS Code's own modules).
-async function npmInstall(dir, spec, env) {
+async function npmInstall(dir, spec, { nodeBinDir, extra } = {}) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const name = spec.slice(0, spec.lastIndexOf('@'));
@@ -75,7 +80,7 @@ async function npmInstall(dir, spec, env) {
   writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
   await run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', spec], {
     cwd: dir,
-    env: { ...process.env, CI: 'true', npm_config_yes: 'true', ...env },
+    env: cleanChildEnv({ nodeBinDir, extra: { CI: 'true', npm_config_yes: 'true', ...extra } }),
   });
 }
 
@@ -91,7 +96,16 @@ function checkVersion(bin, args, expect) {
 
 async function main() {
   const started = Date.now();
-  const force = process.argv.includes('--force');
+  const { values: opts } = parseArgs({
+    options: { for: { type: 'string' }, force: { type: 'boolean', default: false } },
+  });
+  if (opts.for && !PURPOSES.includes(opts.for)) throw new Error(`--for ${opts.for}: expected one of ${PURPOSES}`);
+  const force = opts.force;
+  const apt = Date.now();
+  const sys = ensureSystemPackages({ purpose: opts.for, log });
+  if (sys.installed.length) log(`installed ${sys.installed.join(' ')} in ${((Date.now() - apt) / 1000).toFixed(1)} s`);
+
+  const checked = Date.now();
   const marker = readMarker();
   if (
     !force &&
@@ -101,7 +115,7 @@ async function main() {
     existsSync(paths.codeServerEntry)
   ) {
     log(
-      `up to date: Node ${marker.node}, code-server ${marker.codeServer} in ${HOST_DIR} (checked in ${Date.now() - started} ms)`,
+      `up to date: Node ${marker.node}, code-server ${marker.codeServer} in ${HOST_DIR} (checked in ${Date.now() - checked} ms)`,
     );
     return;
   }
@@ -123,9 +137,8 @@ async function main() {
   // modules (N-API) are built with node-gyp: point it at Node 24's own headers, shipped inside the
   // node package, so no header download is needed (this machine reaches only the npm registry).
   t = Date.now();
-  const env = { PATH: `${paths.nodeBinDir}${delimiter}${process.env.PATH}` };
-  if (paths.nodeHeadersDir) env.npm_config_nodedir = paths.nodeHeadersDir;
-  await npmInstall(paths.codeServerDir, `code-server@${CODE_SERVER_VERSION}`, env);
+  const extra = paths.nodeHeadersDir ? { npm_config_nodedir: paths.nodeHeadersDir } : {};
+  await npmInstall(paths.codeServerDir, `code-server@${CODE_SERVER_VERSION}`, { nodeBinDir: paths.nodeBinDir, extra });
   if (!(await checkVersion(paths.node, [paths.codeServerEntry, '--version'], CODE_SERVER_VERSION))) {
     throw new Error(`code-server ${CODE_SERVER_VERSION} was installed but does not start under ${paths.node}`);
   }
@@ -137,6 +150,5 @@ async function main() {
 
 main().catch((err) => {
   console.error(`[host setup] FAILED: ${err.message}`);
-  if (/gssapi/.test(String(err))) console.error('[host setup] hint: apt-get install -y libkrb5-dev');
   process.exit(1);
 });
