@@ -10,36 +10,24 @@ import * as vscode from 'vscode';
 import type { Reaction } from '../../src/core/model';
 import type { RemovalSummary, UndoSummary } from '../../src/ui/commands/remove';
 import {
-  addScAccount,
-  addTinesAccount,
   extensionApi,
-  refresh,
   rejects,
   scKey,
   scTruth,
   tinesKey,
   tinesTruth,
-  useEmulator,
+  useListedAccounts,
 } from './helpers';
 
 describe('host: actions', function () {
   this.timeout(60_000);
-  const emu = useEmulator({ seed: 11 });
-  let scId = '';
-  let tinesId = '';
+  const { emu, ids } = useListedAccounts({ seed: 11 });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reactions-host-export-'));
-
-  before(async function () {
-    this.timeout(60_000);
-    scId = (await addScAccount(emu())).id;
-    tinesId = (await addTinesAccount(emu())).id;
-    await refresh();
-  });
 
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   async function scReactions(): Promise<Reaction[]> {
-    return (await extensionApi()).reactions(scId);
+    return (await extensionApi()).reactions(ids.sc);
   }
 
   it('removeReaction {reactionIds:[one]} removes it on the server and from the tree; undo puts it back', async () => {
@@ -51,7 +39,7 @@ describe('host: actions', function () {
     });
     assert.deepStrictEqual(summary.removed, [r.id]);
     assert.ok(!scTruth(emu()).has(scKey(r)), 'gone on the server');
-    assert.ok(!api.reactions(scId).some((x) => x.id === r.id), 'gone from the tree');
+    assert.ok(!api.reactions(ids.sc).some((x) => x.id === r.id), 'gone from the tree');
 
     const undone = await vscode.commands.executeCommand<UndoSummary>('reactions.undo');
     assert.deepStrictEqual(undone.restored, [r.id]);
@@ -61,7 +49,7 @@ describe('host: actions', function () {
       'back with the same reaction',
     );
     assert.ok(
-      api.reactions(scId).some((x) => x.id === r.id),
+      api.reactions(ids.sc).some((x) => x.id === r.id),
       'back in the tree',
     );
   });
@@ -80,7 +68,7 @@ describe('host: actions', function () {
       0,
       'no vote POST (it would have ADDED a vote)',
     );
-    assert.ok(!api.reactions(scId).some((x) => x.id === r.id));
+    assert.ok(!api.reactions(ids.sc).some((x) => x.id === r.id));
   });
 
   it('removes several (confirm: false), reports failures and keeps the failed ones', async () => {
@@ -108,7 +96,7 @@ describe('host: actions', function () {
     for (const r of some.slice(1)) assert.ok(!truth.has(scKey(r)), `${r.id} removed on the server`);
     assert.ok(truth.has(scKey(failing)), 'the failed one is untouched on the server');
     assert.ok(
-      api.reactions(scId).some((x) => x.id === failing.id),
+      api.reactions(ids.sc).some((x) => x.id === failing.id),
       'and stays in the tree',
     );
 
@@ -121,17 +109,17 @@ describe('host: actions', function () {
 
   it("removeAll {accountId, groupKey} removes a Tines case's reactions", async () => {
     const api = await extensionApi();
-    const caseId = api.reactions(tinesId)[0].target.parent!.id;
-    const inCase = api.reactions(tinesId).filter((r) => r.target.parent?.id === caseId);
+    const caseId = api.reactions(ids.tines)[0].target.parent!.id;
+    const inCase = api.reactions(ids.tines).filter((r) => r.target.parent?.id === caseId);
     const summary = await vscode.commands.executeCommand<RemovalSummary>('reactions.removeAll', {
-      accountId: tinesId,
+      accountId: ids.tines,
       groupKey: `case:${caseId}`,
       confirm: false,
     });
     assert.strictEqual(summary.removed.length, inCase.length);
     const truth = tinesTruth(emu());
     for (const r of inCase) assert.ok(!truth.has(tinesKey(r)));
-    assert.ok(!api.reactions(tinesId).some((r) => r.target.parent?.id === caseId));
+    assert.ok(!api.reactions(ids.tines).some((r) => r.target.parent?.id === caseId));
     await vscode.commands.executeCommand('reactions.undo');
     const back = tinesTruth(emu());
     for (const r of inCase) assert.ok(back.has(tinesKey(r)), 'undo put it back');
@@ -148,14 +136,14 @@ describe('host: actions', function () {
     });
     assert.strictEqual(updated.kind.id, to);
     assert.strictEqual(scTruth(emu()).get(scKey(sc)), Number(to));
-    assert.strictEqual(api.reactions(scId).find((r) => r.id === sc.id)?.kind.id, to);
+    assert.strictEqual(api.reactions(ids.sc).find((r) => r.id === sc.id)?.kind.id, to);
 
     const t = api
-      .reactions(tinesId)
+      .reactions(ids.tines)
       .find(
         (r) =>
           r.kind.id !== 'eyes' &&
-          !api.reactions(tinesId).some((o) => o.target.id === r.target.id && o.kind.id === 'eyes'),
+          !api.reactions(ids.tines).some((o) => o.target.id === r.target.id && o.kind.id === 'eyes'),
       )!;
     const changed = await vscode.commands.executeCommand<Reaction>('reactions.changeReaction', {
       reactionId: t.id,
@@ -166,7 +154,7 @@ describe('host: actions', function () {
     assert.ok(truth.has(`${t.target.parent!.id}/${t.target.id}/eyes`));
     assert.ok(!truth.has(tinesKey(t)));
     assert.ok(
-      api.reactions(tinesId).some((r) => r.id === changed.id) && !api.reactions(tinesId).some((r) => r.id === t.id),
+      api.reactions(ids.tines).some((r) => r.id === changed.id) && !api.reactions(ids.tines).some((r) => r.id === t.id),
       'the tree shows the new one only',
     );
 

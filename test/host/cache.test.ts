@@ -10,11 +10,9 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { Reaction } from '../../src/core/model';
-import type { Emulator } from '../emulator';
+import { assertNoToken } from '../support';
 import {
   EXTENSION_ID,
-  addScAccount,
-  addTinesAccount,
   children,
   extensionApi,
   refresh,
@@ -23,8 +21,8 @@ import {
   tinesKey,
   tinesTruth,
   treeItem,
-  useEmulator,
   waitFor,
+  useListedAccounts,
 } from './helpers';
 
 interface CacheFile {
@@ -33,10 +31,6 @@ interface CacheFile {
   savedAt: string;
   complete: boolean;
   reactions: Reaction[];
-}
-
-function tokens(emu: Emulator): string[] {
-  return [...emu.users.flatMap((u) => [u.scToken, u.tinesToken]), emu.tinesServiceKey];
 }
 
 async function readCache(file: string): Promise<CacheFile> {
@@ -50,20 +44,11 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
-const ids = (rs: readonly Reaction[]) => rs.map((r) => r.id).sort();
+const idsOf = (rs: readonly Reaction[]) => rs.map((r) => r.id).sort();
 
 describe('host: cache', function () {
   this.timeout(60_000);
-  const emu = useEmulator({ seed: 11 });
-  let scId = '';
-  let tinesId = '';
-
-  before(async function () {
-    this.timeout(60_000);
-    scId = (await addScAccount(emu())).id;
-    tinesId = (await addTinesAccount(emu())).id;
-    await refresh();
-  });
+  const { emu, ids } = useListedAccounts({ seed: 11 });
 
   /** Adds a reaction the server does not have to an account's cache file (a stale entry). */
   async function addStaleEntry(accountId: string): Promise<Reaction> {
@@ -87,7 +72,7 @@ describe('host: cache', function () {
   it('after a listing, each account has a cache file in globalStorage with its reactions and no token', async () => {
     const api = await extensionApi();
     await api.testing.flushCache();
-    for (const id of [scId, tinesId]) {
+    for (const id of [ids.sc, ids.tines]) {
       const file = api.testing.cacheFile(id);
       assert.strictEqual(
         path.basename(path.dirname(file)).toLowerCase(),
@@ -99,31 +84,31 @@ describe('host: cache', function () {
       assert.strictEqual(data.version, 1);
       assert.strictEqual(data.accountId, id);
       assert.strictEqual(data.complete, true);
-      assert.deepStrictEqual(ids(data.reactions), ids(api.reactions(id)));
+      assert.deepStrictEqual(idsOf(data.reactions), idsOf(api.reactions(id)));
       assert.ok(!Number.isNaN(Date.parse(data.savedAt)));
     }
-    const dir = path.dirname(api.testing.cacheFile(scId));
+    const dir = path.dirname(api.testing.cacheFile(ids.sc));
     const names = await fs.readdir(dir);
     assert.ok(!names.some((n) => n.endsWith('.tmp')), `no temp files: ${names.join(', ')}`);
     for (const name of names) {
       const full = path.join(dir, name);
       if (!(await fs.stat(full)).isFile()) continue;
       const text = await fs.readFile(full, 'utf8');
-      for (const token of tokens(emu())) assert.ok(!text.includes(token), `a token is in ${name}`);
+      assertNoToken(emu(), text);
     }
   });
 
   it('a warm start makes zero requests and shows the cached reactions, marked as cached', async () => {
     const api = await extensionApi();
-    const before = { sc: ids(api.reactions(scId)), tines: ids(api.reactions(tinesId)) };
+    const before = { sc: idsOf(api.reactions(ids.sc)), tines: idsOf(api.reactions(ids.tines)) };
     await api.testing.flushCache();
     emu().clearLog();
     const restored = await api.testing.reloadFromCache();
     api.testing.tree.flush();
     assert.strictEqual(restored, before.sc.length + before.tines.length);
-    assert.deepStrictEqual(ids(api.reactions(scId)), before.sc);
-    assert.deepStrictEqual(ids(api.reactions(tinesId)), before.tines);
-    for (const id of [scId, tinesId]) {
+    assert.deepStrictEqual(idsOf(api.reactions(ids.sc)), before.sc);
+    assert.deepStrictEqual(idsOf(api.reactions(ids.tines)), before.tines);
+    for (const id of [ids.sc, ids.tines]) {
       const state = api.testing.loadState(id);
       assert.strictEqual(state.status, 'idle');
       assert.ok(state.cachedAt, 'the state says when the cache was saved');
@@ -135,8 +120,8 @@ describe('host: cache', function () {
       assert.ok(groups.length > 0 && groups.every((g) => g.kind === 'group'), 'the cached groups are shown');
     }
     // The tree's truth is still the server's.
-    assert.deepStrictEqual(api.reactions(scId).map(scKey).sort(), [...scTruth(emu()).keys()].sort());
-    assert.deepStrictEqual(api.reactions(tinesId).map(tinesKey).sort(), [...tinesTruth(emu())].sort());
+    assert.deepStrictEqual(api.reactions(ids.sc).map(scKey).sort(), [...scTruth(emu()).keys()].sort());
+    assert.deepStrictEqual(api.reactions(ids.tines).map(tinesKey).sort(), [...tinesTruth(emu())].sort());
     await new Promise((r) => setTimeout(r, 300));
     assert.deepStrictEqual(
       emu().requests.map((r) => `${r.server} ${r.method} ${r.path}`),
@@ -154,9 +139,9 @@ describe('host: cache', function () {
     assert.ok(fullCount > 0);
 
     // Elsewhere: one SelfCommunity vote removed, one Tines reaction removed.
-    const sc = api.reactions(scId).find((r) => r.target.type === 'status')!;
+    const sc = api.reactions(ids.sc).find((r) => r.target.type === 'status')!;
     emu().sc.setVote('status', sc.target.id, 'alice', undefined);
-    const t = api.reactions(tinesId)[0];
+    const t = api.reactions(ids.tines)[0];
     emu().tines.removeReaction(t.target.parent!.id, t.target.id, 'alice', t.kind.id as 'heart');
 
     emu().clearLog();
@@ -167,96 +152,96 @@ describe('host: cache', function () {
       emu().requests.some((r) => r.query['filters[updated_at_start_date]']),
       'Tines asked only for updated cases',
     );
-    assert.deepStrictEqual(api.reactions(scId).map(scKey).sort(), [...scTruth(emu()).keys()].sort());
-    assert.deepStrictEqual(api.reactions(tinesId).map(tinesKey).sort(), [...tinesTruth(emu())].sort());
+    assert.deepStrictEqual(api.reactions(ids.sc).map(scKey).sort(), [...scTruth(emu()).keys()].sort());
+    assert.deepStrictEqual(api.reactions(ids.tines).map(tinesKey).sort(), [...tinesTruth(emu())].sort());
   });
 
   it('a refresh replaces the cached set when it finishes; a failed one keeps it', async () => {
     const api = await extensionApi();
-    const stale = await addStaleEntry(scId);
+    const stale = await addStaleEntry(ids.sc);
     await api.testing.reloadFromCache();
     assert.ok(
-      api.reactions(scId).some((r) => r.id === stale.id),
+      api.reactions(ids.sc).some((r) => r.id === stale.id),
       'the stale entry comes from the cache',
     );
 
     // A failed listing keeps the cached set (stale entry included) and says so.
     const fault = emu().fault({ server: 'selfcommunity', method: 'GET', path: /./, status: 403 });
-    await refresh(scId);
+    await refresh(ids.sc);
     fault.remove();
-    assert.strictEqual(api.testing.loadState(scId).status, 'error');
+    assert.strictEqual(api.testing.loadState(ids.sc).status, 'error');
     assert.ok(
-      api.reactions(scId).some((r) => r.id === stale.id),
+      api.reactions(ids.sc).some((r) => r.id === stale.id),
       'an abandoned listing keeps the cached set',
     );
-    assert.ok(api.testing.loadState(scId).cachedAt, 'still shown from the cache');
-    assert.match(String((await accountItem(scId)).description), /error/);
+    assert.ok(api.testing.loadState(ids.sc).cachedAt, 'still shown from the cache');
+    assert.match(String((await accountItem(ids.sc)).description), /error/);
 
     // A listing that finishes replaces it.
-    await refresh(scId);
-    assert.strictEqual(api.testing.loadState(scId).status, 'loaded');
-    assert.strictEqual(api.testing.loadState(scId).cachedAt, undefined);
-    assert.ok(!api.reactions(scId).some((r) => r.id === stale.id), 'gone upstream: dropped');
-    assert.deepStrictEqual(api.reactions(scId).map(scKey).sort(), [...scTruth(emu()).keys()].sort());
-    assert.doesNotMatch(String((await accountItem(scId)).description), /cached/);
+    await refresh(ids.sc);
+    assert.strictEqual(api.testing.loadState(ids.sc).status, 'loaded');
+    assert.strictEqual(api.testing.loadState(ids.sc).cachedAt, undefined);
+    assert.ok(!api.reactions(ids.sc).some((r) => r.id === stale.id), 'gone upstream: dropped');
+    assert.deepStrictEqual(api.reactions(ids.sc).map(scKey).sort(), [...scTruth(emu()).keys()].sort());
+    assert.doesNotMatch(String((await accountItem(ids.sc)).description), /cached/);
     await api.testing.flushCache();
-    const saved = await readCache(api.testing.cacheFile(scId));
+    const saved = await readCache(api.testing.cacheFile(ids.sc));
     assert.ok(!saved.reactions.some((r) => r.id === stale.id), 'and the file follows');
     assert.strictEqual(saved.complete, true);
   });
 
   it('Full Rescan drops the cached set and lists from scratch', async () => {
     const api = await extensionApi();
-    const stale = await addStaleEntry(tinesId);
+    const stale = await addStaleEntry(ids.tines);
     await api.testing.reloadFromCache();
-    assert.ok(api.reactions(tinesId).some((r) => r.id === stale.id));
+    assert.ok(api.reactions(ids.tines).some((r) => r.id === stale.id));
     emu().clearLog();
-    await vscode.commands.executeCommand('reactions.fullRescan', { accountId: tinesId });
+    await vscode.commands.executeCommand('reactions.fullRescan', { accountId: ids.tines });
     await api.testing.whenIdle();
     assert.ok(emu().requests.length > 0, 'it listed');
     assert.ok(
       emu().requests.every((r) => r.server === 'tines'),
       'only the account asked for',
     );
-    assert.strictEqual(api.testing.loadState(tinesId).status, 'loaded');
-    assert.strictEqual(api.testing.loadState(tinesId).cachedAt, undefined);
-    assert.ok(!api.reactions(tinesId).some((r) => r.id === stale.id));
-    assert.deepStrictEqual(api.reactions(tinesId).map(tinesKey).sort(), [...tinesTruth(emu())].sort());
-    assert.ok(api.testing.loadState(scId).cachedAt, 'the other account still shows its cache');
+    assert.strictEqual(api.testing.loadState(ids.tines).status, 'loaded');
+    assert.strictEqual(api.testing.loadState(ids.tines).cachedAt, undefined);
+    assert.ok(!api.reactions(ids.tines).some((r) => r.id === stale.id));
+    assert.deepStrictEqual(api.reactions(ids.tines).map(tinesKey).sort(), [...tinesTruth(emu())].sort());
+    assert.ok(api.testing.loadState(ids.sc).cachedAt, 'the other account still shows its cache');
     await api.testing.flushCache();
-    const saved = await readCache(api.testing.cacheFile(tinesId));
+    const saved = await readCache(api.testing.cacheFile(ids.tines));
     assert.strictEqual(saved.complete, true);
-    assert.deepStrictEqual(ids(saved.reactions), ids(api.reactions(tinesId)));
+    assert.deepStrictEqual(idsOf(saved.reactions), idsOf(api.reactions(ids.tines)));
 
     // No argument: every account.
     await vscode.commands.executeCommand('reactions.fullRescan');
     await api.testing.whenIdle();
-    assert.strictEqual(api.testing.loadState(scId).cachedAt, undefined);
-    assert.deepStrictEqual(api.reactions(scId).map(scKey).sort(), [...scTruth(emu()).keys()].sort());
+    assert.strictEqual(api.testing.loadState(ids.sc).cachedAt, undefined);
+    assert.deepStrictEqual(api.reactions(ids.sc).map(scKey).sort(), [...scTruth(emu()).keys()].sort());
   });
 
   it('a removal is saved (debounced) without any flush', async () => {
     const api = await extensionApi();
-    const file = api.testing.cacheFile(tinesId);
-    const r = api.reactions(tinesId)[0];
+    const file = api.testing.cacheFile(ids.tines);
+    const r = api.reactions(ids.tines)[0];
     await vscode.commands.executeCommand('reactions.removeReaction', { reactionId: r.id });
-    assert.ok(!api.reactions(tinesId).some((x) => x.id === r.id));
+    assert.ok(!api.reactions(ids.tines).some((x) => x.id === r.id));
     await waitFor(
       'the cache file to drop the removed reaction',
       async () => !(await readCache(file)).reactions.some((x) => x.id === r.id),
       10_000,
     );
-    assert.deepStrictEqual(ids((await readCache(file)).reactions), ids(api.reactions(tinesId)));
+    assert.deepStrictEqual(idsOf((await readCache(file)).reactions), idsOf(api.reactions(ids.tines)));
   });
 
   it('Remove Account deletes its cache file', async () => {
     const api = await extensionApi();
-    const file = api.testing.cacheFile(tinesId);
+    const file = api.testing.cacheFile(ids.tines);
     await api.testing.flushCache();
     assert.ok(await exists(file));
-    await vscode.commands.executeCommand('reactions.removeAccount', { accountId: tinesId, confirm: false });
+    await vscode.commands.executeCommand('reactions.removeAccount', { accountId: ids.tines, confirm: false });
     await api.testing.flushCache();
     assert.ok(!(await exists(file)), 'the file is gone');
-    assert.ok(await exists(api.testing.cacheFile(scId)), 'the other account keeps its file');
+    assert.ok(await exists(api.testing.cacheFile(ids.sc)), 'the other account keeps its file');
   });
 });

@@ -1,14 +1,18 @@
 /**
- * Shared helpers of the host tests (run inside the extension host, see index.ts). Each suite starts
+ * Helpers of the host tests that need the VS Code API (run inside the extension host, see index.ts);
+ * the emulator-side ones come from the shared test/support (some re-exported here). Each suite starts
  * its own API emulator in this process, so it can read the ground truth and inject faults; the
  * extension under test talks to it over 127.0.0.1 like to any site.
  */
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { startEmulator, type Emulator, type EmulatorOptions, type EmulatorUser } from '../emulator';
-import type { Account, Reaction } from '../../src/core/model';
+import type { Emulator, EmulatorOptions } from '../emulator';
+import { useEmulator as useSuiteEmulator, user, type UserName } from '../support';
+import type { Account } from '../../src/core/model';
 import type { ReactionsExports, ReactionsTestHooks } from '../../src/ui/api';
 import type { TreeNode } from '../../src/ui/tree/node';
+
+export { scKey, scTruth, tinesKey, tinesTruth, user } from '../support';
 
 export const EXTENSION_ID = 'reactions-dev.reactions-vscode';
 
@@ -22,26 +26,26 @@ export async function extensionApi(): Promise<ReactionsExports & { testing: Reac
 
 /** Starts an emulator before the suite (closed after). Also removes every account before and after. */
 export function useEmulator(options: EmulatorOptions = {}): () => Emulator {
-  let emu: Emulator | undefined;
-  before(async function () {
-    this.timeout(30_000);
-    await removeAllAccounts();
-    emu = await startEmulator(options);
-  });
-  after(async function () {
-    this.timeout(30_000);
-    await removeAllAccounts();
-    await emu?.close();
-  });
-  afterEach(() => emu?.clearFaults());
-  return () => {
-    if (!emu) throw new Error('emulator not started');
-    return emu;
-  };
+  return useSuiteEmulator(options, { setUp: removeAllAccounts, tearDown: removeAllAccounts, timeoutMs: 30_000 });
 }
 
-export function user(emu: Emulator, name: 'alice' | 'bob' | 'carol' = 'alice'): EmulatorUser {
-  return emu.users.find((u) => u.name === name)!;
+/**
+ * An emulator for the suite, and alice's SelfCommunity and Tines accounts added and listed before its
+ * tests run; `ids` holds their account ids once the hook has run.
+ */
+export function useListedAccounts(options: EmulatorOptions = {}): {
+  emu: () => Emulator;
+  ids: { sc: string; tines: string };
+} {
+  const emu = useEmulator(options);
+  const ids = { sc: '', tines: '' };
+  before(async function () {
+    this.timeout(60_000);
+    ids.sc = (await addScAccount(emu())).id;
+    ids.tines = (await addTinesAccount(emu())).id;
+    await refresh();
+  });
+  return { emu, ids };
 }
 
 export async function removeAllAccounts(): Promise<void> {
@@ -51,7 +55,7 @@ export async function removeAllAccounts(): Promise<void> {
   await vscode.commands.executeCommand('reactions.clearFilter');
 }
 
-export async function addScAccount(emu: Emulator, name: 'alice' | 'bob' | 'carol' = 'alice'): Promise<Account> {
+export async function addScAccount(emu: Emulator, name: UserName = 'alice'): Promise<Account> {
   const account = await vscode.commands.executeCommand<Account>('reactions.addAccount', {
     service: 'selfcommunity',
     baseUrl: emu.selfcommunityUrl,
@@ -61,7 +65,7 @@ export async function addScAccount(emu: Emulator, name: 'alice' | 'bob' | 'carol
   return account;
 }
 
-export async function addTinesAccount(emu: Emulator, name: 'alice' | 'bob' | 'carol' = 'alice'): Promise<Account> {
+export async function addTinesAccount(emu: Emulator, name: UserName = 'alice'): Promise<Account> {
   const u = user(emu, name);
   const account = await vscode.commands.executeCommand<Account>('reactions.addAccount', {
     service: 'tines',
@@ -89,24 +93,6 @@ export async function children(node?: TreeNode): Promise<TreeNode[]> {
 export async function treeItem(node: TreeNode): Promise<vscode.TreeItem> {
   const api = await extensionApi();
   return api.testing.tree.getTreeItem(node);
-}
-
-/** `type:id` keys of the SelfCommunity votes the emulator holds for a user. */
-export function scTruth(emu: Emulator, name: 'alice' | 'bob' | 'carol' = 'alice'): Map<string, number | null> {
-  return new Map(emu.sc.votesOf(name).map((v) => [`${v.type}:${v.id}`, v.reactionId]));
-}
-
-/** `caseId/commentId/value` keys of the Tines reactions the emulator holds for a user. */
-export function tinesTruth(emu: Emulator, name: 'alice' | 'bob' | 'carol' = 'alice'): Set<string> {
-  return new Set(emu.tines.reactionsOf(name).map((r) => `${r.caseId}/${r.commentId}/${r.value}`));
-}
-
-export function scKey(r: Reaction): string {
-  return `${r.target.type}:${r.target.id}`;
-}
-
-export function tinesKey(r: Reaction): string {
-  return `${r.target.parent?.id}/${r.target.id}/${r.kind.id}`;
 }
 
 export async function waitFor(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {

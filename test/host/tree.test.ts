@@ -7,8 +7,6 @@ import * as vscode from 'vscode';
 import type { ReactionFilter } from '../../src/core/store';
 import type { TreeNode } from '../../src/ui/tree/node';
 import {
-  addScAccount,
-  addTinesAccount,
   children,
   extensionApi,
   refresh,
@@ -17,7 +15,7 @@ import {
   tinesKey,
   tinesTruth,
   treeItem,
-  useEmulator,
+  useListedAccounts,
 } from './helpers';
 
 async function leaves(node: TreeNode): Promise<TreeNode[]> {
@@ -28,16 +26,7 @@ async function leaves(node: TreeNode): Promise<TreeNode[]> {
 
 describe('host: tree', function () {
   this.timeout(60_000);
-  const emu = useEmulator({ seed: 5 });
-  let scId = '';
-  let tinesId = '';
-
-  before(async function () {
-    this.timeout(60_000);
-    scId = (await addScAccount(emu())).id;
-    tinesId = (await addTinesAccount(emu())).id;
-    await refresh();
-  });
+  const { emu, ids } = useListedAccounts({ seed: 5 });
 
   it('shows one node per account, with the count in the description', async () => {
     const api = await extensionApi();
@@ -47,16 +36,16 @@ describe('host: tree', function () {
       ['account', 'account'],
     );
     const items = await Promise.all(roots.map(treeItem));
-    assert.deepStrictEqual(items.map((i) => i.id).sort(), [`account/${scId}`, `account/${tinesId}`].sort());
-    const sc = items.find((i) => i.id === `account/${scId}`)!;
-    assert.strictEqual(sc.description, String(api.reactions(scId).length));
+    assert.deepStrictEqual(items.map((i) => i.id).sort(), [`account/${ids.sc}`, `account/${ids.tines}`].sort());
+    const sc = items.find((i) => i.id === `account/${ids.sc}`)!;
+    assert.strictEqual(sc.description, String(api.reactions(ids.sc).length));
     assert.match(String(sc.contextValue), /^account\b.*\bhasReactions\b/);
     assert.strictEqual(sc.collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
   });
 
   it("SelfCommunity: groups by type, and the reactions equal the emulator's votes", async () => {
     const roots = await children();
-    const account = roots.find((n) => n.getTreeItem().id === `account/${scId}`)!;
+    const account = roots.find((n) => n.getTreeItem().id === `account/${ids.sc}`)!;
     const groups = await children(account);
     const labels = (await Promise.all(groups.map(treeItem))).map((i) => i.label);
     const order = ['Statuses', 'Discussions', 'Posts', 'Comments'];
@@ -68,7 +57,7 @@ describe('host: tree', function () {
     const truth = scTruth(emu());
     for (const type of ['status', 'discussion', 'post', 'comment']) {
       const expected = [...truth.keys()].filter((k) => k.startsWith(`${type}:`)).length;
-      const group = groups.find((g) => g.getTreeItem().id === `group/${scId}/${type}`);
+      const group = groups.find((g) => g.getTreeItem().id === `group/${ids.sc}/${type}`);
       if (!expected) {
         assert.strictEqual(group, undefined, `no ${type} group without votes`);
         continue;
@@ -89,7 +78,7 @@ describe('host: tree', function () {
 
   it("Tines: one group per case, and the reactions equal the emulator's", async () => {
     const roots = await children();
-    const account = roots.find((n) => n.getTreeItem().id === `account/${tinesId}`)!;
+    const account = roots.find((n) => n.getTreeItem().id === `account/${ids.tines}`)!;
     const groups = await children(account);
     const truth = tinesTruth(emu());
     const cases = new Set([...truth].map((k) => k.split('/')[0]));
@@ -97,7 +86,7 @@ describe('host: tree', function () {
     for (const g of groups)
       assert.match(
         String(g.getTreeItem().id),
-        new RegExp(`^group/${tinesId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/case:\\d+$`),
+        new RegExp(`^group/${ids.tines.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/case:\\d+$`),
       );
     const shown = (await leaves(account)).map((n) =>
       tinesKey((n as unknown as { reaction: Parameters<typeof tinesKey>[0] }).reaction),
@@ -108,7 +97,7 @@ describe('host: tree', function () {
   it('reaction items: excerpt label, emoji description, spoken label, lazy tooltip, stable ids', async () => {
     const api = await extensionApi();
     const roots = await children();
-    const account = roots.find((n) => n.getTreeItem().id === `account/${scId}`)!;
+    const account = roots.find((n) => n.getTreeItem().id === `account/${ids.sc}`)!;
     const [first] = await leaves(account);
     const item = await treeItem(first);
     const reaction = (
@@ -130,8 +119,8 @@ describe('host: tree', function () {
 
     // A refresh keeps every id (so VS Code keeps expansion and selection).
     const before = (await leaves(account)).map((n) => n.getTreeItem().id).sort();
-    await refresh(scId);
-    const again = (await children()).find((n) => n.getTreeItem().id === `account/${scId}`)!;
+    await refresh(ids.sc);
+    const again = (await children()).find((n) => n.getTreeItem().id === `account/${ids.sc}`)!;
     assert.deepStrictEqual((await leaves(again)).map((n) => n.getTreeItem().id).sort(), before);
   });
 
@@ -141,25 +130,25 @@ describe('host: tree', function () {
     const f = await vscode.commands.executeCommand<ReactionFilter>('reactions.filter', { services: ['tines'] });
     assert.deepStrictEqual(f, { services: ['tines'] });
     let roots = await children();
-    const scNode = roots.find((n) => n.getTreeItem().id === `account/${scId}`)!;
+    const scNode = roots.find((n) => n.getTreeItem().id === `account/${ids.sc}`)!;
     assert.strictEqual(
       (await children(scNode)).filter((n) => n.kind === 'group').length,
       0,
       'SelfCommunity filtered out',
     );
-    assert.strictEqual(scNode.getTreeItem().description, `0 of ${api.reactions(scId).length}`);
+    assert.strictEqual(scNode.getTreeItem().description, `0 of ${api.reactions(ids.sc).length}`);
 
-    const heart = api.reactions(tinesId).filter((r) => r.kind.id === 'heart').length;
+    const heart = api.reactions(ids.tines).filter((r) => r.kind.id === 'heart').length;
     await vscode.commands.executeCommand<ReactionFilter>('reactions.filter', { kinds: ['Heart'] });
     roots = await children();
-    const tinesNode = roots.find((n) => n.getTreeItem().id === `account/${tinesId}`)!;
+    const tinesNode = roots.find((n) => n.getTreeItem().id === `account/${ids.tines}`)!;
     assert.strictEqual((await leaves(tinesNode)).length, heart);
 
     const word =
       api
-        .reactions(scId)[0]
+        .reactions(ids.sc)[0]
         .target.excerpt.split(' ')
-        .find((w) => w.length > 4) ?? api.reactions(scId)[0].target.excerpt;
+        .find((w) => w.length > 4) ?? api.reactions(ids.sc)[0].target.excerpt;
     await vscode.commands.executeCommand('reactions.filter', { text: word });
     const matching = api
       .reactions()
@@ -188,13 +177,13 @@ describe('host: tree', function () {
 
   it('a failed listing shows an error node with Retry under the account, keeping what was found', async () => {
     const api = await extensionApi();
-    const before = api.reactions(tinesId).length;
+    const before = api.reactions(ids.tines).length;
     const fault = emu().fault({ server: 'tines', path: '/api/v2/cases', status: 403 });
-    await refresh(tinesId);
+    await refresh(ids.tines);
     fault.remove();
-    assert.strictEqual(api.testing.loadState(tinesId).status, 'error');
-    assert.strictEqual(api.reactions(tinesId).length, before, 'nothing dropped');
-    const account = (await children()).find((n) => n.getTreeItem().id === `account/${tinesId}`)!;
+    assert.strictEqual(api.testing.loadState(ids.tines).status, 'error');
+    assert.strictEqual(api.reactions(ids.tines).length, before, 'nothing dropped');
+    const account = (await children()).find((n) => n.getTreeItem().id === `account/${ids.tines}`)!;
     const [error, ...groups] = await children(account);
     const item = await treeItem(error);
     assert.strictEqual(item.contextValue, 'error');
@@ -205,7 +194,7 @@ describe('host: tree', function () {
     // Retry = the node's own command.
     await vscode.commands.executeCommand(item.command!.command, ...(item.command!.arguments ?? []));
     await api.testing.whenIdle();
-    assert.strictEqual(api.testing.loadState(tinesId).status, 'loaded');
+    assert.strictEqual(api.testing.loadState(ids.tines).status, 'loaded');
     assert.ok(!(await children(account)).some((n) => n.kind === 'error'), 'the error node is gone');
   });
 });

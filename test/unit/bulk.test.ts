@@ -12,7 +12,7 @@ import { selfCommunity } from '../../src/core/services/selfcommunity';
 import type { AccountService, RemoveResult } from '../../src/core/services/service';
 import { TINES_KINDS, tines } from '../../src/core/services/tines';
 import type { Emulator } from '../emulator';
-import { assertNoToken, collect, fastOptions, requestsTo, useEmulator } from './helpers';
+import { assertNoToken, collect, fastOptions, requestsTo, useEmulator } from '../support';
 
 const VOTE_POST = /\/vote\/$/;
 

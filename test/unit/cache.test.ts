@@ -8,7 +8,7 @@ import { reactionId, type Reaction, type Target } from '../../src/core/model';
 import { selfCommunity } from '../../src/core/services/selfcommunity';
 import { tines } from '../../src/core/services/tines';
 import { ReactionStore } from '../../src/core/store';
-import { allTokens, collect, fastOptions, useEmulator } from './helpers';
+import { allTokens, collect, fastOptions, useEmulator } from '../support';
 
 const SC = 'selfcommunity:community.example.com:7';
 const TI = 'tines:tenant.tines.com:42';

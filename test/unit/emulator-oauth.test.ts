@@ -5,45 +5,8 @@
  */
 import * as assert from 'assert';
 import { createHash, randomBytes } from 'crypto';
-import { readReply, useEmulator } from './helpers';
+import { call, useEmulator, type Reply } from '../support';
 import { OAUTH_DEMO_CLIENT_ID, OAUTH_STRICT_CLIENT_ID, startEmulator, type Emulator } from '../emulator';
-
-interface Res {
-  status: number;
-  headers: Headers;
-  text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  json: any;
-}
-
-interface CallOptions {
-  method?: string;
-  token?: string;
-  /** Sent as application/x-www-form-urlencoded. */
-  form?: Record<string, string>;
-  /** Sent as is, with `contentType`. */
-  body?: string;
-  contentType?: string;
-  headers?: Record<string, string>;
-}
-
-async function call(url: string, o: CallOptions = {}): Promise<Res> {
-  const headers: Record<string, string> = { ...o.headers };
-  if (o.token) headers.authorization = `Bearer ${o.token}`;
-  let body: string | undefined = o.body;
-  if (o.form) {
-    body = new URLSearchParams(o.form).toString();
-    headers['content-type'] = 'application/x-www-form-urlencoded';
-  }
-  if (o.contentType) headers['content-type'] = o.contentType;
-  const res = await fetch(url, {
-    method: o.method ?? (body === undefined ? 'GET' : 'POST'),
-    headers,
-    body,
-    redirect: 'manual',
-  });
-  return readReply(res);
-}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const CALLBACK = 'vscode://reactions-dev.reactions-vscode/oauth-callback?windowId=1';
@@ -79,7 +42,7 @@ async function consent(
   emu: Emulator,
   params: Record<string, string>,
   o: { user?: string; allow?: 'Authorize' | 'Deny' } = {},
-): Promise<{ page: Res; location: string }> {
+): Promise<{ page: Reply; location: string }> {
   const pageUrl = authorizeUrl(emu, params);
   const page = await call(pageUrl);
   assert.strictEqual(page.status, 200, page.text.slice(0, 400));
@@ -97,7 +60,7 @@ const paramsOf = (location: string) => new URL(location).searchParams;
 async function codeFlow(
   emu: Emulator,
   o: { user?: string; clientId?: string; redirectUri?: string } = {},
-): Promise<Res> {
+): Promise<Reply> {
   const { verifier, challenge } = pkcePair();
   const clientId = o.clientId ?? OAUTH_DEMO_CLIENT_ID;
   const redirectUri = o.redirectUri ?? CALLBACK;
@@ -153,14 +116,14 @@ const refresh = (emu: Emulator, token: string, clientId = OAUTH_DEMO_CLIENT_ID) 
 const password = (emu: Emulator, username: string, pw: string) =>
   call(tokenUrl(emu), { form: { grant_type: 'password', username, password: pw, client_id: OAUTH_DEMO_CLIENT_ID } });
 
-function assertInvalidGrant(res: Res, what: string): void {
+function assertInvalidGrant(res: Reply, what: string): void {
   assert.strictEqual(res.status, 400, `${what}: ${res.text}`);
   assert.strictEqual(res.json.error, 'invalid_grant', what);
   assert.strictEqual(typeof res.json.error_description, 'string', what);
 }
 
 /** The API's reply to an unknown token (an expired or revoked OAuth token must look the same). */
-function assertUnauthorized(res: Res, what: string): void {
+function assertUnauthorized(res: Reply, what: string): void {
   assert.strictEqual(res.status, 401, `${what}: ${res.text}`);
   assert.strictEqual(res.json.errors[0].code, 'not_authenticated', what);
 }

@@ -3,33 +3,8 @@
  * error bodies, Tines reactions), every fault kind, the request log, determinism and scale.
  */
 import * as assert from 'assert';
-import { readReply, useEmulator } from './helpers';
+import { call, useEmulator, type Reply } from '../support';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator';
-
-interface Res {
-  status: number;
-  headers: Headers;
-  text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  json: any;
-}
-
-async function call(
-  url: string,
-  o: { method?: string; token?: string; body?: unknown; signal?: AbortSignal; redirect?: RequestRedirect } = {},
-): Promise<Res> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (o.token) headers.authorization = `Bearer ${o.token}`;
-  if (o.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(url, {
-    method: o.method ?? 'GET',
-    headers,
-    body: o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body),
-    signal: o.signal,
-    redirect: o.redirect ?? 'manual',
-  });
-  return readReply(res);
-}
 
 /** An emulator for the enclosing describe(); faults and the log are reset after each test. */
 function withEmulator(options: EmulatorOptions = {}): () => Emulator {
@@ -238,7 +213,7 @@ describe('emulator: SelfCommunity basics', () => {
       onItem: (x: { id: number; voted: boolean; comment_count: number }) => Promise<void>,
     ) => {
       for (let next: string | null = url; next;) {
-        const page: Res = await call(next, { token: user(w).scToken });
+        const page: Reply = await call(next, { token: user(w).scToken });
         for (const x of page.json.results) await onItem(x);
         next = page.json.next;
       }
@@ -268,7 +243,7 @@ describe('emulator: SelfCommunity basics', () => {
       for (const ordering of ['-added_at', 'added_at']) {
         const ids: number[] = [];
         for (let next: string | null = `${e.selfcommunityUrl}/api/v2/status/?limit=4&ordering=${ordering}`; next;) {
-          const page: Res = await call(next, { token: user(e).scToken });
+          const page: Reply = await call(next, { token: user(e).scToken });
           assert.strictEqual(page.json.count, 17);
           ids.push(...page.json.results.map((x: { id: number }) => x.id));
           next = page.json.next;

@@ -28,7 +28,7 @@ import { tines, TINES_KINDS } from '../../src/core/services/tines';
 import type { ClientOptions } from '../../src/core/services/service';
 import type { Account, Reaction, ReactionKind } from '../../src/core/model';
 import { removeMany, type BulkSummary } from '../../src/core/bulk';
-import { assertNoToken, allTokens, collect, rejectsKind } from './helpers';
+import { assertNoToken, allTokens, collect, rejectsKind } from '../support';
 
 // ---- the axes ------------------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@ import { HttpClient } from '../../src/core/http';
 import { selfCommunity } from '../../src/core/services/selfcommunity';
 import { MemoryLogger } from '../../src/core/log';
 import type { Emulator } from '../emulator';
-import { assertNoToken, collect, fastOptions, rejectsKind, requestsTo, useEmulator } from './helpers';
+import { assertNoToken, collect, fastOptions, rejectsKind, requestsTo, useEmulator } from '../support';
 
 const ME = '/api/v2/user/me/';
 

@@ -3,7 +3,7 @@ import { selfCommunity } from '../../src/core/services/selfcommunity';
 import { tines } from '../../src/core/services/tines';
 import type { AccountService, ReactionDelta } from '../../src/core/services/service';
 import type { Reaction } from '../../src/core/model';
-import { collect, fastOptions, useEmulator } from './helpers';
+import { collect, fastOptions, useEmulator } from '../support';
 
 /** Applies deltas to a known set, the way the loader applies them to the store. */
 async function apply(known: readonly Reaction[], deltas: AsyncIterable<ReactionDelta>): Promise<Reaction[]> {

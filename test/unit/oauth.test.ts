@@ -28,10 +28,9 @@ import { selfCommunity } from '../../src/core/services/selfcommunity';
 import type { AccountService } from '../../src/core/services/service';
 import type { Emulator } from '../emulator';
 import { consent } from '../emulator/consent';
-import { collect, fastOptions, rejectsKind, requestsTo, useEmulator } from './helpers';
+import { LOOPBACK_REDIRECT, collect, fastOptions, rejectsKind, requestsTo, signInWithBrowser, useEmulator } from '../support';
 
-const REDIRECT =
-  'http://127.0.0.1:9/callback?vscode-reqid=4&vscode-scheme=code-oss&vscode-authority=reactions-dev.reactions-vscode&vscode-path=%2Foauth-callback';
+const REDIRECT = LOOPBACK_REDIRECT;
 const TOKEN = /\/oauth\/token\/$/;
 
 /** A SecretStorage stand-in shared by "windows" (TokenSources) of one machine. */
@@ -45,32 +44,6 @@ class MapStore implements SecretStore {
     this.writes++;
     this.map.set(key, value);
   }
-}
-
-/** The whole browser sign-in, as the extension does it, for one emulator user. */
-async function signInWithBrowser(
-  emu: Emulator,
-  user = 'alice',
-  options = fastOptions(),
-): Promise<{ tokens: TokenSet; account: Account; options: typeof options }> {
-  const state = createState();
-  const pkce = createPkce();
-  const url = authorizeUrl({
-    baseUrl: emu.selfcommunityUrl,
-    clientId: emu.oauth.clientId,
-    redirectUri: REDIRECT,
-    state,
-    pkce,
-  });
-  const back = await consent(url, { user });
-  const code = codeFromCallback(parseCallback(back.search), state, 'community');
-  const tokens = await new OAuthClient(emu.selfcommunityUrl, emu.oauth.clientId, options).exchangeCode(
-    code,
-    REDIRECT,
-    pkce.verifier,
-  );
-  const account = await selfCommunity.signIn({ baseUrl: emu.selfcommunityUrl, token: tokens.accessToken }, options);
-  return { tokens, account, options };
 }
 
 /** A client wired like the extension's: tokens from a TokenSource, renewal on 401. */

@@ -3,7 +3,7 @@ import { selfCommunity } from '../../src/core/services/selfcommunity';
 import type { AccountService } from '../../src/core/services/service';
 import type { Account, Reaction } from '../../src/core/model';
 import type { Emulator } from '../emulator';
-import { assertNoToken, collect, fastOptions, rejectsKind, requestsTo, useEmulator } from './helpers';
+import { assertNoToken, collect, fastOptions, rejectsKind, requestsTo, useEmulator } from '../support';
 
 const VOTE_POST = /\/vote\/$/;
 

@@ -3,7 +3,7 @@ import { tines, TINES_KINDS } from '../../src/core/services/tines';
 import type { AccountService } from '../../src/core/services/service';
 import type { Reaction } from '../../src/core/model';
 import type { Emulator } from '../emulator';
-import { assertNoToken, collect, fastOptions, rejectsKind, requestsTo, useEmulator } from './helpers';
+import { assertNoToken, collect, fastOptions, rejectsKind, requestsTo, useEmulator } from '../support';
 
 const alice = (emu: Emulator) => emu.users.find((u) => u.name === 'alice')!;
 const key = (caseId: string | number, commentId: string | number, value: string) => `${caseId}/${commentId}/${value}`;
