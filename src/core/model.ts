@@ -99,3 +99,62 @@ export function excerpt(text: string | null | undefined, max = 140): string {
     .trim();
   return plain.length > max ? plain.slice(0, max - 1).trimEnd() + '…' : plain;
 }
+
+/** A copy of a reaction with only the fields of the model (whatever else an object carries is left out). */
+export function plainReaction(r: Reaction): Reaction {
+  const t = r.target;
+  const target: Target = {
+    type: t.type,
+    id: t.id,
+    ...(t.parent
+      ? {
+          parent: {
+            type: t.parent.type,
+            id: t.parent.id,
+            ...(t.parent.title !== undefined ? { title: t.parent.title } : {}),
+          },
+        }
+      : {}),
+    excerpt: t.excerpt,
+    ...(t.url !== undefined ? { url: t.url } : {}),
+    ...(t.createdAt !== undefined ? { createdAt: t.createdAt } : {}),
+    ...(t.author !== undefined ? { author: t.author } : {}),
+  };
+  const k = r.kind;
+  const kind: ReactionKind = {
+    id: k.id,
+    label: k.label,
+    ...(k.emoji !== undefined ? { emoji: k.emoji } : {}),
+    ...(k.active !== undefined ? { active: k.active } : {}),
+  };
+  return {
+    id: r.id,
+    accountId: r.accountId,
+    target,
+    kind,
+    ...(r.reactedAt !== undefined ? { reactedAt: r.reactedAt } : {}),
+  };
+}
+
+const MODEL_KEYS = {
+  reaction: new Set(['id', 'accountId', 'target', 'kind', 'reactedAt']),
+  target: new Set(['type', 'id', 'parent', 'excerpt', 'url', 'createdAt', 'author']),
+  parent: new Set(['type', 'id', 'title']),
+  kind: new Set(['id', 'label', 'emoji', 'active']),
+};
+const onlyKeys = (o: object | undefined, keys: Set<string>) => !o || Object.keys(o).every((k) => keys.has(k));
+
+/**
+ * What the store and the cache keep of a reaction: the reaction itself when it has only the model's
+ * fields (no copy: kinds stay shared), else `plainReaction(r)` — whatever else an object carries (a
+ * raw API object, a header, a token) is never kept.
+ */
+export function modelOnly(r: Reaction): Reaction {
+  const t = r.target;
+  const plain =
+    onlyKeys(r, MODEL_KEYS.reaction) &&
+    onlyKeys(t, MODEL_KEYS.target) &&
+    onlyKeys(t.parent, MODEL_KEYS.parent) &&
+    onlyKeys(r.kind, MODEL_KEYS.kind);
+  return plain ? r : plainReaction(r);
+}

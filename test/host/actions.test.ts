@@ -9,15 +9,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { Reaction } from '../../src/core/model';
 import type { RemovalSummary, UndoSummary } from '../../src/ui/commands/remove';
-import {
-  extensionApi,
-  rejects,
-  scKey,
-  scTruth,
-  tinesKey,
-  tinesTruth,
-  useListedAccounts,
-} from './helpers';
+import { extensionApi, rejects, scKey, scTruth, tinesKey, tinesTruth, useListedAccounts } from './helpers';
 
 describe('host: actions', function () {
   this.timeout(60_000);

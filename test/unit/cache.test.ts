@@ -2,9 +2,9 @@ import * as assert from 'assert';
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CACHE_VERSION, CacheSync, ReactionCache, cacheFileName, plainReaction } from '../../src/core/cache';
+import { CACHE_VERSION, CacheSync, ReactionCache, cacheFileName } from '../../src/core/cache';
 import { MemoryLogger } from '../../src/core/log';
-import { reactionId, type Reaction, type Target } from '../../src/core/model';
+import { plainReaction, reactionId, type Reaction, type Target } from '../../src/core/model';
 import { selfCommunity } from '../../src/core/services/selfcommunity';
 import { tines } from '../../src/core/services/tines';
 import { ReactionStore } from '../../src/core/store';
@@ -271,34 +271,6 @@ describe('cache: ReactionCache', () => {
     await cache.clear();
     assert.deepStrictEqual([...(await filesOf(dir)).keys()], ['other-state.json']);
     await new ReactionCache(path.join(dir, 'missing')).clear(); // no directory: nothing to do
-  });
-
-  it('10k reactions: save and load times (printed, not asserted)', async function () {
-    this.timeout(30_000);
-    const cache = new ReactionCache(dir);
-    const many = Array.from({ length: 10_000 }, (_, i) =>
-      sc(String(i), SC, {
-        excerpt: `A fairly typical excerpt of a post, number ${i}, about as long as the tree shows it…`.padEnd(
-          140,
-          '.',
-        ),
-      }),
-    );
-    let t = process.hrtime.bigint();
-    await cache.save(SC, many, true);
-    const saveMs = Number(process.hrtime.bigint() - t) / 1e6;
-    const bytes = (await fs.stat(cache.fileOf(SC))).size;
-    t = process.hrtime.bigint();
-    const entry = await cache.load(SC);
-    const loadMs = Number(process.hrtime.bigint() - t) / 1e6;
-    assert.strictEqual(entry?.reactions.length, 10_000);
-    const store = new ReactionStore();
-    t = process.hrtime.bigint();
-    store.restore({ version: 1, savedAt: entry.savedAt, accounts: { [SC]: entry.reactions } }, [SC]);
-    const restoreMs = Number(process.hrtime.bigint() - t) / 1e6;
-    console.log(
-      `      10k reactions: save ${saveMs.toFixed(1)} ms, load ${loadMs.toFixed(1)} ms, into the store ${restoreMs.toFixed(1)} ms, ${(bytes / 1024 / 1024).toFixed(2)} MB`,
-    );
   });
 });
 

@@ -28,7 +28,15 @@ import { selfCommunity } from '../../src/core/services/selfcommunity';
 import type { AccountService } from '../../src/core/services/service';
 import type { Emulator } from '../emulator';
 import { consent } from '../emulator/consent';
-import { LOOPBACK_REDIRECT, collect, fastOptions, rejectsKind, requestsTo, signInWithBrowser, useEmulator } from '../support';
+import {
+  LOOPBACK_REDIRECT,
+  collect,
+  fastOptions,
+  rejectsKind,
+  requestsTo,
+  signInWithBrowser,
+  useEmulator,
+} from '../support';
 
 const REDIRECT = LOOPBACK_REDIRECT;
 const TOKEN = /\/oauth\/token\/$/;

@@ -1,6 +1,23 @@
 import * as assert from 'assert';
+import { promises as fs } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { CacheSync, ReactionCache } from '../../src/core/cache';
 import { Emitter, ReactionStore, groupOf, matches, serviceOfAccount, type StoreChange } from '../../src/core/store';
-import { reactionId, type Reaction, type Target } from '../../src/core/model';
+import { reactionId, type Account, type Reaction, type Target } from '../../src/core/model';
+import { selfCommunity } from '../../src/core/services/selfcommunity';
+import type { AccountService } from '../../src/core/services/service';
+import { tines } from '../../src/core/services/tines';
+import {
+  assertNoSecret,
+  fastOptions,
+  reactionKeys,
+  signInWithBrowser,
+  truthKeys,
+  useEmulator,
+  user,
+  type UserName,
+} from '../support';
 
 const SC = 'selfcommunity:community.example.com:7';
 const SC2 = 'selfcommunity:other.example.com:9';
@@ -265,13 +282,6 @@ describe('store: ReactionStore', () => {
       assert.strictEqual(events[0].reason, 'restore');
     });
 
-    it('holds reaction data only: no token-like fields', () => {
-      const store = new ReactionStore();
-      store.upsert([sc('post', '1')]);
-      const text = JSON.stringify(store.snapshot());
-      assert.ok(!/token|secret|authorization/i.test(text), text);
-    });
-
     it('skips garbage, wrong versions, foreign entries and accounts not kept', () => {
       const store = new ReactionStore();
       assert.strictEqual(store.restore(null), 0);
@@ -312,5 +322,95 @@ describe('store: Emitter', () => {
     sub.dispose();
     e.fire(2);
     assert.deepStrictEqual(got, [1]);
+  });
+});
+
+describe('store and cache: no secret is kept in memory or persisted', () => {
+  const emu = useEmulator({
+    seed: 41,
+    sc: { statuses: 60, discussions: 20, posts: 10, commentsPerItem: 1 },
+    tines: { cases: 8, commentsPerCase: 3 },
+  });
+  let dir = '';
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'reactions-secrets-'));
+  });
+  afterEach(() => fs.rm(dir, { recursive: true, force: true }));
+
+  /** A reaction as a careless lister might hand it over: the model's fields plus every secret in play. */
+  function carrying(r: Reaction, secrets: Secrets): Reaction {
+    return {
+      ...r,
+      token: secrets.pasted,
+      credentials: { accessToken: secrets.access, refreshToken: secrets.refresh },
+      target: { ...r.target, raw: { headers: { authorization: `Bearer ${secrets.access}` } } },
+      kind: { ...r.kind, apiKey: secrets.tinesKey },
+    } as Reaction;
+  }
+
+  interface Secrets {
+    pasted: string;
+    access: string;
+    refresh: string;
+    tinesKey: string;
+  }
+
+  it('lists with a pasted token, a browser sign-in (access + refresh) and a Tines key; none of them is in the store or in any byte on disk', async () => {
+    const alice = user(emu(), 'alice');
+    const options = fastOptions();
+    const oauth = await signInWithBrowser(emu(), 'bob', options);
+    assert.ok(oauth.tokens.refreshToken, 'the browser sign-in gave a refresh token');
+    const secrets: Secrets = {
+      pasted: alice.scToken,
+      access: oauth.tokens.accessToken,
+      refresh: oauth.tokens.refreshToken,
+      tinesKey: alice.tinesToken,
+    };
+    const scAlice = await selfCommunity.signIn({ baseUrl: emu().selfcommunityUrl, token: secrets.pasted }, options);
+    const tinesAlice = await tines.signIn(
+      { baseUrl: emu().tinesUrl, token: secrets.tinesKey, email: alice.email },
+      options,
+    );
+    const listings: Array<{ account: Account; owner: UserName; service: AccountService }> = [
+      { account: scAlice, owner: 'alice', service: selfCommunity.connect(scAlice, () => secrets.pasted, options) },
+      {
+        account: oauth.account,
+        owner: 'bob',
+        service: selfCommunity.connect(oauth.account, () => secrets.access, options),
+      },
+      { account: tinesAlice, owner: 'alice', service: tines.connect(tinesAlice, () => secrets.tinesKey, options) },
+    ];
+
+    const store = new ReactionStore();
+    const sync = new CacheSync(store, new ReactionCache(dir), { isKnown: () => true, debounceMs: 0 });
+    for (const { account, service } of listings) {
+      const scan = store.beginScan(account.id);
+      for await (const batch of service.listReactions()) scan.add(batch.map((r) => carrying(r, secrets)));
+      scan.finish();
+      await sync.scanEnded(account.id, true, service.checkpoint);
+    }
+    // The other ways in: a change (replace) and an undo (upsert), also handed over with the secrets.
+    const [first, second] = store.all(scAlice.id);
+    store.replace(first.id, carrying(first, secrets));
+    store.remove([second.id]);
+    store.upsert([carrying(second, secrets)]);
+    await sync.dispose();
+
+    // Not vacuous: each account holds exactly what the emulator says its user reacted to.
+    for (const { account, owner } of listings) {
+      const listed = store.all(account.id);
+      assert.ok(listed.length > 5, `${account.id} listed ${listed.length} reactions`);
+      assert.deepStrictEqual(reactionKeys(account.service, listed), truthKeys(emu(), account.service, owner));
+    }
+    const all = Object.values(secrets);
+    assertNoSecret(all, store.all(), store.snapshot(), store.groups(scAlice.id), store.groups(tinesAlice.id));
+
+    const files = await fs.readdir(dir);
+    assert.strictEqual(files.length, listings.length, `one cache file per account: ${files.join(', ')}`);
+    for (const name of files) {
+      const bytes = await fs.readFile(path.join(dir, name));
+      assert.ok(bytes.length > 1000, `${name} holds the listing`);
+      for (const secret of all) assert.ok(!bytes.includes(secret), `${name} holds a secret`);
+    }
   });
 });

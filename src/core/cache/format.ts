@@ -6,7 +6,7 @@
  */
 import { createHash } from 'crypto';
 import { errorText, type Logger } from '../log';
-import type { Reaction, ReactionKind, Target } from '../model';
+import { plainReaction, type Reaction } from '../model';
 import type { ScanCheckpoint } from '../services/service';
 
 export const CACHE_VERSION = 1;
@@ -38,41 +38,7 @@ export function isCacheFileName(name: string): boolean {
 const str = (x: unknown): x is string => typeof x === 'string';
 const optStr = (x: unknown): boolean => x === undefined || typeof x === 'string';
 
-/** A copy of a reaction with only the fields of the model (whatever else an object carries is left out). */
-export function plainReaction(r: Reaction): Reaction {
-  const t = r.target;
-  const target: Target = {
-    type: t.type,
-    id: t.id,
-    ...(t.parent
-      ? {
-          parent: {
-            type: t.parent.type,
-            id: t.parent.id,
-            ...(t.parent.title !== undefined ? { title: t.parent.title } : {}),
-          },
-        }
-      : {}),
-    excerpt: t.excerpt,
-    ...(t.url !== undefined ? { url: t.url } : {}),
-    ...(t.createdAt !== undefined ? { createdAt: t.createdAt } : {}),
-    ...(t.author !== undefined ? { author: t.author } : {}),
-  };
-  const k = r.kind;
-  const kind: ReactionKind = {
-    id: k.id,
-    label: k.label,
-    ...(k.emoji !== undefined ? { emoji: k.emoji } : {}),
-    ...(k.active !== undefined ? { active: k.active } : {}),
-  };
-  return {
-    id: r.id,
-    accountId: r.accountId,
-    target,
-    kind,
-    ...(r.reactedAt !== undefined ? { reactedAt: r.reactedAt } : {}),
-  };
-}
+export { plainReaction };
 
 /** Whether a parsed value has the shape of a Reaction of the account (every field the right type). */
 function isCachedReaction(x: unknown, accountId: string): x is Reaction {

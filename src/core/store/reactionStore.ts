@@ -8,10 +8,11 @@
  *   the scan did not see (gone upstream). An abandoned scan (error, cancel) keeps everything.
  *   A reaction removed while a scan is running is not brought back by that scan's older pages.
  * - A filter (text / kind / service) narrows what `groups()`/`visible()` return; counts exist for both.
- * - `snapshot()`/`restore()` give a JSON-serialisable form for the persisted cache. It holds Reaction
- *   objects only (they never carry a token).
+ * - `snapshot()`/`restore()` give a JSON-serialisable form for the persisted cache.
+ * - Only the model's fields of a reaction are kept (`modelOnly`): whatever else an object handed in
+ *   carries (a raw API object, a header, a token) is left out, in memory as in every snapshot.
  */
-import type { Reaction } from '../model';
+import { modelOnly, type Reaction } from '../model';
 import { Emitter, type Event } from './emitter';
 import { groupReactions, isEmptyFilter, matches, type ReactionFilter, type ReactionGroup } from './queries';
 
@@ -152,7 +153,7 @@ export class ReactionStore {
     if (batch.length === 0) return;
     const touched = new Set<string>();
     for (const r of batch) {
-      this.mapFor(r.accountId).set(r.id, r);
+      this.mapFor(r.accountId).set(r.id, modelOnly(r));
       this.scans.get(r.accountId)?.tombstones.delete(r.id);
       touched.add(r.accountId);
     }
@@ -183,7 +184,7 @@ export class ReactionStore {
       this.byAccount.get(old.accountId)?.delete(oldId);
       if (oldId !== next.id) this.scans.get(old.accountId)?.tombstones.add(oldId);
     }
-    this.mapFor(next.accountId).set(next.id, next);
+    this.mapFor(next.accountId).set(next.id, modelOnly(next));
     this.scans.get(next.accountId)?.tombstones.delete(next.id);
     this.fire('replace', [...new Set([next.accountId, ...(old ? [old.accountId] : [])])]);
   }
@@ -210,7 +211,7 @@ export class ReactionStore {
         for (const r of batch) {
           if (r.accountId !== accountId) continue;
           state.seen.add(r.id);
-          if (!state.tombstones.has(r.id)) fresh.push(r);
+          if (!state.tombstones.has(r.id)) fresh.push(modelOnly(r));
         }
         if (fresh.length === 0) return;
         const map = this.mapFor(accountId);
@@ -261,7 +262,7 @@ export class ReactionStore {
       if (!Array.isArray(list)) continue;
       const map = new Map<string, Reaction>();
       for (const r of list) {
-        if (isReactionLike(r) && r.accountId === accountId) map.set(r.id, r);
+        if (isReactionLike(r) && r.accountId === accountId) map.set(r.id, modelOnly(r));
       }
       this.byAccount.set(accountId, map);
       touched.push(accountId);
