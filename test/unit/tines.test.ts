@@ -3,7 +3,16 @@ import { tines, TINES_KINDS } from '../../src/core/services/tines';
 import type { AccountService } from '../../src/core/services/service';
 import type { Reaction } from '../../src/core/model';
 import type { Emulator } from '../emulator';
-import { assertNoToken, collect, fastOptions, rejectsKind, requestsTo, useEmulator } from '../support';
+import {
+  assertNoToken,
+  collect,
+  fastOptions,
+  reactionKeys,
+  rejectsKind,
+  requestsTo,
+  truthKeys,
+  useEmulator,
+} from '../support';
 
 const alice = (emu: Emulator) => emu.users.find((u) => u.name === 'alice')!;
 const key = (caseId: string | number, commentId: string | number, value: string) => `${caseId}/${commentId}/${value}`;
@@ -29,10 +38,23 @@ describe('Tines: sign-in', () => {
     assert.ok(requestsTo(emu(), 'GET', /\/api\/v1\/info$/).length >= 1, 'the key is checked with /api/v1/info');
   });
 
-  it('takes a numeric user id as given', async () => {
+  it("a numeric user id is used as given (trimmed, no member lookup) and lists that user's reactions", async () => {
     const a = alice(emu());
-    const account = await tines.signIn({ baseUrl: emu().tinesUrl, token: a.tinesToken, userId: String(a.tinesUserId) });
+    const options = fastOptions();
+    emu().clearLog();
+    const account = await tines.signIn(
+      { baseUrl: emu().tinesUrl, token: a.tinesToken, userId: `  ${a.tinesUserId} ` },
+      options,
+    );
     assert.strictEqual(account.userId, String(a.tinesUserId));
+    assert.strictEqual(account.label, `user ${a.tinesUserId} @ ${new URL(emu().tinesUrl).host}`);
+    assert.deepStrictEqual(
+      emu().requests.map((r) => `${r.method} ${r.path}`),
+      ['GET /api/v1/info'],
+      'the key is checked; no team or member is looked up',
+    );
+    const listed = await collect(tines.connect(account, () => a.tinesToken, options).listReactions());
+    assert.deepStrictEqual(reactionKeys('tines', listed.items), truthKeys(emu(), 'tines', 'alice'));
   });
 
   it('an email nobody has gets a message that explains Personal keys', async () => {
@@ -88,12 +110,24 @@ describe('Tines: sign-in', () => {
     assert.strictEqual(emu().requests.length, 0);
   });
 
-  it('the SelfCommunity URL is not taken for a Tines tenant', async () => {
+  it('the SelfCommunity URL is not taken for a Tines tenant: the message names the URL and says what is missing', async () => {
     const a = alice(emu());
-    await assert.rejects(
-      () => tines.signIn({ baseUrl: emu().selfcommunityUrl, token: a.tinesToken, email: a.email }, fastOptions()),
-      /Tines|rejected/,
+    const options = fastOptions();
+    emu().clearLog();
+    const e = await rejectsKind(
+      () => tines.signIn({ baseUrl: `${emu().selfcommunityUrl}/`, token: a.tinesToken, email: a.email }, options),
+      'invalid-input',
     );
+    assert.strictEqual(
+      e.message,
+      `No Tines API at ${emu().selfcommunityUrl} (/api/v1/info was not found). Check the tenant URL.`,
+    );
+    assert.deepStrictEqual(
+      emu().requests.map((r) => `${r.server} ${r.method} ${r.path}`),
+      ['selfcommunity GET /api/v1/info'],
+      'one probe, then nothing else is tried with the key',
+    );
+    assertNoToken(emu(), e, options.logger.lines);
   });
 });
 
