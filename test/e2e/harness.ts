@@ -162,6 +162,20 @@ export class Workbench {
     await this.page.mouse.up();
   }
 
+  /**
+   * Reloads the window: a new extension host (the extension activates again) over the same user data
+   * (accounts, SecretStorage, the reaction cache). Ready when the Explorer shows the workspace file, so
+   * open the Explorer first.
+   */
+  async reload(): Promise<void> {
+    await this.page.reload({ waitUntil: 'domcontentloaded', timeout: 90_000 });
+    await this.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
+    await this.page
+      .getByRole('treeitem', { name: WELCOME_FILE })
+      .first()
+      .waitFor({ state: 'visible', timeout: 90_000 });
+  }
+
   /** Clicks the activity-bar tab of a view container (default: ours, "Reactions"). */
   async openViewContainer(title = 'Reactions'): Promise<void> {
     const tab = this.page.locator('.part.activitybar').getByRole('tab', { name: title });

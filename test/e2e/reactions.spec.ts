@@ -225,4 +225,29 @@ describe('E2E: Reactions', () => {
     await w.view('My Reactions').waitFor({ state: 'visible', timeout: 10_000 });
     await w.findTreeItem(/^Statuses: \d+ reactions?$/);
   });
+
+  it('a new window with an account: activating it sends no request; the listing starts when the view is shown', async () => {
+    const w = wb();
+    const emu = w.emulator;
+    await w.openViewContainer('Explorer'); // the window comes back with the Reactions view hidden
+    emu.clearLog();
+    await w.reload();
+    // Show Log activates the extension (if nothing did yet) without showing the view; the log says when.
+    await w.runCommand('Reactions: Show Log');
+    const activated = w.page.locator('.part.panel').getByText(/Reactions activated in [\d.]+ ms \(1 account\(s\)\)/);
+    await activated.first().waitFor({ state: 'visible', timeout: 30_000 });
+    await w.page.waitForTimeout(3000); // anything activation started (the cache read, a listing) has had time
+    await w.screenshot('10-new-window-activated');
+    const sent = [...emu.requests, ...emu.otherOrigin.requests].map((r) => `${r.method} ${r.path}`);
+    assert.deepStrictEqual(sent, [], 'no request reached the emulator while the extension activated');
+
+    // Not vacuous: the account is there and the emulator answers — showing the view lists it.
+    await w.openReactions();
+    const votes = emu.sc.votesOf('alice').length;
+    await w.findTreeItem(new RegExp(`^SelfCommunity account alice @ .*, ${votes} reactions`), 60_000);
+    assert.ok(
+      emu.requests.some((r) => r.server === 'selfcommunity' && r.method === 'GET'),
+      'showing the view started a listing',
+    );
+  });
 });
