@@ -52,13 +52,22 @@ describe('SelfCommunity: sign-in', () => {
 
   it('a URL that is not a community (the Tines tenant) is said to be wrong', async () => {
     const alice = emu().users.find((u) => u.name === 'alice')!;
-    const e = await selfCommunity.signIn({ baseUrl: emu().tinesUrl, token: alice.scToken }, fastOptions()).then(
-      () => undefined,
-      (x) => x,
+    const options = fastOptions();
+    emu().clearLog();
+    const e = await rejectsKind(
+      () => selfCommunity.signIn({ baseUrl: emu().tinesUrl, token: alice.scToken }, options),
+      'invalid-input',
     );
-    assert.ok(e, 'sign-in against a Tines URL must fail');
-    assert.match(e.message, /SelfCommunity|community|rejected/i);
-    assertNoToken(emu(), e);
+    assert.strictEqual(
+      e.message,
+      `No SelfCommunity API at ${emu().tinesUrl} (/api/v2/user/me/ was not found). Check the community URL.`,
+    );
+    assert.deepStrictEqual(
+      emu().requests.map((r) => `${r.server} ${r.method} ${r.path}`),
+      ['tines GET /api/v2/user/me/'],
+      'one probe, nothing else is tried with the token',
+    );
+    assertNoToken(emu(), e, options.logger.lines);
   });
 });
 
