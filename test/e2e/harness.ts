@@ -164,16 +164,15 @@ export class Workbench {
 
   /**
    * Reloads the window: a new extension host (the extension activates again) over the same user data
-   * (accounts, SecretStorage, the reaction cache). Ready when the Explorer shows the workspace file, so
-   * open the Explorer first.
+   * (accounts, SecretStorage, the reaction cache). Resolves with the title of the side bar the new
+   * window shows (e.g. "Explorer"), once it shows one.
    */
-  async reload(): Promise<void> {
+  async reload(): Promise<string> {
     await this.page.reload({ waitUntil: 'domcontentloaded', timeout: 90_000 });
     await this.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
-    await this.page
-      .getByRole('treeitem', { name: WELCOME_FILE })
-      .first()
-      .waitFor({ state: 'visible', timeout: 90_000 });
+    const title = this.page.locator('.part.sidebar .composite.title .title-label').first();
+    await title.waitFor({ state: 'visible', timeout: 90_000 });
+    return (await title.innerText()).trim();
   }
 
   /** Clicks the activity-bar tab of a view container (default: ours, "Reactions"). */

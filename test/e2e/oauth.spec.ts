@@ -7,6 +7,7 @@
  */
 import * as assert from 'assert';
 import type { Page } from 'playwright-core';
+import { scTruth } from '../support';
 import { useWorkbench, type Workbench } from './harness';
 
 /**
@@ -57,7 +58,7 @@ describe('E2E: SelfCommunity sign-in in the browser (OAuth)', () => {
     await popup.locator('#approve').click();
 
     await w.notification(/Signed in as alice @/).waitFor({ state: 'visible', timeout: 30_000 });
-    const votes = emu.sc.votesOf('alice').length;
+    const votes = scTruth(emu, 'alice').size;
     await w.findTreeItem(new RegExp(`^SelfCommunity account alice @ .*, ${votes} reactions$`), 60_000);
     await w.findTreeItem(/ reaction on status: /);
     await w.page.bringToFront();

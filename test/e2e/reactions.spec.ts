@@ -8,9 +8,10 @@ import * as assert from 'assert';
 import type { Locator } from 'playwright-core';
 import { excerpt } from '../../src/core/model';
 import type { Emulator } from '../emulator';
+import { scTruth, user } from '../support';
 import { useWorkbench, type Workbench } from './harness';
 
-const alice = (emu: Emulator) => emu.users.find((u) => u.name === 'alice')!;
+const alice = (emu: Emulator) => user(emu, 'alice');
 
 /** alice's vote on a SelfCommunity item, as the server has it (undefined: no vote). */
 function vote(emu: Emulator, type: string, id: number): number | null | undefined {
@@ -85,7 +86,7 @@ describe('E2E: Reactions', () => {
     await answerPassword(w, alice(w.emulator).scToken, /OAuth access token/);
     await w.notification(/Added alice @/).waitFor({ state: 'visible', timeout: 20_000 });
 
-    const votes = w.emulator.sc.votesOf('alice').length;
+    const votes = scTruth(w.emulator, 'alice').size;
     const account = await w.findTreeItem(new RegExp(`^SelfCommunity account alice @ .*, ${votes} reactions$`), 60_000);
     assert.ok(await account.isVisible());
     await w.findTreeItem(/^Statuses: \d+ reactions?$/);
@@ -229,12 +230,21 @@ describe('E2E: Reactions', () => {
   it('a new window with an account: activating it sends no request; the listing starts when the view is shown', async () => {
     const w = wb();
     const emu = w.emulator;
-    await w.openViewContainer('Explorer'); // the window comes back with the Reactions view hidden
-    emu.clearLog();
-    await w.reload();
-    // Show Log activates the extension (if nothing did yet) without showing the view; the log says when.
+    // The new window must come back with the Reactions view hidden (a visible view rightly starts a
+    // listing). The workbench saves which side bar is open now and then, so a reload may still restore
+    // ours: then that window's activation does not count, and the next reload is the test.
+    for (let attempt = 1; ; attempt++) {
+      await w.openViewContainer('Explorer');
+      await w.page.waitForTimeout(2000);
+      emu.clearLog();
+      const sideBar = await w.reload();
+      if (/explorer/i.test(sideBar)) break;
+      assert.ok(attempt < 3, `the reloaded window keeps showing "${sideBar}" instead of the Explorer`);
+    }
+    // Show Log activates the extension (if nothing did yet) without showing the view; the log says when,
+    // and with how many accounts (the SelfCommunity and the Tines one added above).
     await w.runCommand('Reactions: Show Log');
-    const activated = w.page.locator('.part.panel').getByText(/Reactions activated in [\d.]+ ms \(1 account\(s\)\)/);
+    const activated = w.page.locator('.part.panel').getByText(/Reactions activated in [\d.]+ ms \(2 account\(s\)\)/);
     await activated.first().waitFor({ state: 'visible', timeout: 30_000 });
     await w.page.waitForTimeout(3000); // anything activation started (the cache read, a listing) has had time
     await w.screenshot('10-new-window-activated');
@@ -243,7 +253,7 @@ describe('E2E: Reactions', () => {
 
     // Not vacuous: the account is there and the emulator answers — showing the view lists it.
     await w.openReactions();
-    const votes = emu.sc.votesOf('alice').length;
+    const votes = scTruth(emu, 'alice').size;
     await w.findTreeItem(new RegExp(`^SelfCommunity account alice @ .*, ${votes} reactions`), 60_000);
     assert.ok(
       emu.requests.some((r) => r.server === 'selfcommunity' && r.method === 'GET'),

@@ -21,16 +21,9 @@
  * Prints a summary and exits 1 on any violation.
  */
 import { startEmulator, type Emulator, type FaultSpec, type LoggedRequest, type TinesValue } from '../emulator';
-import { consent } from '../emulator/consent';
+import { signInWithBrowser } from '../support';
 import { TokenSource, parseCredentials, secretsOf, serializeCredentials } from '../../src/core/credentials';
-import {
-  OAuthClient,
-  authorizeUrl,
-  codeFromCallback,
-  createPkce,
-  createState,
-  parseCallback,
-} from '../../src/core/oauth';
+import { OAuthClient } from '../../src/core/oauth';
 import { Rng } from '../emulator/seed';
 import { removeMany, restoreMany, type BulkSummary } from '../../src/core/bulk';
 import { ReactionsError, isReactionsError } from '../../src/core/errors';
@@ -499,19 +492,7 @@ let renewalsOf = (): number => 0;
 
 /** The code flow as the extension runs it (consent approved as alice); the tokens go to the store. */
 async function oauthSignIn(emu: Emulator, options: ClientOptions): Promise<Account> {
-  const redirectUri = 'vscode://reactions-dev.reactions-vscode/oauth-callback';
-  const state = createState();
-  const pkce = createPkce();
-  const back = await consent(
-    authorizeUrl({ baseUrl: emu.selfcommunityUrl, clientId: emu.oauth.clientId, redirectUri, state, pkce }),
-    { user: 'alice' },
-  );
-  const tokens = await new OAuthClient(emu.selfcommunityUrl, emu.oauth.clientId, options).exchangeCode(
-    codeFromCallback(parseCallback(back.search), state, 'soak'),
-    redirectUri,
-    pkce.verifier,
-  );
-  const account = await selfCommunity.signIn({ baseUrl: emu.selfcommunityUrl, token: tokens.accessToken }, options);
+  const { tokens, account } = await signInWithBrowser(emu, 'alice', options);
   await secretStore.store(account.id, serializeCredentials({ type: 'oauth', clientId: emu.oauth.clientId, ...tokens }));
   return account;
 }

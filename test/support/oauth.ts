@@ -18,6 +18,16 @@ import { fastOptions } from './client';
 export const LOOPBACK_REDIRECT =
   'http://127.0.0.1:9/callback?vscode-reqid=4&vscode-scheme=code-oss&vscode-authority=reactions-dev.reactions-vscode&vscode-path=%2Foauth-callback';
 
+/** The community's consent page for this sign-in (the demo client, the loopback redirect unless told). */
+export function consentUrl(
+  emu: Emulator,
+  state: string,
+  pkce?: ReturnType<typeof createPkce>,
+  redirectUri = LOOPBACK_REDIRECT,
+): string {
+  return authorizeUrl({ baseUrl: emu.selfcommunityUrl, clientId: emu.oauth.clientId, redirectUri, state, pkce });
+}
+
 /** Signs a user in through the consent page: the token set the community issued and the account it is for. */
 export async function signInWithBrowser<O extends ClientOptions>(
   emu: Emulator,
@@ -26,14 +36,7 @@ export async function signInWithBrowser<O extends ClientOptions>(
 ): Promise<{ tokens: TokenSet; account: Account; options: O }> {
   const state = createState();
   const pkce = createPkce();
-  const url = authorizeUrl({
-    baseUrl: emu.selfcommunityUrl,
-    clientId: emu.oauth.clientId,
-    redirectUri: LOOPBACK_REDIRECT,
-    state,
-    pkce,
-  });
-  const back = await consent(url, { user });
+  const back = await consent(consentUrl(emu, state, pkce), { user });
   const code = codeFromCallback(parseCallback(back.search), state, 'community');
   const tokens = await new OAuthClient(emu.selfcommunityUrl, emu.oauth.clientId, options).exchangeCode(
     code,
