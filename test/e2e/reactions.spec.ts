@@ -151,7 +151,7 @@ describe('E2E: Reactions', () => {
     const total = statusVotes().length;
     assert.ok(total >= 6, `enough statuses to cancel midway (${total})`);
 
-    emu.setLatency(400); // slow enough to press Cancel while removals are running
+    emu.setLatency(1000); // slow enough to press Cancel while removals are running, even on a busy machine
     try {
       await w.contextMenu(new RegExp(`^Statuses: ${total} reactions$`), 'Remove All Reactions');
       const dialog = w.page.locator('.monaco-dialog-box');
@@ -244,7 +244,9 @@ describe('E2E: Reactions', () => {
     // Show Log activates the extension (if nothing did yet) without showing the view; the log says when,
     // and with how many accounts (the SelfCommunity and the Tines one added above).
     await w.runCommand('Reactions: Show Log');
-    const activated = w.page.locator('.part.panel').getByText(/Reactions activated in [\d.]+ ms \(2 account\(s\)\)/);
+    const activated = w.page
+      .locator('.part.panel')
+      .getByText(/Reactions\sactivated\sin\s[\d.]+\sms\s\(2\saccount\(s\)\)/);
     await activated.first().waitFor({ state: 'visible', timeout: 30_000 });
     await w.page.waitForTimeout(3000); // anything activation started (the cache read, a listing) has had time
     await w.screenshot('10-new-window-activated');
