@@ -5,7 +5,7 @@
  */
 import * as assert from 'assert';
 import { listenForCallback } from '../../src/core/oauthLoopback';
-import { rejectsKind } from './helpers';
+import { rejectsKind } from '../support';
 
 const community = 'community.example.com';
 

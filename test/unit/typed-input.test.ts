@@ -15,7 +15,7 @@ import { selfCommunity } from '../../src/core/services/selfcommunity';
 import { tines } from '../../src/core/services/tines';
 import { blamedInput } from '../../src/ui/accounts/flows/retry';
 import { errorMessage, messageOf } from '../../src/ui/errorMessage';
-import { fastOptions, useEmulator } from './helpers';
+import { fastOptions, useEmulator } from '../support';
 
 describe('a token typed into the URL box', () => {
   const emu = useEmulator({ seed: 3 });
