@@ -208,10 +208,14 @@ describe('E2E: Reactions', () => {
     const message = view.getByText(/Showing \d+ of \d+ reactions matching text "billing"/);
     await message.waitFor({ state: 'visible', timeout: 10_000 });
     const shown = Number(/Showing (\d+)/.exec(await message.innerText())![1]);
-    const labels = await view
-      .locator('[role=treeitem]')
-      .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
-    const reactions = labels.filter((l) => / reaction on /.test(l));
+    // The message can show a moment before the tree has re-rendered its rows: read them until they settle.
+    const rows = async () =>
+      (
+        await view.locator('[role=treeitem]').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''))
+      ).filter((l) => / reaction on /.test(l));
+    let reactions = await rows();
+    for (const until = Date.now() + 10_000; reactions.length !== shown && Date.now() < until; reactions = await rows())
+      await w.page.waitForTimeout(200);
     assert.ok(shown > 0 && shown < 40, `a few reactions match "billing" (${shown})`);
     assert.strictEqual(reactions.length, shown, 'the tree shows exactly the matching reactions');
     // A comment also matches through the title of what it belongs to, so not every label has the word.
