@@ -37,6 +37,10 @@ export interface ReactionsTestHooks {
     errorKind?: string;
     cachedAt?: string;
     cachedPartial?: boolean;
+    /** Why the last listing stopped early ('cancelled', …). */
+    partial?: string;
+    /** The running listing's progress. */
+    progress?: { percent: number; requestsDone: number; found: number; remainingMs?: number };
   };
   isReauthPending(accountId: string): boolean;
   /** Fires with the account each time an "Update Token" / "Sign In Again" prompt is shown. */
@@ -109,6 +113,8 @@ export function createApi(
             errorKind: s.error?.kind,
             cachedAt: s.cachedAt?.toISOString(),
             cachedPartial: s.cachedPartial,
+            partial: s.partial?.reason,
+            progress: listings.progress(id),
           };
         },
         isReauthPending: (id) => accounts.isReauthPending(id),

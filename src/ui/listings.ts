@@ -12,10 +12,12 @@
 import * as vscode from 'vscode';
 import type { CacheSync } from '../core/cache';
 import { ReactionsError, isReactionsError } from '../core/errors';
+import { ScanProgress, type PartialListing, type ProgressSnapshot } from '../core/progress';
 import type { ReactionStore } from '../core/store';
 import type { AccountManager } from './accounts';
 import { errorMessage } from './errorMessage';
 import type { OutputLogger } from './log';
+import { ProgressFeed, showScanNotification, showViewProgress } from './scanProgress';
 
 export const VIEW_ID = 'reactions.tree';
 
@@ -31,16 +33,23 @@ export interface AccountLoadState {
   readonly cachedAt?: Date;
   /** The cached set came from a listing that did not finish (it may miss reactions). */
   readonly cachedPartial?: boolean;
+  /** The last listing stopped before its end (cancelled, or a limit): what it found is shown; why. */
+  readonly partial?: PartialListing;
 }
 
 interface Running {
   readonly controller: AbortController;
   readonly done: Promise<void>;
+  readonly progress: ScanProgress;
+  /** The person pressed Cancel (the account becomes "partial — cancelled"). */
+  cancelledByUser?: boolean;
 }
 
 export interface LoadOptions {
   /** A person asked for it (Refresh, a command): a 401 may prompt for a new token. */
   interactive?: boolean;
+  /** A person started a Full Rescan: a large account also gets a cancellable notification. */
+  notifyLarge?: boolean;
   /**
    * 'refresh' (default): list again; the reactions shown stay until the listing finishes and replaces them.
    * 'full': drop the account's cached set first and list from scratch (Full Rescan).
@@ -57,12 +66,19 @@ export class ListingScheduler implements vscode.Disposable {
   private readonly states = new Map<string, AccountLoadState>();
   private readonly running = new Map<string, Running>();
   private readonly changed = new vscode.EventEmitter<string>();
-  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private readonly progressed = new vscode.EventEmitter<string>();
+  private readonly feed = new ProgressFeed((id) => {
+    this.progressed.fire(id);
+    this.changed.fire(id);
+  });
+  private readonly disposables: vscode.Disposable[] = [this.changed, this.progressed, this.feed];
   /** The warm start under way (ensureLoaded waits for it, so a listing never races the cache read). */
   private warming: Promise<void> | undefined;
 
   /** Fires with the account id whose load state changed. */
   readonly onDidChange = this.changed.event;
+  /** Fires with the account id whose listing progressed (a few times per second at most). */
+  readonly onDidProgress = this.progressed.event;
 
   constructor(
     private readonly accounts: AccountManager,
@@ -90,6 +106,11 @@ export class ListingScheduler implements vscode.Disposable {
 
   isLoading(accountId: string): boolean {
     return this.running.has(accountId);
+  }
+
+  /** How far the running listing of an account is (undefined when none runs). */
+  progress(accountId: string): ProgressSnapshot | undefined {
+    return this.running.get(accountId)?.progress.snapshot();
   }
 
   /** Loads the accounts never loaded so far (the view became visible), after the warm start. Never prompts. */
@@ -180,7 +201,7 @@ export class ListingScheduler implements vscode.Disposable {
     const ids = accountIds ?? this.accounts.list().map((a) => a.id);
     if (ids.length === 0) return Promise.resolve();
     const all = Promise.all(ids.map((id) => this.start(id, options))).then(() => undefined);
-    void vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => all);
+    showViewProgress(this, VIEW_ID, ids, all);
     return all;
   }
 
@@ -189,17 +210,39 @@ export class ListingScheduler implements vscode.Disposable {
     this.running.get(accountId)?.controller.abort();
   }
 
+  /**
+   * The person's Cancel: no further request is sent, what was found stays, and the account shows
+   * "partial — cancelled" until its next listing. False when nothing was listing.
+   */
+  cancelListing(accountId: string): boolean {
+    const run = this.running.get(accountId);
+    if (!run) return false;
+    run.cancelledByUser = true;
+    run.controller.abort();
+    return true;
+  }
+
   private start(accountId: string, options: LoadOptions): Promise<void> {
     this.cancel(accountId);
     const controller = new AbortController();
-    const done = this.scan(accountId, controller, options).finally(() => {
+    const progress = new ScanProgress();
+    const done = this.scan(accountId, controller, progress, options).finally(() => {
       if (this.running.get(accountId)?.controller === controller) this.running.delete(accountId);
     });
-    this.running.set(accountId, { controller, done });
+    this.running.set(accountId, { controller, done, progress });
+    // A Full Rescan of a large account (by its last listing, or its first counts) also shows a notification.
+    const account = this.accounts.get(accountId);
+    const large = options.notifyLarge && account ? () => showScanNotification(this, account, done) : undefined;
+    this.feed.watch(accountId, progress, done, large);
     return done;
   }
 
-  private async scan(accountId: string, controller: AbortController, options: LoadOptions): Promise<void> {
+  private async scan(
+    accountId: string,
+    controller: AbortController,
+    progress: ScanProgress,
+    options: LoadOptions,
+  ): Promise<void> {
     const account = this.accounts.get(accountId);
     if (!account) return;
     const full = options.mode === 'full';
@@ -223,11 +266,13 @@ export class ListingScheduler implements vscode.Disposable {
       const since = full ? undefined : this.cache?.checkpoint(accountId);
       if (since) {
         this.logger.info(`refreshing ${account.label} since ${since.at}`);
-        for await (const delta of client.refreshReactions(this.store.all(accountId), since, controller.signal)) {
+        const known = this.store.all(accountId);
+        for await (const delta of client.refreshReactions(known, since, controller.signal, progress)) {
           if (controller.signal.aborted) break;
           scan.add(delta.upsert);
           if (delta.remove.length) this.store.remove(delta.remove);
           found += delta.upsert.length;
+          progress.addFound(delta.upsert.length);
           this.setState(accountId, { status: 'loading', found, finishedAt: previous?.finishedAt, ...cached });
         }
         if (controller.signal.aborted) throw new ReactionsError('cancelled', 'The listing was cancelled.');
@@ -235,10 +280,11 @@ export class ListingScheduler implements vscode.Disposable {
         scan.abandon();
         found = this.store.all(accountId).length;
       } else {
-        for await (const batch of client.listReactions(controller.signal)) {
+        for await (const batch of client.listReactions(controller.signal, progress)) {
           if (controller.signal.aborted) break;
           scan.add(batch);
           found += batch.length;
+          progress.addFound(batch.length);
           this.setState(accountId, { status: 'loading', found, finishedAt: previous?.finishedAt, ...cached });
         }
         if (controller.signal.aborted) throw new ReactionsError('cancelled', 'The listing was cancelled.');
@@ -255,13 +301,16 @@ export class ListingScheduler implements vscode.Disposable {
       if (this.accounts.get(accountId)) void this.cache?.scanEnded(accountId, false);
       if (controller.signal.aborted || isReactionsError(e, 'cancelled')) {
         // Superseded by a newer load, or the account was removed: that one owns the state now.
-        if (!this.running.has(accountId) || this.running.get(accountId)?.controller === controller) {
+        const run = this.running.get(accountId);
+        if (!run || run.controller === controller) {
           if (this.accounts.get(accountId)) {
+            const byUser = !!run?.cancelledByUser;
             this.setState(accountId, {
-              status: found || previous ? 'loaded' : 'idle',
-              found,
+              status: found || previous || byUser ? 'loaded' : 'idle',
+              found: byUser ? this.store.count(accountId) : found,
               finishedAt: previous?.finishedAt,
               ...cached,
+              ...(byUser ? { partial: { reason: 'cancelled', at: new Date() } } : {}),
             });
           }
         }

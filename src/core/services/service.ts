@@ -1,5 +1,6 @@
 import type { Account, Reaction, ReactionKind, ServiceId, Target } from '../model';
 import type { HttpOptions } from '../http';
+import type { ScanProgress } from '../progress';
 
 /** What a person types to add an account. Tines also needs the user's email or numeric id. */
 export interface SignInInput {
@@ -56,8 +57,11 @@ export interface AccountService {
   readonly account: Account;
   /** The kinds a reaction can be changed to (SelfCommunity: the community's active catalog). */
   reactionKinds(signal?: AbortSignal): Promise<ReactionKind[]>;
-  /** Streams the user's reactions as batches as they are found. Cancellable with `signal`. */
-  listReactions(signal?: AbortSignal): AsyncIterable<Reaction[]>;
+  /**
+   * Streams the user's reactions as batches as they are found. Cancellable with `signal`. `progress`
+   * hears every list's size and every page read (it does not count reactions found: the caller does).
+   */
+  listReactions(signal?: AbortSignal, progress?: ScanProgress): AsyncIterable<Reaction[]>;
   /** Set when a listing or refresh has run to its end: the base for the next `refreshReactions`. */
   readonly checkpoint: ScanCheckpoint | undefined;
   /**
@@ -68,6 +72,7 @@ export interface AccountService {
     known: readonly Reaction[],
     since: ScanCheckpoint,
     signal?: AbortSignal,
+    progress?: ScanProgress,
   ): AsyncIterable<ReactionDelta>;
   /** Removes a reaction safely (SelfCommunity: read, POST only when voted with that reaction, verify). */
   remove(reaction: Reaction, signal?: AbortSignal): Promise<RemoveResult>;

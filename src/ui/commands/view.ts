@@ -2,7 +2,11 @@
  * View commands.
  * - `reactions.refresh` — lists again. args: account/error node | `{ accountId }` | none (all accounts).
  *   Resolves when the listing has finished (errors become the account's error node).
- * - `reactions.fullRescan` — drops the cached set and lists from scratch. Same args as refresh.
+ * - `reactions.fullRescan` — drops the cached set and lists from scratch. Same args as refresh. A large
+ *   account (> ~20k items) also gets a cancellable notification with the listing's numbers.
+ * - `reactions.cancelListing` — stops the account's running listing at once: no further request, what was
+ *   found stays, the account shows "partial — cancelled". args: account node | `{ accountId }` | none (every
+ *   account listing). Resolves with how many listings it stopped.
  * - `reactions.showLog` — shows the "Reactions" output channel. No args.
  */
 import * as vscode from 'vscode';
@@ -23,12 +27,18 @@ function accountIds(deps: Deps, arg: unknown): string[] | undefined {
 
 export function register(context: vscode.ExtensionContext, deps: Deps): void {
   const list = async (arg: unknown, mode: LoadOptions['mode']): Promise<void> => {
-    await deps.listings.load(accountIds(deps, arg), { interactive: true, mode });
+    await deps.listings.load(accountIds(deps, arg), { interactive: true, mode, notifyLarge: mode === 'full' });
     deps.tree.flush();
   };
   context.subscriptions.push(
     command(deps, 'reactions.refresh', (arg?: unknown) => list(arg, 'refresh')),
     command(deps, 'reactions.fullRescan', (arg?: unknown) => list(arg, 'full')),
+    command(deps, 'reactions.cancelListing', async (arg?: unknown): Promise<number> => {
+      const ids = accountIds(deps, arg) ?? deps.accounts.list().map((a) => a.id);
+      const stopped = ids.filter((id) => deps.listings.cancelListing(id)).length;
+      if (stopped) deps.tree.flush();
+      return stopped;
+    }),
     command(deps, 'reactions.showLog', async (): Promise<void> => {
       deps.logger.show();
     }),

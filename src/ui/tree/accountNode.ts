@@ -1,6 +1,7 @@
 /**
- * One account: description = how many reactions (and "x of y" when filtered, "loading…" while
- * listing, "cached 5 min ago" while it shows the cache of an earlier session); children = an error
+ * One account: description = how many reactions (and "x of y" when filtered, "412 found · 38% · ~1 min
+ * left" while listing, "partial — cancelled" after a listing stopped early, "cached 5 min ago" while it
+ * shows the cache of an earlier session); the tooltip has the listing's per-type breakdown; children = an error
  * node when the last listing failed, then the groups. The provider keeps one instance per account so
  * it can refresh exactly this node when its reactions change.
  */
@@ -8,6 +9,7 @@ import * as vscode from 'vscode';
 import type { Account } from '../../core/model';
 import { provider } from '../../core/services/registry';
 import { serviceIcon } from '../labels';
+import { partialText, partialTooltip, progressLines, progressText } from '../scanProgress';
 import { ErrorNode } from './errorNode';
 import { GroupNode } from './groupNode';
 import { MessageNode } from './messageNode';
@@ -44,14 +46,20 @@ export class AccountNode implements TreeNode {
     const item = new vscode.TreeItem(this.account.label, vscode.TreeItemCollapsibleState.Expanded);
     item.id = AccountNode.treeId(id);
     const counts = store.isFiltered ? vscode.l10n.t('{0} of {1}', shown, total) : String(total);
-    item.description =
-      state.status === 'loading'
+    const progress = state.status === 'loading' ? listings.progress(id) : undefined;
+    item.description = progress
+      ? store.isFiltered
+        ? vscode.l10n.t('{0} shown · {1}', shown, progressText(progress))
+        : progressText(progress)
+      : state.status === 'loading'
         ? vscode.l10n.t('{0} · loading…', counts)
         : state.status === 'error'
           ? vscode.l10n.t('{0} · error', counts)
-          : state.cachedAt
-            ? vscode.l10n.t('{0} · cached {1}', counts, timeAgo(state.cachedAt))
-            : counts;
+          : state.partial
+            ? `${counts} · ${partialText(state.partial)}`
+            : state.cachedAt
+              ? vscode.l10n.t('{0} · cached {1}', counts, timeAgo(state.cachedAt))
+              : counts;
     item.iconPath =
       state.status === 'loading'
         ? new vscode.ThemeIcon('loading~spin')
@@ -72,6 +80,20 @@ export class AccountNode implements TreeNode {
           ? vscode.l10n.t('1 reaction')
           : vscode.l10n.t('{0} reactions', total),
     );
+    if (progress) {
+      md.appendMarkdown('\n\n');
+      md.appendText(progressText(progress));
+      for (const line of progressLines(progress)) {
+        md.appendMarkdown('  \n');
+        md.appendText(line);
+      }
+      md.appendMarkdown('\n\n');
+    }
+    if (state.partial && !progress) {
+      md.appendMarkdown('\n\n');
+      md.appendText(partialTooltip(state.partial));
+      md.appendMarkdown('\n\n');
+    }
     if (state.finishedAt) {
       md.appendMarkdown('  \n');
       md.appendText(vscode.l10n.t('Last listed {0}', state.finishedAt.toLocaleString(vscode.env.language)));
@@ -94,17 +116,23 @@ export class AccountNode implements TreeNode {
         service,
         this.account.label,
         shown,
-        state.status === 'loading'
-          ? vscode.l10n.t(', loading')
-          : state.cachedAt && state.status !== 'error'
-            ? vscode.l10n.t(', cached {0}', timeAgo(state.cachedAt))
-            : '',
+        progress
+          ? vscode.l10n.t(', loading, {0}', progressText(progress))
+          : state.status === 'loading'
+            ? vscode.l10n.t(', loading')
+            : state.partial
+              ? `, ${partialText(state.partial)}`
+              : state.cachedAt && state.status !== 'error'
+                ? vscode.l10n.t(', cached {0}', timeAgo(state.cachedAt))
+                : '',
       ),
       role: 'treeitem',
     };
     const tokens = ['account', `service:${this.account.service}`, `state:${state.status}`];
     if (shown > 0) tokens.push('hasReactions');
     if (state.cachedAt) tokens.push('cached');
+    if (listings.isLoading(id)) tokens.push('listing');
+    if (state.partial) tokens.push('partial');
     item.contextValue = tokens.join(' ');
     return item;
   }

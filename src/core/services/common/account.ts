@@ -38,8 +38,8 @@ export function accountService(
       return listing.checkpoint;
     },
     reactionKinds: (signal) => listing.reactionKinds(signal),
-    listReactions: (signal) => listing.listReactions(signal),
-    refreshReactions: (known, since, signal) => listing.refreshReactions(known, since, signal),
+    listReactions: (signal, progress) => listing.listReactions(signal, progress),
+    refreshReactions: (known, since, signal, progress) => listing.refreshReactions(known, since, signal, progress),
     remove: (reaction, signal) => writes.remove(reaction, signal),
     restore: (reaction, signal) => writes.restore(reaction, signal),
     change: (reaction, kind, signal) => writes.change(reaction, kind, signal),

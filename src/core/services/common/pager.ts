@@ -19,6 +19,15 @@ export interface Page<T> {
   readonly next?: Cursor;
   /** How many pages the list has in all (this one included), when the server says. */
   readonly pages?: number;
+  /** How many items the list has in all, when the server says (a first page's `count`). */
+  readonly total?: number;
+}
+
+/** Hears how a list is read (progress reporting): its size once the first page told it, then each page. */
+export interface PageSink {
+  sized(pages: number | undefined, items: number | undefined): void;
+  /** A page arrived with `items` items; `more`: it links a page after it. */
+  page(items: number, more: boolean): void;
 }
 
 /** How one list endpoint is read. */
@@ -34,25 +43,33 @@ export interface PagerOptions {
   signal?: AbortSignal;
   /** The listing's stream: with it the pages after the first are read concurrently, as its tasks. */
   stream?: TaskStream<unknown>;
+  /** Told the list's size and each page read (see ScanProgress). */
+  progress?: PageSink;
 }
 
 /** Reads every page of a list, handing each page's items to `onItems` as the page arrives. */
 export async function readPages<T>(
   list: PagedList<T>,
   onItems: (items: T[]) => void,
-  { signal, stream }: PagerOptions = {},
+  { signal, stream, progress }: PagerOptions = {},
 ): Promise<void> {
+  const read = (page: Page<T>, more: boolean) => {
+    progress?.page(page.items.length, more);
+    onItems(page.items);
+  };
   const first = await list.first(signal);
-  onItems(first.items);
-  if (first.pages !== undefined && stream) {
-    for (let index = 1; index < first.pages; index++) {
-      stream.spawn(async (s) => onItems((await list.at(index, s)).items));
+  const concurrent = first.pages !== undefined && !!stream;
+  progress?.sized(concurrent ? first.pages : undefined, first.total);
+  read(first, !concurrent && first.next !== undefined);
+  if (concurrent) {
+    for (let index = 1; index < first.pages!; index++) {
+      stream!.spawn(async (s) => read(await list.at(index, s), false));
     }
     return;
   }
   for (let next = first.next; next !== undefined;) {
     const page = await list.follow(next, signal);
-    onItems(page.items);
+    read(page, page.next !== undefined);
     next = page.next;
   }
 }

@@ -173,7 +173,7 @@ export function offsetList<T>(http: HttpClient, path: string, query: Query = {})
     async first(signal) {
       const page = await readOffsetPage<T>(http, path, { ...query, limit: PAGE, offset: 0 }, signal);
       size = page.items.length;
-      if (!page.next || size === 0) return { items: page.items };
+      if (!page.next || size === 0) return { items: page.items, total: page.total };
       return { ...page, pages: page.total !== undefined ? Math.ceil(page.total / size) : undefined };
     },
     at: (index, signal) => readOffsetPage<T>(http, path, { ...query, limit: size, offset: index * size }, signal),
@@ -186,7 +186,7 @@ async function readOffsetPage<T>(
   pathOrUrl: string,
   query: Query | undefined,
   signal?: AbortSignal,
-): Promise<Page<T> & { total?: number }> {
+): Promise<Page<T>> {
   const body = await http.get<{ count?: number; next?: string | null; results?: T[] }>(pathOrUrl, { query, signal });
   if (!body || !Array.isArray(body.results)) {
     throw new ReactionsError(

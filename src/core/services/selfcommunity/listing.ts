@@ -11,6 +11,7 @@ import {
   type ReactionKind,
   type Target,
 } from '../../model';
+import type { ScanProgress } from '../../progress';
 import type { Connection, Listing } from '../common/account';
 import { readPages } from '../common/pager';
 import type { ReactionDelta, ScanCheckpoint } from '../service';
@@ -48,26 +49,33 @@ export class SelfCommunityListing implements Listing {
     return this.catalog;
   }
 
-  listReactions(signal?: AbortSignal): AsyncIterable<Reaction[]> {
+  listReactions(signal?: AbortSignal, progress?: ScanProgress): AsyncIterable<Reaction[]> {
     const at = new Date().toISOString();
     const sentBefore = this.c.http.sent;
     const counts: Record<string, number> = {};
     const stream = new TaskStream<Reaction[]>(signal);
-    this.scanContributions(stream, (type, items) => {
-      const found: Reaction[] = [];
-      for (const item of items) {
-        const target = contributionTarget(this.c.account, type, item);
-        if (item.voted) found.push(toReaction(this.c.account, target, item));
-        // Only contributions with comments are remembered (a missing key means none).
-        if (item.comment_count) counts[contributionKey(type, item.id)] = item.comment_count;
-        if (item.comment_count !== 0) {
-          stream.spawn((s) => this.scanComments(stream, { [type]: String(item.id) }, target, s, (f) => stream.push(f)));
+    this.scanContributions(
+      stream,
+      (type, items) => {
+        const found: Reaction[] = [];
+        for (const item of items) {
+          const target = contributionTarget(this.c.account, type, item);
+          if (item.voted) found.push(toReaction(this.c.account, target, item));
+          // Only contributions with comments are remembered (a missing key means none).
+          if (item.comment_count) counts[contributionKey(type, item.id)] = item.comment_count;
+          if (typeof item.comment_count === 'number') progress?.expect('comment', item.comment_count);
+          if (item.comment_count !== 0) {
+            const sink = (f: Reaction[]) => stream.push(f);
+            stream.spawn((s) => this.scanComments(stream, { [type]: String(item.id) }, target, s, sink, progress));
+          }
         }
-      }
-      if (found.length) stream.push(found);
-    });
+        if (found.length) stream.push(found);
+      },
+      progress,
+    );
     return whenComplete(stream, () => {
       this.checkpoint = { service: 'selfcommunity', at, data: { counts, cost: this.c.http.sent - sentBefore } };
+      progress?.finish();
     });
   }
 
@@ -82,6 +90,7 @@ export class SelfCommunityListing implements Listing {
     known: readonly Reaction[],
     since: ScanCheckpoint,
     signal?: AbortSignal,
+    progress?: ScanProgress,
   ): AsyncIterable<ReactionDelta> {
     const before = (since.data?.counts ?? {}) as Record<string, number>;
     const at = new Date().toISOString();
@@ -108,21 +117,28 @@ export class SelfCommunityListing implements Listing {
         });
       }
     }
-    this.scanContributions(stream, (type, items) => {
-      const voted: Reaction[] = [];
-      for (const item of items) {
-        const key = contributionKey(type, item.id);
-        const target = contributionTarget(this.c.account, type, item);
-        if (item.voted) voted.push(toReaction(this.c.account, target, item));
-        const count = item.comment_count;
-        if (count) counts[key] = count;
-        if (count !== 0 && (count === undefined || (before[key] ?? 0) !== count)) {
-          relisted.add(key);
-          stream.spawn((s) => this.scanComments(stream, { [type]: String(item.id) }, target, s, upsert));
+    this.scanContributions(
+      stream,
+      (type, items) => {
+        const voted: Reaction[] = [];
+        for (const item of items) {
+          const key = contributionKey(type, item.id);
+          const target = contributionTarget(this.c.account, type, item);
+          if (item.voted) voted.push(toReaction(this.c.account, target, item));
+          const count = item.comment_count;
+          if (count) counts[key] = count;
+          const relist = count !== 0 && (count === undefined || (before[key] ?? 0) !== count);
+          // The comments this pass reads: those of the contributions it re-lists.
+          if (typeof count === 'number') progress?.expect('comment', relist ? count : 0);
+          if (relist) {
+            relisted.add(key);
+            stream.spawn((s) => this.scanComments(stream, { [type]: String(item.id) }, target, s, upsert, progress));
+          }
         }
-      }
-      upsert(voted);
-    });
+        upsert(voted);
+      },
+      progress,
+    );
     const setCheckpoint = (checkpoint: ScanCheckpoint) => (this.checkpoint = checkpoint);
     return (async function* () {
       for await (const delta of stream) yield delta;
@@ -138,6 +154,7 @@ export class SelfCommunityListing implements Listing {
         .map((r) => r.id);
       if (remove.length) yield { upsert: [], remove };
       setCheckpoint({ service: 'selfcommunity', at, data: { counts, cost } });
+      progress?.finish();
     })();
   }
 
@@ -145,10 +162,12 @@ export class SelfCommunityListing implements Listing {
   private scanContributions(
     stream: TaskStream<unknown>,
     onPage: (type: ContributionType, items: ScItem[]) => void,
+    progress: ScanProgress | undefined,
   ): void {
     for (const type of SELFCOMMUNITY_CONTRIBUTIONS) {
       const list = offsetList<ScItem>(this.c.http, `/api/v2/${type}/`, { ordering: '-added_at' });
-      stream.spawn((signal) => readPages(list, (items) => onPage(type, items), { signal, stream }));
+      const sink = progress?.list(type);
+      stream.spawn((signal) => readPages(list, (items) => onPage(type, items), { signal, stream, progress: sink }));
     }
   }
 
@@ -158,18 +177,22 @@ export class SelfCommunityListing implements Listing {
     contribution: Target,
     signal: AbortSignal,
     sink: (found: Reaction[]) => void,
+    progress: ScanProgress | undefined,
   ): Promise<void> {
     const list = offsetList<ScItem>(this.c.http, '/api/v2/comment/', query);
+    // The contribution's comment_count already declared these comments (replies included).
+    const pages = progress?.list('comment', false);
     const onItems = (items: ScItem[]) => {
       const found: Reaction[] = [];
       for (const item of items) {
         if (item.voted) found.push(toReaction(this.c.account, commentTarget(this.c.account, item, contribution), item));
         if (item.comment_count) {
-          stream.spawn((s) => this.scanComments(stream, { parent: String(item.id) }, contribution, s, sink));
+          const replies = { parent: String(item.id) };
+          stream.spawn((s) => this.scanComments(stream, replies, contribution, s, sink, progress));
         }
       }
       if (found.length) sink(found);
     };
-    return readPages(list, onItems, { signal, stream });
+    return readPages(list, onItems, { signal, stream, progress: pages });
   }
 }

@@ -160,6 +160,7 @@ export function pagedList<T>(http: HttpClient, path: string, key: string, query:
       items: items as T[],
       next: typeof meta.next_page_number === 'number' ? meta.next_page_number : undefined,
       pages: typeof meta.pages === 'number' ? meta.pages : undefined,
+      total: typeof meta.count === 'number' ? meta.count : undefined,
     };
   };
   return {

@@ -4,6 +4,7 @@
  */
 import { TaskStream, whenComplete } from '../../async';
 import type { Reaction, ReactionKind } from '../../model';
+import type { ScanProgress } from '../../progress';
 import type { Connection, Listing } from '../common/account';
 import { readPages } from '../common/pager';
 import type { ReactionDelta, ScanCheckpoint } from '../service';
@@ -23,22 +24,31 @@ export class TinesListing implements Listing {
     return [...TINES_KINDS];
   }
 
-  listReactions(signal?: AbortSignal): AsyncIterable<Reaction[]> {
+  listReactions(signal?: AbortSignal, progress?: ScanProgress): AsyncIterable<Reaction[]> {
     const at = new Date().toISOString();
     const stream = new TaskStream<Reaction[]>(signal);
-    this.scanCases(stream, { per_page: CASES_PER_PAGE }, (c) =>
-      stream.spawn((s) =>
-        readPages(
-          this.comments(c),
-          (comments) => {
-            const found = comments.flatMap((comment) => myReactions(this.c.account, c, comment));
-            if (found.length) stream.push(found);
-          },
-          { signal: s, stream },
-        ),
-      ),
+    this.scanCases(
+      stream,
+      { per_page: CASES_PER_PAGE },
+      (c) => {
+        const pages = progress?.list('case_comment');
+        stream.spawn((s) =>
+          readPages(
+            this.comments(c),
+            (comments) => {
+              const found = comments.flatMap((comment) => myReactions(this.c.account, c, comment));
+              if (found.length) stream.push(found);
+            },
+            { signal: s, stream, progress: pages },
+          ),
+        );
+      },
+      progress,
     );
-    return whenComplete(stream, () => (this.checkpoint = { service: 'tines', at }));
+    return whenComplete(stream, () => {
+      this.checkpoint = { service: 'tines', at };
+      progress?.finish();
+    });
   }
 
   /**
@@ -51,6 +61,7 @@ export class TinesListing implements Listing {
     known: readonly Reaction[],
     since: ScanCheckpoint,
     signal?: AbortSignal,
+    progress?: ScanProgress,
   ): AsyncIterable<ReactionDelta> {
     const at = new Date().toISOString();
     const from = new Date(Date.parse(since.at) - CLOCK_SKEW_MS).toISOString();
@@ -60,23 +71,33 @@ export class TinesListing implements Listing {
       if (caseId) byCase.set(caseId, [...(byCase.get(caseId) ?? []), r]);
     }
     const stream = new TaskStream<ReactionDelta>(signal);
-    this.scanCases(stream, { 'filters[updated_at_start_date]': from }, (c) =>
-      stream.spawn(async (s) => {
-        const found: Reaction[] = [];
-        // One case's comments in order: its delta is pushed once, complete.
-        await readPages(
-          this.comments(c),
-          (comments) => {
-            for (const comment of comments) found.push(...myReactions(this.c.account, c, comment));
-          },
-          { signal: s },
-        );
-        const ids = new Set(found.map((r) => r.id));
-        const gone = (byCase.get(String(c.case_id)) ?? []).filter((r) => !ids.has(r.id)).map((r) => r.id);
-        if (found.length || gone.length) stream.push({ upsert: found, remove: gone });
-      }),
+    const query = { 'filters[updated_at_start_date]': from };
+    this.scanCases(
+      stream,
+      query,
+      (c) => {
+        const pages = progress?.list('case_comment');
+        stream.spawn(async (s) => {
+          const found: Reaction[] = [];
+          // One case's comments in order: its delta is pushed once, complete.
+          await readPages(
+            this.comments(c),
+            (comments) => {
+              for (const comment of comments) found.push(...myReactions(this.c.account, c, comment));
+            },
+            { signal: s, progress: pages },
+          );
+          const ids = new Set(found.map((r) => r.id));
+          const gone = (byCase.get(String(c.case_id)) ?? []).filter((r) => !ids.has(r.id)).map((r) => r.id);
+          if (found.length || gone.length) stream.push({ upsert: found, remove: gone });
+        });
+      },
+      progress,
     );
-    return whenComplete(stream, () => (this.checkpoint = { service: 'tines', at }));
+    return whenComplete(stream, () => {
+      this.checkpoint = { service: 'tines', at };
+      progress?.finish();
+    });
   }
 
   /** Lists the cases (as a task of the stream), handing each to `onCase`. */
@@ -84,9 +105,11 @@ export class TinesListing implements Listing {
     stream: TaskStream<unknown>,
     query: Record<string, string | number>,
     onCase: (c: TinesCase) => void,
+    progress: ScanProgress | undefined,
   ): void {
     const cases = pagedList<TinesCase>(this.c.http, '/api/v2/cases', 'cases', query);
-    stream.spawn((signal) => readPages(cases, (page) => page.forEach(onCase), { signal, stream }));
+    const pages = progress?.list('case');
+    stream.spawn((signal) => readPages(cases, (page) => page.forEach(onCase), { signal, stream, progress: pages }));
   }
 
   private comments(c: TinesCase) {
