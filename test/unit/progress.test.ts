@@ -11,7 +11,7 @@ import type { Reaction } from '../../src/core/model';
 import type { AccountService } from '../../src/core/services/service';
 import { tines } from '../../src/core/services/tines';
 import type { Emulator } from '../emulator';
-import { fastOptions, useEmulator } from './helpers';
+import { fastOptions, useEmulator } from '../support';
 
 const SC = { statuses: 230, discussions: 140, posts: 90, commentsPerItem: 2, replyRate: 0.3 };
 const TINES = { cases: 260, commentsPerCase: 3 };
