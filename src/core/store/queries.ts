@@ -1,10 +1,11 @@
 /**
  * What the tree, the pickers and the export ask of a set of reactions: the filter (text, kinds,
- * services), and grouping (SelfCommunity by contribution type, Tines by case) with a stable order.
+ * services, date), and grouping (SelfCommunity by contribution type, Tines by case) with a stable order.
  */
+import { inDateRange, isEmptyRange, type DateRange } from '../cleanup/dates';
 import type { Reaction, ServiceId, TargetType } from '../model';
 
-export interface ReactionFilter {
+export interface ReactionFilter extends DateRange {
   /** Words that must all appear (case-insensitive) in the excerpt, author, parent title or reaction label. */
   readonly text?: string;
   /** Reaction kinds to keep, matched case-insensitively against the kind's label or id. */
@@ -57,12 +58,13 @@ function compareCaseIds(a: string, b: string): number {
 }
 
 export function isEmptyFilter(f: ReactionFilter | undefined): boolean {
-  return !f || (!f.text?.trim() && !f.kinds?.length && !f.services?.length);
+  return !f || (!f.text?.trim() && !f.kinds?.length && !f.services?.length && isEmptyRange(f));
 }
 
 /** Whether one reaction passes a filter. */
 export function matches(reaction: Reaction, filter: ReactionFilter | undefined): boolean {
   if (!filter) return true;
+  if (!inDateRange(reaction, filter)) return false;
   if (filter.services?.length && !filter.services.includes(serviceOfAccount(reaction.accountId))) return false;
   if (filter.kinds?.length) {
     const label = reaction.kind.label.toLowerCase();

@@ -7,7 +7,7 @@
  * - A refresh runs as a `Scan`: batches stream in and are visible at once; `finish()` then drops what
  *   the scan did not see (gone upstream). An abandoned scan (error, cancel) keeps everything.
  *   A reaction removed while a scan is running is not brought back by that scan's older pages.
- * - A filter (text / kind / service) narrows what `groups()`/`visible()` return; counts exist for both.
+ * - A filter (text / kind / service / date) narrows what `groups()`/`visible()` return; counts exist for both.
  * - `snapshot()`/`restore()` give a JSON-serialisable form for the persisted cache.
  * - Only the model's fields of a reaction are kept (`modelOnly`): whatever else an object handed in
  *   carries (a raw API object, a header, a token) is left out, in memory as in every snapshot.
@@ -135,6 +135,9 @@ export class ReactionStore {
     const kinds = filter?.kinds?.map((k) => k.trim()).filter(Boolean);
     const services = filter?.services?.filter(Boolean);
     this.currentFilter = {
+      ...(filter?.olderThanDays !== undefined ? { olderThanDays: filter.olderThanDays } : {}),
+      ...(filter?.from ? { from: filter.from } : {}),
+      ...(filter?.to ? { to: filter.to } : {}),
       ...(text ? { text } : {}),
       ...(kinds?.length ? { kinds } : {}),
       ...(services?.length ? { services } : {}),
