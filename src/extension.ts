@@ -6,14 +6,19 @@
  */
 import * as vscode from 'vscode';
 import { CacheSync, ReactionCache } from './core/cache';
+import { RestoreJournal } from './core/cleanup/journal';
+import { KeepList } from './core/cleanup/keepList';
 import { ReactionStore } from './core/store';
 import { AccountManager } from './ui/accounts';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, SelfCommunityAuthProvider } from './ui/authProvider';
 import { createApi, testHooksEnabled, type ReactionsExports } from './ui/api';
 import * as accountCommands from './ui/commands/accounts';
 import * as changeCommands from './ui/commands/change';
+import * as cleanUpCommands from './ui/commands/cleanUp';
 import * as exportCommands from './ui/commands/export';
 import * as filterCommands from './ui/commands/filter';
+import * as journalCommands from './ui/commands/journal';
+import * as keepCommands from './ui/commands/keep';
 import * as openCommands from './ui/commands/open';
 import * as removeCommands from './ui/commands/remove';
 import * as undoCommands from './ui/commands/undo';
@@ -24,6 +29,7 @@ import { ListingScheduler, VIEW_ID } from './ui/listings';
 import { OutputLogger } from './ui/log';
 import type { TreeNode } from './ui/tree/node';
 import { ReactionsTreeProvider } from './ui/tree/provider';
+import { ViewOptions } from './ui/tree/viewOptions';
 import { UndoHistory } from './ui/undo';
 
 export type { ReactionsApi, ReactionsExports } from './ui/api';
@@ -45,7 +51,13 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
   const accounts: AccountManager = new AccountManager(context, logger, store, Date.now, cache);
   const listings: ListingScheduler = new ListingScheduler(accounts, store, logger, cache);
   const undo = new UndoHistory(keys);
-  const tree = new ReactionsTreeProvider({ store, accounts, listings }, keys);
+  const keep = new KeepList(context.globalState);
+  const viewOptions = new ViewOptions(context.globalState, keys);
+  const journal = RestoreJournal.inFolder(context.globalStorageUri.fsPath, {
+    retentionDays: () => vscode.workspace.getConfiguration('reactions').get<number>('journal.retentionDays', 90),
+    warn: (m) => logger.warn(m),
+  });
+  const tree = new ReactionsTreeProvider({ store, accounts, listings, keep, view: viewOptions }, keys);
   const view = vscode.window.createTreeView<TreeNode>(VIEW_ID, {
     treeDataProvider: tree,
     canSelectMany: true,
@@ -56,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
   context.subscriptions.push({ dispose: () => void cache.dispose() }, logger, accounts, listings, undo, tree, view, {
     dispose: () => store.dispose(),
   });
+  context.subscriptions.push(viewOptions, { dispose: () => keep.dispose() });
   flushCache = () => cache.flush();
 
   // OAuth: the browser comes back through the URI handler; the Accounts menu lists SelfCommunity sign-ins.
@@ -68,7 +81,20 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
     }),
   );
 
-  const deps: Deps = { store, accounts, listings, tree, view, logger, undo, keys };
+  const deps: Deps = {
+    store,
+    accounts,
+    listings,
+    tree,
+    view,
+    logger,
+    undo,
+    keys,
+    keep,
+    journal,
+    viewOptions,
+    globalState: context.globalState,
+  };
   for (const family of [
     accountCommands,
     viewCommands,
@@ -78,6 +104,9 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
     openCommands,
     filterCommands,
     exportCommands,
+    keepCommands,
+    cleanUpCommands,
+    journalCommands,
   ]) {
     family.register(context, deps);
   }
@@ -85,6 +114,7 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
   // shown (ensureLoaded waits for the cache read, so the two never race).
   void listings.startWarm().then(() => {
     if (view.visible) void listings.ensureLoaded();
+    void cleanUpCommands.checkOnStartup(deps);
   });
   context.subscriptions.push(
     view.onDidChangeVisibility((e) => {
@@ -105,6 +135,7 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
     cache,
     () => activationMs,
     authProvider,
+    deps,
   );
   context.subscriptions.push(disposable);
   activationMs = performance.now() - started;

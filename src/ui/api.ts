@@ -7,7 +7,9 @@ import * as vscode from 'vscode';
 import type { CacheSync } from '../core/cache';
 import type { Account, Reaction } from '../core/model';
 import type { ReactionStore } from '../core/store';
+import { RestoreJournal } from '../core/cleanup/journal';
 import type { AccountManager } from './accounts';
+import type { Deps } from './deps';
 import { CALLBACK_PATH } from './browserSignIn';
 import type { ListingScheduler } from './listings';
 import type { TreeNode } from './tree/node';
@@ -69,6 +71,15 @@ export interface ReactionsTestHooks {
   callbackUri(): Promise<string>;
   /** What the "SelfCommunity" authentication provider answers another extension asking for these scopes. */
   authSessions(scopes?: readonly string[]): Promise<readonly vscode.AuthenticationSession[]>;
+  /** The restore journal's file in globalStorage. */
+  journalFile(): string;
+  /**
+   * Simulates a restart for the journal: drops the in-memory journal and reads a new one from its file,
+   * exactly as the next activation does. Resolves with the batch ids it read, newest first.
+   */
+  reloadJournal(): Promise<string[]>;
+  /** The view's description (the filter in a few words) and message. */
+  viewText(): { description?: string; message?: string };
 }
 
 export type ReactionsExports = ReactionsApi & { readonly testing?: ReactionsTestHooks };
@@ -91,6 +102,7 @@ export function createApi(
   cache?: CacheSync,
   activationMs: () => number = () => 0,
   authProvider?: vscode.AuthenticationProvider,
+  deps?: Deps,
 ): { api: ReactionsExports; disposable: vscode.Disposable } {
   const changed = new vscode.EventEmitter<void>();
   const defaultOpener = accounts.browser.opener;
@@ -143,6 +155,14 @@ export function createApi(
         isSignInWaiting: () => accounts.browser.isWaiting,
         callbackUri: () => accounts.browser.callbackUri(),
         authSessions: async (scopes) => (authProvider ? authProvider.getSessions(scopes, {}) : []),
+        journalFile: () => deps!.journal.file,
+        viewText: () => ({ description: deps?.view.description, message: deps?.view.message }),
+        reloadJournal: async () => {
+          const d = deps as { journal: RestoreJournal };
+          await d.journal.flush();
+          d.journal = new RestoreJournal(d.journal.file, d.journal.options);
+          return (await d.journal.list()).map((b) => b.id);
+        },
       }
     : undefined;
   return {

@@ -9,7 +9,13 @@ export type ContextKey =
   /** A filter is set (Clear Filter shows; viewsWelcome "nothing matches"). */
   | 'reactions.filtered'
   /** There is a removal to undo. */
-  | 'reactions.canUndo';
+  | 'reactions.canUndo'
+  /** The tree groups by when (This week / This month / …) instead of by where. */
+  | 'reactions.groupByWhen'
+  /** The tree shows the oldest reactions first. */
+  | 'reactions.sortOldest'
+  /** A clean-up rule was run before ("Clean Up Again" shows). */
+  | 'reactions.hasCleanUpRule';
 
 export class ContextKeys {
   private readonly values = new Map<ContextKey, boolean>();

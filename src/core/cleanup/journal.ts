@@ -57,7 +57,7 @@ export class RestoreJournal {
 
   constructor(
     readonly file: string,
-    private readonly options: JournalOptions = {},
+    readonly options: JournalOptions = {},
   ) {}
 
   static inFolder(folder: string, options?: JournalOptions): RestoreJournal {

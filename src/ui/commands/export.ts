@@ -32,6 +32,8 @@ export interface ExportRow {
   reactionLabel: string;
   emoji: string;
   reactedAt: string;
+  /** 'yes' when the reaction is on the keep list. */
+  kept: string;
 }
 
 const COLUMNS: readonly (keyof ExportRow)[] = [
@@ -52,9 +54,10 @@ const COLUMNS: readonly (keyof ExportRow)[] = [
   'reactionLabel',
   'emoji',
   'reactedAt',
+  'kept',
 ];
 
-export function toRow(r: Reaction, account: Account | undefined): ExportRow {
+export function toRow(r: Reaction, account: Account | undefined, kept = false): ExportRow {
   const t = r.target;
   return {
     service: serviceOfAccount(r.accountId),
@@ -74,6 +77,7 @@ export function toRow(r: Reaction, account: Account | undefined): ExportRow {
     reactionLabel: r.kind.label,
     emoji: r.kind.emoji ?? '',
     reactedAt: r.reactedAt ?? '',
+    kept: kept ? 'yes' : '',
   };
 }
 
@@ -140,7 +144,7 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
       const rows = deps.store
         .visible()
         .sort((a, b) => a.accountId.localeCompare(b.accountId) || a.id.localeCompare(b.id))
-        .map((r) => toRow(r, accounts.get(r.accountId)));
+        .map((r) => toRow(r, accounts.get(r.accountId), deps.keep.has(r.id)));
       const text = format === 'json' ? toJson(rows) : toCsv(rows);
       await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
       deps.logger.info(`exported ${rows.length} reaction(s) as ${format} to ${uri.toString(true)}`);

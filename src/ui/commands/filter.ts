@@ -1,10 +1,12 @@
 /**
  * `reactions.filter` / `reactions.clearFilter` — narrow the tree (and pickers, export, badge).
- *   filter args: `{ text?: string, kinds?: string[], services?: ('selfcommunity'|'tines')[] }` replaces
+ *   filter args: `{ text?: string, kinds?: string[], services?: ('selfcommunity'|'tines')[],
+ *   olderThanDays?: number, from?: 'YYYY-MM-DD', to?: 'YYYY-MM-DD' }` replaces
  *   the filter (kinds match a reaction's label or id, case-insensitively); none: a QuickPick to edit
  *   the text, reaction or service part. Both return the filter now in effect.
  */
 import * as vscode from 'vscode';
+import { parseDateRange } from '../../core/cleanup/dates';
 import { ReactionsError } from '../../core/errors';
 import type { ServiceId } from '../../core/model';
 import { providers } from '../../core/services/registry';
@@ -29,6 +31,7 @@ function filterFromArgs(arg: Record<string, unknown>): ReactionFilter {
   if (unknown?.length)
     throw new ReactionsError('invalid-input', vscode.l10n.t('Unknown service(s): {0}.', unknown.join(', ')));
   return {
+    ...parseDateRange(arg),
     text: arg.text as string | undefined,
     kinds: stringList(arg.kinds, 'kinds'),
     services: services as ServiceId[] | undefined,
@@ -37,7 +40,7 @@ function filterFromArgs(arg: Record<string, unknown>): ReactionFilter {
 
 async function editFilter(deps: Deps): Promise<void> {
   const f = deps.store.filter;
-  type Choice = vscode.QuickPickItem & { id: 'text' | 'kind' | 'service' | 'clear' };
+  type Choice = vscode.QuickPickItem & { id: 'text' | 'kind' | 'service' | 'date' | 'clear' };
   const none = vscode.l10n.t('any');
   const items: Choice[] = [
     { id: 'text', label: `$(search) ${vscode.l10n.t('Text…')}`, description: f.text ? `"${f.text}"` : none },
@@ -47,6 +50,7 @@ async function editFilter(deps: Deps): Promise<void> {
       label: `$(server) ${vscode.l10n.t('Service…')}`,
       description: f.services?.map(serviceLabel).join(', ') || none,
     },
+    { id: 'date', label: `$(calendar) ${vscode.l10n.t('Date…')}`, description: dateText(f) || none },
   ];
   if (deps.store.isFiltered) items.push({ id: 'clear', label: `$(clear-all) ${vscode.l10n.t('Clear Filter')}` });
   const choice = await vscode.window.showQuickPick(items, {
@@ -68,6 +72,11 @@ async function editFilter(deps: Deps): Promise<void> {
       });
       if (text === undefined) return;
       deps.store.setFilter({ ...f, text });
+      return;
+    }
+    case 'date': {
+      const range = await askDateRange(f);
+      if (range) deps.store.setFilter({ ...f, olderThanDays: undefined, from: undefined, to: undefined, ...range });
       return;
     }
     case 'kind': {
@@ -108,6 +117,59 @@ async function editFilter(deps: Deps): Promise<void> {
       return;
     }
   }
+}
+
+function dateText(f: ReactionFilter): string {
+  if (f.olderThanDays !== undefined) return vscode.l10n.t('older than {0} days', f.olderThanDays);
+  if (f.from || f.to) return `${f.from ?? '…'} – ${f.to ?? '…'}`;
+  return '';
+}
+
+/** "Older than N days" or "Between dates" (or any date); undefined when cancelled. */
+async function askDateRange(f: ReactionFilter): Promise<ReactionFilter | undefined> {
+  type Pick = vscode.QuickPickItem & { id: 'older' | 'between' | 'any' };
+  const title = vscode.l10n.t('Filter Reactions by Date');
+  const how = await vscode.window.showQuickPick<Pick>(
+    [
+      { id: 'older', label: vscode.l10n.t('Older than N days…') },
+      { id: 'between', label: vscode.l10n.t('Between dates…') },
+      { id: 'any', label: vscode.l10n.t('Any date') },
+    ],
+    { title, placeHolder: vscode.l10n.t('On the reaction date, or the item date where the service gives none') },
+  );
+  if (!how) return undefined;
+  if (how.id === 'any') return {};
+  const valid = (test: () => unknown) => {
+    try {
+      test();
+      return undefined;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  if (how.id === 'older') {
+    const days = await vscode.window.showInputBox({
+      title,
+      prompt: vscode.l10n.t('Show reactions older than how many days?'),
+      value: String(f.olderThanDays ?? 90),
+      validateInput: (v) => valid(() => parseDateRange({ olderThanDays: v })),
+    });
+    return days === undefined ? undefined : parseDateRange({ olderThanDays: days });
+  }
+  const from = await vscode.window.showInputBox({
+    title,
+    prompt: vscode.l10n.t('From (YYYY-MM-DD, inclusive; empty: no start)'),
+    value: f.from ?? '',
+    validateInput: (v) => valid(() => parseDateRange({ from: v })),
+  });
+  if (from === undefined) return undefined;
+  const to = await vscode.window.showInputBox({
+    title,
+    prompt: vscode.l10n.t('To (YYYY-MM-DD, inclusive; empty: no end)'),
+    value: f.to ?? '',
+    validateInput: (v) => valid(() => parseDateRange({ from, to: v })),
+  });
+  return to === undefined ? undefined : parseDateRange({ from, to });
 }
 
 export function register(context: vscode.ExtensionContext, deps: Deps): void {

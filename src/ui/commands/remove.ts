@@ -10,12 +10,16 @@
  *     Bulk flow: a modal stating the count (skipped with `confirm: false`), a cancellable
  *     notification, 4 removals at a time, cancel stops starting new ones (the rest stay untouched),
  *     then a summary naming what failed and why. Failed items stay in the tree.
+ *     Kept reactions (the keep list) are left out of every bulk removal and listed in `kept`.
+ *     Every removal is appended to the restore journal ("Show Removed…").
  * Undo (the "Undo" button on the result messages, `reactions.undo`) lives in ./undo.ts.
  */
 import * as vscode from 'vscode';
+import type { RemovalSource } from '../../core/cleanup/journal';
 import type { Reaction } from '../../core/model';
 import { DEFAULT_BULK_CONCURRENCY, removeMany as coreRemoveMany } from '../../core/bulk';
 import type { Deps } from '../deps';
+import { errorMessage } from '../errorMessage';
 import { command, showError } from '../commandRunner';
 import { kindText, quote, targetTypeLabel } from '../labels';
 import { VIEW_ID } from '../listings';
@@ -40,6 +44,8 @@ export interface RemovalSummary {
   /** Not attempted because the person cancelled (still in the tree, untouched). */
   readonly notAttempted: string[];
   readonly cancelled: boolean;
+  /** Left out because they are on the keep list (bulk removals only). */
+  readonly kept: string[];
 }
 
 function emptySummary(requested: number): RemovalSummary {
@@ -51,7 +57,13 @@ function emptySummary(requested: number): RemovalSummary {
     failed: [],
     notAttempted: [],
     cancelled: false,
+    kept: [],
   };
+}
+
+/** Appends a removed batch to the restore journal; a failure to write is logged, never thrown. */
+async function journal(deps: Deps, source: RemovalSource, removed: readonly Reaction[]): Promise<void> {
+  await deps.journal.record(source, removed).catch((e) => deps.logger.warn(`journal: ${errorMessage(e)}`));
 }
 
 export async function removeOne(deps: Deps, r: Reaction): Promise<RemovalSummary> {
@@ -66,6 +78,7 @@ export async function removeOne(deps: Deps, r: Reaction): Promise<RemovalSummary
       // Undo puts back what the server had (it may have been changed elsewhere since the listing).
       const batch = [result.reaction];
       deps.undo.record(batch);
+      await journal(deps, 'single', batch);
       const undo = vscode.l10n.t('Undo');
       void vscode.window
         .showInformationMessage(
@@ -95,11 +108,20 @@ export async function removeOne(deps: Deps, r: Reaction): Promise<RemovalSummary
 
 export async function removeMany(
   deps: Deps,
-  reactions: readonly Reaction[],
+  requested: readonly Reaction[],
   confirm: boolean,
+  source: RemovalSource = 'bulk',
 ): Promise<RemovalSummary> {
+  const { allowed: reactions, kept } = deps.keep.partition(requested);
+  const keptIds = kept.map((r) => r.id);
   const n = reactions.length;
-  if (n === 0) return emptySummary(0);
+  if (n === 0) {
+    if (kept.length)
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('All {0} are kept; nothing was removed. "Don\'t Keep" unpins them.', kept.length),
+      );
+    return { ...emptySummary(0), kept: keptIds };
+  }
   if (confirm) {
     const accountLabels = [...new Set(reactions.map((r) => deps.accounts.get(r.accountId)?.label ?? r.accountId))];
     const go = vscode.l10n.t('Remove {0} Reactions', n);
@@ -107,14 +129,18 @@ export async function removeMany(
       vscode.l10n.t('Remove {0} reactions?', n),
       {
         modal: true,
-        detail: vscode.l10n.t(
-          'From {0}. They are removed one by one; you can cancel midway, and "Undo Last Removal" puts back what was removed.',
-          accountLabels.join(', '),
-        ),
+        detail: [
+          vscode.l10n.t(
+            'From {0}. They are removed one by one; you can cancel midway, and "Undo Last Removal" puts back what was removed.',
+            accountLabels.join(', '),
+          ),
+          ...(kept.length ? [vscode.l10n.t('{0} kept reactions are left out.', kept.length)] : []),
+        ].join('\n\n'),
       },
       go,
     );
-    if (choice !== go) return { ...emptySummary(n), notAttempted: reactions.map((r) => r.id), cancelled: true };
+    if (choice !== go)
+      return { ...emptySummary(n), notAttempted: reactions.map((r) => r.id), cancelled: true, kept: keptIds };
   }
   const bulk = await vscode.window.withProgress(
     {
@@ -139,6 +165,7 @@ export async function removeMany(
     },
   );
   deps.undo.record(bulk.removed);
+  await journal(deps, source, bulk.removed);
   const ids = (list: readonly Reaction[]) => list.map((r) => r.id);
   const summary: RemovalSummary = {
     requested: n,
@@ -148,6 +175,7 @@ export async function removeMany(
     failed: bulk.failed.map((f) => failure(f.reaction, f.error)),
     notAttempted: ids(bulk.notAttempted),
     cancelled: bulk.cancelled,
+    kept: keptIds,
   };
   reportBulk(deps, summary, bulk.removed);
   return summary;

@@ -9,6 +9,7 @@ import { DEFAULT_BULK_CONCURRENCY, restoreMany } from '../../core/bulk';
 import type { Reaction } from '../../core/model';
 import { command } from '../commandRunner';
 import type { Deps } from '../deps';
+import { errorMessage } from '../errorMessage';
 import { kindText, quote } from '../labels';
 import { VIEW_ID } from '../listings';
 import { failure, withTreeFeedback, type Failure } from './treeFeedback';
@@ -49,6 +50,7 @@ export async function undoRemoval(deps: Deps, batch: readonly Reaction[]): Promi
     ...summary.failed.filter((f) => f.kind === 'not-found' || f.kind === 'conflict').map((f) => f.id),
   ]);
   deps.undo.forget(batch.filter((r) => settled.has(r.id)));
+  await deps.journal.markRestored(summary.restored).catch((e) => deps.logger.warn(`journal: ${errorMessage(e)}`));
   const showLog = vscode.l10n.t('Show Log');
   if (summary.failed.length === 0) {
     const r = batch[0];

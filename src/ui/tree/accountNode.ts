@@ -11,7 +11,7 @@ import { provider } from '../../core/services/registry';
 import { serviceIcon } from '../labels';
 import { partialText, partialTooltip, progressLines, progressText } from '../scanProgress';
 import { ErrorNode } from './errorNode';
-import { GroupNode } from './groupNode';
+import { accountGroups } from './timeGroupNode';
 import { MessageNode } from './messageNode';
 import type { TreeContext, TreeNode } from './node';
 
@@ -143,7 +143,7 @@ export class AccountNode implements TreeNode {
     const children: TreeNode[] = [];
     if (state.status === 'error' && state.error)
       children.push(new ErrorNode(this.account.id, state.error, this, !!this.account.oauthClientId));
-    const groups = store.groups(this.account.id).map((g) => new GroupNode(this.account.id, g, this, this.ctx));
+    const groups = accountGroups(this.account.id, this, this.ctx);
     children.push(...groups);
     if (groups.length === 0 && state.status !== 'error') {
       const id = `message/${this.account.id}`;

@@ -3,9 +3,11 @@
  * GitHub Pull Requests' tree nodes). Nodes read from the shared `TreeContext`, never fetch.
  */
 import type * as vscode from 'vscode';
+import type { KeepList } from '../../core/cleanup/keepList';
 import type { ReactionStore } from '../../core/store';
 import type { AccountManager } from '../accounts';
 import type { ListingScheduler } from '../listings';
+import type { ViewOptions } from './viewOptions';
 
 export type NodeKind = 'account' | 'group' | 'reaction' | 'error' | 'message';
 
@@ -25,4 +27,8 @@ export interface TreeContext {
   readonly accounts: AccountManager;
   /** Reaction ids with a removal / change / undo in flight (shown with a spinner). */
   readonly busy: ReadonlySet<string>;
+  /** Kept reactions show a pin. */
+  readonly keep?: KeepList;
+  /** How accounts group and sort their reactions (by where when absent). */
+  readonly view?: ViewOptions;
 }

@@ -94,6 +94,11 @@ export class ReactionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     return this.accountNodes.get(accountId);
   }
 
+  /** Redraws every account (the grouping, sort order or keep list changed). */
+  refreshAll(): void {
+    this.markDirty([], true);
+  }
+
   // ---- busy markers ------------------------------------------------------------------------
 
   /** Marks reactions as being worked on (spinner) until the returned function is called. */
@@ -146,7 +151,7 @@ export class ReactionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         ? { value: shown, tooltip: shown === 1 ? vscode.l10n.t('1 reaction') : vscode.l10n.t('{0} reactions', shown) }
         : undefined;
     this.view.message = store.isFiltered ? describeFilter(store.filter, shown, store.count()) : undefined;
-    this.view.description = store.isFiltered ? vscode.l10n.t('filtered') : undefined;
+    this.view.description = store.isFiltered ? filterParts(store.filter).join(' · ') : undefined;
   }
 
   dispose(): void {
@@ -159,10 +164,20 @@ function rootKey(nodes: readonly AccountNode[]): string {
   return nodes.map((n) => n.accountId).join('\n');
 }
 
-export function describeFilter(f: ReactionFilter, shown: number, total: number): string {
+/** The filter in a few words: "older than 90 days", "text "x"", … (the view's description). */
+export function filterParts(f: ReactionFilter): string[] {
   const parts: string[] = [];
+  if (f.olderThanDays !== undefined) parts.push(vscode.l10n.t('older than {0} days', f.olderThanDays));
+  if (f.from && f.to) parts.push(vscode.l10n.t('{0} to {1}', f.from, f.to));
+  else if (f.from) parts.push(vscode.l10n.t('since {0}', f.from));
+  else if (f.to) parts.push(vscode.l10n.t('until {0}', f.to));
   if (f.text) parts.push(vscode.l10n.t('text "{0}"', f.text));
   if (f.kinds?.length) parts.push(vscode.l10n.t('reaction {0}', f.kinds.join(', ')));
   if (f.services?.length) parts.push(vscode.l10n.t('service {0}', f.services.map(serviceLabel).join(', ')));
+  return parts;
+}
+
+export function describeFilter(f: ReactionFilter, shown: number, total: number): string {
+  const parts = filterParts(f);
   return vscode.l10n.t('Showing {0} of {1} reactions matching {2}.', shown, total, parts.join('; '));
 }

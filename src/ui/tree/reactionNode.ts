@@ -21,17 +21,31 @@ export class ReactionNode implements TreeNode {
   getTreeItem(): vscode.TreeItem {
     const r = this.reaction;
     const busy = this.ctx.busy.has(r.id);
+    const kept = !busy && !!this.ctx.keep?.has(r.id);
     const item = new vscode.TreeItem(
       r.target.excerpt.trim() || targetTypeLabel(r.target.type),
       vscode.TreeItemCollapsibleState.None,
     );
     item.id = ReactionNode.treeId(r.id);
-    item.description = busy ? vscode.l10n.t('{0} · working…', kindText(r.kind)) : kindText(r.kind);
-    item.iconPath = busy ? new vscode.ThemeIcon('loading~spin') : kindIcon(r.kind);
-    item.accessibilityInformation = { label: spokenReaction(r), role: 'treeitem' };
+    item.description = busy
+      ? vscode.l10n.t('{0} · working…', kindText(r.kind))
+      : kept
+        ? vscode.l10n.t('{0} · kept', kindText(r.kind))
+        : kindText(r.kind);
+    item.iconPath = busy
+      ? new vscode.ThemeIcon('loading~spin')
+      : kept
+        ? new vscode.ThemeIcon('pinned', new vscode.ThemeColor('charts.blue'))
+        : kindIcon(r.kind);
+    const spoken = spokenReaction(r);
+    item.accessibilityInformation = {
+      label: kept ? vscode.l10n.t('{0}, kept', spoken) : spoken,
+      role: 'treeitem',
+    };
     const tokens = ['reaction', `service:${serviceOfAccount(r.accountId)}`, `type:${r.target.type}`];
     if (r.target.url) tokens.push('hasUrl');
     if (busy) tokens.push('busy');
+    if (kept) tokens.push('kept');
     item.contextValue = tokens.join(' ');
     return item;
   }

@@ -1,0 +1,175 @@
+/**
+ * Clean Up: remove what matches a rule, kept reactions excepted, after a preview and a confirmation.
+ * - `reactions.cleanUp` — args: a rule `{ olderThanDays?, from?, to?, kinds?, services?, accountIds?,
+ *   text?, confirm?: false, dryRun?: true }`; `confirm: false` removes without preview or modal (scripts,
+ *   tasks), `dryRun: true` only computes the preview; other args show the preview and the confirmation.
+ *   none: asks for the rule (older than N days → accounts → reactions → text), prefilled with the last.
+ *   Returns `CleanUpResult`.
+ * - `reactions.cleanUpAgain` — reruns the remembered rule with a fresh preview.
+ * The rule is remembered in globalState (no token). With `reactions.cleanUp.notifyOnStartup`, a start
+ * whose cached reactions match the rule shows one quiet notification with "Review" (never removes).
+ */
+import * as vscode from 'vscode';
+import { isEmptyRule, parseRule, previewCleanup, type CleanupRule, type PreviewAccount } from '../../core/cleanup/rule';
+import { pickAccount } from '../accounts/flows/pickAccount';
+import type { Deps } from '../deps';
+import { command } from '../commandRunner';
+import { filterParts } from '../tree/provider';
+import { ensureListed, isArgs, skipConfirm } from './args';
+import { PREVIEW_SCHEME, previewDocuments, showPreview } from './cleanUpPreview';
+import { removeMany, type RemovalSummary } from './remove';
+
+export const LAST_RULE_KEY = 'reactions.cleanUp.lastRule';
+
+export interface CleanUpResult {
+  readonly rule: CleanupRule;
+  /** What the rule matched and would remove (kept excluded). */
+  readonly matched: number;
+  /** Reaction ids the rule matched but the keep list protects. */
+  readonly kept: string[];
+  readonly accounts: readonly PreviewAccount[];
+  /** The ids of what the rule removes (the preview's list, in order). */
+  readonly reactionIds: string[];
+  /** Absent for a dry run or when the person stopped at the preview. */
+  readonly summary?: RemovalSummary;
+}
+
+function lastRule(deps: Deps): CleanupRule | undefined {
+  const saved = deps.globalState.get<unknown>(LAST_RULE_KEY);
+  if (!saved) return undefined;
+  try {
+    return parseRule(saved);
+  } catch {
+    return undefined;
+  }
+}
+
+export function describeRule(deps: Deps, rule: CleanupRule): string {
+  const parts = filterParts(rule);
+  if (rule.accountIds?.length) {
+    const labels = new Map(deps.accounts.list().map((a) => [a.id, a.label]));
+    parts.push(rule.accountIds.map((id) => labels.get(id) ?? id).join(', '));
+  }
+  return parts.length ? parts.join(' · ') : vscode.l10n.t('every reaction');
+}
+
+/** The rule, step by step; undefined when cancelled. */
+async function askRule(deps: Deps, last: CleanupRule | undefined): Promise<CleanupRule | undefined> {
+  const title = vscode.l10n.t('Clean Up');
+  const days = await vscode.window.showInputBox({
+    title,
+    prompt: vscode.l10n.t('Remove reactions older than how many days? Empty: any age.'),
+    value: String(last?.olderThanDays ?? 90),
+    validateInput: (v) =>
+      v.trim() === '' || /^\d{1,5}$/.test(v.trim()) ? undefined : vscode.l10n.t('A whole number of days, e.g. 90.'),
+  });
+  if (days === undefined) return undefined;
+  const accounts = deps.accounts.list();
+  let accountIds: string[] | undefined;
+  if (accounts.length > 1) {
+    const was = new Set(last?.accountIds ?? accounts.map((a) => a.id));
+    const picked = await vscode.window.showQuickPick(
+      accounts.map((a) => ({ label: a.label, id: a.id, picked: was.has(a.id) })),
+      { title, canPickMany: true, placeHolder: vscode.l10n.t('From which accounts?') },
+    );
+    if (!picked) return undefined;
+    if (picked.length === 0) return undefined;
+    accountIds = picked.length === accounts.length ? undefined : picked.map((p) => p.id);
+  }
+  const labels = new Map<string, string>();
+  for (const r of deps.store.all())
+    labels.set(r.kind.label.toLowerCase(), r.kind.emoji ? `${r.kind.emoji} ${r.kind.label}` : r.kind.label);
+  let kinds: string[] | undefined;
+  if (labels.size > 1) {
+    const was = new Set((last?.kinds ?? []).map((k) => k.toLowerCase()));
+    const picked = await vscode.window.showQuickPick(
+      [...labels].sort().map(([key, label]) => ({ label, key, picked: was.has(key) })),
+      { title, canPickMany: true, placeHolder: vscode.l10n.t('Only these reactions? (none checked: all)') },
+    );
+    if (!picked) return undefined;
+    kinds = picked.length ? picked.map((p) => p.key) : undefined;
+  }
+  const text = await vscode.window.showInputBox({
+    title,
+    prompt: vscode.l10n.t('Only reactions on items containing these words? Empty: any.'),
+    value: last?.text ?? '',
+  });
+  if (text === undefined) return undefined;
+  return parseRule({ olderThanDays: days.trim() || undefined, accountIds, kinds, text });
+}
+
+async function run(
+  deps: Deps,
+  rule: CleanupRule,
+  mode: { interactive: boolean; confirm: boolean; dryRun: boolean },
+): Promise<CleanUpResult | undefined> {
+  for (;;) {
+    await ensureListed(deps);
+    await deps.globalState.update(LAST_RULE_KEY, rule);
+    deps.keys.set('reactions.hasCleanUpRule', true);
+    const p = previewCleanup(deps.store.all(), rule, (id) => deps.keep.has(id));
+    const base = {
+      rule,
+      matched: p.toRemove.length,
+      kept: p.kept.map((r) => r.id),
+      accounts: p.accounts,
+      reactionIds: p.toRemove.map((r) => r.id),
+    };
+    deps.logger.info(
+      `clean-up preview: ${p.toRemove.length} match, ${p.kept.length} kept (${describeRule(deps, rule)})`,
+    );
+    if (mode.dryRun) return base;
+    if (mode.interactive) {
+      const choice = await showPreview(deps, p, describeRule(deps, rule));
+      if (choice === 'edit') {
+        const next = await askRule(deps, rule);
+        if (!next) return base;
+        rule = next;
+        continue;
+      }
+      if (choice !== 'remove') return base;
+    } else if (p.toRemove.length === 0) {
+      return { ...base, summary: await removeMany(deps, [], false, 'cleanup') };
+    }
+    return { ...base, summary: await removeMany(deps, p.toRemove, mode.confirm, 'cleanup') };
+  }
+}
+
+/** On startup (when the setting is on): one quiet notification if the remembered rule matches anything. */
+export async function checkOnStartup(deps: Deps): Promise<void> {
+  if (!vscode.workspace.getConfiguration('reactions').get<boolean>('cleanUp.notifyOnStartup', false)) return;
+  const rule = lastRule(deps);
+  if (!rule || isEmptyRule(rule)) return;
+  const n = previewCleanup(deps.store.all(), rule, (id) => deps.keep.has(id)).toRemove.length;
+  if (n === 0) return;
+  const review = vscode.l10n.t('Review');
+  const choice = await vscode.window.showInformationMessage(
+    vscode.l10n.t('{0} reactions match your clean-up rule.', n),
+    review,
+  );
+  if (choice === review) await vscode.commands.executeCommand('reactions.cleanUpAgain');
+}
+
+export function register(context: vscode.ExtensionContext, deps: Deps): void {
+  deps.keys.set('reactions.hasCleanUpRule', !!lastRule(deps));
+  context.subscriptions.push(
+    vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previewDocuments),
+    command(deps, 'reactions.cleanUp', async (arg?: unknown): Promise<CleanUpResult | undefined> => {
+      if (isArgs(arg)) {
+        const confirm = !skipConfirm(arg);
+        return run(deps, parseRule(arg), { interactive: confirm, confirm, dryRun: arg.dryRun === true });
+      }
+      if (deps.accounts.list().length === 0) {
+        await pickAccount(deps.accounts, vscode.l10n.t('Clean up which account?'));
+        return undefined;
+      }
+      const rule = await askRule(deps, lastRule(deps));
+      return rule && run(deps, rule, { interactive: true, confirm: true, dryRun: false });
+    }),
+    command(deps, 'reactions.cleanUpAgain', async (): Promise<CleanUpResult | undefined> => {
+      const rule = lastRule(deps);
+      if (!rule) return vscode.commands.executeCommand<CleanUpResult | undefined>('reactions.cleanUp');
+      return run(deps, rule, { interactive: true, confirm: true, dryRun: false });
+    }),
+  );
+}

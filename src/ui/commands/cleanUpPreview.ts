@@ -1,0 +1,137 @@
+/**
+ * The Clean Up preview: exactly what the rule removes, per account and group, with the kept ones shown
+ * as excluded, in a QuickPick whose first item continues to the confirmation. "Open as Document" shows
+ * the whole list in a read-only editor (a `reactions-preview:` document).
+ */
+import * as vscode from 'vscode';
+import type { CleanupPreview } from '../../core/cleanup/rule';
+import { reactionTime } from '../../core/cleanup/dates';
+import type { Reaction } from '../../core/model';
+import type { Deps } from '../deps';
+import { groupLabel, kindText } from '../labels';
+import type { GroupType } from '../../core/store';
+import { groupOf } from '../../core/store';
+
+export const PREVIEW_SCHEME = 'reactions-preview';
+/** The QuickPick lists at most this many reactions; the document lists all. */
+const MAX_LISTED = 1000;
+
+type Action = 'remove' | 'document' | 'edit';
+type Item = vscode.QuickPickItem & { action?: Action };
+
+const documents = new Map<string, string>();
+
+export const previewDocuments: vscode.TextDocumentContentProvider = {
+  provideTextDocumentContent: (uri) => documents.get(uri.path) ?? '',
+};
+
+function day(r: Reaction): string {
+  const t = reactionTime(r);
+  return t === undefined ? vscode.l10n.t('no date') : new Date(t).toLocaleDateString(vscode.env.language);
+}
+
+function reactionItem(r: Reaction, kept = false): Item {
+  const g = groupOf(r);
+  return {
+    label: `${kept ? '$(pinned) ' : ''}${r.target.excerpt || r.target.type}`,
+    description: kept ? vscode.l10n.t('{0} · kept, not removed', kindText(r.kind)) : `${kindText(r.kind)} · ${day(r)}`,
+    detail: groupLabel(g.type as GroupType, g.title),
+  };
+}
+
+export function previewTitle(p: CleanupPreview): string {
+  return p.kept.length
+    ? vscode.l10n.t('Clean Up: {0} reactions match ({1} kept, left out)', p.toRemove.length, p.kept.length)
+    : vscode.l10n.t('Clean Up: {0} reactions match', p.toRemove.length);
+}
+
+function items(deps: Deps, p: CleanupPreview, rule: string): Item[] {
+  const labels = new Map(deps.accounts.list().map((a) => [a.id, a.label]));
+  const out: Item[] = [];
+  if (p.toRemove.length)
+    out.push({
+      action: 'remove',
+      label: `$(trash) ${vscode.l10n.t('Remove {0} Reactions…', p.toRemove.length)}`,
+      detail: rule,
+      alwaysShow: true,
+    });
+  out.push(
+    { action: 'document', label: `$(go-to-file) ${vscode.l10n.t('Open the List as a Document')}`, alwaysShow: true },
+    { action: 'edit', label: `$(edit) ${vscode.l10n.t('Change the Rule…')}`, alwaysShow: true },
+  );
+  let listed = 0;
+  for (const a of p.accounts) {
+    const groups = a.groups.map((g) => `${groupLabel(g.type as GroupType, g.title)} ${g.count}`).join(' · ');
+    out.push({
+      label: `${labels.get(a.accountId) ?? a.accountId} — ${vscode.l10n.t('{0} to remove', a.count)}${
+        a.kept ? `, ${vscode.l10n.t('{0} kept', a.kept)}` : ''
+      }${groups ? ` (${groups})` : ''}`,
+      kind: vscode.QuickPickItemKind.Separator,
+    });
+    for (const r of p.toRemove) {
+      if (r.accountId !== a.accountId || listed >= MAX_LISTED) continue;
+      out.push(reactionItem(r));
+      listed++;
+    }
+  }
+  if (p.toRemove.length > listed)
+    out.push({
+      action: 'document',
+      label: `$(ellipsis) ${vscode.l10n.t('{0} more — open the list as a document', p.toRemove.length - listed)}`,
+    });
+  if (p.kept.length) {
+    out.push({ label: vscode.l10n.t('Kept — left out'), kind: vscode.QuickPickItemKind.Separator });
+    for (const r of p.kept.slice(0, MAX_LISTED)) out.push(reactionItem(r, true));
+  }
+  return out;
+}
+
+/** The preview as Markdown text (for the read-only document). */
+export function previewText(deps: Deps, p: CleanupPreview, rule: string): string {
+  const labels = new Map(deps.accounts.list().map((a) => [a.id, a.label]));
+  const lines = [`# ${previewTitle(p)}`, '', rule, ''];
+  for (const a of p.accounts) {
+    lines.push(`## ${labels.get(a.accountId) ?? a.accountId}`, '');
+    for (const r of p.toRemove.filter((x) => x.accountId === a.accountId))
+      lines.push(`- ${day(r)} · ${kindText(r.kind)} · ${r.target.excerpt.replace(/[\r\n]+/g, ' ')}`);
+    lines.push('');
+  }
+  if (p.kept.length) {
+    lines.push(`## ${vscode.l10n.t('Kept — left out')}`, '');
+    for (const r of p.kept) lines.push(`- ${day(r)} · ${kindText(r.kind)} · ${r.target.excerpt}`);
+  }
+  return lines.join('\n');
+}
+
+async function openDocument(deps: Deps, p: CleanupPreview, rule: string): Promise<void> {
+  const path = `/clean-up-preview-${Date.now()}.md`;
+  documents.set(path, previewText(deps, p, rule));
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: PREVIEW_SCHEME, path }));
+  await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Active });
+}
+
+/** Shows the preview; resolves with what the person chose ('remove', 'edit') or undefined (dismissed). */
+export async function showPreview(deps: Deps, p: CleanupPreview, rule: string): Promise<'remove' | 'edit' | undefined> {
+  for (;;) {
+    const qp = vscode.window.createQuickPick<Item>();
+    qp.title = previewTitle(p);
+    qp.placeholder =
+      p.toRemove.length > 0
+        ? vscode.l10n.t('Check the list, then choose "Remove {0} Reactions…" to confirm', p.toRemove.length)
+        : vscode.l10n.t('Nothing to remove with this rule');
+    qp.items = items(deps, p, rule);
+    qp.matchOnDescription = true;
+    qp.matchOnDetail = true;
+    const action = await new Promise<Action | undefined>((resolve) => {
+      qp.onDidAccept(() => {
+        const a = qp.selectedItems[0]?.action;
+        if (a) resolve(a);
+      });
+      qp.onDidHide(() => resolve(undefined));
+      qp.show();
+    });
+    qp.dispose();
+    if (action !== 'document') return action;
+    await openDocument(deps, p, rule);
+  }
+}

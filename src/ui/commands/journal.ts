@@ -1,0 +1,131 @@
+/**
+ * The restore journal in the UI.
+ * - `reactions.showRemoved` — "Show Removed…": the journal's batches, newest first (when, how, how many,
+ *   which accounts); a batch opens its reactions, pre-picked unless already put back; Restore puts back
+ *   the picked ones. No args. Returns an `UndoSummary` (or undefined when dismissed).
+ * - `reactions.restoreRemoved` — args `{ batchId, reactionIds? }`: puts back a batch (or those of its
+ *   reactions) without UI; none: like Show Removed.
+ * Both restore through the same safe path as Undo (`undoRemoval`: the service reads first, so a vote is
+ * never toggled off, and one that is already back gets no write). Works after a restart: the journal is a
+ * file in globalStorage.
+ */
+import * as vscode from 'vscode';
+import { ReactionsError } from '../../core/errors';
+import type { JournalBatch, RemovalSource } from '../../core/cleanup/journal';
+import type { Reaction } from '../../core/model';
+import type { Deps } from '../deps';
+import { command } from '../commandRunner';
+import { kindText } from '../labels';
+import { isArgs, stringArg } from './args';
+import { undoRemoval, type UndoSummary } from './undo';
+
+export function sourceLabel(source: RemovalSource): string {
+  switch (source) {
+    case 'single':
+      return vscode.l10n.t('Remove Reaction');
+    case 'bulk':
+      return vscode.l10n.t('Bulk removal');
+    case 'cleanup':
+      return vscode.l10n.t('Clean Up');
+  }
+}
+
+function when(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(vscode.env.language);
+}
+
+async function restoreFromJournal(deps: Deps, batch: JournalBatch, ids?: readonly string[]): Promise<UndoSummary> {
+  let reactions: readonly Reaction[] = batch.reactions;
+  if (ids) {
+    const wanted = new Set(ids);
+    reactions = batch.reactions.filter((r) => wanted.has(r.id));
+    const missing = ids.filter((id) => !reactions.some((r) => r.id === id));
+    if (missing.length)
+      throw new ReactionsError('not-found', vscode.l10n.t('Not in this removal: {0}.', missing.slice(0, 5).join(', ')));
+  }
+  deps.logger.info(`restore from journal batch ${batch.id}: ${reactions.length} reaction(s)`);
+  return undoRemoval(deps, reactions);
+}
+
+type BatchPick = vscode.QuickPickItem & { batch: JournalBatch };
+type ReactionPick = vscode.QuickPickItem & { reaction: Reaction };
+
+async function pickAndRestore(deps: Deps): Promise<UndoSummary | undefined> {
+  const batches = await deps.journal.list();
+  if (batches.length === 0) {
+    const days = vscode.workspace.getConfiguration('reactions').get<number>('journal.retentionDays', 90);
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Nothing was removed in the last {0} days (the journal keeps removals that long).', days),
+    );
+    return undefined;
+  }
+  const accounts = new Map(deps.accounts.list().map((a) => [a.id, a.label]));
+  const items: BatchPick[] = batches.map((b) => {
+    const restored = Object.keys(b.restored).length;
+    const names = [...new Set(b.reactions.map((r) => accounts.get(r.accountId) ?? r.accountId))];
+    return {
+      batch: b,
+      label: `$(history) ${
+        b.reactions.length === 1
+          ? vscode.l10n.t('{0} on "{1}"', kindText(b.reactions[0].kind), b.reactions[0].target.excerpt)
+          : vscode.l10n.t('{0} reactions', b.reactions.length)
+      }`,
+      description: `${sourceLabel(b.source)} · ${when(b.at)}`,
+      detail:
+        restored === 0
+          ? names.join(', ')
+          : restored === b.reactions.length
+            ? vscode.l10n.t('{0} · all put back', names.join(', '))
+            : vscode.l10n.t('{0} · {1} put back', names.join(', '), restored),
+    };
+  });
+  const chosen = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t('Removed Reactions'),
+    placeHolder: vscode.l10n.t('Pick a removal to put back (all of it or some)'),
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
+  if (!chosen) return undefined;
+  const b = chosen.batch;
+  const reactionItems: ReactionPick[] = b.reactions.map((r) => ({
+    reaction: r,
+    label: r.target.excerpt || r.target.type,
+    description: b.restored[r.id] ? vscode.l10n.t('{0} · put back', kindText(r.kind)) : kindText(r.kind),
+    detail: accounts.get(r.accountId) ?? vscode.l10n.t('{0} (account removed)', r.accountId),
+    picked: !b.restored[r.id],
+  }));
+  const picked = await vscode.window.showQuickPick(reactionItems, {
+    title: vscode.l10n.t('Put Back — {0}, {1}', sourceLabel(b.source), when(b.at)),
+    placeHolder: vscode.l10n.t('The reactions to put back (Enter restores the checked ones)'),
+    canPickMany: true,
+    matchOnDescription: true,
+  });
+  if (!picked?.length) return undefined;
+  return restoreFromJournal(
+    deps,
+    b,
+    picked.map((p) => p.reaction.id),
+  );
+}
+
+export function register(context: vscode.ExtensionContext, deps: Deps): void {
+  context.subscriptions.push(
+    command(deps, 'reactions.showRemoved', () => pickAndRestore(deps)),
+    command(deps, 'reactions.restoreRemoved', async (arg?: unknown): Promise<UndoSummary | undefined> => {
+      if (!isArgs(arg)) return pickAndRestore(deps);
+      const batchId = stringArg(arg, 'batchId');
+      if (!batchId) throw new ReactionsError('invalid-input', vscode.l10n.t('Pass "batchId".'));
+      const batch = await deps.journal.get(batchId);
+      if (!batch)
+        throw new ReactionsError(
+          'not-found',
+          vscode.l10n.t('No removal {0} in the journal (it may have expired).', batchId),
+        );
+      const ids = arg.reactionIds;
+      if (ids !== undefined && (!Array.isArray(ids) || ids.some((x) => typeof x !== 'string')))
+        throw new ReactionsError('invalid-input', vscode.l10n.t('"reactionIds" must be a list of reaction ids.'));
+      return restoreFromJournal(deps, batch, ids as string[] | undefined);
+    }),
+  );
+}
