@@ -203,8 +203,8 @@ describe('E2E: Reactions', () => {
     await w.runCommand('Reactions: Filter');
     await w.pickQuickItem(/Text…/);
     await w.answerQuickInput('billing', { expectPrompt: /Words to look for/ });
-    // The view says it is filtered in its description (and so in its accessible name).
-    const view = w.view('My Reactions - filtered');
+    // The view names its filter in its description (and so in its accessible name).
+    const view = w.view('My Reactions - text "billing"');
     const message = view.getByText(/Showing \d+ of \d+ reactions matching text "billing"/);
     await message.waitFor({ state: 'visible', timeout: 10_000 });
     const shown = Number(/Showing (\d+)/.exec(await message.innerText())![1]);

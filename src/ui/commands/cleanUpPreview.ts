@@ -34,8 +34,12 @@ function reactionItem(r: Reaction, kept = false): Item {
   const g = groupOf(r);
   return {
     label: `${kept ? '$(pinned) ' : ''}${r.target.excerpt || r.target.type}`,
-    description: kept ? vscode.l10n.t('{0} · kept, not removed', kindText(r.kind)) : `${kindText(r.kind)} · ${day(r)}`,
-    detail: groupLabel(g.type as GroupType, g.title),
+    detail: [
+      kindText(r.kind),
+      day(r),
+      groupLabel(g.type as GroupType, g.title),
+      ...(kept ? [vscode.l10n.t('kept, not removed')] : []),
+    ].join(' · '),
   };
 }
 
@@ -52,7 +56,9 @@ function items(deps: Deps, p: CleanupPreview, rule: string): Item[] {
     out.push({
       action: 'remove',
       label: `$(trash) ${vscode.l10n.t('Remove {0} Reactions…', p.toRemove.length)}`,
-      detail: rule,
+      detail: `${rule} — ${p.accounts
+        .flatMap((a) => a.groups.map((g) => `${groupLabel(g.type as GroupType, g.title)} ${g.count}`))
+        .join(', ')}`,
       alwaysShow: true,
     });
   out.push(
@@ -61,11 +67,10 @@ function items(deps: Deps, p: CleanupPreview, rule: string): Item[] {
   );
   let listed = 0;
   for (const a of p.accounts) {
-    const groups = a.groups.map((g) => `${groupLabel(g.type as GroupType, g.title)} ${g.count}`).join(' · ');
     out.push({
-      label: `${labels.get(a.accountId) ?? a.accountId} — ${vscode.l10n.t('{0} to remove', a.count)}${
+      label: `${labels.get(a.accountId) ?? a.accountId}: ${vscode.l10n.t('{0} to remove', a.count)}${
         a.kept ? `, ${vscode.l10n.t('{0} kept', a.kept)}` : ''
-      }${groups ? ` (${groups})` : ''}`,
+      }`,
       kind: vscode.QuickPickItemKind.Separator,
     });
     for (const r of p.toRemove) {
@@ -117,7 +122,7 @@ export async function showPreview(deps: Deps, p: CleanupPreview, rule: string): 
     qp.title = previewTitle(p);
     qp.placeholder =
       p.toRemove.length > 0
-        ? vscode.l10n.t('Check the list, then choose "Remove {0} Reactions…" to confirm', p.toRemove.length)
+        ? vscode.l10n.t('Check the list, then pick "Remove {0} Reactions…"', p.toRemove.length)
         : vscode.l10n.t('Nothing to remove with this rule');
     qp.items = items(deps, p, rule);
     qp.matchOnDescription = true;

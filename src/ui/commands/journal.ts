@@ -91,8 +91,11 @@ async function pickAndRestore(deps: Deps): Promise<UndoSummary | undefined> {
   const reactionItems: ReactionPick[] = b.reactions.map((r) => ({
     reaction: r,
     label: r.target.excerpt || r.target.type,
-    description: b.restored[r.id] ? vscode.l10n.t('{0} · put back', kindText(r.kind)) : kindText(r.kind),
-    detail: accounts.get(r.accountId) ?? vscode.l10n.t('{0} (account removed)', r.accountId),
+    detail: [
+      kindText(r.kind),
+      accounts.get(r.accountId) ?? vscode.l10n.t('{0} (account removed)', r.accountId),
+      ...(b.restored[r.id] ? [vscode.l10n.t('put back')] : []),
+    ].join(' · '),
     picked: !b.restored[r.id],
   }));
   const picked = await vscode.window.showQuickPick(reactionItems, {
