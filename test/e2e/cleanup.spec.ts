@@ -8,7 +8,9 @@ import * as assert from 'assert';
 import { excerpt } from '../../src/core/model';
 import type { Emulator } from '../emulator';
 import type { Locator } from 'playwright-core';
-import { useWorkbench, type Workbench } from './harness';
+import * as fs from 'fs';
+import * as path from 'path';
+import { SCREENSHOT_DIR, useWorkbench, type Workbench } from './harness';
 
 const DAY = 86_400_000;
 const votes = (emu: Emulator) => emu.sc.votesOf('alice');
@@ -51,6 +53,17 @@ async function reveal(w: Workbench, label: RegExp): Promise<Locator> {
   return row;
 }
 
+/** A cropped screenshot (side bar and quick input), the source of the walkthrough's images in media/walkthrough/. */
+async function walkthroughShot(w: Workbench, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await w.page.mouse.move(1300, 800);
+  await w.page.waitForTimeout(300);
+  await w.page.screenshot({
+    path: path.join(SCREENSHOT_DIR, `walkthrough-${name}.png`),
+    clip: { x: 0, y: 0, width: 1000, height: 540 },
+  });
+}
+
 describe('E2E: clean-up rules', () => {
   const wb = useWorkbench({ emulator: { seed: 3 }, sideBarWidth: 520 });
   let kept = { id: 0, text: '', at: 0 };
@@ -63,6 +76,8 @@ describe('E2E: clean-up rules', () => {
       w.emulator.sc.setVote('status', id, 'alice', 2);
     }
     await w.openReactions();
+    await (await w.waitForViewContent('My Reactions')).getByText('Add Account').first().waitFor();
+    await walkthroughShot(w, 'add-account');
     await addAccount(w);
     // The second-oldest status: old enough for the clean-up rule below, and visible once grouped by date.
     kept = statuses(w.emulator)[1];
@@ -82,6 +97,7 @@ describe('E2E: clean-up rules', () => {
     await w.findTreeItem(/^This week: 3 reactions$/);
     await w.findTreeItem(/^Older: \d+ reactions$/);
     await w.screenshot('cleanup-02-grouped-by-date');
+    await walkthroughShot(w, 'find');
   });
 
   it('Clean Up shows exactly what matches, kept one left out, then removes exactly that', async () => {
@@ -103,6 +119,7 @@ describe('E2E: clean-up rules', () => {
     const n = Number(/Clean Up: (\d+) reactions match/.exec(await title.innerText())![1]);
     assert.ok(n > 0 && n < before, `the rule matches some (${n} of ${before})`);
     await w.screenshot('cleanup-03-preview');
+    await walkthroughShot(w, 'clean-up');
 
     await w.pickQuickItem(new RegExp(`Remove ${n} Reactions…`));
     const dialog = w.page.locator('.monaco-dialog-box');
@@ -131,6 +148,7 @@ describe('E2E: clean-up rules', () => {
       .filter({ hasText: /Put Back — Clean Up/ })
       .waitFor();
     await w.screenshot('cleanup-05-journal-batch');
+    await walkthroughShot(w, 'restore');
     await w.page.locator('.quick-input-widget').getByRole('button', { name: 'OK' }).click();
     await w.notification(new RegExp(`Put back ${n} reactions`)).waitFor({ state: 'visible', timeout: 60_000 });
     assert.strictEqual(votes(emu).length, before + n, 'every removed reaction is back on the server');

@@ -46,4 +46,33 @@ describe('manifest', () => {
     assert.ok(fs.existsSync(path.join(root, container.icon)), container.icon);
     assert.ok(pkg.contributes.views.reactions[0].contextualTitle);
   });
+
+  it('Delete removes the selection only when the Reactions tree has focus', () => {
+    const kb = (pkg.contributes.keybindings as Array<{ command: string; key: string; when: string }>).find(
+      (k) => k.key === 'delete',
+    );
+    assert.ok(kb, 'a Delete keybinding');
+    assert.strictEqual(kb.command, 'reactions.deleteSelected');
+    assert.match(kb.when, /focusedView == reactions\.tree/);
+    assert.match(kb.when, /!inputFocus/, 'not while typing in an input');
+  });
+
+  it('the walkthrough has an image, alt text and a command button for each step', () => {
+    const [w] = pkg.contributes.walkthroughs as Array<{
+      steps: Array<{ id: string; description: string; media: { image: string; altText: string } }>;
+    }>;
+    assert.strictEqual(w.steps.length, 4);
+    for (const step of w.steps) {
+      assert.ok(fs.existsSync(path.join(root, step.media.image)), step.media.image);
+      const text = (v: string) => nls[v.replace(/^%|%$/g, '')] as string;
+      assert.match(text(step.description), /\(command:reactions\.[A-Za-z.]+\)/, step.id);
+      assert.ok(text(step.media.altText), `${step.id}: alt text`);
+    }
+  });
+
+  it('every %key% of the manifest has an English text', () => {
+    const keys = [...JSON.stringify(pkg.contributes).matchAll(/"%([\w.]+)%"/g)].map((m) => m[1]);
+    assert.ok(keys.length > 40);
+    for (const key of keys) assert.ok(nls[key], key);
+  });
 });
