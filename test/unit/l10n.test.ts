@@ -1,0 +1,71 @@
+/**
+ * Italian next to English: every `vscode.l10n.t` string in src/ has a translation in
+ * l10n/bundle.l10n.it.json, every package.nls.json key one in package.nls.it.json, with the same
+ * placeholders — and neither file keeps a translation of a string that no longer exists.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as ts from 'typescript';
+
+const root = path.resolve(__dirname, '../..');
+const read = (file: string) => JSON.parse(fs.readFileSync(path.join(root, file), 'utf8')) as Record<string, string>;
+
+function sources(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    return e.isDirectory() ? sources(full) : e.name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+/** The message of every `l10n.t(...)` call (first argument), parsed with the TypeScript compiler. */
+function l10nStrings(): { messages: Set<string>; dynamic: string[] } {
+  const messages = new Set<string>();
+  const dynamic: string[] = [];
+  for (const file of sources(path.join(root, 'src'))) {
+    const sf = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+    const visit = (node: ts.Node): void => {
+      if (
+        ts.isCallExpression(node) &&
+        ts.isPropertyAccessExpression(node.expression) &&
+        node.expression.name.text === 't' &&
+        /\bl10n$/.test(node.expression.expression.getText(sf))
+      ) {
+        const arg = node.arguments[0];
+        if (arg && (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg))) messages.add(arg.text);
+        else dynamic.push(`${path.relative(root, file)}:${sf.getLineAndCharacterOfPosition(node.getStart()).line + 1}`);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sf);
+  }
+  return { messages, dynamic };
+}
+
+const placeholders = (s: string) => (s.match(/\{\d+\}/g) ?? []).sort().join(',');
+
+describe('l10n: Italian', () => {
+  it('every vscode.l10n.t string has an Italian translation with the same placeholders', () => {
+    const { messages, dynamic } = l10nStrings();
+    assert.deepStrictEqual(dynamic, [], 'l10n.t takes a literal message (else it cannot be translated)');
+    assert.ok(messages.size > 200, `found ${messages.size} messages`);
+    const it = read('l10n/bundle.l10n.it.json');
+    const missing = [...messages].filter((m) => !it[m]);
+    assert.deepStrictEqual(missing, [], 'messages without an Italian translation');
+    for (const m of messages) assert.strictEqual(placeholders(it[m]), placeholders(m), `placeholders of "${m}"`);
+    const stale = Object.keys(it).filter((k) => !messages.has(k));
+    assert.deepStrictEqual(stale, [], 'translations of messages no longer in the sources');
+  });
+
+  it('every package.nls.json key has an Italian text, and the manifest points at the bundle', () => {
+    const en = read('package.nls.json');
+    const it = read('package.nls.it.json');
+    assert.deepStrictEqual(Object.keys(it).sort(), Object.keys(en).sort());
+    for (const [k, v] of Object.entries(en)) {
+      assert.ok(it[k].trim(), k);
+      const commands = (s: string) => (s.match(/\(command:[\w.]+\)/g) ?? []).join();
+      assert.strictEqual(commands(it[k]), commands(v), `${k}: the same command links`);
+    }
+    assert.strictEqual(read('package.json').l10n, './l10n');
+  });
+});
