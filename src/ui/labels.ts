@@ -10,48 +10,37 @@ export function serviceLabel(id: ServiceId): string {
 
 /** "status", "discussion", "comment", ... (lower case, for sentences). */
 export function targetTypeLabel(type: TargetType): string {
-  switch (type) {
-    case 'status':
-      return vscode.l10n.t('status');
-    case 'discussion':
-      return vscode.l10n.t('discussion');
-    case 'post':
-      return vscode.l10n.t('post');
-    case 'comment':
-      return vscode.l10n.t('comment');
-    case 'case_comment':
-      return vscode.l10n.t('case comment');
-  }
+  const labels: Record<TargetType, () => string> = {
+    status: () => vscode.l10n.t('status'),
+    discussion: () => vscode.l10n.t('discussion'),
+    post: () => vscode.l10n.t('post'),
+    comment: () => vscode.l10n.t('comment'),
+    case_comment: () => vscode.l10n.t('case comment'),
+  };
+  return labels[type]();
 }
 
 export function groupLabel(type: GroupType, title?: string): string {
-  switch (type) {
-    case 'status':
-      return vscode.l10n.t('Statuses');
-    case 'discussion':
-      return vscode.l10n.t('Discussions');
-    case 'post':
-      return vscode.l10n.t('Posts');
-    case 'comment':
-      return vscode.l10n.t('Comments');
-    case 'case':
-      return title || vscode.l10n.t('Case');
-  }
+  if (type === 'case') return title || vscode.l10n.t('Case');
+  const labels: Record<Exclude<GroupType, 'case'>, () => string> = {
+    status: () => vscode.l10n.t('Statuses'),
+    discussion: () => vscode.l10n.t('Discussions'),
+    post: () => vscode.l10n.t('Posts'),
+    comment: () => vscode.l10n.t('Comments'),
+  };
+  return labels[type]();
 }
 
+const GROUP_ICONS: Record<GroupType, string> = {
+  status: 'pulse',
+  discussion: 'comment-discussion',
+  post: 'note',
+  comment: 'comment',
+  case: 'briefcase',
+};
+
 export function groupIcon(type: GroupType): vscode.ThemeIcon {
-  switch (type) {
-    case 'status':
-      return new vscode.ThemeIcon('pulse');
-    case 'discussion':
-      return new vscode.ThemeIcon('comment-discussion');
-    case 'post':
-      return new vscode.ThemeIcon('note');
-    case 'comment':
-      return new vscode.ThemeIcon('comment');
-    case 'case':
-      return new vscode.ThemeIcon('briefcase');
-  }
+  return new vscode.ThemeIcon(GROUP_ICONS[type]);
 }
 
 export function serviceIcon(id: ServiceId): vscode.ThemeIcon {

@@ -88,35 +88,41 @@ async function editFilter(deps: Deps): Promise<void> {
         return;
       }
       const current = new Set((f.kinds ?? []).map((k) => k.toLowerCase()));
-      const picked = await vscode.window.showQuickPick(
-        [...labels]
-          .sort((a, b) => a[0].localeCompare(b[0]))
-          .map(([key, label]) => ({ label, key, picked: current.has(key) })),
-        {
-          canPickMany: true,
-          title: vscode.l10n.t('Filter Reactions by Reaction'),
-          placeHolder: vscode.l10n.t('Show only these reactions (none: all)'),
-        },
+      const kinds = await pickSubset(
+        [...labels].sort((a, b) => a[0].localeCompare(b[0])).map(([key, label]) => ({ label, key })),
+        current,
+        vscode.l10n.t('Filter Reactions by Reaction'),
+        vscode.l10n.t('Show only these reactions (none: all)'),
       );
-      if (!picked) return;
-      deps.store.setFilter({ ...f, kinds: picked.map((p) => p.key) });
+      if (kinds) deps.store.setFilter({ ...f, kinds });
       return;
     }
     case 'service': {
       const current = new Set(f.services ?? []);
-      const picked = await vscode.window.showQuickPick(
-        providers.map((p) => ({ label: p.label, id: p.id, picked: current.has(p.id) })),
-        {
-          canPickMany: true,
-          title: vscode.l10n.t('Filter Reactions by Service'),
-          placeHolder: vscode.l10n.t('Show only these services (none: all)'),
-        },
+      const services = await pickSubset(
+        providers.map((p) => ({ label: p.label, key: p.id })),
+        current,
+        vscode.l10n.t('Filter Reactions by Service'),
+        vscode.l10n.t('Show only these services (none: all)'),
       );
-      if (!picked) return;
-      deps.store.setFilter({ ...f, services: picked.map((p) => p.id) });
+      if (services) deps.store.setFilter({ ...f, services: services as ServiceId[] });
       return;
     }
   }
+}
+
+/** A multi-select QuickPick over `items`, with `current` ticked; the keys picked, or undefined when dismissed. */
+async function pickSubset(
+  items: { label: string; key: string }[],
+  current: ReadonlySet<string>,
+  title: string,
+  placeHolder: string,
+): Promise<string[] | undefined> {
+  const picked = await vscode.window.showQuickPick(
+    items.map((i) => ({ ...i, picked: current.has(i.key) })),
+    { canPickMany: true, title, placeHolder },
+  );
+  return picked?.map((p) => p.key);
 }
 
 function dateText(f: ReactionFilter): string {

@@ -20,14 +20,12 @@ import { isArgs, stringArg } from './args';
 import { undoRemoval, type UndoSummary } from './undo';
 
 export function sourceLabel(source: RemovalSource): string {
-  switch (source) {
-    case 'single':
-      return vscode.l10n.t('Remove Reaction');
-    case 'bulk':
-      return vscode.l10n.t('Bulk removal');
-    case 'cleanup':
-      return vscode.l10n.t('Clean Up');
-  }
+  const labels: Record<RemovalSource, () => string> = {
+    single: () => vscode.l10n.t('Remove Reaction'),
+    bulk: () => vscode.l10n.t('Bulk removal'),
+    cleanup: () => vscode.l10n.t('Clean Up'),
+  };
+  return labels[source]();
 }
 
 function when(iso: string): string {

@@ -24,43 +24,49 @@ export function failure(reaction: Reaction, e: unknown): Failure {
  */
 export function withTreeFeedback(deps: Deps, accountId: string): AccountService {
   const inner = deps.accounts.client(accountId);
+  /** Runs one write with a spinner on the item; `confirmed` updates the store and names the outcome for the log. */
+  const busy = async <T>(r: Reaction, what: string, write: () => Promise<T>, confirmed: (v: T) => string) => {
+    const done = deps.tree.markBusy([r]);
+    try {
+      const value = await write();
+      deps.logger.info(`${what} ${r.id}: ${confirmed(value)}`);
+      return value;
+    } catch (e) {
+      deps.logger.warn(`${what} ${r.id} failed: ${errorMessage(e)}`);
+      throw e;
+    } finally {
+      done();
+    }
+  };
   return {
     account: inner.account,
     reactionKinds: (signal) => inner.reactionKinds(signal),
-    listReactions: (signal) => inner.listReactions(signal),
+    listReactions: (signal, progress) => inner.listReactions(signal, progress),
     get checkpoint() {
       return inner.checkpoint;
     },
-    refreshReactions: (known, since, signal) => inner.refreshReactions(known, since, signal),
+    refreshReactions: (known, since, signal, progress) => inner.refreshReactions(known, since, signal, progress),
     change: (r, kind, signal) => inner.change(r, kind, signal),
     webUrl: (target) => inner.webUrl(target),
-    remove: async (r, signal) => {
-      const done = deps.tree.markBusy([r]);
-      try {
-        const result = await inner.remove(r, signal);
-        deps.store.remove([r.id]);
-        deps.logger.info(`remove ${r.id}: ${result.outcome}`);
-        return result;
-      } catch (e) {
-        deps.logger.warn(`remove ${r.id} failed: ${errorMessage(e)}`);
-        throw e;
-      } finally {
-        done();
-      }
-    },
-    restore: async (r, signal) => {
-      const done = deps.tree.markBusy([r]);
-      try {
-        const back = await inner.restore(r, signal);
-        deps.store.upsert([back]);
-        deps.logger.info(`restore ${r.id}: done`);
-        return back;
-      } catch (e) {
-        deps.logger.warn(`restore ${r.id} failed: ${errorMessage(e)}`);
-        throw e;
-      } finally {
-        done();
-      }
-    },
+    remove: (r, signal) =>
+      busy(
+        r,
+        'remove',
+        () => inner.remove(r, signal),
+        (result) => {
+          deps.store.remove([r.id]);
+          return result.outcome;
+        },
+      ),
+    restore: (r, signal) =>
+      busy(
+        r,
+        'restore',
+        () => inner.restore(r, signal),
+        (back) => {
+          deps.store.upsert([back]);
+          return 'done';
+        },
+      ),
   };
 }

@@ -9,18 +9,14 @@ import { GroupNode } from './groupNode';
 import type { TreeContext, TreeNode } from './node';
 
 export function timeBucketLabel(bucket: TimeBucket): string {
-  switch (bucket) {
-    case 'week':
-      return vscode.l10n.t('This week');
-    case 'month':
-      return vscode.l10n.t('This month');
-    case 'year':
-      return vscode.l10n.t('This year');
-    case 'older':
-      return vscode.l10n.t('Older');
-    case 'undated':
-      return vscode.l10n.t('No date');
-  }
+  const labels: Record<TimeBucket, () => string> = {
+    week: () => vscode.l10n.t('This week'),
+    month: () => vscode.l10n.t('This month'),
+    year: () => vscode.l10n.t('This year'),
+    older: () => vscode.l10n.t('Older'),
+    undated: () => vscode.l10n.t('No date'),
+  };
+  return labels[bucket]();
 }
 
 export class TimeGroupNode extends GroupNode {

@@ -4,11 +4,9 @@
  * check returns to the step whose input was wrong, with the reason in the box.
  */
 import * as vscode from 'vscode';
-import { normalizeBaseUrl } from '../../../core/http';
 import type { Account } from '../../../core/model';
 import { providers } from '../../../core/services/registry';
 import type { ServiceProvider, SignInInput } from '../../../core/services/service';
-import { validateBaseUrl } from '../../inputBox';
 import type { AccountManager } from '../index';
 import { browserSignInFlow } from './browserSignIn';
 import { MultiStepInput, type Step } from './multiStepInput';
@@ -57,16 +55,14 @@ export async function addAccountFlow(accounts: AccountManager): Promise<Account 
   };
 
   const siteUrl: Step = async (flow) => {
-    const value = await flow.ask({
+    state.baseUrl = await flow.askBaseUrl({
       title,
       step: 2,
       totalSteps: totalSteps(),
       value: state.baseUrl,
       prompt: vscode.l10n.t('The address of the {0} site (https).', p.label),
       placeholder: p.exampleUrl,
-      validate: validateBaseUrl,
     });
-    state.baseUrl = normalizeBaseUrl(value);
     return token;
   };
 

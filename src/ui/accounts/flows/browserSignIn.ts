@@ -6,12 +6,10 @@
  */
 import * as vscode from 'vscode';
 import { cancelled, isReactionsError } from '../../../core/errors';
-import { normalizeBaseUrl } from '../../../core/http';
 import type { Account } from '../../../core/model';
 import { cleanClientId } from '../../../core/oauth';
 import { provider } from '../../../core/services/registry';
 import { messageOf } from '../../errorMessage';
-import { validateBaseUrl } from '../../inputBox';
 import type { AccountManager } from '../index';
 import { MultiStepInput, type Step } from './multiStepInput';
 import { blamedInput } from './retry';
@@ -32,16 +30,14 @@ export async function browserSignInFlow(accounts: AccountManager, expect?: Accou
   let signedIn: Account | undefined;
 
   const communityUrl: Step = async (flow) => {
-    const value = await flow.ask({
+    const baseUrl = await flow.askBaseUrl({
       title,
       step: 1,
       totalSteps: 2,
       value: state.baseUrl,
       prompt: vscode.l10n.t('The address of the SelfCommunity community (https).'),
       placeholder: provider('selfcommunity').exampleUrl,
-      validate: validateBaseUrl,
     });
-    const baseUrl = normalizeBaseUrl(value);
     if (baseUrl !== state.baseUrl) state.clientId = accounts.repository.rememberedClientId(baseUrl) ?? state.clientId;
     state.baseUrl = baseUrl;
     return clientId;

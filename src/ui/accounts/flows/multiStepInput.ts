@@ -7,7 +7,8 @@
  * Everything typed goes through the log's redaction (`addTyped`), so a token pasted into the wrong
  * box is redacted like one; errors shown in a box are redacted the same way.
  */
-import { BACK, input, type InputOptions } from '../../inputBox';
+import { normalizeBaseUrl } from '../../../core/http';
+import { BACK, input, validateBaseUrl, type InputOptions } from '../../inputBox';
 import { errorMessage } from '../../errorMessage';
 import type { OutputLogger } from '../../log';
 
@@ -50,6 +51,11 @@ export class MultiStepInput {
     this.logger.addTyped(value);
     if (this.error?.step === current) this.error = undefined;
     return value;
+  }
+
+  /** Asks for a site's address (https; checked as it is typed) and returns it normalised. */
+  async askBaseUrl(o: Omit<InputOptions, 'error' | 'validate'>): Promise<string> {
+    return normalizeBaseUrl(await this.ask({ ...o, validate: validateBaseUrl }));
   }
 
   /** Ends the flow as if the box had been dismissed. */
