@@ -86,7 +86,9 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
     folder,
     vsix,
     env: { REACTIONS_EMULATOR: JSON.stringify(emulatorInfo(emulator)), ...options.env },
-    settings: options.settings,
+    // Sticky-scroll headers (the account and group pinned over the rows) intercept clicks on the rows
+    // under them and keep their index while the list scrolls: the tests look for rows, so turn it off.
+    settings: { 'workbench.tree.enableStickyScroll': false, ...options.settings },
     keepTemp: process.env.REACTIONS_E2E_KEEP === '1',
     idleTimeoutSeconds: 300, // gone by itself if this process is killed with SIGKILL
   });
@@ -345,12 +347,13 @@ export class Workbench {
       if (!box || box.height < 10) continue;
       await this.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
       await this.page.mouse.wheel(0, -1e6); // to the top
-      await this.page.waitForTimeout(100);
+      await this.page.waitForTimeout(300);
       let previous: string | null = null;
       for (let page = 0; page < 500; page++) {
         if (await row.isVisible()) return true;
+        // The scrolled rows only: sticky-scroll headers (parents pinned at the top) keep their index.
         const first = await tree
-          .locator('.monaco-list-row')
+          .locator('.monaco-list-rows .monaco-list-row')
           .first()
           .getAttribute('data-index')
           .catch(() => null);
