@@ -15,6 +15,11 @@ import * as https from 'https';
 /** How long an idle pooled connection is kept open. */
 export const IDLE_MS = 4_000;
 
+/** Whether a request rides a pooled connection (reads only). */
+export function keepsAlive(method: string): boolean {
+  return method === 'GET';
+}
+
 export class Agents {
   private readonly pooled: { http: http.Agent; https: https.Agent };
   private readonly fresh: { http: http.Agent; https: https.Agent };
@@ -33,7 +38,7 @@ export class Agents {
 
   /** The agent for one request: pooled for GET, a fresh connection for anything else. */
   for(method: string, url: URL): http.Agent {
-    const set = method === 'GET' ? this.pooled : this.fresh;
+    const set = keepsAlive(method) ? this.pooled : this.fresh;
     return url.protocol === 'https:' ? set.https : set.http;
   }
 

@@ -8,7 +8,7 @@ import fetch, { type RequestInit, type Response } from 'node-fetch';
 import { ReactionsError, cancelled, redact, type ErrorDetails, type ErrorKind } from '../errors';
 import { silentLogger, type Logger } from '../log';
 import { Origin } from './address';
-import { Agents } from './agents';
+import { Agents, keepsAlive } from './agents';
 import { discard, parseJson, readText } from './body';
 import {
   describeStatus,
@@ -227,6 +227,9 @@ export class HttpClient {
       body = new URLSearchParams(options.form).toString();
     }
     if (token) headers.Authorization = `Bearer ${token}`;
+    // Said explicitly: VS Code's proxy support wraps each request in an agent of its own that asks
+    // for `Connection: close`, which would end every pooled connection after one answer.
+    if (keepsAlive(method)) headers.Connection = 'keep-alive';
     return { method, headers, body, redirect: 'manual' };
   }
 
