@@ -1,10 +1,8 @@
 /**
  * The tree of the "My Reactions" view: account → group → reaction. Changes from the store, the listings
  * and the accounts are collected and flushed at most every ~100 ms, refreshing only the account nodes
- * that changed (the whole tree only when the root changes). While a listing runs, refreshing an
- * account re-sends its rows to the view, so the pause grows with them (100 ms + 1 ms per 10 rows
- * shown): the extension host's thread stays with the listing; a listing that ends is shown at once.
- * It also keeps the view's badge, message and the context keys in step.
+ * that changed (the whole tree only when the root changes). It also keeps the view's badge, message
+ * and the context keys in step.
  */
 import * as vscode from 'vscode';
 import type { Reaction } from '../../core/model';
@@ -15,8 +13,6 @@ import { AccountNode } from './accountNode';
 import type { TreeContext, TreeNode } from './node';
 
 export const REFRESH_THROTTLE_MS = 100;
-/** While a listing runs: this much more pause per reaction shown. */
-const REFRESH_MS_PER_ROW = 0.1;
 
 export class ReactionsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
@@ -25,8 +21,6 @@ export class ReactionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   private readonly accountNodes = new Map<string, AccountNode>();
   private readonly busyIds = new Set<string>();
   private readonly dirty = new Set<string>();
-  /** Accounts whose listing was running at the last change: its end is flushed at once. */
-  private readonly loading = new Set<string>();
   private rootDirty = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastRoot = '';
@@ -42,7 +36,7 @@ export class ReactionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     const storeSub = ctx.store.onDidChange((e) => this.markDirty(e.accountIds, e.reason === 'filter'));
     this.disposables.push(
       { dispose: () => storeSub.dispose() },
-      ctx.listings.onDidChange((id) => this.listingChanged(id)),
+      ctx.listings.onDidChange((id) => this.markDirty([id])),
       ctx.accounts.onDidChange(() => this.markDirty([], true)),
     );
     this.updateViewState();
@@ -122,20 +116,7 @@ export class ReactionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   private markDirty(accountIds: readonly string[], root = false): void {
     for (const id of accountIds) this.dirty.add(id);
     if (root) this.rootDirty = true;
-    this.timer ??= setTimeout(() => this.flush(), this.refreshDelay());
-  }
-
-  private listingChanged(accountId: string): void {
-    const ended = this.loading.has(accountId) && !this.ctx.listings.isLoading(accountId);
-    if (this.ctx.listings.isLoading(accountId)) this.loading.add(accountId);
-    else this.loading.delete(accountId);
-    this.markDirty([accountId]);
-    if (ended) this.flush();
-  }
-
-  private refreshDelay(): number {
-    if (!this.ctx.listings.busy) return REFRESH_THROTTLE_MS;
-    return REFRESH_THROTTLE_MS + Math.round(this.ctx.store.visibleCount() * REFRESH_MS_PER_ROW);
+    this.timer ??= setTimeout(() => this.flush(), REFRESH_THROTTLE_MS);
   }
 
   /** Fires the pending changes now (also used by tests through the API). */
