@@ -5,6 +5,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { ReactionFilter } from '../../src/core/store';
+import { EXPAND_UP_TO, GroupNode } from '../../src/ui/tree/groupNode';
 import type { TreeNode } from '../../src/ui/tree/node';
 import {
   children,
@@ -196,5 +197,17 @@ describe('host: tree', function () {
     await api.testing.whenIdle();
     assert.strictEqual(api.testing.loadState(ids.tines).status, 'loaded');
     assert.ok(!(await children(account)).some((n) => n.kind === 'error'), 'the error node is gone');
+  });
+
+  it('a group of more than 200 reactions starts collapsed (its rows are built only when opened); smaller ones open', async () => {
+    const account = (await children()).find((n) => n.getTreeItem().id === `account/${ids.sc}`)!;
+    const [group] = (await children(account)) as GroupNode[];
+    const one = group.reactions[0];
+    const sized = (n: number) =>
+      new GroupNode(ids.sc, { ...group.group, reactions: Array.from({ length: n }, () => one) }, account, {} as never);
+    assert.strictEqual(sized(EXPAND_UP_TO).getTreeItem().collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
+    const big = sized(EXPAND_UP_TO + 1).getTreeItem();
+    assert.strictEqual(big.collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
+    assert.strictEqual(big.description, String(EXPAND_UP_TO + 1), 'the count still shows on the closed group');
   });
 });

@@ -8,6 +8,7 @@ import fetch, { type RequestInit, type Response } from 'node-fetch';
 import { ReactionsError, cancelled, redact, type ErrorDetails, type ErrorKind } from '../errors';
 import { silentLogger, type Logger } from '../log';
 import { Origin } from './address';
+import { Agents, keepsAlive } from './agents';
 import { discard, parseJson, readText } from './body';
 import {
   describeStatus,
@@ -85,6 +86,7 @@ export class HttpClient {
   private readonly address: Origin;
   private readonly throttle: Throttle;
   private readonly secrets = new Set<string>();
+  private readonly agents: Agents;
 
   constructor(
     baseUrl: string,
@@ -96,6 +98,12 @@ export class HttpClient {
     this.origin = this.address.origin;
     this.options = { ...defaultHttpOptions, ...stripUndefined(options) };
     this.throttle = new Throttle(this.options);
+    this.agents = new Agents(this.options.maxConcurrency);
+  }
+
+  /** Closes this client's connections (idle ones never keep the process alive, but need not wait). */
+  dispose(): void {
+    this.agents.destroy();
   }
 
   get logger(): Logger {
@@ -163,7 +171,8 @@ export class HttpClient {
     try {
       let res: Response;
       try {
-        res = await fetch(url.toString(), { ...this.requestInit(method, options, token), signal: controller.signal });
+        const init = this.requestInit(method, options, token);
+        res = await fetch(url.toString(), { ...init, agent: this.agents.for(method, url), signal: controller.signal });
       } catch (e) {
         throw transportFailure(e);
       }
@@ -218,6 +227,9 @@ export class HttpClient {
       body = new URLSearchParams(options.form).toString();
     }
     if (token) headers.Authorization = `Bearer ${token}`;
+    // Said explicitly: VS Code's proxy support wraps each request in an agent of its own that asks
+    // for `Connection: close`, which would end every pooled connection after one answer.
+    if (keepsAlive(method)) headers.Connection = 'keep-alive';
     return { method, headers, body, redirect: 'manual' };
   }
 

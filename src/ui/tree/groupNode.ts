@@ -5,6 +5,12 @@ import { groupIcon, groupLabel } from '../labels';
 import type { TreeContext, TreeNode } from './node';
 import { ReactionNode } from './reactionNode';
 
+/**
+ * A group this big starts collapsed: expanded, every refresh of its account would build and send all
+ * its rows to the view. The view keeps whatever the user chose afterwards (the id is stable).
+ */
+export const EXPAND_UP_TO = 200;
+
 export class GroupNode implements TreeNode {
   readonly kind = 'group' as const;
 
@@ -26,7 +32,11 @@ export class GroupNode implements TreeNode {
   getTreeItem(): vscode.TreeItem {
     const g = this.group;
     const label = groupLabel(g.type, g.title);
-    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
+    const state =
+      g.reactions.length > EXPAND_UP_TO
+        ? vscode.TreeItemCollapsibleState.Collapsed
+        : vscode.TreeItemCollapsibleState.Expanded;
+    const item = new vscode.TreeItem(label, state);
     item.id = GroupNode.treeId(this.accountId, g.key);
     item.description = String(g.reactions.length);
     item.iconPath = groupIcon(g.type);
