@@ -8,7 +8,7 @@ import fetch, { type RequestInit, type Response } from 'node-fetch';
 import { ReactionsError, cancelled, redact, type ErrorDetails, type ErrorKind } from '../errors';
 import { silentLogger, type Logger } from '../log';
 import { Origin } from './address';
-import { discard, parseJson, readText } from './body';
+import { DEFAULT_MAX_RESPONSE_BYTES, discard, parseJson, readText } from './body';
 import {
   describeStatus,
   describeTransportFailure,
@@ -31,6 +31,13 @@ export interface HttpOptions {
   retryBaseMs: number;
   /** Longest Retry-After we are willing to sleep for; longer ones fail with 'rate-limited'. */
   maxRetryAfterMs: number;
+  /**
+   * After a write whose answer was lost, how long the next write on the same target waits before it
+   * reads (the lost one may still land: a toggle sent twice undoes itself).
+   */
+  writeSettleMs: number;
+  /** The largest response body read (bytes); a larger one fails with `too-large` before it is all in memory. */
+  maxResponseBytes: number;
   logger: Logger;
   userAgent: string;
   /**
@@ -47,6 +54,8 @@ export const defaultHttpOptions: HttpOptions = {
   retries: 3,
   retryBaseMs: 400,
   maxRetryAfterMs: 60_000,
+  maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
+  writeSettleMs: 10_000,
   logger: silentLogger,
   userAgent: 'reactions-vscode',
 };
@@ -64,6 +73,11 @@ export interface RequestOptions {
   anonymous?: boolean;
   /** The answer carries secrets (a token endpoint): never quote its body in a message. */
   sensitiveResponse?: boolean;
+  /**
+   * The answer guards a write (the state read before or after a vote): ask every cache on the way for a
+   * fresh copy (`Cache-Control: no-cache`).
+   */
+  fresh?: boolean;
   /** Internal: this is the one resend after a 401 and a token refresh. */
   afterRefresh?: boolean;
 }
@@ -177,8 +191,10 @@ export class HttpClient {
 
       let text: string;
       try {
-        text = await readText(res);
+        text = await readText(res, this.options.maxResponseBytes);
       } catch (e) {
+        if (e instanceof ReactionsError && e.kind === 'too-large')
+          throw this.fail(x, 'too-large', e.message, { status });
         throw transportFailure(e);
       }
 
@@ -218,6 +234,7 @@ export class HttpClient {
       body = new URLSearchParams(options.form).toString();
     }
     if (token) headers.Authorization = `Bearer ${token}`;
+    if (options.fresh) headers['Cache-Control'] = 'no-cache';
     return { method, headers, body, redirect: 'manual' };
   }
 
