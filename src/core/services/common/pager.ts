@@ -193,7 +193,6 @@ class ListReader<T> {
   /** Hands on the page's items not handed on before; counts the page against the ceilings. */
   private deliver(page: Page<T>, repair = false, more = false): number {
     this.pagesRead++;
-    this.options.progress?.page(page.items.length, more);
     if (this.pagesRead > this.maxPages) throw ceiling(`${this.maxPages.toLocaleString('en')} pages`, 'one list');
     this.budget.spend(page.items.length);
     const identity = this.list.identity?.bind(this.list);
@@ -208,6 +207,8 @@ class ListReader<T> {
           return true;
         })
       : page.items;
+    // progress counts items once: an overlap or a re-read brings nothing new
+    this.options.progress?.page(fresh.length, more);
     if (fresh.length) this.onItems(fresh);
     if (!repair && identity && fresh.length === 0 && page.items.length >= this.size && ++this.stale > 10)
       throw loop('page after page repeats items already read', this.pagesRead);
