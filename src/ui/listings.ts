@@ -322,7 +322,7 @@ export class ListingScheduler implements vscode.Disposable {
       // A listing that stopped early (a ceiling, a loop, an answer too large, …) keeps what it had: partial.
       const partial =
         this.store.count(accountId) > 0
-          ? { reason: vscode.l10n.t('stopped early'), detail: error.message, at: new Date() }
+          ? { reason: vscode.l10n.t('stopped by an error'), detail: error.message, at: new Date() }
           : undefined;
       this.setState(accountId, {
         status: 'error',
