@@ -200,3 +200,46 @@ export async function* whenComplete<T>(source: AsyncIterable<T>, onComplete: () 
   for await (const item of source) yield item;
   onComplete();
 }
+
+/** Runs tasks from `next()` with at most `width` in flight; the first failure stops the rest. */
+export function pool(
+  width: number,
+  next: () => ((signal: AbortSignal) => Promise<void>) | undefined,
+  outer?: AbortSignal,
+): Promise<void> {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  outer?.addEventListener('abort', onAbort, { once: true });
+  if (outer?.aborted) controller.abort();
+  return new Promise<void>((resolve, reject) => {
+    let running = 0;
+    let error: unknown;
+    const pump = () => {
+      while (error === undefined && running < width) {
+        const task = next();
+        if (!task) break;
+        running++;
+        task(controller.signal).then(
+          () => {
+            running--;
+            pump();
+          },
+          (e) => {
+            running--;
+            if (error === undefined) {
+              error = e;
+              controller.abort();
+            }
+            pump();
+          },
+        );
+      }
+      if (running === 0) {
+        outer?.removeEventListener('abort', onAbort);
+        if (error !== undefined) reject(error);
+        else resolve();
+      }
+    };
+    pump();
+  });
+}

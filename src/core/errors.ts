@@ -1,3 +1,5 @@
+import type { Reaction } from './model';
+
 /**
  * Typed errors. Every error the core throws is a ReactionsError with a `kind` the UI can act on
  * (re-auth on `auth`, wait on `rate-limited`, ...) and a message a person can read. Messages and
@@ -18,7 +20,8 @@ export type ErrorKind =
   | 'invalid-input' // a bad URL, empty token, ... caught before any request
   | 'unsafe' // refused for safety: cross-origin next/redirect, http to a non-loopback host
   | 'unknown-outcome' // a write whose result could not be learned (neither confirmed nor refuted)
-  | 'conflict'; // the server state is not what the operation expected
+  | 'conflict' // the server state is not what the operation expected
+  | 'too-large'; // a response over the size cap, or a list over the listing's ceiling (pages, items)
 
 /** An input a person typed (sign-in): the field a ReactionsError blames, so a flow returns to that step. */
 export type InputField = 'baseUrl' | 'token' | 'email' | 'userId' | 'clientId';
@@ -36,6 +39,10 @@ export interface ErrorDetails {
   serverMessage?: string;
   /** Which typed input was wrong (sign-in errors). */
   field?: InputField;
+  /** The web page where a person can do what was refused here ("Open in Browser"). */
+  webUrl?: string;
+  /** Reactions that are on the target now although the operation failed (a half-done change). */
+  present?: readonly Reaction[];
   cause?: unknown;
 }
 
@@ -51,14 +58,16 @@ export class ReactionsError extends Error {
   readonly bodyExcerpt?: string;
   readonly serverMessage?: string;
   readonly field?: InputField;
+  readonly webUrl?: string;
+  readonly present?: readonly Reaction[];
 
   constructor(kind: ErrorKind, message: string, details: ErrorDetails = {}) {
     super(message);
     this.name = 'ReactionsError';
     this.kind = kind;
     // `cause` is deliberately not kept: underlying errors (e.g. from fetch) may echo headers.
-    const { status, method, url, retryAfterMs, bodyExcerpt, serverMessage, field } = details;
-    Object.assign(this, { status, method, url, retryAfterMs, bodyExcerpt, serverMessage, field });
+    const { status, method, url, retryAfterMs, bodyExcerpt, serverMessage, field, webUrl, present } = details;
+    Object.assign(this, { status, method, url, retryAfterMs, bodyExcerpt, serverMessage, field, webUrl, present });
   }
 
   /**
@@ -75,7 +84,9 @@ export class ReactionsError extends Error {
    * it is acted on), plus a success whose body could not be read.
    */
   get outcomeUnknown(): boolean {
-    return (this.transient && this.kind !== 'rate-limited') || this.kind === 'bad-response';
+    return (
+      (this.transient && this.kind !== 'rate-limited') || this.kind === 'bad-response' || this.kind === 'too-large'
+    );
   }
 }
 

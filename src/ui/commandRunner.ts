@@ -14,8 +14,13 @@ export function showError(deps: Pick<Deps, 'accounts' | 'logger'>, error: unknow
   deps.logger.error(errorMessage(error));
   if (accountId && deps.accounts.handleAuthError(accountId, error, true)) return;
   const showLog = vscode.l10n.t('Show Log');
-  void vscode.window.showErrorMessage(errorMessage(error), showLog).then((c) => {
+  // A write refused for safety names the page where a person can do it by hand.
+  const webUrl = isReactionsError(error) ? error.webUrl : undefined;
+  const openInBrowser = vscode.l10n.t('Open in Browser');
+  const actions = webUrl ? [openInBrowser, showLog] : [showLog];
+  void vscode.window.showErrorMessage(errorMessage(error), ...actions).then((c) => {
     if (c === showLog) deps.logger.show();
+    if (c === openInBrowser && webUrl) void vscode.env.openExternal(vscode.Uri.parse(webUrl));
   });
 }
 

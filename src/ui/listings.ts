@@ -319,7 +319,19 @@ export class ListingScheduler implements vscode.Disposable {
       }
       const error = asReactionsError(e);
       this.logger.error(`listing reactions of ${account.label} failed after ${found} found: ${error.message}`);
-      this.setState(accountId, { status: 'error', found, error, finishedAt: new Date(), ...cached });
+      // A listing that stopped early (a ceiling, a loop, an answer too large, …) keeps what it had: partial.
+      const partial =
+        this.store.count(accountId) > 0
+          ? { reason: vscode.l10n.t('stopped by an error'), detail: error.message, at: new Date() }
+          : undefined;
+      this.setState(accountId, {
+        status: 'error',
+        found,
+        error,
+        finishedAt: new Date(),
+        ...cached,
+        ...(partial ? { partial } : {}),
+      });
       this.accounts.handleAuthError(accountId, error, !!options.interactive);
     }
   }

@@ -4,6 +4,7 @@
  *   npm run emulator -- [--port N] [--tines-port N] [--other-port N] [--host H]
  *                       [--statuses N] [--discussions N] [--posts N] [--comments N] [--no-reactions]
  *                       [--vote-rate R] [--cases N] [--case-comments N] [--reaction-rate R] [--latency MS] [--seed N] [--sc-prefix /x] [--json] [--quiet]
+ *                       [--churn D,I[,SEED]] [--hostile MODE[,MODE…]]
  *
  * With --port N, Tines listens on N+1 and the other origin on N+2 unless given. Prints the URLs, each
  * user's tokens and the OAuth demo client (users approve on the authorize page in the browser); with
@@ -30,6 +31,10 @@ const USAGE = `Usage: npm run emulator -- [options]
   --latency MS        added to every request
   --seed N            data seed (default 1)
   --sc-prefix /x      path prefix of the SelfCommunity API
+  --churn D,I[,SEED]  a live community: each SelfCommunity contribution list request first deletes D
+                      contributions and adds I at the head (seeded; alice votes on some)
+  --hostile MODES     a misbehaving server, comma-separated: huge-count, next-loop, huge-body[=MB] (default
+                      50), pathological-text[=N] (default 200000), null-reaction
   --json              print one JSON line with the URLs and tokens, nothing else on stdout
   --quiet             do not log requests (they go to stderr, one line each, without tokens)`;
 
@@ -116,6 +121,27 @@ function parse(argv: string[]): { options: EmulatorOptions; json: boolean } {
       case '--sc-prefix':
         options.scPrefix = value();
         break;
+      case '--churn': {
+        const [deletes, inserts, seed] = value().split(',').map(Number);
+        if (![deletes, inserts].every((n) => Number.isFinite(n) && n >= 0))
+          throw new Error(`--churn needs D,I (numbers), got "${inline ?? argv[i]}"`);
+        options.churn = { deletes, inserts, seed: Number.isFinite(seed) ? seed : undefined };
+        break;
+      }
+      case '--hostile': {
+        const hostile: NonNullable<EmulatorOptions['hostile']> = {};
+        for (const mode of value().split(',')) {
+          const [name, n] = mode.split('=');
+          if (name === 'huge-count') hostile.hugeCount = true;
+          else if (name === 'next-loop') hostile.nextLoop = true;
+          else if (name === 'huge-body') hostile.hugeBodyMegabytes = Number(n) || 50;
+          else if (name === 'pathological-text') hostile.pathologicalText = Number(n) || 200_000;
+          else if (name === 'null-reaction') hostile.nullReaction = true;
+          else throw new Error(`unknown --hostile mode "${mode}"`);
+        }
+        options.hostile = hostile;
+        break;
+      }
       case '--json':
         json = true;
         break;

@@ -11,6 +11,7 @@
  *   await emu.close();
  */
 import { Faults } from './faults';
+import { Modes } from './modes';
 import { OAuthServer } from './oauth';
 import { OtherApp } from './other';
 import { ScWorld, scConfig } from './sc-data';
@@ -40,6 +41,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const scViews = new ScViews(scWorld);
   const tinesWorld = new TinesWorld(tinesConfig(seed, opts.tines));
   const oauth = new OAuthServer(opts.oauth);
+  const modes = new Modes(opts.churn, opts.hostile);
 
   const requests: Emulator['requests'] = [];
   const otherRequests: Emulator['requests'] = [];
@@ -54,8 +56,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   };
 
   const servers = [
-    new EmuServer(new SelfCommunityApp(scWorld, prefix, oauth), shared),
-    new EmuServer(new TinesApp(tinesWorld), shared),
+    new EmuServer(new SelfCommunityApp(scWorld, prefix, oauth, modes), shared),
+    new EmuServer(new TinesApp(tinesWorld, modes), shared),
     new EmuServer(new OtherApp(), shared),
   ];
   const ports = [opts.port ?? opts.scPort ?? 0, opts.tinesPort ?? 0, opts.otherPort ?? 0];
@@ -118,6 +120,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     sc: scState,
     tines: tinesState,
     oauth: oauth.control(),
+    setChurn: (churn) => modes.setChurn(churn),
+    churnLog: modes.log,
+    get hostile() {
+      return modes.hostile;
+    },
+    set hostile(h) {
+      modes.hostile = { ...h };
+    },
     close() {
       faults.clear();
       closed ??= Promise.all(servers.map((s) => s.close())).then(() => undefined);

@@ -8,9 +8,13 @@ import { hash, iso } from './seed';
 import { slugify, summarize } from './text';
 import type { ScRawItem, ScTypeName, ScVoteRecord } from './types';
 import { USERS, scPerson } from './users';
+import type { Modes } from './modes';
 
 export class ScViews {
-  constructor(private readonly w: ScWorld) {}
+  constructor(
+    private readonly w: ScWorld,
+    private readonly modes?: Modes,
+  ) {}
 
   reactionJson(base: string, idCode: number): Record<string, unknown> | null {
     const r = REACTIONS.find((x) => x.id === idCode);
@@ -47,13 +51,15 @@ export class ScViews {
     return {
       vote_count: voters.length,
       voted: mine !== 0,
-      reaction: mine > 0 ? this.reactionJson(base, mine) : null,
+      reaction: mine > 0 && !this.modes?.hostile.nullReaction ? this.reactionJson(base, mine) : null,
       reactions_count,
     };
   }
 
   contributionJson(base: string, t: number, id: number, u: number | undefined): Record<string, unknown> {
-    const { html, title } = this.w.text(t, id);
+    const { html: seeded, title } = this.w.text(t, id);
+    const hostile = t === 0 && id === this.w.contributions[0].count ? this.modes?.pathological() : undefined;
+    const html = hostile ?? seeded;
     const comments = this.w.allComments(t, id);
     const added = this.w.time(t, id);
     const last = comments.reduce((m, c) => Math.max(m, this.w.time(COMMENT, c)), added);
@@ -67,7 +73,7 @@ export class ScViews {
     if (title !== undefined) Object.assign(out, { title, slug: slugify(title) });
     Object.assign(out, {
       html,
-      summary: summarize(html),
+      summary: hostile ?? summarize(html),
       comment_count: comments.length,
       ...this.voteFields(base, t, id, u),
       view_count: 3 + (hash(this.w.cfg.seed, 99, t, id) % 400),

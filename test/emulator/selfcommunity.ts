@@ -11,6 +11,7 @@ import type { OAuthServer } from './oauth';
 import { ScViews } from './sc-views';
 import type { App, Ctx, Reply } from './server';
 import { USERS, scPerson } from './users';
+import { Modes } from './modes';
 
 const P = '/api/v2';
 const TYPE = '(status|discussion|post|comment)';
@@ -47,8 +48,9 @@ export class SelfCommunityApp implements App {
     private readonly world: ScWorld,
     readonly prefix: string,
     private readonly oauth: OAuthServer,
+    private readonly modes: Modes = new Modes(),
   ) {
-    this.views = new ScViews(world);
+    this.views = new ScViews(world, modes);
     this.routes = [
       {
         re: /^\/oauth\/authorize\/$/,
@@ -248,17 +250,19 @@ export class SelfCommunityApp implements App {
 
   private list(ctx: Ctx, type: string, u: number): Reply {
     const t = this.world.typeIndex(type);
+    this.modes.churnList(this.world, t);
     const table = this.world.contributions[t];
     const { limit, offset } = this.limitOffset(ctx);
     const ascending = ['added_at', 'id'].includes(ctx.query.get('ordering') ?? '');
     const ids = table.page(offset, limit, !ascending);
-    return this.page(
+    const reply = this.page(
       ctx,
       table.live,
       ids.map((id) => this.views.contributionJson(ctx.base, t, id, u)),
       limit,
       offset,
     );
+    return this.modes.scList(reply, ctx, (o) => this.link(ctx, limit, o), limit, offset);
   }
 
   private comments(ctx: Ctx, u: number): Reply {

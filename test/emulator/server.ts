@@ -29,6 +29,8 @@ export interface Reply {
   json?: unknown;
   text?: string;
   headers?: Record<string, string>;
+  /** A long body sent chunked (no Content-Length): `head`, `chunk` × `times`, `tail`; never whole in memory. */
+  stream?: { head: string; chunk: string; times: number; tail: string };
 }
 
 export interface App {
@@ -266,7 +268,29 @@ export class EmuServer {
     return { ...reply, headers };
   }
 
+  /** Writes a streamed reply chunk by chunk, waiting for the socket to drain; stops when the client goes. */
+  private async sendStream(res: http.ServerResponse, reply: Reply): Promise<void> {
+    const { head, times, tail } = reply.stream!;
+    // one Buffer written again and again: the emulator allocates nothing per chunk (it may share a process)
+    const chunk = Buffer.from(reply.stream!.chunk);
+    res.writeHead(reply.status, lowerKeys(reply.headers));
+    const write = (text: string | Buffer) =>
+      res.write(text)
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            res.once('drain', resolve);
+            res.once('close', resolve);
+          });
+    await write(head);
+    for (let i = 0; i < times && !res.destroyed; i++) await write(chunk);
+    if (!res.destroyed) res.end(tail);
+  }
+
   private send(res: http.ServerResponse, reply: Reply): void {
+    if (reply.stream) {
+      void this.sendStream(res, reply);
+      return;
+    }
     const headers = lowerKeys(reply.headers);
     let body: string | undefined;
     if (reply.status !== 204 && reply.status !== 304) {

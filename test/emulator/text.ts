@@ -108,17 +108,20 @@ export function escapeHtml(s: string): string {
 
 /** Plain text of an HTML fragment (tags removed, entities decoded, whitespace collapsed). */
 export function plainText(html: string): string {
-  return html
-    .replace(/<\/?(strong|em|b|i|a|span|code)\b[^>]*>/g, '')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    html
+      // [^<>]: each attempt stops at the next `<`, so a run of `<` costs linear time, not quadratic
+      .replace(/<\/?(strong|em|b|i|a|span|code)\b[^<>]*>/g, '')
+      .replace(/<[^<>]*>/g, ' ')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&nbsp;/g, ' ')
+      .replace(/&amp;/g, '&')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 export function summarize(html: string, max = 200): string {

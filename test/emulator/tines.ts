@@ -4,6 +4,7 @@
  * the way Tines' do (`{"errors":[...]}`, a bare array, `{"error": ...}`, or an HTML page).
  */
 import { STATUS_CODES } from 'http';
+import { Modes } from './modes';
 import type { App, Ctx, Reply } from './server';
 import { TINES_VALUES, type TCase, type TinesWorld } from './tines-data';
 import type { TinesValue } from './types';
@@ -41,7 +42,10 @@ export class TinesApp implements App {
   readonly prefix = '';
   private readonly routes: Array<{ method: 'GET' | 'POST'; re: RegExp; handler: Handler }>;
 
-  constructor(private readonly world: TinesWorld) {
+  constructor(
+    private readonly world: TinesWorld,
+    private readonly modes: Modes = new Modes(),
+  ) {
     this.routes = [
       { method: 'GET', re: /^\/api\/v1\/info\/?$/, handler: () => this.info() },
       { method: 'GET', re: /^\/api\/v1\/teams\/?$/, handler: (c) => this.teams(c) },
@@ -131,7 +135,7 @@ export class TinesApp implements App {
     };
     const hasNext = page < pages;
     const hasPrev = page > 1;
-    return {
+    const reply = {
       status: 200,
       json: {
         ...extra,
@@ -144,9 +148,11 @@ export class TinesApp implements App {
           per_page: per,
           pages,
           count: all.length,
-        },
+        } as Record<string, unknown>,
       },
     };
+    if (key === 'cases') this.modes.tinesMeta(reply.json.meta, page);
+    return reply;
   }
 
   // ---- routes ------------------------------------------------------------------------------------

@@ -50,6 +50,40 @@ export interface EmulatorOptions {
   };
   /** OAuth 2 on the SelfCommunity server (`<prefix>/oauth/authorize/`, `token/`, `revoke_token/`). */
   oauth?: OAuthOptions;
+  /** A community that changes while it is listed (see modes.ts); `emu.setChurn` changes it later. */
+  churn?: ChurnOptions;
+  /** A misbehaving server (see modes.ts); `emu.hostile` changes it later. */
+  hostile?: HostileOptions;
+}
+
+/** Per SelfCommunity contribution list request: deletions anywhere, insertions at the head. */
+export interface ChurnOptions {
+  seed?: number;
+  /** Contributions of the listed type deleted per request (default 3). */
+  deletes?: number;
+  /** Contributions added at the head per request (default 1). */
+  inserts?: number;
+  /** Share of added contributions alice votes on (default 0.3). */
+  voteRate?: number;
+}
+
+export interface HostileOptions {
+  /** Lists claim 1 000 000 000 items (pages past the real ones are empty). */
+  hugeCount?: boolean;
+  /** Lists give no count, and `next` points back to the page itself. */
+  nextLoop?: boolean;
+  /** The first page of statuses is this many MB (chunked, no Content-Length). */
+  hugeBodyMegabytes?: number;
+  /** The newest status's html and summary are this many `<`. */
+  pathologicalText?: number;
+  /** Items say `voted: true, reaction: null` where the vote has a reaction (their vote list names it). */
+  nullReaction?: boolean;
+}
+
+/** What churn did, in order. */
+export interface ChurnLog {
+  deleted: Array<{ type: ScContributionType; id: number; time: number }>;
+  inserted: Array<{ type: ScContributionType; id: number; time: number; voted: boolean }>;
 }
 
 /** An OAuth application registered on the emulated community. All are public clients (no secret). */
@@ -262,5 +296,11 @@ export interface Emulator {
   readonly tines: TinesState;
   /** OAuth test control: the apps' client ids, the browser's user, token lifetime, expiry, revocation, counters. */
   readonly oauth: OAuthControl;
+  /** Starts (or with undefined stops) churn from now on. */
+  setChurn(churn: ChurnOptions | undefined): void;
+  /** What churn deleted and inserted so far. */
+  readonly churnLog: ChurnLog;
+  /** The hostile modes in force (change its fields at any time). */
+  hostile: HostileOptions;
   close(): Promise<void>;
 }

@@ -17,7 +17,12 @@
  * would). On top of the checks above: a vote POST refused with 401 does not count as a write (it is
  * resent once after renewal), and no issued OAuth token may leak either.
  *
- * Not part of `npm test`. Run: `npx tsx test/soak/soak.ts [--minutes 3] [--seed 1] [--max-iterations 20000] [--oauth]`.
+ * With `--churn`, the community changes while SelfCommunity scans run (the emulator's churn mode: per
+ * contribution list request one contribution deleted anywhere and one added at the head, some voted):
+ * a successful scan must then list every reaction that existed from its start to its end, with its
+ * reaction, and nothing that existed at neither; what churn deleted or added is no violation.
+ *
+ * Not part of `npm test`. Run: `npx tsx test/soak/soak.ts [--minutes 3] [--seed 1] [--max-iterations 20000] [--oauth] [--churn]`.
  * Prints a summary and exits 1 on any violation.
  */
 import { startEmulator, type Emulator, type FaultSpec, type LoggedRequest, type TinesValue } from '../emulator';
@@ -50,6 +55,7 @@ const SEED = Math.floor(arg('seed', 1));
 const MAX_ITERATIONS = Math.floor(arg('max-iterations', 20_000));
 const VERBOSE = process.argv.includes('--verbose');
 const OAUTH = process.argv.includes('--oauth');
+const CHURN = process.argv.includes('--churn');
 
 // ---- seeded randomness ----------------------------------------------------------------------------
 
@@ -158,6 +164,8 @@ const stats = {
   expiries: 0,
   renewals: 0,
   reauths: 0,
+  /** --churn: contributions deleted or added during scans. */
+  churned: 0,
 };
 /** --oauth: every token the soak's sign-ins and renewals were given (none may leak). */
 const issued = new Set<string>();
@@ -232,7 +240,9 @@ function checkState(
     }
   }
   // the new ids of a Tines change (the added reaction) are targets too; anything else new is accidental
-  if (others(emu) !== othersBefore) violation('accidental', "another user's reactions changed");
+  // (--churn deletes contributions others voted on too: a churned scan writes nothing, checkWrites says)
+  if (others(emu) !== othersBefore && !expectations.some((x) => x.note === 'churn'))
+    violation('accidental', "another user's reactions changed");
 }
 
 function checkWrites(side: Side, log: readonly LoggedRequest[]): void {
@@ -272,6 +282,51 @@ function checkLeaks(emu: Emulator, errors: unknown[], loggers: MemoryLogger[], l
 
 // ---- operations ----------------------------------------------------------------------------------------
 
+/**
+ * --churn: a scan during which contributions were deleted and added lists every reaction that existed
+ * from its start to its end (with its reaction), and nothing that existed at neither (or was added
+ * during the scan).
+ */
+function checkChurnedScan(
+  emu: Emulator,
+  side: Side,
+  before: Map<string, string>,
+  got: Map<string, string>,
+  churned: { deleted: number; inserted: number },
+): void {
+  const after = truth(emu, side);
+  for (const [id, v] of before) {
+    if (after.get(id) === v && got.get(id) !== v)
+      violation(
+        'lost',
+        `${id}: existed throughout a scan under churn (${v}) but was listed as ${got.get(id) ?? 'absent'}`,
+      );
+  }
+  const added = new Set(
+    emu.churnLog.inserted.slice(churned.inserted).map((c) => `${side.account.id}|${c.type}:${c.id}`),
+  );
+  for (const id of got.keys())
+    if (!before.has(id) && !after.has(id) && !added.has(id))
+      violation('falseReports', `${id}: listed under churn but never existed`);
+}
+
+/** --churn: a scan writes nothing (checkWrites holds it to that), so every change during it is churn's doing. */
+function allowChurn(
+  emu: Emulator,
+  side: Side,
+  before: Map<string, string>,
+  churned: { deleted: number; inserted: number },
+  expectations: Expectation[],
+): void {
+  const after = truth(emu, side);
+  for (const id of new Set([...before.keys(), ...after.keys()]))
+    if (before.get(id) !== after.get(id))
+      expectations.push({ id, allowed: [before.get(id), after.get(id)], note: 'churn' });
+  // a marker even when alice's votes did not change: others' votes on deleted contributions went with them
+  expectations.push({ id: '(churn)', allowed: [undefined], note: 'churn' });
+  stats.churned += emu.churnLog.deleted.length - churned.deleted + emu.churnLog.inserted.length - churned.inserted;
+}
+
 async function scan(side: Side): Promise<Reaction[]> {
   const items: Reaction[] = [];
   for await (const batch of side.client.listReactions()) items.push(...batch);
@@ -297,6 +352,8 @@ async function main(): Promise<void> {
     retryBaseMs: 10,
     maxRetryAfterMs: 2000,
     maxConcurrency: 4,
+    // the emulator never applies a write after its answer was lost: no need to wait long before the next
+    writeSettleMs: 200,
     logger,
   });
 
@@ -382,7 +439,8 @@ async function main(): Promise<void> {
       stats.outOfBand++;
       if (side.service === 'selfcommunity') {
         const change = rng.chance(0.5) ? undefined : Number(rng.pick(scKinds).id);
-        emu.sc.setVote(r.target.type, r.target.id, 'alice', change);
+        // (--churn may have deleted it)
+        if (emu.sc.get(r.target.type, r.target.id)) emu.sc.setVote(r.target.type, r.target.id, 'alice', change);
       } else if (rng.chance(0.5)) {
         emu.tines.removeReaction(r.target.parent!.id, r.target.id, 'alice', valueOf(r) as TinesValue);
       } else {
@@ -432,7 +490,7 @@ async function main(): Promise<void> {
     const errors: unknown[] = [];
     const expectations: Expectation[] = [];
     try {
-      await runOp(side, op, rng, scKinds, errors, expectations, before);
+      await runOp(emu, side, op, rng, scKinds, errors, expectations, before);
     } catch (e) {
       // runOp reports operation errors itself; anything here is a bug of the soak or the core
       errors.push(e);
@@ -500,10 +558,13 @@ async function oauthSignIn(emu: Emulator, options: ClientOptions): Promise<Accou
 function putBack(emu: Emulator, r: Reaction): void {
   if (r.target.type === 'case_comment')
     emu.tines.addReaction(r.target.parent!.id, r.target.id, 'alice', r.kind.id as TinesValue);
-  else emu.sc.setVote(r.target.type, r.target.id, 'alice', r.kind.id === '' ? null : Number(r.kind.id));
+  // --churn may have deleted it (or its contribution) meanwhile
+  else if (emu.sc.get(r.target.type, r.target.id))
+    emu.sc.setVote(r.target.type, r.target.id, 'alice', r.kind.id === '' ? null : Number(r.kind.id));
 }
 
 async function runOp(
+  emu: Emulator,
   side: Side,
   op: Op,
   rng: Prng,
@@ -516,16 +577,23 @@ async function runOp(
   const outcome = (name: string) => bump(stats.outcomes, name);
 
   if (op === 'scan') {
+    const churning = CHURN && side.service === 'selfcommunity';
+    const churned = { deleted: emu.churnLog.deleted.length, inserted: emu.churnLog.inserted.length };
+    if (churning) emu.setChurn({ seed: stats.iterations, deletes: 1, inserts: 1 });
     try {
-      const items = await scan(side);
+      const items = await scan(side).finally(() => {
+        emu.setChurn(undefined);
+        if (churning) allowChurn(emu, side, before, churned, expectations);
+      });
       outcome('scan ok');
-      // the scan must equal the server's truth (nothing changes while it runs)
       const got = new Map(items.map((r) => [r.id, valueOf(r)]));
-      const server = before;
-      if (got.size !== server.size || [...server].some(([id, v]) => got.get(id) !== v)) {
+      if (churning) {
+        checkChurnedScan(emu, side, before, got, churned);
+      } else if (got.size !== before.size || [...before].some(([id, v]) => got.get(id) !== v)) {
+        // the scan must equal the server's truth (nothing changes while it runs)
         violation(
           'falseReports',
-          `a successful scan differs from the server: ${got.size} listed, ${server.size} on the server`,
+          `a successful scan differs from the server: ${got.size} listed, ${before.size} on the server`,
         );
       }
       side.known = new Map(items.map((r) => [r.id, r]));
@@ -766,6 +834,7 @@ function report(ms: number): void {
     console.log(
       `  oauth               ${stats.expiries} early expiries, ${stats.renewals} renewals, ${stats.reauths} sign-ins redone`,
     );
+  if (CHURN) console.log(`  churn               ${stats.churned} contributions deleted or added during scans`);
   if (violations) {
     console.log(`\n${violations} violation(s):`);
     for (const v of stats.violations) console.log(`  ${v}`);

@@ -9,7 +9,7 @@ import { ReactionsError, cancelled, redact, type ErrorDetails, type ErrorKind } 
 import { silentLogger, type Logger } from '../log';
 import { Origin } from './address';
 import { Agents, keepsAlive } from './agents';
-import { discard, parseJson, readText } from './body';
+import { DEFAULT_MAX_RESPONSE_BYTES, discard, parseJson, readText } from './body';
 import {
   describeStatus,
   describeTransportFailure,
@@ -32,6 +32,13 @@ export interface HttpOptions {
   retryBaseMs: number;
   /** Longest Retry-After we are willing to sleep for; longer ones fail with 'rate-limited'. */
   maxRetryAfterMs: number;
+  /**
+   * After a write whose answer was lost, how long the next write on the same target waits before it
+   * reads (the lost one may still land: a toggle sent twice undoes itself).
+   */
+  writeSettleMs: number;
+  /** The largest response body read (bytes); a larger one fails with `too-large` before it is all in memory. */
+  maxResponseBytes: number;
   logger: Logger;
   userAgent: string;
   /**
@@ -48,6 +55,8 @@ export const defaultHttpOptions: HttpOptions = {
   retries: 3,
   retryBaseMs: 400,
   maxRetryAfterMs: 60_000,
+  maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
+  writeSettleMs: 10_000,
   logger: silentLogger,
   userAgent: 'reactions-vscode',
 };
@@ -65,6 +74,11 @@ export interface RequestOptions {
   anonymous?: boolean;
   /** The answer carries secrets (a token endpoint): never quote its body in a message. */
   sensitiveResponse?: boolean;
+  /**
+   * The answer guards a write (the state read before or after a vote): ask every cache on the way for a
+   * fresh copy (`Cache-Control: no-cache`).
+   */
+  fresh?: boolean;
   /** Internal: this is the one resend after a 401 and a token refresh. */
   afterRefresh?: boolean;
 }
@@ -186,8 +200,10 @@ export class HttpClient {
 
       let text: string;
       try {
-        text = await readText(res);
+        text = await readText(res, this.options.maxResponseBytes);
       } catch (e) {
+        if (e instanceof ReactionsError && e.kind === 'too-large')
+          throw this.fail(x, 'too-large', e.message, { status });
         throw transportFailure(e);
       }
 
@@ -230,6 +246,7 @@ export class HttpClient {
     // Said explicitly: VS Code's proxy support wraps each request in an agent of its own that asks
     // for `Connection: close`, which would end every pooled connection after one answer.
     if (keepsAlive(method)) headers.Connection = 'keep-alive';
+    if (options.fresh) headers['Cache-Control'] = 'no-cache';
     return { method, headers, body, redirect: 'manual' };
   }
 

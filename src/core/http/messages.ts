@@ -90,6 +90,8 @@ export function nextStep(kind: ErrorKind, retryAfterMs?: number): string {
       return 'Check that the account URL points to the service, then try again.';
     case 'unsafe':
       return 'Check the account URL.';
+    case 'too-large':
+      return 'Raise "reactions.maxResponseMegabytes" if this site really sends that much.';
     default:
       return 'Check the log for details, then try again.';
   }

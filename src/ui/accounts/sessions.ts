@@ -50,10 +50,12 @@ export class AccountSessions implements vscode.Disposable {
     const config = vscode.workspace.getConfiguration('reactions');
     const maxConcurrency = Math.min(32, Math.max(1, Math.floor(config.get<number>('maxConcurrency', 8)) || 8));
     const timeoutSeconds = Math.min(600, Math.max(1, config.get<number>('requestTimeoutSeconds', 20) || 20));
+    const maxMegabytes = Math.min(1024, Math.max(1, Math.floor(config.get<number>('maxResponseMegabytes', 16)) || 16));
     const version = (this.context.extension?.packageJSON as { version?: string } | undefined)?.version ?? '0';
     return {
       maxConcurrency,
       timeoutMs: timeoutSeconds * 1000,
+      maxResponseBytes: maxMegabytes * 1024 * 1024,
       logger: this.logger,
       userAgent: `reactions-vscode/${version} (VS Code ${vscode.version})`,
     };

@@ -5,7 +5,7 @@
  *   The kinds come from the account's `reactionKinds()`. Returns the reaction as it now is.
  */
 import * as vscode from 'vscode';
-import { ReactionsError } from '../../core/errors';
+import { ReactionsError, isReactionsError } from '../../core/errors';
 import type { Reaction, ReactionKind } from '../../core/model';
 import type { Deps } from '../deps';
 import { command, showError } from '../commandRunner';
@@ -43,7 +43,14 @@ export async function changeTo(deps: Deps, r: Reaction, kind: ReactionKind, noti
   const done = deps.tree.markBusy([r]);
   try {
     const updated = await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () =>
-      deps.accounts.client(r.accountId).change(r, kind),
+      deps.accounts
+        .client(r.accountId)
+        .change(r, kind)
+        .catch((e: unknown) => {
+          // A half-done change (Tines: added, the old one not removed): the tree shows what is there now.
+          if (isReactionsError(e) && e.present?.length) deps.store.upsert([...e.present]);
+          throw e;
+        }),
     );
     deps.store.replace(r.id, updated);
     deps.logger.info(`change ${r.id}: ${r.kind.id} → ${updated.kind.id}`);

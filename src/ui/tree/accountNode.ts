@@ -54,7 +54,9 @@ export class AccountNode implements TreeNode {
       : state.status === 'loading'
         ? vscode.l10n.t('{0} · loading…', counts)
         : state.status === 'error'
-          ? vscode.l10n.t('{0} · error', counts)
+          ? state.partial
+            ? `${counts} · ${partialText(state.partial)}` // stopped early, kept what it had
+            : vscode.l10n.t('{0} · error', counts)
           : state.partial
             ? `${counts} · ${partialText(state.partial)}`
             : state.cachedAt

@@ -1,14 +1,37 @@
 /**
- * The one pager both services use. A list endpoint is described by three reads (`PagedList`); the
- * pager reads the first page, then — when that page says how many pages there are — every other page
- * concurrently as tasks of the listing's stream (each request bounded by the client's limit), and
- * otherwise follows `next` one page at a time.
+ * The one pager both services use: it reads every page of one list endpoint (`PagedList`), bounded
+ * whatever the server says, and complete while the list changes under it.
  *
- * Where later guarantees belong: the loop over `pages` is the one place to queue pages lazily (as slots
- * free up) and to cap pages per listing; the `next` loop is the one place to detect a link loop (a cursor
- * seen twice); a list that shifts while it is read is detected from what each `Page` reports.
+ * Bounded work.
+ * - Pages are queued lazily: at most `concurrency` reads of one list are in flight, and the next page
+ *   is planned only when a slot frees up — never one task per page of a `count` the server claims.
+ * - A page that comes back short or empty ends the list, whatever `count` or `next` say.
+ * - A ceiling per list (`maxPagesPerList`) and per listing (`ListingBudget`: pages and items shared by
+ *   every list of one listing) stops with a `too-large` error that names the number.
+ * - `next` links: a cursor seen twice, more pages than `count` allows, or pages that bring nothing new
+ *   is a loop: it stops with a `bad-response` error. (Bodies are capped by the HTTP client.)
+ *
+ * Completeness under change. Lists are sorted (SelfCommunity newest first by `added_at`; comments and
+ * Tines oldest or newest first by date) and read by position, so a deletion before a position shifts
+ * later items toward lower positions (a page read later can skip them) and an insertion shifts them
+ * the other way (a page read later repeats some). The pager:
+ * 1. reads overlapping pages when the list reads at any position (offset lists: each page starts
+ *    `overlap` items before the previous one ended) and hands on every item once (de-duplicated by id);
+ * 2. checks every junction of two neighbouring pages: the later one must contain the last item of the
+ *    earlier one, or start at or before it in the list's order (`compare`). Two pages that pass cover
+ *    every item that existed while both were read, whatever moved in between;
+ * 3. re-reads a broken junction's window: back off one stride at a time until a page covers the
+ *    earlier page's last item, then walk forward until a page reaches the later page's first item
+ *    (each step is checked the same way, so changes during the repair are repaired too); bounded by
+ *    `maxRepairReads`, after which the list stops with a `conflict` error;
+ * 4. does not trust the planned end: while the last page read is full, it reads on (items inserted
+ *    at the head push old ones past the `count` of the first page).
+ * What is deleted during the scan may or may not be listed; what is inserted may or may not be. Every
+ * item that exists from the start of the scan to its end is listed. Lists without `compare` and without
+ * overlap (pages by number, no order known) are only de-duplicated.
  */
-import type { TaskStream } from '../../async';
+import { ReactionsError } from '../../errors';
+import { pool, type TaskStream } from '../../async';
 
 /** Where the page after this one is: a URL (SelfCommunity `next`) or a page number (Tines). */
 export type Cursor = string | number;
@@ -19,8 +42,10 @@ export interface Page<T> {
   readonly next?: Cursor;
   /** How many pages the list has in all (this one included), when the server says. */
   readonly pages?: number;
-  /** How many items the list has in all, when the server says (a first page's `count`). */
+  /** How many items the list has in all, when the server says (`count`). */
   readonly total?: number;
+  /** The position (0-based item offset) of this page's first item, when it was read by position. */
+  readonly position?: number;
 }
 
 /** Hears how a list is read (progress reporting): its size once the first page told it, then each page. */
@@ -33,43 +58,301 @@ export interface PageSink {
 /** How one list endpoint is read. */
 export interface PagedList<T> {
   first(signal?: AbortSignal): Promise<Page<T>>;
-  /** Page `index` (0 is the first), read directly: asked for only when the first page told `pages`. */
-  at(index: number, signal?: AbortSignal): Promise<Page<T>>;
+  /**
+   * The page whose first item is at `position` (0-based item offset, asked for only after `first`). A
+   * list read by page number rounds it down to its page start and says so in `Page.position`.
+   */
+  at(position: number, signal?: AbortSignal): Promise<Page<T>>;
   /** The page a cursor points to. */
   follow(cursor: Cursor, signal?: AbortSignal): Promise<Page<T>>;
+  /** True when `at` reads from any position (offset lists): pages then overlap. */
+  readonly anyPosition?: boolean;
+  /** The item's identity, for de-duplication and junction checks. */
+  identity?(item: T): string;
+  /** The list's order: negative when `a` comes before `b`. */
+  compare?(a: T, b: T): number;
+}
+
+/** Defaults of the ceilings. */
+export const PAGER_LIMITS = {
+  /** Pages of one list endpoint (1 000 000 items at 100 a page). */
+  maxPagesPerList: 10_000,
+  /** Pages of one listing, all lists together. */
+  maxPagesPerListing: 300_000,
+  /** Items of one listing, all lists together. */
+  maxItemsPerListing: 5_000_000,
+  /** Pages in flight per list. */
+  concurrency: 8,
+};
+
+/** Pages and items one listing has read, against its ceilings: shared by every list of the listing. */
+export class ListingBudget {
+  pages = 0;
+  items = 0;
+
+  constructor(
+    readonly maxPages = PAGER_LIMITS.maxPagesPerListing,
+    readonly maxItems = PAGER_LIMITS.maxItemsPerListing,
+  ) {}
+
+  /** Counts one page read; throws `too-large` past a ceiling. */
+  spend(items: number): void {
+    this.pages++;
+    this.items += items;
+    if (this.pages > this.maxPages) throw ceiling(`${this.maxPages.toLocaleString('en')} pages`, 'one listing');
+    if (this.items > this.maxItems) throw ceiling(`${this.maxItems.toLocaleString('en')} items`, 'one listing');
+  }
 }
 
 export interface PagerOptions {
   signal?: AbortSignal;
-  /** The listing's stream: with it the pages after the first are read concurrently, as its tasks. */
+  /** The listing's stream (kept for callers; pages are read by the pager's own bounded queue). */
   stream?: TaskStream<unknown>;
+  /** The listing's ceilings; a list read on its own gets its own. */
+  budget?: ListingBudget;
+  /** Pages of this list in flight at once (default 8; the HTTP client bounds the whole account too). */
+  concurrency?: number;
+  /** Default `PAGER_LIMITS.maxPagesPerList`. */
+  maxPages?: number;
+  /** Re-reads allowed to repair broken junctions (default: 20 + the pages of the list). */
+  maxRepairReads?: number;
   /** Told the list's size and each page read (see ScanProgress). */
   progress?: PageSink;
 }
 
-/** Reads every page of a list, handing each page's items to `onItems` as the page arrives. */
+/** Reads every page of a list, handing each page's new items to `onItems` as the page arrives. */
 export async function readPages<T>(
   list: PagedList<T>,
   onItems: (items: T[]) => void,
-  { signal, stream, progress }: PagerOptions = {},
+  options: PagerOptions = {},
 ): Promise<void> {
-  const read = (page: Page<T>, more: boolean) => {
-    progress?.page(page.items.length, more);
-    onItems(page.items);
-  };
-  const first = await list.first(signal);
-  const concurrent = first.pages !== undefined && !!stream;
-  progress?.sized(concurrent ? first.pages : undefined, first.total);
-  read(first, !concurrent && first.next !== undefined);
-  if (concurrent) {
-    for (let index = 1; index < first.pages!; index++) {
-      stream!.spawn(async (s) => read(await list.at(index, s), false));
+  await new ListReader(list, onItems, options).run();
+}
+
+function ceiling(what: string, where: string): ReactionsError {
+  return new ReactionsError(
+    'too-large',
+    `Stopped after ${what}, the most ${where} reads: the site claims more than this extension lists (or its pages never end). The reactions found so far are kept; the list is partial.`,
+  );
+}
+
+function loop(why: string, pages: number): ReactionsError {
+  return new ReactionsError(
+    'bad-response',
+    `The site's pages do not end: ${why}. Stopped after ${pages} page(s); the reactions found so far are kept and the list is partial.`,
+  );
+}
+
+/** One page read by position, as the junction checks see it. */
+interface Read<T> {
+  readonly position: number;
+  readonly items: T[];
+  readonly total?: number;
+}
+
+class ListReader<T> {
+  private readonly seen = new Set<string>();
+  private readonly budget: ListingBudget;
+  private readonly maxPages: number;
+  private pagesRead = 0;
+  private repairs = 0;
+  /** Full pages that brought nothing new (a server that ignores the position or cycles). */
+  private stale = 0;
+  /** Items a page brought that an earlier page of this list had already brought. */
+  private duplicates = 0;
+  private size = 0;
+
+  constructor(
+    private readonly list: PagedList<T>,
+    private readonly onItems: (items: T[]) => void,
+    private readonly options: PagerOptions,
+  ) {
+    this.budget = options.budget ?? new ListingBudget();
+    this.maxPages = options.maxPages ?? PAGER_LIMITS.maxPagesPerList;
+  }
+
+  async run(): Promise<void> {
+    const first = await this.list.first(this.options.signal);
+    this.size = first.items.length;
+    const single = this.size === 0 || (first.next === undefined && (first.pages ?? 1) <= 1);
+    const total = first.total ?? (first.pages !== undefined ? first.pages * this.size : undefined);
+    const stride = this.size - this.overlap();
+    const planned = single || total === undefined ? undefined : 1 + Math.ceil(Math.max(0, total - this.size) / stride);
+    this.options.progress?.sized(planned && Math.min(planned, this.maxPages), first.total);
+    this.deliver(first, false, !single && total === undefined);
+    if (single) return;
+    if (total !== undefined) return this.byPosition({ position: 0, items: first.items }, total);
+    return this.byLinks(first);
+  }
+
+  /** Items each page repeats from the one before: a tenth, when the list reads from any position. */
+  private overlap(): number {
+    return this.list.anyPosition ? Math.max(1, Math.floor(this.size / 10)) : 0;
+  }
+
+  /** Hands on the page's items not handed on before; counts the page against the ceilings. */
+  private deliver(page: Page<T>, repair = false, more = false): number {
+    this.pagesRead++;
+    if (this.pagesRead > this.maxPages) throw ceiling(`${this.maxPages.toLocaleString('en')} pages`, 'one list');
+    this.budget.spend(page.items.length);
+    const identity = this.list.identity?.bind(this.list);
+    const fresh = identity
+      ? page.items.filter((item) => {
+          const id = identity(item);
+          if (this.seen.has(id)) {
+            this.duplicates++;
+            return false;
+          }
+          this.seen.add(id);
+          return true;
+        })
+      : page.items;
+    // progress counts items once: an overlap or a re-read brings nothing new
+    this.options.progress?.page(fresh.length, more);
+    if (fresh.length) this.onItems(fresh);
+    if (!repair && identity && fresh.length === 0 && page.items.length >= this.size && ++this.stale > 10)
+      throw loop('page after page repeats items already read', this.pagesRead);
+    return fresh.length;
+  }
+
+  /** Follows `next` one page at a time (no count): stops on a loop. */
+  private async byLinks(first: Page<T>): Promise<void> {
+    const cursors = new Set<string>();
+    const allowed = first.total !== undefined ? Math.ceil(first.total / this.size) + 2 : undefined;
+    for (let next = first.next, pages = 1; next !== undefined;) {
+      const key = String(next);
+      if (cursors.has(key)) throw loop('a "next" link points back to a page already read', pages);
+      cursors.add(key);
+      if (allowed !== undefined && pages >= allowed)
+        throw loop(`more pages than its count of ${first.total} items allows`, pages);
+      const page = await this.list.follow(next, this.options.signal);
+      pages++;
+      this.deliver(page, false, page.next !== undefined);
+      if (page.items.length === 0) return;
+      next = page.next;
     }
-    return;
   }
-  for (let next = first.next; next !== undefined;) {
-    const page = await list.follow(next, signal);
-    read(page, page.next !== undefined);
-    next = page.next;
+
+  private read(position: number, signal: AbortSignal, repair = false): Promise<Read<T>> {
+    return this.list.at(position, signal).then((page) => {
+      this.deliver(page, repair);
+      return { position: page.position ?? position, items: page.items, total: page.total };
+    });
   }
+
+  /** Reads by position with a lazy queue, then repairs broken junctions and reads past a full last page. */
+  private async byPosition(first: Read<T>, total: number): Promise<void> {
+    const stride = this.size - this.overlap();
+    const reads: Array<Read<T>> = [first];
+    let latestTotal = total;
+    let next = stride;
+    let ended = false;
+    while (!ended) {
+      await pool(
+        this.options.concurrency ?? PAGER_LIMITS.concurrency,
+        () => {
+          if (ended || next >= latestTotal) return undefined;
+          const position = next;
+          next += stride;
+          return async (signal) => {
+            const r = await this.read(position, signal);
+            reads.push(r);
+            if (r.total !== undefined) latestTotal = r.total;
+            if (r.items.length < this.size) ended = true;
+          };
+        },
+        this.options.signal,
+      );
+      // The planned end is not the end while the last page read was full: the list grew.
+      const last = lastNonEmpty(reads);
+      if (!ended && last && last.items.length >= this.size) {
+        next = Math.max(next, last.position + stride);
+        latestTotal = next + 1;
+      } else ended = true;
+    }
+    await this.repairJunctions(reads, stride, total);
+  }
+
+  /**
+   * Checks every junction of neighbouring non-empty pages and re-reads the window of a broken one.
+   * Pages by number cannot overlap: there a count that changed between pages, or an item seen twice,
+   * means the list moved while it was read, and the whole list is read once more (at most twice).
+   */
+  private async repairJunctions(reads: Array<Read<T>>, stride: number, total: number, pass = 1): Promise<void> {
+    if (!this.list.anyPosition) {
+      const moved =
+        (pass === 1 && this.duplicates > 0) || reads.some((r) => r.total !== undefined && r.total !== total);
+      if (!moved || pass > 2) return;
+      this.duplicates = 0;
+      const again: Array<Read<T>> = [];
+      let position = 0;
+      let ended = false;
+      await pool(
+        this.options.concurrency ?? PAGER_LIMITS.concurrency,
+        () => {
+          if (ended || position >= Math.max(total, ...reads.map((r) => r.position + r.items.length + 1)))
+            return undefined;
+          const p = position;
+          position += stride;
+          return async (signal) => {
+            const r = await this.read(p, signal, true);
+            again.push(r);
+            if (r.items.length < this.size) ended = true;
+          };
+        },
+        this.options.signal,
+      );
+      return this.repairJunctions(again, stride, again[0]?.total ?? total, pass + 1);
+    }
+    const pages = reads.filter((r) => r.items.length > 0).sort((a, b) => a.position - b.position);
+    const limit = this.options.maxRepairReads ?? 20 + pages.length;
+    for (let i = 0; i + 1 < pages.length; i++) {
+      if (!this.joined(pages[i], pages[i + 1])) await this.bridge(pages[i], pages[i + 1], stride, limit);
+    }
+  }
+
+  /** Whether `b` (read after `a` in position) leaves no gap after `a`'s last item. */
+  private joined(a: Read<T>, b: Read<T>): boolean {
+    const last = a.items[a.items.length - 1];
+    const identity = this.list.identity?.bind(this.list);
+    if (identity) {
+      const id = identity(last);
+      if (b.items.some((x) => identity(x) === id)) return true;
+    }
+    const compare = this.list.compare?.bind(this.list);
+    return !!compare && compare(b.items[0], last) < 0;
+  }
+
+  /**
+   * Re-reads the window between `a` and `b`: backs off from `b` one stride at a time until a page
+   * joins `a`, then walks forward until a page joins `b`.
+   */
+  private async bridge(a: Read<T>, b: Read<T>, stride: number, limit: number): Promise<void> {
+    const signal = this.options.signal ?? new AbortController().signal;
+    let from = a;
+    let position = Math.max(0, b.position - stride);
+    for (;;) {
+      if (++this.repairs > limit)
+        throw new ReactionsError(
+          'conflict',
+          `The list kept changing while it was read (${this.repairs - 1} re-reads did not close a gap). The reactions found so far are kept; the list is partial. Try again later.`,
+        );
+      const w = await this.read(position, signal, true);
+      if (w.items.length === 0 && w.position === 0) return; // the list is empty now
+      // the head of the list joins everything before it
+      if (w.position > 0 && (w.items.length === 0 || !this.joined(from, w))) {
+        position = Math.max(0, w.position - stride);
+        continue;
+      }
+      if (this.joined(w, b) || w.items.length < this.size) return;
+      from = w;
+      position = w.position + stride;
+    }
+  }
+}
+
+function lastNonEmpty<T>(reads: Array<Read<T>>): Read<T> | undefined {
+  let last: Read<T> | undefined;
+  for (const r of reads) if (r.items.length && (!last || r.position > last.position)) last = r;
+  return last;
 }

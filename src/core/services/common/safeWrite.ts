@@ -4,6 +4,7 @@
  * reading the target — or say "could not confirm" when that read fails too. The caller's cancel is not
  * passed to the write: a write cut off midway would leave its outcome unknown.
  */
+import { sleep } from '../../async';
 import { ReactionsError, isReactionsError } from '../../errors';
 import type { Logger } from '../../log';
 
@@ -63,5 +64,44 @@ async function readBack<S>(write: Write<unknown, S>): Promise<S | undefined> {
     );
     unconfirmed.add(unknown);
     throw unknown;
+  }
+}
+
+/**
+ * Targets whose last write lost its answer. The next write on such a target first waits until a late
+ * arrival of that write would have landed, then reads: it never acts on a state the lost write is
+ * about to change (a toggle sent twice undoes itself).
+ */
+export class LostAnswers {
+  private readonly at = new Map<string, number>();
+
+  /** `settleMs`: how long after a lost answer the write may still land (it was sent; we stopped waiting). */
+  constructor(private readonly settleMs: number) {}
+
+  mark(key: string): void {
+    this.at.set(key, Date.now());
+  }
+
+  /** Marks `key` when the write lost its answer (whether or not reading then told its outcome). */
+  track<S>(key: string, write: Promise<WriteResult<S>>): Promise<WriteResult<S>> {
+    return write.then(
+      (result) => {
+        if (result.lost) this.mark(key);
+        return result;
+      },
+      (e) => {
+        if (isUnconfirmed(e)) this.mark(key);
+        throw e;
+      },
+    );
+  }
+
+  /** Waits out the rest of the settle time of `key`, if its last write lost its answer. */
+  async settle(key: string, signal?: AbortSignal): Promise<void> {
+    const since = this.at.get(key);
+    if (since === undefined) return;
+    const wait = since + this.settleMs - Date.now();
+    if (wait > 0) await sleep(wait, signal);
+    this.at.delete(key);
   }
 }

@@ -50,6 +50,8 @@ export const selfCommunity: ServiceProvider = {
 
   connect(account, getToken, options) {
     const c = connection(account, getToken, options);
-    return accountService(account, new SelfCommunityListing(c), new SelfCommunityVotes(c), (t) => webUrl(account, t));
+    const listing = new SelfCommunityListing(c);
+    const votes = new SelfCommunityVotes(c, (signal) => listing.reactionKinds(signal));
+    return accountService(account, listing, votes, (t) => webUrl(account, t));
   },
 };

@@ -146,10 +146,18 @@ export function itemPath(target: Target): string {
   return `/api/v2/${target.type}/${encodeURIComponent(target.id)}/`;
 }
 
-/** The item as the server sees it now; undefined when it was deleted (404/410). */
-export async function readItem(http: HttpClient, target: Target, signal?: AbortSignal): Promise<ScItem | undefined> {
+/**
+ * The item as the server sees it now; undefined when it was deleted (404/410). `fresh`: the read guards
+ * a write, so no cache on the way may answer it.
+ */
+export async function readItem(
+  http: HttpClient,
+  target: Target,
+  signal?: AbortSignal,
+  fresh = false,
+): Promise<ScItem | undefined> {
   try {
-    const item = await http.get<ScItem>(itemPath(target), { signal });
+    const item = await http.get<ScItem>(itemPath(target), { signal, fresh });
     if (!item || typeof item !== 'object' || typeof item.voted !== 'boolean') {
       throw new ReactionsError(
         'bad-response',
@@ -163,20 +171,44 @@ export async function readItem(http: HttpClient, target: Target, signal?: AbortS
   }
 }
 
+/** SelfCommunity lists: newest first (contributions, `ordering=-added_at`) or oldest first (comments). */
+export type ListOrder = 'newest-first' | 'oldest-first';
+
+function timeOf(item: ScItem): number {
+  const t = item.added_at ? Date.parse(item.added_at) : NaN;
+  return Number.isNaN(t) ? 0 : t;
+}
+
+/** The position order of a list of items by `added_at` (then id), for the pager's junction checks. */
+export function itemOrder(order: ListOrder): (a: ScItem, b: ScItem) => number {
+  const sign = order === 'newest-first' ? -1 : 1;
+  return (a, b) => sign * (timeOf(a) - timeOf(b) || Number(a.id) - Number(b.id));
+}
+
 /**
  * A `{count, next, results}` list read by offset. The first page's length is the page size from then
- * on (the server may cap what we ask for); with `count`, every other page's offset is known at once.
+ * on (the server may cap what we ask for); with `count`, any offset can be read at once. Items are
+ * told apart by id, and ordered by `order` when given (the pager checks its junctions with it).
  */
-export function offsetList<T>(http: HttpClient, path: string, query: Query = {}): PagedList<T> {
+export function offsetList<T>(http: HttpClient, path: string, query: Query = {}, order?: ListOrder): PagedList<T> {
   let size = PAGE;
+  const compare = order ? (itemOrder(order) as unknown as (a: T, b: T) => number) : undefined;
   return {
+    anyPosition: true,
+    identity: (item) => {
+      const id = (item as { id?: unknown }).id;
+      return id === undefined ? JSON.stringify(item) : `#${String(id)}`;
+    },
+    compare,
     async first(signal) {
       const page = await readOffsetPage<T>(http, path, { ...query, limit: PAGE, offset: 0 }, signal);
-      size = page.items.length;
-      if (!page.next || size === 0) return { items: page.items, total: page.total };
-      return { ...page, pages: page.total !== undefined ? Math.ceil(page.total / size) : undefined };
+      size = page.items.length || PAGE;
+      return { ...page, position: 0 };
     },
-    at: (index, signal) => readOffsetPage<T>(http, path, { ...query, limit: size, offset: index * size }, signal),
+    at: async (position, signal) => ({
+      ...(await readOffsetPage<T>(http, path, { ...query, limit: size, offset: position }, signal)),
+      position,
+    }),
     follow: (next, signal) => readOffsetPage<T>(http, String(next), undefined, signal),
   };
 }
@@ -195,5 +227,6 @@ async function readOffsetPage<T>(
     );
   }
   const next = body.next ? http.link(body.next, '"next" link').toString() : undefined;
-  return { items: body.results, next, total: typeof body.count === 'number' ? body.count : undefined };
+  const total = typeof body.count === 'number' && body.count >= 0 ? body.count : undefined;
+  return { items: body.results, next, total };
 }

@@ -3,6 +3,7 @@
  * statuses, discussions and posts (newest first) and the comments and replies of each for `voted: true`.
  */
 import { TaskStream, whenComplete } from '../../async';
+import { isReactionsError } from '../../errors';
 import type { Query } from '../../http';
 import {
   SELFCOMMUNITY_CONTRIBUTIONS,
@@ -13,7 +14,7 @@ import {
 } from '../../model';
 import type { ScanProgress } from '../../progress';
 import type { Connection, Listing } from '../common/account';
-import { readPages } from '../common/pager';
+import { ListingBudget, readPages } from '../common/pager';
 import type { ReactionDelta, ScanCheckpoint } from '../service';
 import {
   commentTarget,
@@ -26,6 +27,16 @@ import {
   type ScItem,
   type ScReaction,
 } from './items';
+
+/** One pass over the community: its stream, its ceilings, who hears its progress. */
+interface Pass {
+  readonly stream: TaskStream<unknown>;
+  readonly budget: ListingBudget;
+  readonly progress?: ScanProgress;
+}
+
+/** Known reactions a refresh did not see that it reads one by one before dropping them. */
+const MAX_CONFIRM = 200;
 
 export class SelfCommunityListing implements Listing {
   checkpoint: ScanCheckpoint | undefined;
@@ -54,25 +65,22 @@ export class SelfCommunityListing implements Listing {
     const sentBefore = this.c.http.sent;
     const counts: Record<string, number> = {};
     const stream = new TaskStream<Reaction[]>(signal);
-    this.scanContributions(
-      stream,
-      (type, items) => {
-        const found: Reaction[] = [];
-        for (const item of items) {
-          const target = contributionTarget(this.c.account, type, item);
-          if (item.voted) found.push(toReaction(this.c.account, target, item));
-          // Only contributions with comments are remembered (a missing key means none).
-          if (item.comment_count) counts[contributionKey(type, item.id)] = item.comment_count;
-          if (typeof item.comment_count === 'number') progress?.expect('comment', item.comment_count);
-          if (item.comment_count !== 0) {
-            const sink = (f: Reaction[]) => stream.push(f);
-            stream.spawn((s) => this.scanComments(stream, { [type]: String(item.id) }, target, s, sink, progress));
-          }
+    const pass: Pass = { stream, budget: new ListingBudget(), progress };
+    this.scanContributions(pass, (type, items) => {
+      const found: Reaction[] = [];
+      for (const item of items) {
+        const target = contributionTarget(this.c.account, type, item);
+        if (item.voted) found.push(toReaction(this.c.account, target, item));
+        // Only contributions with comments are remembered (a missing key means none).
+        if (item.comment_count) counts[contributionKey(type, item.id)] = item.comment_count;
+        if (typeof item.comment_count === 'number') progress?.expect('comment', item.comment_count);
+        if (item.comment_count !== 0) {
+          const query = { [type]: String(item.id) };
+          stream.spawn((s) => this.scanComments(pass, query, target, s, (f) => stream.push(f)));
         }
-        if (found.length) stream.push(found);
-      },
-      progress,
-    );
+      }
+      if (found.length) stream.push(found);
+    });
     return whenComplete(stream, () => {
       this.checkpoint = { service: 'selfcommunity', at, data: { counts, cost: this.c.http.sent - sentBefore } };
       progress?.finish();
@@ -85,6 +93,11 @@ export class SelfCommunityListing implements Listing {
    * statuses, discussions and posts; comment votes on new or newly commented contributions; items
    * deleted. Does not see: a comment vote added, changed or removed elsewhere on a contribution whose
    * comment count did not change (Full Rescan does).
+   *
+   * Never drops a reaction that a read would still show: a known reaction this pass did not see is
+   * read directly (batched on the listing's stream, at most `MAX_CONFIRM` of them) and dropped only when
+   * that read shows it gone; when more are unseen, the contributions are listed once more instead and
+   * only those unseen twice are read or dropped — unseen comment votes past the bound are kept.
    */
   refreshReactions(
     known: readonly Reaction[],
@@ -97,16 +110,17 @@ export class SelfCommunityListing implements Listing {
     const counts: Record<string, number> = {};
     const found = new Set<string>();
     const relisted = new Set<string>();
-    /** Known comment votes re-read and found gone. */
-    const goneOnRecheck = new Set<string>();
     const stream = new TaskStream<ReactionDelta>(signal);
-    const knownComments = known.filter((r) => r.target.type === 'comment');
+    const pass: Pass = { stream, budget: new ListingBudget(), progress };
     const cost = typeof since.data?.cost === 'number' ? since.data.cost : 0;
     const upsert = (reactions: Reaction[]) => {
       if (!reactions.length) return;
       for (const r of reactions) found.add(r.id);
       stream.push({ upsert: reactions, remove: [] });
     };
+    // Known comment votes are cheap to re-read when few: a removal elsewhere on the contribution is seen too.
+    const goneOnRecheck = new Set<string>();
+    const knownComments = known.filter((r) => r.target.type === 'comment');
     if (knownComments.length && knownComments.length <= cost / 10) {
       for (const r of knownComments) {
         stream.spawn(async (s) => {
@@ -117,41 +131,67 @@ export class SelfCommunityListing implements Listing {
         });
       }
     }
-    this.scanContributions(
-      stream,
-      (type, items) => {
-        const voted: Reaction[] = [];
-        for (const item of items) {
-          const key = contributionKey(type, item.id);
+    const contributionVotes = (type: ContributionType, items: ScItem[]) =>
+      upsert(
+        items
+          .filter((item) => item.voted)
+          .map((item) => toReaction(this.c.account, contributionTarget(this.c.account, type, item), item)),
+      );
+    this.scanContributions(pass, (type, items) => {
+      contributionVotes(type, items);
+      for (const item of items) {
+        const key = contributionKey(type, item.id);
+        const count = item.comment_count;
+        if (count) counts[key] = count;
+        const relist = count !== 0 && (count === undefined || (before[key] ?? 0) !== count);
+        // The comments this pass reads: those of the contributions it re-lists.
+        if (typeof count === 'number') progress?.expect('comment', relist ? count : 0);
+        if (relist) {
+          relisted.add(key);
           const target = contributionTarget(this.c.account, type, item);
-          if (item.voted) voted.push(toReaction(this.c.account, target, item));
-          const count = item.comment_count;
-          if (count) counts[key] = count;
-          const relist = count !== 0 && (count === undefined || (before[key] ?? 0) !== count);
-          // The comments this pass reads: those of the contributions it re-lists.
-          if (typeof count === 'number') progress?.expect('comment', relist ? count : 0);
-          if (relist) {
-            relisted.add(key);
-            stream.spawn((s) => this.scanComments(stream, { [type]: String(item.id) }, target, s, upsert, progress));
-          }
+          stream.spawn((s) => this.scanComments(pass, { [type]: String(item.id) }, target, s, upsert));
         }
-        upsert(voted);
-      },
-      progress,
-    );
+      }
+    });
+    /** Known reactions this pass should have seen and did not. */
+    const unseen = () =>
+      known.filter((r) => {
+        if (found.has(r.id) || goneOnRecheck.has(r.id)) return false;
+        if (r.target.type !== 'comment') return true;
+        const parent = r.target.parent && contributionKey(r.target.parent.type, r.target.parent.id);
+        return !parent || relisted.has(parent) || !(parent in counts);
+      });
+    const c = this.c;
+    const relist = () => {
+      const again = new TaskStream<ReactionDelta>(signal);
+      this.scanContributions({ stream: again, budget: pass.budget }, contributionVotes);
+      return again;
+    };
     const setCheckpoint = (checkpoint: ScanCheckpoint) => (this.checkpoint = checkpoint);
     return (async function* () {
       for await (const delta of stream) yield delta;
-      // Everything was listed: what is known but was not found again is gone.
-      const remove = known
-        .filter((r) => {
-          if (goneOnRecheck.has(r.id)) return !found.has(r.id);
-          if (found.has(r.id)) return false;
-          if (r.target.type !== 'comment') return true;
-          const parent = r.target.parent && contributionKey(r.target.parent.type, r.target.parent.id);
-          return !parent || relisted.has(parent) || !(parent in counts);
-        })
-        .map((r) => r.id);
+      let missing = unseen();
+      if (missing.filter((r) => r.target.type !== 'comment').length > MAX_CONFIRM) {
+        // Many unseen: list the contributions once more rather than read each one.
+        c.http.logger.info(`refresh: ${missing.length} known reaction(s) not seen; listing the contributions again`);
+        const again = relist();
+        for await (const delta of again) yield delta;
+        missing = unseen();
+      }
+      // Read each one still unseen (bounded): dropped only when the read shows it gone.
+      const confirm = new TaskStream<ReactionDelta>(signal);
+      const kept = missing.slice(MAX_CONFIRM);
+      const remove = known.filter((r) => goneOnRecheck.has(r.id) && !found.has(r.id)).map((r) => r.id);
+      for (const r of missing.slice(0, MAX_CONFIRM)) {
+        confirm.spawn(async (s) => {
+          const item = await readItem(c.http, r.target, s);
+          if (!item || !item.voted) remove.push(r.id);
+          else confirm.push({ upsert: [{ ...r, kind: kindOf(item.reaction) }], remove: [] });
+        });
+      }
+      for await (const delta of confirm) yield delta;
+      if (kept.length)
+        c.http.logger.warn(`refresh: ${kept.length} unseen reaction(s) kept unconfirmed; Full Rescan checks them`);
       if (remove.length) yield { upsert: [], remove };
       setCheckpoint({ service: 'selfcommunity', at, data: { counts, cost } });
       progress?.finish();
@@ -159,40 +199,44 @@ export class SelfCommunityListing implements Listing {
   }
 
   /** Lists every contribution type concurrently, newest first, handing each page to `onPage`. */
-  private scanContributions(
-    stream: TaskStream<unknown>,
-    onPage: (type: ContributionType, items: ScItem[]) => void,
-    progress: ScanProgress | undefined,
-  ): void {
+  private scanContributions(pass: Pass, onPage: (type: ContributionType, items: ScItem[]) => void): void {
+    const { stream, budget } = pass;
     for (const type of SELFCOMMUNITY_CONTRIBUTIONS) {
-      const list = offsetList<ScItem>(this.c.http, `/api/v2/${type}/`, { ordering: '-added_at' });
-      const sink = progress?.list(type);
-      stream.spawn((signal) => readPages(list, (items) => onPage(type, items), { signal, stream, progress: sink }));
+      const list = offsetList<ScItem>(this.c.http, `/api/v2/${type}/`, { ordering: '-added_at' }, 'newest-first');
+      const progress = pass.progress?.list(type);
+      stream.spawn((signal) => readPages(list, (items) => onPage(type, items), { signal, stream, budget, progress }));
     }
   }
 
   private scanComments(
-    stream: TaskStream<unknown>,
+    pass: Pass,
     query: Query,
     contribution: Target,
     signal: AbortSignal,
     sink: (found: Reaction[]) => void,
-    progress: ScanProgress | undefined,
   ): Promise<void> {
-    const list = offsetList<ScItem>(this.c.http, '/api/v2/comment/', query);
+    const { stream, budget } = pass;
+    const list = offsetList<ScItem>(this.c.http, '/api/v2/comment/', query, 'oldest-first');
     // The contribution's comment_count already declared these comments (replies included).
-    const pages = progress?.list('comment', false);
+    const progress = pass.progress?.list('comment', false);
     const onItems = (items: ScItem[]) => {
       const found: Reaction[] = [];
       for (const item of items) {
         if (item.voted) found.push(toReaction(this.c.account, commentTarget(this.c.account, item, contribution), item));
         if (item.comment_count) {
           const replies = { parent: String(item.id) };
-          stream.spawn((s) => this.scanComments(stream, replies, contribution, s, sink, progress));
+          stream.spawn((s) => this.scanComments(pass, replies, contribution, s, sink));
         }
       }
       if (found.length) sink(found);
     };
-    return readPages(list, onItems, { signal, stream, progress: pages });
+    return readPages(list, onItems, { signal, stream, budget, progress }).catch(async (e) => {
+      // The contribution (or the comment replied to) was deleted while the scan ran: SelfCommunity
+      // refuses the filter (400) or says 404. Gone means no comments to list; anything else is an error.
+      if (!isReactionsError(e, 'client') && !isReactionsError(e, 'not-found')) throw e;
+      const owner: Target =
+        query.parent !== undefined ? { type: 'comment', id: String(query.parent), excerpt: '' } : contribution;
+      if (await readItem(this.c.http, owner, signal)) throw e;
+    });
   }
 }

@@ -1,28 +1,46 @@
 /**
  * Removing, putting back and changing a SelfCommunity vote. The vote endpoint TOGGLES, so every write
- * follows the safe protocol: read the item, POST only when its state says so and with the current
- * reaction id, never repeat a POST, and read again to verify (`writeSafely`).
+ * follows the safe protocol: read the item (fresh: `Cache-Control: no-cache`), POST only when its state
+ * says so and with the current reaction id, never repeat a POST, and read again to verify
+ * (`writeSafely`). An item that says `voted: true` with `reaction: null` on a community that has
+ * reactions gets no POST without a reaction id (that would CHANGE the vote to reaction 1): the user's
+ * own entry in the item's vote list names the reaction, or the write is refused (Open in Browser).
+ * After a lost answer the next write on that item waits until the lost one would have landed.
  */
 import { KeyedLock } from '../../async';
 import { ReactionsError } from '../../errors';
 import type { Reaction, ReactionKind, Target } from '../../model';
 import type { Connection, Writes } from '../common/account';
-import { writeSafely, type WriteResult } from '../common/safeWrite';
+import { readPages } from '../common/pager';
+import { LostAnswers, writeSafely, type WriteResult } from '../common/safeWrite';
 import type { RemoveResult } from '../service';
-import { itemPath, kindOf, readItem, type ScItem } from './items';
+import { itemPath, kindOf, offsetList, readItem, type ScItem, type ScReaction } from './items';
+
+interface ScVote {
+  user?: { id?: number | string };
+  reaction?: ScReaction | null;
+}
 
 export class SelfCommunityVotes implements Writes {
   private readonly locks = new KeyedLock();
+  private readonly lost: LostAnswers;
+  private features: Promise<boolean> | undefined;
 
-  constructor(private readonly c: Connection) {}
+  constructor(
+    private readonly c: Connection,
+    /** The community's reactions catalog (empty: reactions are off, a vote is a plain upvote). */
+    private readonly catalog: (signal?: AbortSignal) => Promise<ReactionKind[]>,
+  ) {
+    this.lost = new LostAnswers(c.http.options.writeSettleMs);
+  }
 
   remove(reaction: Reaction, signal?: AbortSignal): Promise<RemoveResult> {
     const target = reaction.target;
     return this.exclusive(target, async () => {
-      const before = await readItem(this.c.http, target, signal);
+      const before = await readItem(this.c.http, target, signal, true);
       if (!before) return { outcome: 'target-deleted', reaction };
       if (!before.voted) return { outcome: 'already-removed', reaction };
-      const current = kindOf(before.reaction);
+      const current = await this.currentKind(target, before, signal);
       const { state: after, lost } = await this.vote(target, current.id, 'removal', signal);
       if (!after) return { outcome: 'target-deleted', reaction };
       if (!after.voted) {
@@ -45,7 +63,7 @@ export class SelfCommunityVotes implements Writes {
   restore(reaction: Reaction, signal?: AbortSignal): Promise<Reaction> {
     const target = reaction.target;
     return this.exclusive(target, async () => {
-      const before = await readItem(this.c.http, target, signal);
+      const before = await readItem(this.c.http, target, signal, true);
       if (!before)
         throw new ReactionsError(
           'not-found',
@@ -72,7 +90,7 @@ export class SelfCommunityVotes implements Writes {
     const target = reaction.target;
     if (!kind.id) return Promise.reject(new ReactionsError('invalid-input', 'Pick a reaction to change to.'));
     return this.exclusive(target, async () => {
-      const before = await readItem(this.c.http, target, signal);
+      const before = await readItem(this.c.http, target, signal, true);
       if (!before)
         throw new ReactionsError(
           'not-found',
@@ -84,7 +102,7 @@ export class SelfCommunityVotes implements Writes {
           'conflict',
           `Your reaction on this ${target.type} was already removed; nothing was changed. Refresh the list.`,
         );
-      const current = kindOf(before.reaction);
+      const current = await this.currentKind(target, before, signal);
       if (current.id === kind.id) return { ...reaction, kind: current };
       const { state: after, lost } = await this.vote(target, kind.id, 'change', signal);
       if (after?.voted && kindOf(after.reaction).id === kind.id) return { ...reaction, kind: kindOf(after.reaction) };
@@ -108,21 +126,72 @@ export class SelfCommunityVotes implements Writes {
     signal?: AbortSignal,
   ): Promise<WriteResult<ScItem>> {
     const http = this.c.http;
-    return writeSafely<unknown, ScItem>(
+    const key = `${target.type}:${target.id}`;
+    const write = writeSafely<unknown, ScItem>(
       {
         name: `vote on ${target.type} ${target.id}`,
         subject: 'item',
         confirms: `the ${what} went through`,
         logger: http.logger,
         send: () => http.post(`${itemPath(target)}vote/`, { query: reaction ? { reaction } : undefined }),
-        read: () => readItem(http, target),
+        read: () => readItem(http, target, undefined, true),
       },
       signal,
     );
+    return this.lost.track(key, write);
   }
 
-  /** Two operations on one item never overlap. */
+  /**
+   * The reaction of a voted item. `reaction: null` is a plain upvote only where the community has no
+   * reactions; elsewhere the item's vote list names the user's reaction, or nothing is sent.
+   */
+  private async currentKind(target: Target, item: ScItem, signal?: AbortSignal): Promise<ReactionKind> {
+    if (item.reaction) return kindOf(item.reaction);
+    const catalog = await this.catalog(signal);
+    if (catalog.length === 0 || !(await this.reactionsOn(signal))) return kindOf(null);
+    const me = this.c.account.userId;
+    let mine: ScVote | undefined;
+    const found = new AbortController();
+    const stop = () => found.abort();
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      await readPages<ScVote>(
+        offsetList(this.c.http, `${itemPath(target)}vote/`),
+        (votes) => {
+          mine ??= votes.find((v) => String(v.user?.id) === me);
+          if (mine) found.abort();
+        },
+        { signal: found.signal, maxPages: 50 },
+      );
+    } catch (e) {
+      if (!mine) throw e;
+    } finally {
+      signal?.removeEventListener('abort', stop);
+    }
+    if (mine?.reaction) return kindOf(mine.reaction);
+    throw new ReactionsError(
+      'conflict',
+      `The ${target.type} "${target.excerpt}" says you reacted but not with which reaction, and its list of votes does not show yours; nothing was sent (a vote without a reaction would change yours to ${catalog[0]?.label ?? 'Like'} instead of removing it). Open it in the browser to change or remove it there.`,
+      { webUrl: target.url ?? `${this.c.account.baseUrl}/${target.type}/${target.id}/` },
+    );
+  }
+
+  /** Whether the community has reactions on (`/api/v2/feature/` lists "reaction"); asked once per client. */
+  private reactionsOn(signal?: AbortSignal): Promise<boolean> {
+    this.features ??= this.c.http.get<unknown>('/api/v2/feature/', { signal }).then(
+      (list) => !Array.isArray(list) || list.includes('reaction'),
+      // unknown: assume reactions are on, the side on which nothing is sent without a reaction id
+      () => true,
+    );
+    return this.features;
+  }
+
+  /** Two operations on one item never overlap; one after a lost answer waits until that write would have landed. */
   private exclusive<T>(target: Target, task: () => Promise<T>): Promise<T> {
-    return this.locks.run(`${target.type}:${target.id}`, task);
+    const key = `${target.type}:${target.id}`;
+    return this.locks.run(key, async () => {
+      await this.lost.settle(key);
+      return task();
+    });
   }
 }

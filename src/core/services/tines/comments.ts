@@ -21,6 +21,7 @@ export interface TinesCase {
   name?: string;
   status?: string;
   url?: string;
+  created_at?: string;
   updated_at?: string;
 }
 
@@ -120,6 +121,12 @@ export function myReactions(account: Account, c: TinesCase, comment: TinesCommen
   return out;
 }
 
+/** Who reacted with this value on the comment (user ids as strings). */
+export function reactantsOf(comment: TinesComment | undefined, value: string): Set<string> {
+  const r = comment?.reactions?.find((x) => valueOf(x.emoji) === value);
+  return new Set((r?.reactants ?? []).map((x) => String(x.user_id)));
+}
+
 /** Whether the comment shows the user's reaction of this value. */
 export function hasMine(account: Account, comment: TinesComment | undefined, value: string): boolean {
   return !!comment?.reactions?.some(
@@ -132,20 +139,35 @@ export async function readComment(
   http: HttpClient,
   target: Target,
   signal?: AbortSignal,
+  fresh = true,
 ): Promise<TinesComment | undefined> {
   try {
-    return await http.get<TinesComment>(commentPath(target), { signal });
+    return await http.get<TinesComment>(commentPath(target), { signal, fresh });
   } catch (e) {
     if (isReactionsError(e, 'not-found')) return undefined;
     throw e;
   }
 }
 
+/** Tines cases newest first (`CREATED_DESC`, the default order): the pager checks its junctions with it. */
+export function newestCaseFirst(a: TinesCase, b: TinesCase): number {
+  const t = (c: TinesCase) => Date.parse(c.created_at ?? '') || 0;
+  return t(b) - t(a) || Number(b.case_id) - Number(a.case_id);
+}
+
 /**
- * A Tines list (`per_page`/`page` + `meta`, the items under `key`): the first page tells `meta.pages`;
- * without it `next_page_number` is followed. A `next_page` on another origin is refused.
+ * A Tines list (`per_page`/`page` + `meta`, the items under `key`): the first page tells `meta.pages`
+ * and `meta.count`; without them `next_page_number` is followed. A `next_page` on another origin is
+ * refused. Pages are read by number, so a position is rounded down to its page.
  */
-export function pagedList<T>(http: HttpClient, path: string, key: string, query: Query = {}): PagedList<T> {
+export function pagedList<T>(
+  http: HttpClient,
+  path: string,
+  key: string,
+  query: Query = {},
+  compare?: (a: T, b: T) => number,
+): PagedList<T> {
+  let size = 0;
   const read = async (page: number, signal?: AbortSignal): Promise<Page<T>> => {
     const body = await http.get<Record<string, unknown> & { meta?: Meta }>(path, {
       query: { per_page: PER_PAGE, ...query, page },
@@ -160,12 +182,22 @@ export function pagedList<T>(http: HttpClient, path: string, key: string, query:
       items: items as T[],
       next: typeof meta.next_page_number === 'number' ? meta.next_page_number : undefined,
       pages: typeof meta.pages === 'number' ? meta.pages : undefined,
-      total: typeof meta.count === 'number' ? meta.count : undefined,
+      total: typeof meta.count === 'number' && meta.count >= 0 ? meta.count : undefined,
+      position: size * (page - 1),
     };
   };
   return {
-    first: (signal) => read(1, signal),
-    at: (index, signal) => read(index + 1, signal),
+    identity: (item) => {
+      const x = item as { id?: unknown; case_id?: unknown };
+      return String(x.id ?? x.case_id ?? JSON.stringify(item));
+    },
+    compare,
+    first: async (signal) => {
+      const page = await read(1, signal);
+      size = page.items.length;
+      return page;
+    },
+    at: (position, signal) => read(Math.floor(position / Math.max(1, size)) + 1, signal),
     follow: (n, signal) => read(Number(n), signal),
   };
 }

@@ -8,7 +8,15 @@ import type { ScanProgress } from '../../progress';
 import type { Connection, Listing } from '../common/account';
 import { readPages } from '../common/pager';
 import type { ReactionDelta, ScanCheckpoint } from '../service';
-import { TINES_KINDS, commentsPath, myReactions, pagedList, type TinesCase, type TinesComment } from './comments';
+import {
+  TINES_KINDS,
+  commentsPath,
+  myReactions,
+  newestCaseFirst,
+  pagedList,
+  type TinesCase,
+  type TinesComment,
+} from './comments';
 
 /** Cases come in smaller pages: the first one arrives sooner, so comments (and results) start sooner. */
 const CASES_PER_PAGE = 100;
@@ -107,7 +115,7 @@ export class TinesListing implements Listing {
     onCase: (c: TinesCase) => void,
     progress: ScanProgress | undefined,
   ): void {
-    const cases = pagedList<TinesCase>(this.c.http, '/api/v2/cases', 'cases', query);
+    const cases = pagedList<TinesCase>(this.c.http, '/api/v2/cases', 'cases', query, newestCaseFirst);
     const pages = progress?.list('case');
     stream.spawn((signal) => readPages(cases, (page) => page.forEach(onCase), { signal, stream, progress: pages }));
   }
