@@ -705,13 +705,16 @@ async function runOp(
     );
     for (const r of new Map(batch.map((x) => [x.id, x])).values()) {
       const was = before.get(r.id);
-      const allowed = [was, valueOf(r)];
-      if (summary.restored.some((x) => x.id === r.id)) {
+      // the same target can be in the batch twice (removed, re-added elsewhere with another kind, removed
+      // again): the first restore wins and the other one is a conflict, so any of its kinds is allowed
+      const allowed = [was, ...batch.filter((x) => x.id === r.id).map(valueOf)];
+      const back = summary.restored.find((x) => x.id === r.id);
+      if (back) {
         // restored, or it was already there with that kind; a SelfCommunity vote re-added meanwhile with another kind is a conflict
         expectations.push({
           id: r.id,
           allowed,
-          required: was ?? valueOf(r),
+          required: was ?? valueOf(back),
           kind: 'falseReports',
           note: 'reported restored',
         });
