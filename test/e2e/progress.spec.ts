@@ -28,7 +28,10 @@ describe('E2E: listing progress', () => {
 
     // The row once the time left has settled (not "estimating…").
     const listing = /^SelfCommunity account alice @ .*, loading, [\d,]+ found · \d+% · ~\d+ (s|min) left$/;
-    const row = await w.findTreeItem(listing, 60_000);
+    // The account row is the tree's first row and the list stays scrolled to the top while it grows:
+    // wait for the label in place (a search that scrolls away would miss the moment it shows).
+    const row = w.treeItem(listing);
+    await row.waitFor({ state: 'visible', timeout: 60_000 });
     await w.screenshot('progress-01-account-row-mid-scan');
     const label = (await row.getAttribute('aria-label')) ?? '';
     const percent = Number(/ (\d+)% /.exec(label)?.[1]);
