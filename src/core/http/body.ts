@@ -4,7 +4,6 @@
  * soon as the bytes read pass the cap). Parsing JSON is here too.
  */
 import type { Response } from 'node-fetch';
-import { StringDecoder } from 'string_decoder';
 import { ReactionsError } from '../errors';
 
 /** The default cap of one response body (the `reactions.maxResponseMegabytes` setting overrides it). */
@@ -20,20 +19,19 @@ export function tooLarge(maxBytes: number, announced?: number): ReactionsError {
 }
 
 /**
- * The whole body as text, at most `maxBytes` bytes. Throws what the transport throws (a reset or a
- * timeout midway), or a `too-large` ReactionsError when the body passes the cap.
+ * The whole body's bytes, at most `maxBytes`. Throws what the transport throws (a reset or a timeout
+ * midway), or a `too-large` ReactionsError when the body passes the cap. Kept as bytes (outside the JS
+ * heap) until parsed: see json.ts for why a big body never becomes one big string.
  */
-export async function readText(res: Response, maxBytes = DEFAULT_MAX_RESPONSE_BYTES): Promise<string> {
+export async function readBytes(res: Response, maxBytes = DEFAULT_MAX_RESPONSE_BYTES): Promise<Buffer> {
   const announced = Number(res.headers.get('content-length'));
   if (Number.isFinite(announced) && announced > maxBytes) {
     destroy(res);
     throw tooLarge(maxBytes, announced);
   }
   const body = res.body as NodeJS.ReadableStream | null;
-  if (!body) return '';
-  // Decoded chunk by chunk: the socket's buffers are let go at once, the text grows in the JS heap.
-  const decoder = new StringDecoder('utf8');
-  const parts: string[] = [];
+  if (!body) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of body as AsyncIterable<Buffer | string>) {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
@@ -42,10 +40,14 @@ export async function readText(res: Response, maxBytes = DEFAULT_MAX_RESPONSE_BY
       destroy(res);
       throw tooLarge(maxBytes);
     }
-    parts.push(decoder.write(buf));
+    chunks.push(buf);
   }
-  parts.push(decoder.end());
-  return parts.join('');
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+}
+
+/** The start of a body as text, for an error message: at most `maxBytes` bytes decoded. */
+export function textOf(bytes: Buffer, maxBytes = 64 * 1024): string {
+  return bytes.toString('utf8', 0, Math.min(bytes.length, maxBytes));
 }
 
 function destroy(res: Response): void {
@@ -58,11 +60,8 @@ export function discard(res: Response): void {
   res.body?.resume?.();
 }
 
-/** The parsed JSON, or undefined when the text is not JSON. */
-export function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+/** Whether a body is empty or white space only (a success with nothing to parse). */
+export function isBlank(bytes: Buffer): boolean {
+  for (const b of bytes) if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return false;
+  return true;
 }

@@ -2,14 +2,15 @@
  * The one HTTP client both services use (node-fetch). It owns: timeouts and cancellation, typed errors,
  * the token on every request (renewed once after a 401), same-origin-only redirects, and redaction of
  * the token everywhere. Pacing and retries are in `throttle.ts`, where a request may go in `address.ts`,
- * what a failure says in `messages.ts`, reading a body in `body.ts`.
+ * what a failure says in `messages.ts`, reading a body in `body.ts`, parsing it in `json.ts`.
  */
 import fetch, { type RequestInit, type Response } from 'node-fetch';
 import { ReactionsError, cancelled, redact, type ErrorDetails, type ErrorKind } from '../errors';
 import { silentLogger, type Logger } from '../log';
 import { Origin } from './address';
 import { Agents, keepsAlive } from './agents';
-import { DEFAULT_MAX_RESPONSE_BYTES, discard, parseJson, readText } from './body';
+import { DEFAULT_MAX_RESPONSE_BYTES, discard, isBlank, readBytes, textOf } from './body';
+import { parseJson, parseJsonBytes } from './json';
 import {
   describeStatus,
   describeTransportFailure,
@@ -198,9 +199,9 @@ export class HttpClient {
         return this.sendOnce<T>(method, target, { ...options, query: undefined }, redirects + 1);
       }
 
-      let text: string;
+      let body: Buffer;
       try {
-        text = await readText(res, this.options.maxResponseBytes);
+        body = await readBytes(res, this.options.maxResponseBytes);
       } catch (e) {
         if (e instanceof ReactionsError && e.kind === 'too-large')
           throw this.fail(x, 'too-large', e.message, { status });
@@ -214,11 +215,11 @@ export class HttpClient {
           return this.sendOnce<T>(method, url, { ...options, query: undefined, afterRefresh: true }, redirects);
         }
       }
-      if (status < 200 || status >= 300) throw this.statusError(x, res, text);
+      if (status < 200 || status >= 300) throw this.statusError(x, res, textOf(body));
 
       this.logger.info(`${display(x)} → ${status} (${Date.now() - x.started} ms)`);
       this.throttle.succeeded();
-      return this.parseSuccess<T>(x, status, text, options);
+      return await this.parseSuccess<T>(x, status, body, options);
     } finally {
       stopWatching();
     }
@@ -294,10 +295,11 @@ export class HttpClient {
     );
   }
 
-  private parseSuccess<T>(x: Exchange, status: number, text: string, options: RequestOptions): T {
-    if (status === 204 || text.trim() === '') return undefined as T;
-    const parsed = parseJson(text);
+  private async parseSuccess<T>(x: Exchange, status: number, body: Buffer, options: RequestOptions): Promise<T> {
+    if (status === 204 || isBlank(body)) return undefined as T;
+    const parsed = await parseJsonBytes(body);
     if (parsed !== undefined) return parsed as T;
+    const text = textOf(body, 1024);
     const problem = 'The server sent a response that is not valid JSON';
     if (options.sensitiveResponse)
       throw this.fail(x, 'bad-response', `${problem}. ${nextStep('bad-response')}`, { status });

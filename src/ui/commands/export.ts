@@ -57,7 +57,7 @@ const COLUMNS: readonly (keyof ExportRow)[] = [
   'kept',
 ];
 
-export function toRow(r: Reaction, account: Account | undefined, kept = false): ExportRow {
+export function toRow(r: Reaction, account: Account | undefined, kept = false, url = r.target.url): ExportRow {
   const t = r.target;
   return {
     service: serviceOfAccount(r.accountId),
@@ -71,7 +71,7 @@ export function toRow(r: Reaction, account: Account | undefined, kept = false): 
     excerpt: t.excerpt,
     author: t.author ?? '',
     createdAt: t.createdAt ?? '',
-    url: t.url ?? '',
+    url: url ?? '',
     reactionId: r.id,
     reaction: r.kind.id,
     reactionLabel: r.kind.label,
@@ -144,7 +144,12 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
       const rows = deps.store
         .visible()
         .sort((a, b) => a.accountId.localeCompare(b.accountId) || a.id.localeCompare(b.id))
-        .map((r) => toRow(r, accounts.get(r.accountId), deps.keep.has(r.id)));
+        .map((r) => {
+          const account = accounts.get(r.accountId);
+          // SelfCommunity links are derived, not kept with each reaction: the account's client makes them
+          const url = r.target.url ?? (account ? deps.accounts.client(account.id).webUrl(r.target) : undefined);
+          return toRow(r, account, deps.keep.has(r.id), url);
+        });
       const text = format === 'json' ? toJson(rows) : toCsv(rows);
       await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
       deps.logger.info(`exported ${rows.length} reaction(s) as ${format} to ${uri.toString(true)}`);

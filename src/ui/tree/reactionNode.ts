@@ -43,7 +43,6 @@ export class ReactionNode implements TreeNode {
       role: 'treeitem',
     };
     const tokens = ['reaction', `service:${serviceOfAccount(r.accountId)}`, `type:${r.target.type}`];
-    if (r.target.url) tokens.push('hasUrl');
     if (busy) tokens.push('busy');
     if (kept) tokens.push('kept');
     item.contextValue = tokens.join(' ');

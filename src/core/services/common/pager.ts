@@ -32,6 +32,9 @@
  */
 import { ReactionsError } from '../../errors';
 import { pool, type TaskStream } from '../../async';
+import { ceiling, ListingBudget, loop, PAGER_LIMITS } from './pagerLimits';
+
+export { ListingBudget, PAGER_LIMITS } from './pagerLimits';
 
 /** Where the page after this one is: a URL (SelfCommunity `next`) or a page number (Tines). */
 export type Cursor = string | number;
@@ -71,37 +74,8 @@ export interface PagedList<T> {
   identity?(item: T): string;
   /** The list's order: negative when `a` comes before `b`. */
   compare?(a: T, b: T): number;
-}
-
-/** Defaults of the ceilings. */
-export const PAGER_LIMITS = {
-  /** Pages of one list endpoint (1 000 000 items at 100 a page). */
-  maxPagesPerList: 10_000,
-  /** Pages of one listing, all lists together. */
-  maxPagesPerListing: 300_000,
-  /** Items of one listing, all lists together. */
-  maxItemsPerListing: 5_000_000,
-  /** Pages in flight per list. */
-  concurrency: 8,
-};
-
-/** Pages and items one listing has read, against its ceilings: shared by every list of the listing. */
-export class ListingBudget {
-  pages = 0;
-  items = 0;
-
-  constructor(
-    readonly maxPages = PAGER_LIMITS.maxPagesPerListing,
-    readonly maxItems = PAGER_LIMITS.maxItemsPerListing,
-  ) {}
-
-  /** Counts one page read; throws `too-large` past a ceiling. */
-  spend(items: number): void {
-    this.pages++;
-    this.items += items;
-    if (this.pages > this.maxPages) throw ceiling(`${this.maxPages.toLocaleString('en')} pages`, 'one listing');
-    if (this.items > this.maxItems) throw ceiling(`${this.maxItems.toLocaleString('en')} items`, 'one listing');
-  }
+  /** The part of an item `compare` reads: what the junction checks keep of a page's first and last items. */
+  orderKey?(item: T): T;
 }
 
 export interface PagerOptions {
@@ -129,25 +103,30 @@ export async function readPages<T>(
   await new ListReader(list, onItems, options).run();
 }
 
-function ceiling(what: string, where: string): ReactionsError {
-  return new ReactionsError(
-    'too-large',
-    `Stopped after ${what}, the most ${where} reads: the site claims more than this extension lists (or its pages never end). The reactions found so far are kept; the list is partial.`,
-  );
-}
-
-function loop(why: string, pages: number): ReactionsError {
-  return new ReactionsError(
-    'bad-response',
-    `The site's pages do not end: ${why}. Stopped after ${pages} page(s); the reactions found so far are kept and the list is partial.`,
-  );
-}
-
-/** One page read by position, as the junction checks see it. */
+/**
+ * One page read by position, as the junction checks see it: its place, its items' identities and its
+ * first and last items — never the items themselves, which would keep every page of a long list (all
+ * of a community's contributions, parsed) in memory until the list ends.
+ */
 interface Read<T> {
   readonly position: number;
-  readonly items: T[];
+  readonly length: number;
+  readonly ids?: readonly string[];
+  readonly first?: T;
+  readonly last?: T;
   readonly total?: number;
+}
+
+function readOf<T>(
+  list: PagedList<T>,
+  position: number,
+  items: readonly T[],
+  ids: readonly string[] | undefined,
+  total?: number,
+): Read<T> {
+  const key = (item: T | undefined) =>
+    item === undefined || !list.compare ? undefined : (list.orderKey?.(item) ?? item);
+  return { position, length: items.length, ids, first: key(items[0]), last: key(items[items.length - 1]), total };
 }
 
 class ListReader<T> {
@@ -179,9 +158,9 @@ class ListReader<T> {
     const stride = this.size - this.overlap();
     const planned = single || total === undefined ? undefined : 1 + Math.ceil(Math.max(0, total - this.size) / stride);
     this.options.progress?.sized(planned && Math.min(planned, this.maxPages), first.total);
-    this.deliver(first, false, !single && total === undefined);
+    const ids = this.deliver(first, false, !single && total === undefined);
     if (single) return;
-    if (total !== undefined) return this.byPosition({ position: 0, items: first.items }, total);
+    if (total !== undefined) return this.byPosition(readOf(this.list, 0, first.items, ids), total);
     return this.byLinks(first);
   }
 
@@ -190,15 +169,19 @@ class ListReader<T> {
     return this.list.anyPosition ? Math.max(1, Math.floor(this.size / 10)) : 0;
   }
 
-  /** Hands on the page's items not handed on before; counts the page against the ceilings. */
-  private deliver(page: Page<T>, repair = false, more = false): number {
+  /**
+   * Hands on the page's items not handed on before; counts the page against the ceilings. Returns the
+   * identities of all the page's items (when the list has them).
+   */
+  private deliver(page: Page<T>, repair = false, more = false): string[] | undefined {
     this.pagesRead++;
     if (this.pagesRead > this.maxPages) throw ceiling(`${this.maxPages.toLocaleString('en')} pages`, 'one list');
     this.budget.spend(page.items.length);
     const identity = this.list.identity?.bind(this.list);
-    const fresh = identity
-      ? page.items.filter((item) => {
-          const id = identity(item);
+    const ids = identity ? page.items.map(identity) : undefined;
+    const fresh = ids
+      ? page.items.filter((_, i) => {
+          const id = ids[i];
           if (this.seen.has(id)) {
             this.duplicates++;
             return false;
@@ -212,7 +195,7 @@ class ListReader<T> {
     if (fresh.length) this.onItems(fresh);
     if (!repair && identity && fresh.length === 0 && page.items.length >= this.size && ++this.stale > 10)
       throw loop('page after page repeats items already read', this.pagesRead);
-    return fresh.length;
+    return ids;
   }
 
   /** Follows `next` one page at a time (no count): stops on a loop. */
@@ -235,8 +218,8 @@ class ListReader<T> {
 
   private read(position: number, signal: AbortSignal, repair = false): Promise<Read<T>> {
     return this.list.at(position, signal).then((page) => {
-      this.deliver(page, repair);
-      return { position: page.position ?? position, items: page.items, total: page.total };
+      const ids = this.deliver(page, repair);
+      return readOf(this.list, page.position ?? position, page.items, ids, page.total);
     });
   }
 
@@ -258,14 +241,14 @@ class ListReader<T> {
             const r = await this.read(position, signal);
             reads.push(r);
             if (r.total !== undefined) latestTotal = r.total;
-            if (r.items.length < this.size) ended = true;
+            if (r.length < this.size) ended = true;
           };
         },
         this.options.signal,
       );
       // The planned end is not the end while the last page read was full: the list grew.
       const last = lastNonEmpty(reads);
-      if (!ended && last && last.items.length >= this.size) {
+      if (!ended && last && last.length >= this.size) {
         next = Math.max(next, last.position + stride);
         latestTotal = next + 1;
       } else ended = true;
@@ -290,21 +273,20 @@ class ListReader<T> {
       await pool(
         this.options.concurrency ?? PAGER_LIMITS.concurrency,
         () => {
-          if (ended || position >= Math.max(total, ...reads.map((r) => r.position + r.items.length + 1)))
-            return undefined;
+          if (ended || position >= Math.max(total, ...reads.map((r) => r.position + r.length + 1))) return undefined;
           const p = position;
           position += stride;
           return async (signal) => {
             const r = await this.read(p, signal, true);
             again.push(r);
-            if (r.items.length < this.size) ended = true;
+            if (r.length < this.size) ended = true;
           };
         },
         this.options.signal,
       );
       return this.repairJunctions(again, stride, again[0]?.total ?? total, pass + 1);
     }
-    const pages = reads.filter((r) => r.items.length > 0).sort((a, b) => a.position - b.position);
+    const pages = reads.filter((r) => r.length > 0).sort((a, b) => a.position - b.position);
     const limit = this.options.maxRepairReads ?? 20 + pages.length;
     for (let i = 0; i + 1 < pages.length; i++) {
       if (!this.joined(pages[i], pages[i + 1])) await this.bridge(pages[i], pages[i + 1], stride, limit);
@@ -313,14 +295,9 @@ class ListReader<T> {
 
   /** Whether `b` (read after `a` in position) leaves no gap after `a`'s last item. */
   private joined(a: Read<T>, b: Read<T>): boolean {
-    const last = a.items[a.items.length - 1];
-    const identity = this.list.identity?.bind(this.list);
-    if (identity) {
-      const id = identity(last);
-      if (b.items.some((x) => identity(x) === id)) return true;
-    }
+    if (a.ids && b.ids?.includes(a.ids[a.ids.length - 1])) return true;
     const compare = this.list.compare?.bind(this.list);
-    return !!compare && compare(b.items[0], last) < 0;
+    return !!compare && b.first !== undefined && a.last !== undefined && compare(b.first, a.last) < 0;
   }
 
   /**
@@ -338,13 +315,13 @@ class ListReader<T> {
           `The list kept changing while it was read (${this.repairs - 1} re-reads did not close a gap). The reactions found so far are kept; the list is partial. Try again later.`,
         );
       const w = await this.read(position, signal, true);
-      if (w.items.length === 0 && w.position === 0) return; // the list is empty now
+      if (w.length === 0 && w.position === 0) return; // the list is empty now
       // the head of the list joins everything before it
-      if (w.position > 0 && (w.items.length === 0 || !this.joined(from, w))) {
+      if (w.position > 0 && (w.length === 0 || !this.joined(from, w))) {
         position = Math.max(0, w.position - stride);
         continue;
       }
-      if (this.joined(w, b) || w.items.length < this.size) return;
+      if (this.joined(w, b) || w.length < this.size) return;
       from = w;
       position = w.position + stride;
     }
@@ -353,6 +330,6 @@ class ListReader<T> {
 
 function lastNonEmpty<T>(reads: Array<Read<T>>): Read<T> | undefined {
   let last: Read<T> | undefined;
-  for (const r of reads) if (r.items.length && (!last || r.position > last.position)) last = r;
+  for (const r of reads) if (r.length && (!last || r.position > last.position)) last = r;
   return last;
 }

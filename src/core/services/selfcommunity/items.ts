@@ -7,6 +7,7 @@ import type { HttpClient, Query } from '../../http';
 import {
   SELFCOMMUNITY_CONTRIBUTIONS,
   excerpt,
+  flat,
   reactionId,
   type Account,
   type ContributionType,
@@ -105,31 +106,44 @@ function contributionOf(item: ScItem): { type: ContributionType; id: string } | 
   return undefined;
 }
 
+/** Authors repeat across a community's items: one string per name, not one per reaction (bounded). */
+const authors = new Map<string, string>();
+
+function authorOf(item: ScItem): string | undefined {
+  const name = item.author?.real_name || item.author?.username;
+  if (!name) return undefined;
+  const known = authors.get(name);
+  if (known !== undefined) return known;
+  if (authors.size < 10_000) authors.set(name, name);
+  return name;
+}
+
 export function contributionTarget(account: Account, type: ContributionType, item: ScItem): Target {
   const text = type === 'discussion' && item.title ? item.title : item.summary || item.html;
   return {
     type,
     id: String(item.id),
-    excerpt: excerpt(text) || `${type} #${item.id}`,
-    url: `${account.baseUrl}/${type}/${item.id}/${item.slug ? `${item.slug}/` : ''}`,
+    excerpt: excerpt(text) || flat(type, ' #', String(item.id)),
+    // The link is derived (webUrl) unless the item has a slug: one string less per kept reaction.
+    ...(item.slug ? { url: flat(account.baseUrl, '/', type, '/', String(item.id), '/', item.slug, '/') } : {}),
     createdAt: item.added_at,
-    author: item.author?.real_name || item.author?.username,
+    author: authorOf(item),
   };
 }
 
 export function commentTarget(account: Account, item: ScItem, contribution?: Target): Target {
   const parentRef = contribution ?? (contributionOf(item) && { ...contributionOf(item)!, excerpt: '' });
-  const base = contribution?.url ?? (parentRef ? `${account.baseUrl}/${parentRef.type}/${parentRef.id}/` : undefined);
   return {
     type: 'comment',
     id: String(item.id),
     parent: parentRef
       ? { type: parentRef.type as ContributionType, id: parentRef.id, title: contribution?.excerpt }
       : undefined,
-    excerpt: excerpt(item.summary || item.html) || `comment #${item.id}`,
-    url: base ? `${base}?commentId=${item.id}` : undefined,
+    excerpt: excerpt(item.summary || item.html) || flat('comment #', String(item.id)),
+    // Derived (webUrl) unless the contribution's own link has a slug.
+    ...(contribution?.url ? { url: flat(contribution.url, '?commentId=', String(item.id)) } : {}),
     createdAt: item.added_at,
-    author: item.author?.real_name || item.author?.username,
+    author: authorOf(item),
   };
 }
 
@@ -137,8 +151,12 @@ export function toReaction(account: Account, target: Target, item: ScItem): Reac
   return { id: reactionId(account.id, target), accountId: account.id, target, kind: kindOf(item.reaction) };
 }
 
+/** The item's page on the community: the link kept with it, else the one its type and id make. */
 export function webUrl(account: Account, target: Target): string {
-  return target.url ?? `${account.baseUrl}/${target.type}/${target.id}/`;
+  if (target.url) return target.url;
+  const p = target.parent;
+  if (target.type === 'comment' && p) return `${account.baseUrl}/${p.type}/${p.id}/?commentId=${target.id}`;
+  return `${account.baseUrl}/${target.type}/${target.id}/`;
 }
 
 export function itemPath(target: Target): string {
@@ -200,6 +218,7 @@ export function offsetList<T>(http: HttpClient, path: string, query: Query = {},
       return id === undefined ? JSON.stringify(item) : `#${String(id)}`;
     },
     compare,
+    orderKey: (item) => ({ id: (item as ScItem).id, added_at: (item as ScItem).added_at }) as T,
     async first(signal) {
       const page = await readOffsetPage<T>(http, path, { ...query, limit: PAGE, offset: 0 }, signal);
       size = page.items.length || PAGE;
