@@ -3,6 +3,7 @@ import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CACHE_VERSION, CacheSync, ReactionCache, cacheFileName } from '../../src/core/cache';
+import { decodeEntry, encodeEntry } from '../../src/core/cache/format';
 import { MemoryLogger } from '../../src/core/log';
 import { plainReaction, reactionId, type Reaction, type Target } from '../../src/core/model';
 import { selfCommunity } from '../../src/core/services/selfcommunity';
@@ -87,6 +88,29 @@ describe('cache: ReactionCache', () => {
     assert.strictEqual(tines?.complete, false);
     assert.deepStrictEqual(tines?.reactions, [ti('5', '50'), ti('5', '50', 'eyes')]);
     assert.strictEqual((await cache.load(SC))?.reactions.length, 2, 'accounts have a file each');
+  });
+
+  it('encodes and decodes 40 000 reactions in slices: other work runs between them, the set comes back whole', async () => {
+    const reactions = Array.from({ length: 40_000 }, (_, i) => sc(String(i)));
+    const checkpoint = { service: 'selfcommunity' as const, at: new Date().toISOString(), data: { counts: {} } };
+    let turns = 0;
+    let counting = true;
+    const count = () => {
+      turns++;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    // no file in between: only the encoding and decoding themselves can let the other work in
+    const parts: string[] = [];
+    for await (const part of encodeEntry(SC, reactions, true, checkpoint, new Date())) parts.push(part);
+    const encodingTurns = turns;
+    const entry = await decodeEntry(Buffer.from(parts.join('')), SC, 'f.json', new MemoryLogger());
+    counting = false;
+    assert.strictEqual(entry?.reactions.length, reactions.length);
+    assert.deepStrictEqual(entry?.reactions[39_999], reactions[39_999]);
+    assert.deepStrictEqual(entry?.checkpoint, checkpoint);
+    assert.ok(encodingTurns > 5, `other work ran ${encodingTurns} time(s) while the save encoded`);
+    assert.ok(turns - encodingTurns > 5, `other work ran ${turns - encodingTurns} time(s) while the load decoded`);
   });
 
   it('keeps the refresh checkpoint of a complete set only, and refuses a malformed one', async () => {

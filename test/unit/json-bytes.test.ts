@@ -1,10 +1,10 @@
 /**
- * A large response body is parsed in pieces (src/core/http/json.ts): what a listing gets must be what
+ * A large response body is parsed in pieces (src/core/json.ts): what a listing gets must be what
  * JSON.parse gives, invalid JSON must still be refused, and the extension host must keep running while
  * a huge body is parsed.
  */
 import * as assert from 'assert';
-import { PIECEWISE_MIN_BYTES, parseJsonBytes } from '../../src/core/http/json';
+import { PIECEWISE_MIN_BYTES, parseJsonBytes } from '../../src/core/json';
 
 /** A SelfCommunity-like page of `n` items, with the text a real community sends (emoji, escapes, HTML). */
 function page(n: number): unknown {

@@ -43,15 +43,15 @@ export class ReactionCache {
   async load(accountId: string): Promise<CacheEntry | undefined> {
     await this.queues.get(accountId); // a save or delete under way finishes first
     const file = this.fileOf(accountId);
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = await fs.readFile(file, 'utf8');
+      bytes = await fs.readFile(file);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') this.logger.debug(`cache: nothing cached for ${accountId}`);
       else this.logger.warn(`cache: cannot read the cache of ${accountId}: ${errorText(e)}`);
       return undefined;
     }
-    return decodeEntry(text, accountId, path.basename(file), this.logger);
+    return await decodeEntry(bytes, accountId, path.basename(file), this.logger);
   }
 
   /** Writes the account's reactions (temp file + rename). Saves of one account run in call order. */
@@ -113,7 +113,14 @@ export class ReactionCache {
     checkpoint?: ScanCheckpoint,
   ): Promise<void> {
     const started = Date.now();
-    const text = encodeEntry(accountId, reactions, complete, checkpoint, new Date());
+    let length = 0;
+    const parts = encodeEntry(accountId, reactions, complete, checkpoint, new Date());
+    const text = (async function* () {
+      for await (const part of parts) {
+        length += part.length;
+        yield part;
+      }
+    })();
     const file = this.fileOf(accountId);
     const temp = `${file}.${process.pid}.${++this.tempCounter}${TEMP_SUFFIX}`;
     await fs.mkdir(this.dir, { recursive: true });
@@ -125,7 +132,7 @@ export class ReactionCache {
       throw e;
     }
     this.logger.debug(
-      `cache: saved ${reactions.length} reaction(s) of ${accountId} (${text.length} bytes) in ${Date.now() - started} ms`,
+      `cache: saved ${reactions.length} reaction(s) of ${accountId} (${length} characters) in ${Date.now() - started} ms`,
     );
   }
 

@@ -5,6 +5,7 @@
  * build on it). The file name is a hash of the account id: filesystem-safe, and it does not show the host.
  */
 import { createHash } from 'crypto';
+import { parseJsonBytes } from '../json';
 import { errorText, type Logger } from '../log';
 import { plainReaction, type Reaction } from '../model';
 import type { ScanCheckpoint } from '../services/service';
@@ -68,35 +69,51 @@ function isCheckpoint(x: unknown): x is ScanCheckpoint {
   );
 }
 
-/** The file's text for an account's reactions. */
-export function encodeEntry(
+/** Reactions encoded or checked per slice: a slice is a few ms of work, then other work runs. */
+const SLICE = 1000;
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * The file's text for an account's reactions, in parts (for a streamed write): tens of thousands of
+ * reactions are encoded a slice at a time, so a save never holds the extension host for long.
+ */
+export async function* encodeEntry(
   accountId: string,
   reactions: readonly Reaction[],
   complete: boolean,
   checkpoint: ScanCheckpoint | undefined,
   savedAt: Date,
-): string {
-  const entry: CacheEntry = {
-    version: CACHE_VERSION,
-    accountId,
-    savedAt: savedAt.toISOString(),
-    complete,
-    reactions: reactions.map(plainReaction),
-    ...(complete && checkpoint ? { checkpoint } : {}),
-  };
-  return JSON.stringify(entry);
+): AsyncGenerator<string> {
+  const head = JSON.stringify({ version: CACHE_VERSION, accountId, savedAt: savedAt.toISOString(), complete });
+  yield `${head.slice(0, -1)},"reactions":[`;
+  for (let i = 0; i < reactions.length; i += SLICE) {
+    if (i) await nextTurn();
+    const part = reactions
+      .slice(i, i + SLICE)
+      .map((r) => JSON.stringify(plainReaction(r)))
+      .join(',');
+    yield i ? `,${part}` : part;
+  }
+  yield `]${complete && checkpoint ? `,"checkpoint":${JSON.stringify(checkpoint)}` : ''}}`;
 }
 
 /**
- * The entry in a file's text, or undefined (corrupt, another version, another account's, malformed),
+ * The entry in a file's bytes, or undefined (corrupt, another version, another account's, malformed),
  * with a log line that says which. Malformed reactions are skipped, and the set is then not complete.
+ * Parsed and checked in pieces (a warm start with tens of thousands of reactions does not freeze the host).
  */
-export function decodeEntry(text: string, accountId: string, fileName: string, logger: Logger): CacheEntry | undefined {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    logger.warn(`cache: the cache of ${accountId} is corrupt (${errorText(e)}); ignoring it`);
+export async function decodeEntry(
+  bytes: Buffer,
+  accountId: string,
+  fileName: string,
+  logger: Logger,
+): Promise<CacheEntry | undefined> {
+  const data = await parseJsonBytes(bytes);
+  if (data === undefined) {
+    logger.warn(`cache: the cache of ${accountId} is corrupt (${syntaxError(bytes)}); ignoring it`);
     return undefined;
   }
   const d = (data && typeof data === 'object' ? data : {}) as Partial<Record<keyof CacheEntry, unknown>>;
@@ -116,7 +133,9 @@ export function decodeEntry(text: string, accountId: string, fileName: string, l
   }
   const reactions: Reaction[] = [];
   let skipped = 0;
-  for (const r of d.reactions) {
+  for (let i = 0; i < d.reactions.length; i++) {
+    if (i && i % SLICE === 0) await nextTurn();
+    const r: unknown = d.reactions[i];
     if (isCachedReaction(r, accountId)) reactions.push(plainReaction(r));
     else skipped++;
   }
@@ -131,4 +150,14 @@ export function decodeEntry(text: string, accountId: string, fileName: string, l
     reactions,
     ...(checkpoint ? { checkpoint } : {}),
   };
+}
+
+/** What JSON.parse says of a corrupt file (for the log line). */
+function syntaxError(bytes: Buffer): string {
+  try {
+    JSON.parse(bytes.toString('utf8'));
+    return 'not an object';
+  } catch (e) {
+    return errorText(e);
+  }
 }

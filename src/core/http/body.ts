@@ -21,7 +21,7 @@ export function tooLarge(maxBytes: number, announced?: number): ReactionsError {
 /**
  * The whole body's bytes, at most `maxBytes`. Throws what the transport throws (a reset or a timeout
  * midway), or a `too-large` ReactionsError when the body passes the cap. Kept as bytes (outside the JS
- * heap) until parsed: see json.ts for why a big body never becomes one big string.
+ * heap) until parsed: see ../json.ts for why a big body never becomes one big string.
  */
 export async function readBytes(res: Response, maxBytes = DEFAULT_MAX_RESPONSE_BYTES): Promise<Buffer> {
   const announced = Number(res.headers.get('content-length'));

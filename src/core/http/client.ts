@@ -2,7 +2,7 @@
  * The one HTTP client both services use (node-fetch). It owns: timeouts and cancellation, typed errors,
  * the token on every request (renewed once after a 401), same-origin-only redirects, and redaction of
  * the token everywhere. Pacing and retries are in `throttle.ts`, where a request may go in `address.ts`,
- * what a failure says in `messages.ts`, reading a body in `body.ts`, parsing it in `json.ts`.
+ * what a failure says in `messages.ts`, reading a body in `body.ts`, parsing it in `../json.ts`.
  */
 import fetch, { type RequestInit, type Response } from 'node-fetch';
 import { ReactionsError, cancelled, redact, type ErrorDetails, type ErrorKind } from '../errors';
@@ -10,7 +10,7 @@ import { silentLogger, type Logger } from '../log';
 import { Origin } from './address';
 import { Agents, keepsAlive } from './agents';
 import { DEFAULT_MAX_RESPONSE_BYTES, discard, isBlank, readBytes, textOf } from './body';
-import { parseJson, parseJsonBytes } from './json';
+import { parseJson, parseJsonBytes } from '../json';
 import {
   describeStatus,
   describeTransportFailure,

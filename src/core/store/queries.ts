@@ -43,7 +43,8 @@ export function groupOf(reaction: Reaction): { key: string; type: GroupType; tit
   return { key: t.type, type: t.type };
 }
 
-function compareReactions(a: Reaction, b: Reaction): number {
+/** The order within a group: newest target first, then by excerpt, then by id (a total order). */
+export function compareReactions(a: Reaction, b: Reaction): number {
   const da = a.target.createdAt ?? '';
   const db = b.target.createdAt ?? '';
   if (da !== db) return da < db ? 1 : -1;
@@ -96,6 +97,11 @@ export function groupReactions(reactions: Iterable<Reaction>): ReactionGroup[] {
   }
   const groups = [...buckets.values()];
   for (const g of groups) g.reactions.sort(compareReactions);
+  return orderGroups(groups);
+}
+
+/** Sorts groups in place into the tree's order (SelfCommunity types, then Tines cases newest first). */
+export function orderGroups<G extends ReactionGroup>(groups: G[]): G[] {
   return groups.sort((a, b) => {
     if (a.type === 'case' && b.type === 'case') return compareCaseIds(a.key.slice(5), b.key.slice(5));
     if (a.type === 'case') return 1;

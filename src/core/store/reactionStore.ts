@@ -14,7 +14,8 @@
  */
 import { modelOnly, type Reaction } from '../model';
 import { Emitter, type Event } from './emitter';
-import { groupReactions, isEmptyFilter, matches, type ReactionFilter, type ReactionGroup } from './queries';
+import { GroupCache } from './groupCache';
+import { isEmptyFilter, matches, type ReactionFilter, type ReactionGroup } from './queries';
 
 export type ChangeReason = 'add' | 'remove' | 'replace' | 'clear' | 'filter' | 'restore';
 
@@ -69,6 +70,8 @@ interface ScanState {
 export class ReactionStore {
   private readonly byAccount = new Map<string, Map<string, Reaction>>();
   private readonly scans = new Map<string, ScanState>();
+  /** The tree's grouping per account, kept between reads (see groupCache.ts). */
+  private readonly grouped = new Map<string, GroupCache>();
   private currentFilter: ReactionFilter = {};
   private readonly changed = new Emitter<StoreChange>();
 
@@ -110,9 +113,13 @@ export class ReactionStore {
     return this.isFiltered ? this.visible(accountId).length : this.count(accountId);
   }
 
-  /** The visible reactions of an account, grouped for the tree (empty groups left out). */
-  groups(accountId: string): ReactionGroup[] {
-    return groupReactions(this.visible(accountId));
+  /** The visible reactions of an account, grouped for the tree (empty groups left out). Do not change them. */
+  groups(accountId: string): readonly ReactionGroup[] {
+    let cache = this.grouped.get(accountId);
+    if (!cache) this.grouped.set(accountId, (cache = new GroupCache()));
+    // "older than N days" moves with the clock: such a filter is applied afresh on every read
+    if (this.currentFilter.olderThanDays !== undefined) cache.invalidate();
+    return cache.read(() => this.visible(accountId));
   }
 
   /** One group's visible reactions (empty when the group does not exist). */
@@ -156,7 +163,7 @@ export class ReactionStore {
     if (batch.length === 0) return;
     const touched = new Set<string>();
     for (const r of batch) {
-      this.mapFor(r.accountId).set(r.id, modelOnly(r));
+      this.added(this.mapFor(r.accountId), modelOnly(r));
       this.scans.get(r.accountId)?.tombstones.delete(r.id);
       touched.add(r.accountId);
     }
@@ -218,7 +225,7 @@ export class ReactionStore {
         }
         if (fresh.length === 0) return;
         const map = this.mapFor(accountId);
-        for (const r of fresh) map.set(r.id, r);
+        for (const r of fresh) this.added(map, r);
         this.fire('add', [accountId]);
       },
       finish: () => {
@@ -287,7 +294,21 @@ export class ReactionStore {
     return map;
   }
 
+  /** Puts a reaction in its account's map and tells the account's cached grouping. */
+  private added(map: Map<string, Reaction>, r: Reaction): void {
+    const replaces = map.has(r.id);
+    map.set(r.id, r);
+    const cache = this.grouped.get(r.accountId);
+    if (!cache) return;
+    if (replaces) cache.invalidate();
+    else if (matches(r, this.currentFilter)) cache.added([r]);
+  }
+
   private fire(reason: ChangeReason, accountIds: string[]): void {
+    // Whatever is not a pure addition (handled in `added`) regroups the accounts it touched.
+    if (reason === 'filter') for (const cache of this.grouped.values()) cache.invalidate();
+    else if (reason === 'clear') for (const id of accountIds) this.grouped.delete(id);
+    else if (reason !== 'add') for (const id of accountIds) this.grouped.get(id)?.invalidate();
     this.changed.fire({ reason, accountIds });
   }
 }
