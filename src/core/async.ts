@@ -12,10 +12,19 @@ import { cancelled } from './errors';
  * index: Array.shift() on tens of thousands of waiters is O(n) each (a quarter of a 100k listing's CPU).
  */
 export class Semaphore {
+  /**
+   * A task run `ahead` (a read that opens more work: the next page of a list whose items have lists
+   * of their own) goes before the waiting ones while fewer than this many wait: the work never
+   * drains while such a list is still being read, and finding work never runs far ahead of doing it.
+   */
+  static readonly AHEAD_BACKLOG = 256;
+
   private active = 0;
-  private waiting: Array<{ grant: () => void; signal?: AbortSignal; reject: (e: unknown) => void }> = [];
+  private waiting: Waiter[] = [];
   /** The next waiter to grant: waiting[head]; the ones before it are done. */
   private head = 0;
+  /** Waiters that go before `waiting` (few: see AHEAD_BACKLOG). */
+  private ahead: Waiter[] = [];
   private readonly watched = new WeakSet<AbortSignal>();
 
   constructor(private max: number) {
@@ -26,13 +35,18 @@ export class Semaphore {
     return this.max;
   }
 
+  /** Tasks waiting for a slot. */
+  get queued(): number {
+    return this.waiting.length - this.head + this.ahead.length;
+  }
+
   setLimit(max: number): void {
     this.max = Math.max(1, Math.floor(max));
     this.pump();
   }
 
-  async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    await this.acquire(signal);
+  async run<T>(task: () => Promise<T>, signal?: AbortSignal, ahead = false): Promise<T> {
+    await this.acquire(signal, ahead);
     try {
       return await task();
     } finally {
@@ -41,9 +55,9 @@ export class Semaphore {
     }
   }
 
-  private acquire(signal?: AbortSignal): Promise<void> {
+  private acquire(signal: AbortSignal | undefined, ahead: boolean): Promise<void> {
     if (signal?.aborted) return Promise.reject(cancelled());
-    if (this.active < this.max && this.head === this.waiting.length) {
+    if (this.active < this.max && this.queued === 0) {
       this.active++;
       return Promise.resolve();
     }
@@ -56,33 +70,45 @@ export class Semaphore {
         this.active++;
         resolve();
       };
-      this.waiting.push({ grant, signal, reject });
+      const queue = ahead && this.queued < Semaphore.AHEAD_BACKLOG ? this.ahead : this.waiting;
+      queue.push({ grant, signal, reject });
     });
   }
 
   private dropWaiters(signal: AbortSignal): void {
     const dropped: Array<(e: unknown) => void> = [];
-    const kept: typeof this.waiting = [];
-    for (let i = this.head; i < this.waiting.length; i++) {
-      const w = this.waiting[i];
-      if (w.signal === signal) dropped.push(w.reject);
-      else kept.push(w);
-    }
-    this.waiting = kept;
+    const keep = (list: readonly Waiter[]) =>
+      list.filter((w) => {
+        if (w.signal !== signal) return true;
+        dropped.push(w.reject);
+        return false;
+      });
+    this.ahead = keep(this.ahead);
+    this.waiting = keep(this.waiting.slice(this.head));
     this.head = 0;
     for (const reject of dropped) reject(cancelled());
   }
 
   private pump(): void {
-    while (this.active < this.max && this.head < this.waiting.length) {
-      const next = this.waiting[this.head++];
-      if (this.head > 1024 && this.head * 2 > this.waiting.length) {
-        this.waiting = this.waiting.slice(this.head);
-        this.head = 0;
+    while (this.active < this.max) {
+      let next = this.ahead.shift();
+      if (!next) {
+        if (this.head >= this.waiting.length) return;
+        next = this.waiting[this.head++];
+        if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+          this.waiting = this.waiting.slice(this.head);
+          this.head = 0;
+        }
       }
       next.grant();
     }
   }
+}
+
+interface Waiter {
+  grant: () => void;
+  signal?: AbortSignal;
+  reject: (e: unknown) => void;
 }
 
 /** Serialises work per key: two operations on the same target never overlap. */

@@ -43,3 +43,38 @@ describe('Semaphore queueing under a scan-wide signal', () => {
     assert.strictEqual(await sem.run(async () => 'free'), 'free'); // nothing left holding a slot
   });
 });
+
+describe('Semaphore: reads that open more work go ahead (the next page of a list with sub-lists)', () => {
+  it('an ahead task passes the waiting ones, in its own arrival order; an aborted one is dropped', async () => {
+    const sem = new Semaphore(1);
+    const order: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const busy = sem.run(() => gate);
+    const aborted = new AbortController();
+    const runs = [
+      ...[1, 2, 3].map((i) => sem.run(async () => void order.push(`comments ${i}`))),
+      sem.run(async () => void order.push('page 2'), undefined, true),
+      sem.run(async () => void order.push('dropped'), aborted.signal, true),
+      sem.run(async () => void order.push('page 3'), undefined, true),
+    ];
+    aborted.abort();
+    release();
+    await busy;
+    await Promise.allSettled(runs);
+    assert.deepStrictEqual(order, ['page 2', 'page 3', 'comments 1', 'comments 2', 'comments 3']);
+  });
+
+  it('waits its turn once many wait: finding work never runs far ahead of doing it', async () => {
+    const sem = new Semaphore(1);
+    const order: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const busy = sem.run(() => gate);
+    const backlog = Array.from({ length: Semaphore.AHEAD_BACKLOG }, () => sem.run(async () => void order.push('x')));
+    const page = sem.run(async () => void order.push('page'), undefined, true);
+    release();
+    await Promise.all([busy, ...backlog, page]);
+    assert.strictEqual(order.indexOf('page'), Semaphore.AHEAD_BACKLOG, 'after the backlog, not before it');
+  });
+});

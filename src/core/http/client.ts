@@ -80,6 +80,11 @@ export interface RequestOptions {
    * fresh copy (`Cache-Control: no-cache`).
    */
   fresh?: boolean;
+  /**
+   * A read that opens more work (the next page of a list whose items have lists of their own): it goes
+   * before the reads already waiting, while few wait (Semaphore.AHEAD_BACKLOG).
+   */
+  ahead?: boolean;
   /** Internal: this is the one resend after a 401 and a token refresh. */
   afterRefresh?: boolean;
 }
@@ -160,7 +165,7 @@ export class HttpClient {
 
   private async send<T>(method: string, pathOrUrl: string, options: RequestOptions): Promise<T> {
     const url = this.resolve(pathOrUrl, options.query);
-    return this.throttle.run(() => this.sendOnce<T>(method, url, options, 0), options.signal);
+    return this.throttle.run(() => this.sendOnce<T>(method, url, options, 0), options.signal, options.ahead);
   }
 
   private async sendOnce<T>(method: string, url: URL, options: RequestOptions, redirects: number): Promise<T> {

@@ -25,12 +25,16 @@ export class Throttle {
     this.limiter = new Semaphore(options.maxConcurrency);
   }
 
-  /** Runs one request once a slot is free and any pause the server asked for is over. */
-  run<T>(request: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    return this.limiter.run(async () => {
-      await this.waitForPause(signal);
-      return request();
-    }, signal);
+  /** Runs one request once a slot is free and any pause the server asked for is over (`ahead`: see Semaphore). */
+  run<T>(request: () => Promise<T>, signal?: AbortSignal, ahead = false): Promise<T> {
+    return this.limiter.run(
+      async () => {
+        await this.waitForPause(signal);
+        return request();
+      },
+      signal,
+      ahead,
+    );
   }
 
   /** The server asked us to slow down (429, or 503 with Retry-After): pause everyone, halve the requests in flight. */

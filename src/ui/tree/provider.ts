@@ -1,6 +1,7 @@
 /**
  * The tree of the "My Reactions" view: account → group → reaction. Changes from the store, the listings
- * and the accounts are collected and flushed at most every ~100 ms, refreshing only the account nodes
+ * and the accounts are collected and flushed at most every ~100 ms (less often while a listing streams
+ * into a tree that is costly to refresh), refreshing only the account nodes
  * that changed (the whole tree only when the root changes). It also keeps the view's badge, message
  * and the context keys in step.
  */
@@ -13,6 +14,14 @@ import { AccountNode } from './accountNode';
 import type { TreeContext, TreeNode } from './node';
 
 export const REFRESH_THROTTLE_MS = 100;
+/**
+ * While reactions stream in, the tree takes at most about this share of the extension host's one
+ * thread: a refresh that cost 30 ms (tens of thousands of reactions, big groups the user expanded)
+ * waits 300 ms before the next one, never more than MAX_STREAM_DELAY_MS. A change the user made
+ * (a removal, a spinner) is never held back that long.
+ */
+const STREAM_SHARE = 0.1;
+const MAX_STREAM_DELAY_MS = 1000;
 
 export class ReactionsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
@@ -23,6 +32,10 @@ export class ReactionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   private readonly dirty = new Set<string>();
   private rootDirty = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private timerDue = 0;
+  /** Time spent in getChildren/getTreeItem since the last flush, and what the last refresh cost. */
+  private spentMs = 0;
+  private lastCostMs = 0;
   private lastRoot = '';
   private view: vscode.TreeView<TreeNode> | undefined;
   private readonly disposables: vscode.Disposable[] = [this.changed];
@@ -33,10 +46,12 @@ export class ReactionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     private readonly keys: ContextKeys,
   ) {
     this.ctx = { ...ctx, busy: this.busyIds };
-    const storeSub = ctx.store.onDidChange((e) => this.markDirty(e.accountIds, e.reason === 'filter'));
+    const storeSub = ctx.store.onDidChange((e) =>
+      this.markDirty(e.accountIds, e.reason === 'filter', e.reason === 'add'),
+    );
     this.disposables.push(
       { dispose: () => storeSub.dispose() },
-      ctx.listings.onDidChange((id) => this.markDirty([id])),
+      ctx.listings.onDidChange((id) => this.markDirty([id], false, this.ctx.listings.state(id).status === 'loading')),
       ctx.accounts.onDidChange(() => this.markDirty([], true)),
     );
     this.updateViewState();
@@ -51,14 +66,16 @@ export class ReactionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   // ---- TreeDataProvider ---------------------------------------------------------------------
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
-    return node.getTreeItem();
+    return this.timed(() => node.getTreeItem());
   }
 
   getChildren(node?: TreeNode): TreeNode[] {
-    if (node) return node.getChildren();
-    const roots = this.rootNodes();
-    this.lastRoot = rootKey(roots);
-    return roots;
+    return this.timed(() => {
+      if (node) return node.getChildren();
+      const roots = this.rootNodes();
+      this.lastRoot = rootKey(roots);
+      return roots;
+    });
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
@@ -113,16 +130,35 @@ export class ReactionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
 
   // ---- change batching ---------------------------------------------------------------------
 
-  private markDirty(accountIds: readonly string[], root = false): void {
+  /** `streaming`: reactions of a running listing (or its progress), which may wait for a costly tree. */
+  private markDirty(accountIds: readonly string[], root = false, streaming = false): void {
     for (const id of accountIds) this.dirty.add(id);
     if (root) this.rootDirty = true;
-    this.timer ??= setTimeout(() => this.flush(), REFRESH_THROTTLE_MS);
+    const delay = streaming
+      ? Math.min(MAX_STREAM_DELAY_MS, Math.max(REFRESH_THROTTLE_MS, this.lastCostMs / STREAM_SHARE))
+      : REFRESH_THROTTLE_MS;
+    const due = performance.now() + delay;
+    if (this.timer && this.timerDue <= due) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerDue = due;
+    this.timer = setTimeout(() => this.flush(), delay);
+  }
+
+  private timed<T>(work: () => T): T {
+    const started = performance.now();
+    try {
+      return work();
+    } finally {
+      this.spentMs += performance.now() - started;
+    }
   }
 
   /** Fires the pending changes now (also used by tests through the API). */
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.lastCostMs = this.spentMs;
+    this.spentMs = 0;
     const rootChanged = this.rootDirty || rootKey(this.rootNodes()) !== this.lastRoot;
     if (rootChanged) {
       this.changed.fire(undefined);

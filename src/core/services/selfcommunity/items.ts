@@ -207,8 +207,16 @@ export function itemOrder(order: ListOrder): (a: ScItem, b: ScItem) => number {
  * A `{count, next, results}` list read by offset. The first page's length is the page size from then
  * on (the server may cap what we ask for); with `count`, any offset can be read at once. Items are
  * told apart by id, and ordered by `order` when given (the pager checks its junctions with it).
+ * `opensWork`: the list's items have lists of their own (contributions and their comments): its pages
+ * are read ahead of waiting reads (HttpClient `ahead`).
  */
-export function offsetList<T>(http: HttpClient, path: string, query: Query = {}, order?: ListOrder): PagedList<T> {
+export function offsetList<T>(
+  http: HttpClient,
+  path: string,
+  query: Query = {},
+  order?: ListOrder,
+  opensWork = false,
+): PagedList<T> {
   let size = PAGE;
   const compare = order ? (itemOrder(order) as unknown as (a: T, b: T) => number) : undefined;
   return {
@@ -220,15 +228,15 @@ export function offsetList<T>(http: HttpClient, path: string, query: Query = {},
     compare,
     orderKey: (item) => ({ id: (item as ScItem).id, added_at: (item as ScItem).added_at }) as T,
     async first(signal) {
-      const page = await readOffsetPage<T>(http, path, { ...query, limit: PAGE, offset: 0 }, signal);
+      const page = await readOffsetPage<T>(http, path, { ...query, limit: PAGE, offset: 0 }, signal, opensWork);
       size = page.items.length || PAGE;
       return { ...page, position: 0 };
     },
     at: async (position, signal) => ({
-      ...(await readOffsetPage<T>(http, path, { ...query, limit: size, offset: position }, signal)),
+      ...(await readOffsetPage<T>(http, path, { ...query, limit: size, offset: position }, signal, opensWork)),
       position,
     }),
-    follow: (next, signal) => readOffsetPage<T>(http, String(next), undefined, signal),
+    follow: (next, signal) => readOffsetPage<T>(http, String(next), undefined, signal, opensWork),
   };
 }
 
@@ -237,8 +245,13 @@ async function readOffsetPage<T>(
   pathOrUrl: string,
   query: Query | undefined,
   signal?: AbortSignal,
+  ahead = false,
 ): Promise<Page<T>> {
-  const body = await http.get<{ count?: number; next?: string | null; results?: T[] }>(pathOrUrl, { query, signal });
+  const body = await http.get<{ count?: number; next?: string | null; results?: T[] }>(pathOrUrl, {
+    query,
+    signal,
+    ahead,
+  });
   if (!body || !Array.isArray(body.results)) {
     throw new ReactionsError(
       'bad-response',

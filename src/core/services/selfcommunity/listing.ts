@@ -202,7 +202,8 @@ export class SelfCommunityListing implements Listing {
   private scanContributions(pass: Pass, onPage: (type: ContributionType, items: ScItem[]) => void): void {
     const { stream, budget } = pass;
     for (const type of SELFCOMMUNITY_CONTRIBUTIONS) {
-      const list = offsetList<ScItem>(this.c.http, `/api/v2/${type}/`, { ordering: '-added_at' }, 'newest-first');
+      const path = `/api/v2/${type}/`;
+      const list = offsetList<ScItem>(this.c.http, path, { ordering: '-added_at' }, 'newest-first', true);
       const progress = pass.progress?.list(type);
       stream.spawn((signal) => readPages(list, (items) => onPage(type, items), { signal, stream, budget, progress }));
     }

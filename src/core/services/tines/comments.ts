@@ -158,7 +158,8 @@ export function newestCaseFirst(a: TinesCase, b: TinesCase): number {
 /**
  * A Tines list (`per_page`/`page` + `meta`, the items under `key`): the first page tells `meta.pages`
  * and `meta.count`; without them `next_page_number` is followed. A `next_page` on another origin is
- * refused. Pages are read by number, so a position is rounded down to its page.
+ * refused. Pages are read by number, so a position is rounded down to its page. `opensWork`: the
+ * items have lists of their own (cases and their comments): pages are read ahead (HttpClient `ahead`).
  */
 export function pagedList<T>(
   http: HttpClient,
@@ -166,12 +167,14 @@ export function pagedList<T>(
   key: string,
   query: Query = {},
   compare?: (a: T, b: T) => number,
+  opensWork = false,
 ): PagedList<T> {
   let size = 0;
   const read = async (page: number, signal?: AbortSignal): Promise<Page<T>> => {
     const body = await http.get<Record<string, unknown> & { meta?: Meta }>(path, {
       query: { per_page: PER_PAGE, ...query, page },
       signal,
+      ahead: opensWork,
     });
     const items = body?.[key];
     if (!Array.isArray(items))

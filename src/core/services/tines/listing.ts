@@ -115,7 +115,7 @@ export class TinesListing implements Listing {
     onCase: (c: TinesCase) => void,
     progress: ScanProgress | undefined,
   ): void {
-    const cases = pagedList<TinesCase>(this.c.http, '/api/v2/cases', 'cases', query, newestCaseFirst);
+    const cases = pagedList<TinesCase>(this.c.http, '/api/v2/cases', 'cases', query, newestCaseFirst, true);
     const pages = progress?.list('case');
     stream.spawn((signal) => readPages(cases, (page) => page.forEach(onCase), { signal, stream, progress: pages }));
   }
