@@ -5,7 +5,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { ReactionFilter } from '../../src/core/store';
-import { EXPAND_UP_TO, GroupNode } from '../../src/ui/tree/groupNode';
+import { EXPAND_UP_TO, GroupNode, ROWS_PER_PAGE } from '../../src/ui/tree/groupNode';
 import type { TreeNode } from '../../src/ui/tree/node';
 import {
   children,
@@ -209,5 +209,50 @@ describe('host: tree', function () {
     const big = sized(EXPAND_UP_TO + 1).getTreeItem();
     assert.strictEqual(big.collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
     assert.strictEqual(big.description, String(EXPAND_UP_TO + 1), 'the count still shows on the closed group');
+  });
+});
+
+describe('host: a long group shows its rows a page at a time', function () {
+  this.timeout(60_000);
+  // 500 statuses, every one reacted to: one group of 500
+  const { ids } = useListedAccounts({
+    seed: 11,
+    sc: { statuses: 500, discussions: 0, posts: 0, commentsPerItem: 0, voteRate: 1 },
+    tines: { cases: 1 },
+  });
+
+  it('shows 200 rows and "Show 200 more…"; choosing it shows the next 200, then the last 100 with no more row', async () => {
+    const statuses = async () => {
+      const account = (await children()).find((n) => n.getTreeItem().id === `account/${ids.sc}`)!;
+      const group = ((await children(account)) as GroupNode[]).find((g) => g.group.key === 'status')!;
+      return { group, rows: await children(group) };
+    };
+    let { group, rows } = await statuses();
+    assert.strictEqual(group.reactions.length, 500, 'the group has every status');
+    assert.strictEqual(rows.length, ROWS_PER_PAGE + 1);
+    assert.deepStrictEqual(
+      rows.slice(0, ROWS_PER_PAGE).map((r) => r.kind),
+      Array(ROWS_PER_PAGE).fill('reaction'),
+    );
+    const more = await treeItem(rows[ROWS_PER_PAGE]);
+    assert.strictEqual(more.label, 'Show 200 more…');
+    assert.strictEqual(more.description, '200 of 500 shown');
+    assert.ok(more.command, 'the row is its own command (Enter or a click)');
+
+    await vscode.commands.executeCommand(more.command.command, ...(more.command.arguments ?? []));
+    ({ group, rows } = await statuses());
+    assert.strictEqual(rows.length, 2 * ROWS_PER_PAGE + 1);
+    assert.strictEqual((await treeItem(rows[2 * ROWS_PER_PAGE])).label, 'Show 100 more…');
+    assert.deepStrictEqual(
+      rows.slice(0, 2 * ROWS_PER_PAGE).map((r) => (r as { reaction?: { id: string } }).reaction?.id),
+      group.reactions.slice(0, 2 * ROWS_PER_PAGE).map((r) => r.id),
+      'the rows are the group in order, none skipped or repeated',
+    );
+
+    const last = await treeItem(rows[2 * ROWS_PER_PAGE]);
+    await vscode.commands.executeCommand(last.command!.command, ...(last.command!.arguments ?? []));
+    ({ rows } = await statuses());
+    assert.strictEqual(rows.length, 500, 'all rows, no more row');
+    assert.ok(rows.every((r) => r.kind === 'reaction'));
   });
 });

@@ -8,13 +8,14 @@
  *   found stays, the account shows "partial — cancelled". args: account node | `{ accountId }` | none (every
  *   account listing). Resolves with how many listings it stopped.
  * - `reactions.showLog` — shows the "Reactions" output channel. No args.
+ * - `reactions.showMore` — the next page of a long group's rows. args: its "Show more" row (the row's own command).
  */
 import * as vscode from 'vscode';
 import type { Deps } from '../deps';
 import { command } from '../commandRunner';
 import { AccountNode } from '../tree/accountNode';
 import { ErrorNode } from '../tree/errorNode';
-import { GroupNode } from '../tree/groupNode';
+import { GroupNode, MoreNode } from '../tree/groupNode';
 import type { LoadOptions } from '../listings';
 import { isArgs, stringArg } from './args';
 
@@ -41,6 +42,9 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
     }),
     command(deps, 'reactions.showLog', async (): Promise<void> => {
       deps.logger.show();
+    }),
+    command(deps, 'reactions.showMore', async (arg?: unknown): Promise<void> => {
+      if (arg instanceof MoreNode) deps.tree.showMore(arg);
     }),
   );
 }

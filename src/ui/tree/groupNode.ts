@@ -11,6 +11,13 @@ import { ReactionNode } from './reactionNode';
  */
 export const EXPAND_UP_TO = 200;
 
+/**
+ * An expanded group shows this many rows, then a "Show N more…" row that adds as many again. Every
+ * refresh of an account sends the rows of its expanded groups to the view: 45 000 of them took the
+ * extension host for seconds (and made a 350 ms block while a listing filled in 2 700).
+ */
+export const ROWS_PER_PAGE = 200;
+
 export class GroupNode implements TreeNode {
   readonly kind = 'group' as const;
 
@@ -49,7 +56,43 @@ export class GroupNode implements TreeNode {
     return item;
   }
 
+  /** The tree id of this group's "Show more" row. */
+  get moreId(): string {
+    return `more/${GroupNode.treeId(this.accountId, this.group.key)}`;
+  }
+
   getChildren(): TreeNode[] {
-    return this.group.reactions.map((r) => new ReactionNode(r, this, this.ctx));
+    const all = this.group.reactions;
+    const shown = Math.min(all.length, this.ctx.rows?.get(this.moreId) ?? ROWS_PER_PAGE);
+    const rows: TreeNode[] = [];
+    for (let i = 0; i < shown; i++) rows.push(new ReactionNode(all[i], this, this.ctx));
+    if (shown < all.length) rows.push(new MoreNode(this, shown, all.length));
+    return rows;
+  }
+}
+
+/** "Show 200 more…" at the end of a long group: Enter or a click shows the next page of rows. */
+export class MoreNode implements TreeNode {
+  readonly kind = 'message' as const;
+
+  constructor(
+    readonly parent: GroupNode,
+    readonly shown: number,
+    readonly total: number,
+  ) {}
+
+  getTreeItem(): vscode.TreeItem {
+    const next = Math.min(ROWS_PER_PAGE, this.total - this.shown);
+    const item = new vscode.TreeItem(vscode.l10n.t('Show {0} more…', next), vscode.TreeItemCollapsibleState.None);
+    item.id = this.parent.moreId;
+    item.description = vscode.l10n.t('{0} of {1} shown', this.shown, this.total);
+    item.iconPath = new vscode.ThemeIcon('ellipsis');
+    item.contextValue = 'more';
+    item.command = { command: 'reactions.showMore', title: vscode.l10n.t('Show More'), arguments: [this] };
+    return item;
+  }
+
+  getChildren(): TreeNode[] {
+    return [];
   }
 }

@@ -31,4 +31,6 @@ export interface TreeContext {
   readonly keep?: KeepList;
   /** How accounts group and sort their reactions (by where when absent). */
   readonly view?: ViewOptions;
+  /** How many rows a long group shows, by its "Show more" row's id (ROWS_PER_PAGE when absent). */
+  readonly rows?: ReadonlyMap<string, number>;
 }

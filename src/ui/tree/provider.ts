@@ -11,6 +11,7 @@ import type { ReactionFilter } from '../../core/store';
 import type { ContextKeys } from '../contextKeys';
 import { serviceLabel } from '../labels';
 import { AccountNode } from './accountNode';
+import { MoreNode, ROWS_PER_PAGE } from './groupNode';
 import type { TreeContext, TreeNode } from './node';
 
 export const REFRESH_THROTTLE_MS = 100;
@@ -29,6 +30,8 @@ export class ReactionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
 
   private readonly accountNodes = new Map<string, AccountNode>();
   private readonly busyIds = new Set<string>();
+  /** Rows shown per long group (Show More), by the "more" row's id. */
+  private readonly groupRows = new Map<string, number>();
   private readonly dirty = new Set<string>();
   private rootDirty = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -45,7 +48,7 @@ export class ReactionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     ctx: Omit<TreeContext, 'busy'>,
     private readonly keys: ContextKeys,
   ) {
-    this.ctx = { ...ctx, busy: this.busyIds };
+    this.ctx = { ...ctx, busy: this.busyIds, rows: this.groupRows };
     const storeSub = ctx.store.onDidChange((e) =>
       this.markDirty(e.accountIds, e.reason === 'filter', e.reason === 'add'),
     );
@@ -114,6 +117,13 @@ export class ReactionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   /** Redraws every account (the grouping, sort order or keep list changed). */
   refreshAll(): void {
     this.markDirty([], true);
+  }
+
+  /** Shows the next page of a long group's rows (its "Show more" row was chosen). */
+  showMore(more: MoreNode): void {
+    this.groupRows.set(more.parent.moreId, more.shown + ROWS_PER_PAGE);
+    this.markDirty([more.parent.accountId]);
+    this.flush();
   }
 
   // ---- busy markers ------------------------------------------------------------------------
