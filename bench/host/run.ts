@@ -12,7 +12,8 @@
  * extension host come from /proc/<pid>; the event loop's longest block from perf_hooks inside it.
  *
  * Options: --quick (smaller data, shorter latency) --latency MS --vote-rate R (SelfCommunity, default
- * 0.45) --scale N (SelfCommunity contributions, default 10000) --cases N --rounds N (each scenario
+ * 0.45) --scale N (SelfCommunity contributions, default 10000) --comments N (per contribution, default 1;
+ * 0 lists contributions only, e.g. for a 100k scan's memory and event loop) --cases N --rounds N (each scenario
  * this many times, product and lister interleaved) --profile DIR (unminified build; writes one
  * .cpuprofile per product scan) --vsix FILE (measure that package instead, e.g. one built from an
  * earlier commit, for a before/after) --json FILE (all numbers) --keep (keep code-server's temp folder).
@@ -43,6 +44,7 @@ const { values: opt } = parseArgs({
     scale: { type: 'string' },
     cases: { type: 'string' },
     'case-comments': { type: 'string', default: '10' },
+    comments: { type: 'string', default: '1' },
     rounds: { type: 'string', default: '1' },
     only: { type: 'string' },
     profile: { type: 'string' },
@@ -272,7 +274,7 @@ async function main(): Promise<void> {
   const emu = await startEmulator([
     ...sc,
     '--comments',
-    '1',
+    opt.comments!,
     '--vote-rate',
     opt['vote-rate']!,
     '--cases',

@@ -15,8 +15,11 @@
  * Tines oldest or newest first by date) and read by position, so a deletion before a position shifts
  * later items toward lower positions (a page read later can skip them) and an insertion shifts them
  * the other way (a page read later repeats some). The pager:
- * 1. reads overlapping pages when the list reads at any position (offset lists: each page starts
- *    `overlap` items before the previous one ended) and hands on every item once (de-duplicated by id);
+ * 1. reads overlapping pages when the list reads at any position (offset lists: each page starts one
+ *    item before the previous one ended) and hands on every item once (de-duplicated by id). One item is
+ *    enough to check a junction; a list that changes between two reads breaks it and step 3 re-reads the
+ *    gap. (An overlap of a tenth absorbed small changes without a re-read, but cost 11% more requests on
+ *    every list that did not change: 1,113 requests for 100k contributions where 999 do.)
  * 2. checks every junction of two neighbouring pages: the later one must contain the last item of the
  *    earlier one, or start at or before it in the list's order (`compare`). Two pages that pass cover
  *    every item that existed while both were read, whatever moved in between;
@@ -164,9 +167,9 @@ class ListReader<T> {
     return this.byLinks(first);
   }
 
-  /** Items each page repeats from the one before: a tenth, when the list reads from any position. */
+  /** Items each page repeats from the one before: one, when the list reads from any position. */
   private overlap(): number {
-    return this.list.anyPosition ? Math.max(1, Math.floor(this.size / 10)) : 0;
+    return this.list.anyPosition ? 1 : 0;
   }
 
   /**
