@@ -69,11 +69,13 @@ export class SelfCommunityListing implements Listing {
     this.scanContributions(pass, (type, items) => {
       const found: Reaction[] = [];
       for (const item of items) {
-        const target = contributionTarget(this.c.account, type, item);
-        if (item.voted) found.push(toReaction(this.c.account, target, item));
         // Only contributions with comments are remembered (a missing key means none).
         if (item.comment_count) counts[contributionKey(type, item.id)] = item.comment_count;
         if (typeof item.comment_count === 'number') progress?.expect('comment', item.comment_count);
+        // Most contributions are neither voted nor commented: no target (excerpt, link) for them.
+        if (!item.voted && item.comment_count === 0) continue;
+        const target = contributionTarget(this.c.account, type, item);
+        if (item.voted) found.push(toReaction(this.c.account, target, item));
         if (item.comment_count !== 0) {
           const query = { [type]: String(item.id) };
           stream.spawn((s) => this.scanComments(pass, query, target, s, (f) => stream.push(f)));
