@@ -1,7 +1,8 @@
 /**
  * A long listing in the real workbench (the packaged .vsix in code-server, Chromium): the account row
  * reads "N found · P% · ~T left" while it lists (the tooltip's per-type counts are checked by the host
- * test), and the row's inline Cancel stops it, leaving "partial — cancelled". Screenshots: test-results/e2e/progress-*.png.
+ * test), and the row's inline Cancel stops it, leaving "partial — cancelled"; a group past 200 rows ends
+ * with "Show N more…", which shows the rest. Screenshots: test-results/e2e/progress-*.png.
  */
 import * as assert from 'assert';
 import { useWorkbench } from './harness';
@@ -46,5 +47,14 @@ describe('E2E: listing progress', () => {
     assert.strictEqual(sent(), atCancel, 'requests after Cancel');
     assert.ok(w.emulator.requests.length > 0);
     await w.screenshot('progress-03-cancelled-partial');
+
+    // Statuses (read first: contribution pages go ahead of comment reads) passed 200: a page at a time.
+    const more = await w.findTreeItem(/^Show \d+ more reactions, 200 of \d+ shown$/, 20_000);
+    await w.screenshot('progress-04-show-more');
+    const total = Number(/of (\d+) shown/.exec((await more.getAttribute('aria-label')) ?? '')?.[1]);
+    assert.ok(total > 200 && total <= 400, `Statuses has ${total} reactions`);
+    await more.click();
+    await more.waitFor({ state: 'detached', timeout: 20_000 });
+    await w.screenshot('progress-05-all-shown');
   });
 });

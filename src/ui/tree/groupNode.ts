@@ -88,6 +88,10 @@ export class MoreNode implements TreeNode {
     item.description = vscode.l10n.t('{0} of {1} shown', this.shown, this.total);
     item.iconPath = new vscode.ThemeIcon('ellipsis');
     item.contextValue = 'more';
+    item.accessibilityInformation = {
+      label: vscode.l10n.t('Show {0} more reactions, {1} of {2} shown', next, this.shown, this.total),
+      role: 'treeitem',
+    };
     item.command = { command: 'reactions.showMore', title: vscode.l10n.t('Show More'), arguments: [this] };
     return item;
   }
