@@ -17,6 +17,8 @@
 export const PIECEWISE_MIN_BYTES = 32 * 1024;
 /** How long a parse runs before it lets other work in. */
 const SLICE_MS = 8;
+/** A run of array elements parsed at once: its string stays far below V8's large-object size. */
+const BATCH_BYTES = 16 * 1024;
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -98,21 +100,29 @@ class PiecewiseParser {
     }
   }
 
-  /** `[ value, ... ]` from `at` (its `[`): each element parsed from its own string. */
+  /**
+   * `[ value, ... ]` from `at` (its `[`): elements parsed a run at a time (a run of whole elements up to
+   * BATCH_BYTES, parsed as one small array: short strings, few calls).
+   */
   private async array(at: number): Promise<[unknown[], number]> {
     const out: unknown[] = [];
     let i = this.skipSpace(at + 1);
     if (this.b[i] === CLOSE_ARRAY) return [out, i + 1];
+    let runStart = i;
     for (;;) {
       const end = this.valueEnd(i);
-      out.push(this.piece(i, end));
-      if (performance.now() - this.sliceStart > SLICE_MS) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        this.sliceStart = performance.now();
-      }
       i = this.skipSpace(end);
-      if (this.b[i] === CLOSE_ARRAY) return [out, i + 1];
-      if (this.b[i] !== COMMA) throw new Unexpected();
+      const last = this.b[i] === CLOSE_ARRAY;
+      if (!last && this.b[i] !== COMMA) throw new Unexpected();
+      if (last || end - runStart >= BATCH_BYTES) {
+        for (const value of JSON.parse(`[${this.b.toString('utf8', runStart, end)}]`) as unknown[]) out.push(value);
+        if (last) return [out, i + 1];
+        runStart = this.skipSpace(i + 1);
+        if (performance.now() - this.sliceStart > SLICE_MS) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          this.sliceStart = performance.now();
+        }
+      }
       i = this.skipSpace(i + 1);
     }
   }
