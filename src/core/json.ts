@@ -36,6 +36,12 @@ function isSpace(b: number): boolean {
 /** Thrown by the scan when the bytes are not what it expects; the caller falls back to JSON.parse. */
 class Unexpected extends Error {}
 
+/** Whether bytes are empty or JSON white space only (a success with nothing to parse). */
+export function isBlank(bytes: Buffer): boolean {
+  for (const b of bytes) if (!isSpace(b)) return false;
+  return true;
+}
+
 /** The parsed JSON, or undefined when the text is not JSON. */
 export function parseJson(text: string): unknown {
   try {

@@ -115,7 +115,7 @@ export class ReactionCache {
     const started = Date.now();
     let length = 0;
     const parts = encodeEntry(accountId, reactions, complete, checkpoint, new Date());
-    const text = (async function* () {
+    const counted = (async function* () {
       for await (const part of parts) {
         length += part.length;
         yield part;
@@ -125,7 +125,7 @@ export class ReactionCache {
     const temp = `${file}.${process.pid}.${++this.tempCounter}${TEMP_SUFFIX}`;
     await fs.mkdir(this.dir, { recursive: true });
     try {
-      await fs.writeFile(temp, text, { encoding: 'utf8', mode: 0o600 });
+      await fs.writeFile(temp, counted, { encoding: 'utf8', mode: 0o600 });
       await renameWithRetry(temp, file);
     } catch (e) {
       await fs.rm(temp, { force: true }).catch(() => undefined);

@@ -1,7 +1,7 @@
 /**
  * Reading a response body: as a stream, with a size cap that holds BEFORE the whole body is in memory
  * (a `Content-Length` over the cap is refused without reading; otherwise the stream is destroyed as
- * soon as the bytes read pass the cap). Parsing JSON is here too.
+ * soon as the bytes read pass the cap). Parsing them is in ../json.ts.
  */
 import type { Response } from 'node-fetch';
 import { ReactionsError } from '../errors';
@@ -58,10 +58,4 @@ function destroy(res: Response): void {
 /** Drops a body we will not read (a redirect's), so the connection can be reused. */
 export function discard(res: Response): void {
   res.body?.resume?.();
-}
-
-/** Whether a body is empty or white space only (a success with nothing to parse). */
-export function isBlank(bytes: Buffer): boolean {
-  for (const b of bytes) if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return false;
-  return true;
 }

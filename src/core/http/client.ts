@@ -9,8 +9,8 @@ import { ReactionsError, cancelled, redact, type ErrorDetails, type ErrorKind } 
 import { silentLogger, type Logger } from '../log';
 import { Origin } from './address';
 import { Agents, keepsAlive } from './agents';
-import { DEFAULT_MAX_RESPONSE_BYTES, discard, isBlank, readBytes, textOf } from './body';
-import { parseJson, parseJsonBytes } from '../json';
+import { DEFAULT_MAX_RESPONSE_BYTES, discard, readBytes, textOf } from './body';
+import { isBlank, parseJson, parseJsonBytes } from '../json';
 import {
   describeStatus,
   describeTransportFailure,

@@ -14,9 +14,9 @@ export class GroupCache {
   private groups: readonly ReactionGroup[] | undefined;
   private pending: Reaction[] = [];
 
-  /** Reactions new to the account (not replacing one of the same id) that pass the filter. */
-  added(reactions: readonly Reaction[]): void {
-    if (this.groups) for (const r of reactions) this.pending.push(r);
+  /** A reaction new to the account (not replacing one of the same id) that passes the filter. */
+  added(reaction: Reaction): void {
+    if (this.groups) this.pending.push(reaction);
   }
 
   /** Anything but a pure addition: the next read groups from scratch. */
@@ -41,20 +41,14 @@ export class GroupCache {
 /** The groups with `added` merged in: each group's additions sorted, then one linear merge. */
 function mergeInto(groups: readonly ReactionGroup[], added: readonly Reaction[]): readonly ReactionGroup[] {
   const byKey = new Map(groups.map((g) => [g.key, g]));
-  const additions = groupReactions(added);
-  let newGroup = false;
-  for (const a of additions) {
+  const fresh: ReactionGroup[] = [];
+  for (const a of groupReactions(added)) {
     const old = byKey.get(a.key);
-    if (!old) newGroup = true;
-    byKey.set(
-      a.key,
-      old ? { ...old, title: old.title ?? a.title, reactions: mergeSorted(old.reactions, a.reactions) } : a,
-    );
+    if (!old) fresh.push(a);
+    else byKey.set(a.key, { ...old, title: old.title ?? a.title, reactions: mergeSorted(old.reactions, a.reactions) });
   }
   const merged = groups.map((g) => byKey.get(g.key)!);
-  if (!newGroup) return merged;
-  const known = new Set(groups.map((g) => g.key));
-  return orderGroups([...merged, ...additions.filter((a) => !known.has(a.key)).map((a) => byKey.get(a.key)!)]);
+  return fresh.length ? orderGroups([...merged, ...fresh]) : merged;
 }
 
 function mergeSorted(a: readonly Reaction[], b: readonly Reaction[]): Reaction[] {

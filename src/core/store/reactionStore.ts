@@ -301,7 +301,7 @@ export class ReactionStore {
     const cache = this.grouped.get(r.accountId);
     if (!cache) return;
     if (replaces) cache.invalidate();
-    else if (matches(r, this.currentFilter)) cache.added([r]);
+    else if (!this.isFiltered || matches(r, this.currentFilter)) cache.added(r);
   }
 
   private fire(reason: ChangeReason, accountIds: string[]): void {

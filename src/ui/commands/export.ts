@@ -147,7 +147,7 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
         .map((r) => {
           const account = accounts.get(r.accountId);
           // SelfCommunity links are derived, not kept with each reaction: the account's client makes them
-          const url = r.target.url ?? (account ? deps.accounts.client(account.id).webUrl(r.target) : undefined);
+          const url = account ? deps.accounts.client(account.id).webUrl(r.target) : r.target.url;
           return toRow(r, account, deps.keep.has(r.id), url);
         });
       const text = format === 'json' ? toJson(rows) : toCsv(rows);

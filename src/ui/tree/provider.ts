@@ -122,7 +122,7 @@ export class ReactionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   /** Shows the next page of a long group's rows (its "Show more" row was chosen). */
   showMore(more: MoreNode): void {
     this.groupRows.set(more.parent.moreId, more.shown + ROWS_PER_PAGE);
-    this.markDirty([more.parent.accountId]);
+    this.dirty.add(more.parent.accountId);
     this.flush();
   }
 
