@@ -383,12 +383,25 @@ export class Workbench {
 
   /** Right-clicks a tree row and chooses `menuItem` from its context menu. */
   async contextMenu(rowLabel: string | RegExp, menuItem: string | RegExp): Promise<void> {
-    const row = await this.findTreeItem(rowLabel);
-    await row.click({ button: 'right' });
     const item = this.page.locator('.monaco-menu').getByRole('menuitem', { name: menuItem }).first();
-    await item.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS }).catch(() => {
-      throw new Error(`the context menu of "${rowLabel}" has no item "${menuItem}"`);
-    });
+    // A row the tree re-renders under the pointer (a refresh landing between finding the row and the
+    // right-click) gets the menu of whatever row is drawn there then: close it and try again.
+    for (let attempt = 1; ; attempt++) {
+      const row = await this.findTreeItem(rowLabel);
+      await row.click({ button: 'right' });
+      const shown = await item.waitFor({ state: 'visible', timeout: attempt < 3 ? 5000 : UI_TIMEOUT_MS }).then(
+        () => true,
+        () => false,
+      );
+      if (shown) break;
+      const items = await this.page.locator('.monaco-menu [role=menuitem]').allInnerTexts();
+      if (attempt >= 3) {
+        const seen = items.length ? items.map((t) => t.split('\n')[0]).join(' | ') : 'no menu';
+        throw new Error(`the context menu of "${rowLabel}" has no item "${menuItem}" (it shows: ${seen})`);
+      }
+      await this.page.keyboard.press('Escape');
+      await this.page.waitForTimeout(500);
+    }
     await item.click();
     // The workbench now and then ignores a synthetic click on a freshly opened menu (seen in about
     // one of three tries here, with the item under the pointer); the keyboard always works.
