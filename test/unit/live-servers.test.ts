@@ -77,12 +77,16 @@ describe('a misbehaving SelfCommunity server: bounded listings', () => {
 });
 
 describe('the pager and the excerpt on their own', () => {
-  /** A list of `n` numbered items in pages of 10 that claims `claimed` items. */
-  function numbers(n: number, claimed = n): PagedList<{ id: number }> & { reads: number } {
+  /**
+   * A list of `n` numbered items in pages of 10 that claims `claimed` items; `saysEnd`: its last page
+   * says so (a null `next`), as DRF and Tines do.
+   */
+  function numbers(n: number, claimed = n, saysEnd = false): PagedList<{ id: number }> & { reads: number } {
     const page = (position: number) => ({
       items: Array.from({ length: Math.max(0, Math.min(10, n - position)) }, (_, i) => ({ id: position + i })),
       total: claimed,
       next: position + 10 < claimed ? `p${position + 10}` : undefined,
+      end: saysEnd && position + 10 >= claimed,
       position,
     });
     const list = {
@@ -105,6 +109,34 @@ describe('the pager and the excerpt on their own', () => {
       seen.sort((a, b) => a - b),
       Array.from({ length: 95 }, (_, i) => i),
     );
+  });
+
+  it('a full last page the server calls the last is the end: no read past it', async () => {
+    // 100 items, pages of 10 overlapping by one: 11 pages, the last one (90–99) full.
+    const says = numbers(100, 100, true);
+    const seen = new Set<number>();
+    await readPages(says, (items) => items.forEach((x) => seen.add(x.id)));
+    assert.strictEqual(seen.size, 100);
+    assert.strictEqual(says.reads, 11, 'as many reads as pages, none past the end');
+    // A server that does not say where its list ends: the full last page may hide more, read on.
+    const silent = numbers(100, 100, false);
+    await readPages(silent, () => undefined);
+    assert.strictEqual(silent.reads, 12);
+  });
+
+  it('a full last page that links a next one is read past: what the list grew by is listed', async () => {
+    // The first page counts 100 items; 15 more exist by the time the later pages are read.
+    const grown = numbers(115, 100, true);
+    const original = grown.first;
+    grown.first = async (signal) => ({ ...(await original(signal)), total: 100 });
+    const at = grown.at;
+    grown.at = async (position, signal) => {
+      const page = await at(position, signal);
+      return { ...page, total: 115, end: position + 10 >= 115 };
+    };
+    const seen = new Set<number>();
+    await readPages(grown, (items) => items.forEach((x) => seen.add(x.id)));
+    assert.strictEqual(seen.size, 115);
   });
 
   it('a ceiling of pages per listing stops with an error that names the number', async () => {

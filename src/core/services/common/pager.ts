@@ -28,7 +28,8 @@
  *    (each step is checked the same way, so changes during the repair are repaired too); bounded by
  *    `maxRepairReads`, after which the list stops with a `conflict` error;
  * 4. does not trust the planned end: while the last page read is full, it reads on (items inserted
- *    at the head push old ones past the `count` of the first page).
+ *    at the head push old ones past the `count` of the first page) — unless the server said, with a
+ *    null `next`, that nothing followed that page when it sent it (`Page.end`).
  * What is deleted during the scan may or may not be listed; what is inserted may or may not be. Every
  * item that exists from the start of the scan to its end is listed. Lists without `compare` and without
  * overlap (pages by number, no order known) are only de-duplicated.
@@ -52,6 +53,11 @@ export interface Page<T> {
   readonly total?: number;
   /** The position (0-based item offset) of this page's first item, when it was read by position. */
   readonly position?: number;
+  /**
+   * The server says, explicitly, that no page follows this one (a null `next`): the list ended here when
+   * this page was read, even when the page is full.
+   */
+  readonly end?: boolean;
 }
 
 /** Hears how a list is read (progress reporting): its size once the first page told it, then each page. */
@@ -118,6 +124,8 @@ interface Read<T> {
   readonly first?: T;
   readonly last?: T;
   readonly total?: number;
+  /** The server said no page followed this one when it was read (`Page.end`). */
+  readonly end?: boolean;
 }
 
 function readOf<T>(
@@ -126,10 +134,11 @@ function readOf<T>(
   items: readonly T[],
   ids: readonly string[] | undefined,
   total?: number,
+  end?: boolean,
 ): Read<T> {
   const key = (item: T | undefined) =>
     item === undefined || !list.compare ? undefined : (list.orderKey?.(item) ?? item);
-  return { position, length: items.length, ids, first: key(items[0]), last: key(items[items.length - 1]), total };
+  return { position, length: items.length, ids, first: key(items[0]), last: key(items[items.length - 1]), total, end };
 }
 
 class ListReader<T> {
@@ -163,7 +172,8 @@ class ListReader<T> {
     this.options.progress?.sized(planned && Math.min(planned, this.maxPages), first.total);
     const ids = this.deliver(first, false, !single && total === undefined);
     if (single) return;
-    if (total !== undefined) return this.byPosition(readOf(this.list, 0, first.items, ids), total);
+    if (total !== undefined)
+      return this.byPosition(readOf(this.list, 0, first.items, ids, first.total, first.end), total);
     return this.byLinks(first);
   }
 
@@ -222,7 +232,7 @@ class ListReader<T> {
   private read(position: number, signal: AbortSignal, repair = false): Promise<Read<T>> {
     return this.list.at(position, signal).then((page) => {
       const ids = this.deliver(page, repair);
-      return readOf(this.list, page.position ?? position, page.items, ids, page.total);
+      return readOf(this.list, page.position ?? position, page.items, ids, page.total, page.end);
     });
   }
 
@@ -237,7 +247,8 @@ class ListReader<T> {
       await pool(
         this.options.concurrency ?? PAGER_LIMITS.concurrency,
         () => {
-          if (ended || next >= latestTotal) return undefined;
+          // A page at `next` repeats the item before it: it brings something only below the total.
+          if (ended || next + this.overlap() >= latestTotal) return undefined;
           const position = next;
           next += stride;
           return async (signal) => {
@@ -249,11 +260,12 @@ class ListReader<T> {
         },
         this.options.signal,
       );
-      // The planned end is not the end while the last page read was full: the list grew.
+      // The planned end is not the end while the last page read was full (the list grew), unless the
+      // server said that page was the last one when it sent it.
       const last = lastNonEmpty(reads);
-      if (!ended && last && last.length >= this.size) {
+      if (!ended && last && last.length >= this.size && !last.end) {
         next = Math.max(next, last.position + stride);
-        latestTotal = next + 1;
+        latestTotal = next + this.overlap() + 1; // one more page, at least
       } else ended = true;
     }
     await this.repairJunctions(reads, stride, total);

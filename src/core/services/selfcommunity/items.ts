@@ -260,5 +260,6 @@ async function readOffsetPage<T>(
   }
   const next = body.next ? http.link(body.next, '"next" link').toString() : undefined;
   const total = typeof body.count === 'number' && body.count >= 0 ? body.count : undefined;
-  return { items: body.results, next, total };
+  // DRF sends `next: null` on the last page; a server that leaves it out says nothing about the end.
+  return { items: body.results, next, total, end: body.next === null };
 }

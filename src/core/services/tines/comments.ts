@@ -187,6 +187,7 @@ export function pagedList<T>(
       pages: typeof meta.pages === 'number' ? meta.pages : undefined,
       total: typeof meta.count === 'number' && meta.count >= 0 ? meta.count : undefined,
       position: size * (page - 1),
+      end: meta.next_page_number === null,
     };
   };
   return {

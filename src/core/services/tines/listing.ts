@@ -18,8 +18,12 @@ import {
   type TinesComment,
 } from './comments';
 
-/** Cases come in smaller pages: the first one arrives sooner, so comments (and results) start sooner. */
-const CASES_PER_PAGE = 100;
+/**
+ * Cases in pages of the API's most (500), as comments are: pages of 100 brought the first results about
+ * 0.3 of a round trip sooner (2.5 vs 2.8 round trips at 50 ms, 500 cases) but cost four more requests
+ * per 500 cases, each a round trip on a real tenant's rate limit.
+ */
+const CASES_PER_PAGE = 500;
 /** A refresh asks for cases updated a little before the last listing started: clocks differ. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
