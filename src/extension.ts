@@ -12,16 +12,8 @@ import { ReactionStore } from './core/store';
 import { AccountManager } from './ui/accounts';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, SelfCommunityAuthProvider } from './ui/authProvider';
 import { createApi, testHooksEnabled, type ReactionsExports } from './ui/api';
-import * as accountCommands from './ui/commands/accounts';
-import * as changeCommands from './ui/commands/change';
-import * as cleanUpCommands from './ui/commands/cleanUp';
-import * as exportCommands from './ui/commands/export';
-import * as filterCommands from './ui/commands/filter';
-import * as journalCommands from './ui/commands/journal';
-import * as keepCommands from './ui/commands/keep';
-import * as openCommands from './ui/commands/open';
-import * as removeCommands from './ui/commands/remove';
-import * as undoCommands from './ui/commands/undo';
+import { registerLazily, type CommandFamily } from './ui/commands/lazy';
+import { hasCleanUpRule } from './ui/commands/lastRule';
 import * as viewCommands from './ui/commands/view';
 import { ContextKeys } from './ui/contextKeys';
 import type { Deps } from './ui/deps';
@@ -95,26 +87,41 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
     viewOptions,
     globalState: context.globalState,
   };
-  for (const family of [
-    accountCommands,
-    viewCommands,
-    removeCommands,
-    undoCommands,
-    changeCommands,
-    openCommands,
-    filterCommands,
-    exportCommands,
-    keepCommands,
-    cleanUpCommands,
-    journalCommands,
-  ]) {
-    family.register(context, deps);
-  }
+  viewCommands.register(context, deps);
+  // The rest load on first use (lazy.ts): activation parses only what the tree needs.
+  const lazily = <M extends CommandFamily>(ids: readonly string[], load: () => Promise<M>) =>
+    registerLazily(context, deps, ids, load);
+  lazily(
+    ['reactions.addAccount', 'reactions.signInSelfCommunity', 'reactions.removeAccount', 'reactions.updateToken'],
+    () => import('./ui/commands/accounts'),
+  );
+  lazily(['reactions.removeReaction', 'reactions.removeAll'], () => import('./ui/commands/remove'));
+  lazily(['reactions.undo'], () => import('./ui/commands/undo'));
+  lazily(['reactions.changeReaction'], () => import('./ui/commands/change'));
+  lazily(['reactions.openInBrowser', 'reactions.copyLink'], () => import('./ui/commands/open'));
+  lazily(['reactions.filter', 'reactions.clearFilter'], () => import('./ui/commands/filter'));
+  lazily(['reactions.export'], () => import('./ui/commands/export'));
+  lazily(
+    [
+      'reactions.keep',
+      'reactions.unkeep',
+      'reactions.groupByWhen',
+      'reactions.groupByWhere',
+      'reactions.sortOldest',
+      'reactions.sortNewest',
+      'reactions.deleteSelected',
+    ],
+    () => import('./ui/commands/keep'),
+  );
+  const cleanUp = lazily(['reactions.cleanUp', 'reactions.cleanUpAgain'], () => import('./ui/commands/cleanUp'));
+  lazily(['reactions.showRemoved', 'reactions.restoreRemoved'], () => import('./ui/commands/journal'));
+  keys.set('reactions.hasCleanUpRule', hasCleanUpRule(context.globalState));
   // The cache is read once activate() has returned (no request); then listing starts when the view is
   // shown (ensureLoaded waits for the cache read, so the two never race).
-  void listings.startWarm().then(() => {
+  void listings.startWarm().then(async () => {
     if (view.visible) void listings.ensureLoaded();
-    void cleanUpCommands.checkOnStartup(deps);
+    if (vscode.workspace.getConfiguration('reactions').get<boolean>('cleanUp.notifyOnStartup', false))
+      void (await cleanUp.load()).checkOnStartup(deps);
   });
   context.subscriptions.push(
     view.onDidChangeVisibility((e) => {

@@ -4,7 +4,7 @@
  * the extension's own bundle, and the longest stretches the thread never went idle (a proxy for
  * event-loop blocks: consecutive samples outside "(idle)" / "(program)").
  *
- *   node --import tsx bench/host/top.ts <file.cpuprofile>... [--n 12] [--match extension.js]
+ *   node --import tsx bench/host/top.ts <file.cpuprofile>... [--n 12] [--match REGEXP]  (default: our bundle, dist/extension.mjs and dist/chunks/*.mjs)
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -26,7 +26,10 @@ interface Profile {
 const where = (n: Node) =>
   `${path.basename(n.callFrame.url) || '(native)'}:${n.callFrame.functionName || '(anonymous)'}:${n.callFrame.lineNumber + 1}`;
 
-export function summarise(file: string, top = 12, match = 'extension.js'): string {
+const OURS = String.raw`/dist/(extension\.mjs|chunks/[^/]+\.mjs)$`;
+
+export function summarise(file: string, top = 12, match = OURS): string {
+  const ours = new RegExp(match);
   const p = JSON.parse(fs.readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
@@ -66,7 +69,7 @@ export function summarise(file: string, top = 12, match = 'extension.js'): strin
     let ownLeaf: string | undefined;
     for (let id: number | undefined = n.id; id !== undefined; id = parent.get(id)) {
       const f = byId.get(id)!;
-      if (!f.callFrame.url.includes(match)) continue;
+      if (!ours.test(f.callFrame.url)) continue;
       const key = where(f);
       ownLeaf ??= key;
       if (seen.has(key)) continue;
@@ -89,7 +92,7 @@ export function summarise(file: string, top = 12, match = 'extension.js'): strin
     `${path.basename(file)}: ${(all / 1000).toFixed(1)} s profiled, ${(busy / 1000).toFixed(1)} s on the CPU (JS + native, GC and "(program)" excluded)`,
     `  self time, top ${top}:`,
     fmt(self),
-    `  total time in ${match} (inclusive), top ${top}:`,
+    `  total time in our code (${match}, inclusive), top ${top}:`,
     fmt(total),
     `  longest busy stretches (no idle sample between; ≈ event-loop blocks):`,
     runs
@@ -104,7 +107,7 @@ export function summarise(file: string, top = 12, match = 'extension.js'): strin
 
 if (require.main === module) {
   const { values, positionals } = parseArgs({
-    options: { n: { type: 'string', default: '12' }, match: { type: 'string', default: 'extension.js' } },
+    options: { n: { type: 'string', default: '12' }, match: { type: 'string', default: OURS } },
     allowPositionals: true,
   });
   for (const f of positionals) console.log(summarise(f, Number(values.n), values.match) + '\n');

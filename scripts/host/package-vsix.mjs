@@ -2,7 +2,7 @@
 // Builds the extension (production bundle) and packages it into a .vsix with vsce, as a user gets
 // it. vsce's own checks stay on: package.json must have `repository` and the repository a LICENSE
 // (a missing one fails here, as it would on publishing). Runtime dependencies are bundled into
-// dist/extension.js, hence --no-dependencies.
+// dist/extension.mjs and dist/chunks/, hence --no-dependencies.
 //
 //   node scripts/host/package-vsix.mjs [--out <file.vsix>] [--no-build]
 import { spawn } from 'node:child_process';

@@ -11,6 +11,7 @@ import { RestoreJournal } from '../core/cleanup/journal';
 import type { AccountManager } from './accounts';
 import type { Deps } from './deps';
 import { CALLBACK_PATH } from './browserSignIn';
+import { lazyFamilies } from './commands/lazy';
 import type { ListingScheduler } from './listings';
 import type { TreeNode } from './tree/node';
 import type { ReactionsTreeProvider } from './tree/provider';
@@ -80,6 +81,11 @@ export interface ReactionsTestHooks {
   reloadJournal(): Promise<string[]>;
   /** The view's description (the filter in a few words) and message. */
   viewText(): { description?: string; message?: string };
+  /**
+   * Loads every command family registered to load on first use (lazy.ts), as their first calls would.
+   * Resolves with the ids they declared.
+   */
+  loadAllCommands(): Promise<string[]>;
 }
 
 export type ReactionsExports = ReactionsApi & { readonly testing?: ReactionsTestHooks };
@@ -157,6 +163,10 @@ export function createApi(
         authSessions: async (scopes) => (authProvider ? authProvider.getSessions(scopes, {}) : []),
         journalFile: () => deps!.journal.file,
         viewText: () => ({ description: deps?.view.description, message: deps?.view.message }),
+        loadAllCommands: async () => {
+          await Promise.all(lazyFamilies().map((f) => f.load()));
+          return lazyFamilies().flatMap((f) => f.ids);
+        },
         reloadJournal: async () => {
           const d = deps as { journal: RestoreJournal };
           await d.journal.flush();

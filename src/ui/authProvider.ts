@@ -12,7 +12,6 @@ import * as vscode from 'vscode';
 import { accessTokenOf, type Credentials } from '../core/credentials';
 import type { Account } from '../core/model';
 import type { AccountManager } from './accounts';
-import { browserSignInFlow } from './accounts/flows/browserSignIn';
 
 export const AUTH_PROVIDER_ID = 'selfcommunity';
 export const AUTH_PROVIDER_LABEL = 'SelfCommunity';
@@ -63,6 +62,7 @@ export class SelfCommunityAuthProvider implements vscode.AuthenticationProvider,
   }
 
   async createSession(scopes: readonly string[]): Promise<vscode.AuthenticationSession> {
+    const { browserSignInFlow } = await import('./accounts/flows/browserSignIn'); // loaded on first use
     const account = await browserSignInFlow(this.accounts);
     if (!account) throw new Error(vscode.l10n.t('Sign-in to SelfCommunity was cancelled.'));
     const session = await this.session(account, scopes);

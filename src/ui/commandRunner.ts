@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { isReactionsError } from '../core/errors';
 import { errorMessage } from './errorMessage';
 import type { Deps } from './deps';
-import { isArgs } from './commands/args';
+import { isArgs } from './commands/plainArgs';
 
 export function showError(deps: Pick<Deps, 'accounts' | 'logger'>, error: unknown, accountId?: string): void {
   if (isReactionsError(error, 'cancelled')) return;

@@ -43,6 +43,26 @@ describe('extension wiring', () => {
     assert.deepStrictEqual(missing, [], 'contributed but not registered');
   });
 
+  it('commands that load on first use: each one is registered for real once its code has loaded', async () => {
+    await extension.activate();
+    const testing = (extension.exports as { testing: { loadAllCommands(): Promise<string[]> } }).testing;
+    const lazy = await testing.loadAllCommands();
+    assert.ok(lazy.length >= 20, `${lazy.length} commands load on first use`);
+    // The stand-ins are gone now: a declared id the module does not register would be missing here.
+    const registered = new Set(await vscode.commands.getCommands(true));
+    assert.deepStrictEqual(
+      lazy.filter((id) => !registered.has(id)),
+      [],
+      'declared to load on first use but not registered by its module',
+    );
+    const contributed: ContributedCommand[] = extension.packageJSON.contributes?.commands ?? [];
+    assert.deepStrictEqual(
+      contributed.map((c) => c.command).filter((id) => !registered.has(id)),
+      [],
+      'contributed but not registered once everything has loaded',
+    );
+  });
+
   it('contributes every reactions.* command it registers', async () => {
     await extension.activate();
     const contributes = extension.packageJSON.contributes ?? {};

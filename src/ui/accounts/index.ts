@@ -20,7 +20,6 @@ import type { ReactionStore } from '../../core/store';
 import { BrowserSignIn } from '../browserSignIn';
 import { errorMessage } from '../errorMessage';
 import type { OutputLogger } from '../log';
-import { updateTokenFlow } from './flows/updateToken';
 import { ReauthPrompt } from './reauth';
 import { AccountRepository } from './repository';
 import { AccountSessions } from './sessions';
@@ -78,7 +77,8 @@ export class AccountManager implements vscode.Disposable {
     this.sessions = new AccountSessions(context, this.repository, logger);
     this.reauth = new ReauthPrompt(
       (id) => this.get(id),
-      (a) => updateTokenFlow(this, a),
+      // The flow loads on first use (its code is not needed to activate).
+      async (a) => (await import('./flows/updateToken')).updateTokenFlow(this, a),
       now,
     );
     this.browser = new BrowserSignIn(context.extension?.id ?? 'reactions-dev.reactions-vscode', logger);

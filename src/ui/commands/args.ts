@@ -17,23 +17,9 @@ import { ErrorNode } from '../tree/errorNode';
 import { GroupNode } from '../tree/groupNode';
 import type { TreeNode } from '../tree/node';
 import { ReactionNode } from '../tree/reactionNode';
+import { isArgs, isNode, stringArg } from './plainArgs';
 
-export function isNode(x: unknown): x is TreeNode {
-  return x instanceof AccountNode || x instanceof GroupNode || x instanceof ReactionNode || x instanceof ErrorNode;
-}
-
-/** A plain-object argument (not a tree node, not a Uri). */
-export function isArgs(x: unknown): x is Record<string, unknown> {
-  return !!x && typeof x === 'object' && !isNode(x) && !(x instanceof vscode.Uri) && !Array.isArray(x);
-}
-
-export function stringArg(args: Record<string, unknown>, name: string): string | undefined {
-  const v = args[name];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string')
-    throw new ReactionsError('invalid-input', vscode.l10n.t('The argument "{0}" must be a string.', name));
-  return v;
-}
+export { isArgs, isNode, skipConfirm, stringArg } from './plainArgs';
 
 function reactionsOfNode(node: TreeNode): Reaction[] {
   if (node instanceof ReactionNode) return [node.reaction];
@@ -178,9 +164,4 @@ export async function accountFor(deps: Deps, arg: unknown, placeHolder: string):
     return deps.accounts.require(id);
   }
   return pickAccount(deps.accounts, placeHolder);
-}
-
-/** Whether a plain-object call asked to skip a confirmation (`confirm: false`). */
-export function skipConfirm(arg: unknown): boolean {
-  return isArgs(arg) && arg.confirm === false;
 }

@@ -16,10 +16,9 @@ import type { Deps } from '../deps';
 import { command } from '../commandRunner';
 import { filterParts } from '../tree/provider';
 import { ensureListed, isArgs, skipConfirm } from './args';
+import { LAST_RULE_KEY, lastRule as lastSavedRule } from './lastRule';
 import { PREVIEW_SCHEME, previewDocuments, showPreview } from './cleanUpPreview';
 import { removeMany, type RemovalSummary } from './remove';
-
-export const LAST_RULE_KEY = 'reactions.cleanUp.lastRule';
 
 export interface CleanUpResult {
   readonly rule: CleanupRule;
@@ -35,13 +34,7 @@ export interface CleanUpResult {
 }
 
 function lastRule(deps: Deps): CleanupRule | undefined {
-  const saved = deps.globalState.get<unknown>(LAST_RULE_KEY);
-  if (!saved) return undefined;
-  try {
-    return parseRule(saved);
-  } catch {
-    return undefined;
-  }
+  return lastSavedRule(deps.globalState);
 }
 
 export function describeRule(deps: Deps, rule: CleanupRule): string {
@@ -151,7 +144,6 @@ export async function checkOnStartup(deps: Deps): Promise<void> {
 }
 
 export function register(context: vscode.ExtensionContext, deps: Deps): void {
-  deps.keys.set('reactions.hasCleanUpRule', !!lastRule(deps));
   context.subscriptions.push(
     vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previewDocuments),
     command(deps, 'reactions.cleanUp', async (arg?: unknown): Promise<CleanUpResult | undefined> => {

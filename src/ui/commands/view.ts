@@ -17,7 +17,7 @@ import { AccountNode } from '../tree/accountNode';
 import { ErrorNode } from '../tree/errorNode';
 import { GroupNode, MoreNode } from '../tree/groupNode';
 import type { LoadOptions } from '../listings';
-import { isArgs, stringArg } from './args';
+import { isArgs, stringArg } from './plainArgs';
 
 /** The accounts a refresh-like command is about: a tree node's, `{accountId}`'s, or all (undefined). */
 function accountIds(deps: Deps, arg: unknown): string[] | undefined {

@@ -26,12 +26,22 @@ export type Listing = Pick<AccountService, 'reactionKinds' | 'listReactions' | '
 /** The writing half: remove, restore (undo), change — each safe against a lost answer. */
 export type Writes = Pick<AccountService, 'remove' | 'restore' | 'change'>;
 
+/**
+ * One account's service. `writes` is made on the first write (and kept: it remembers lost answers):
+ * its code loads then, not when the extension activates.
+ */
 export function accountService(
   account: Account,
   listing: Listing,
-  writes: Writes,
+  makeWrites: () => Promise<Writes>,
   webUrl: (target: Target) => string | undefined,
 ): AccountService {
+  let made: Promise<Writes> | undefined;
+  const writes = (): Promise<Writes> =>
+    (made ??= makeWrites().catch((e: unknown) => {
+      made = undefined; // the next write tries again
+      throw e;
+    }));
   return {
     account,
     get checkpoint() {
@@ -40,9 +50,9 @@ export function accountService(
     reactionKinds: (signal) => listing.reactionKinds(signal),
     listReactions: (signal, progress) => listing.listReactions(signal, progress),
     refreshReactions: (known, since, signal, progress) => listing.refreshReactions(known, since, signal, progress),
-    remove: (reaction, signal) => writes.remove(reaction, signal),
-    restore: (reaction, signal) => writes.restore(reaction, signal),
-    change: (reaction, kind, signal) => writes.change(reaction, kind, signal),
+    remove: async (reaction, signal) => (await writes()).remove(reaction, signal),
+    restore: async (reaction, signal) => (await writes()).restore(reaction, signal),
+    change: async (reaction, kind, signal) => (await writes()).change(reaction, kind, signal),
     webUrl,
   };
 }

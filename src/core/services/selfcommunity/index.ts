@@ -10,7 +10,6 @@ import { cleanToken, probeSignIn } from '../common/signIn';
 import type { ClientOptions, ServiceProvider, SignInInput } from '../service';
 import { webUrl, type ScUser } from './items';
 import { SelfCommunityListing } from './listing';
-import { SelfCommunityVotes } from './votes';
 
 export const selfCommunity: ServiceProvider = {
   id: 'selfcommunity',
@@ -51,7 +50,8 @@ export const selfCommunity: ServiceProvider = {
   connect(account, getToken, options) {
     const c = connection(account, getToken, options);
     const listing = new SelfCommunityListing(c);
-    const votes = new SelfCommunityVotes(c, (signal) => listing.reactionKinds(signal));
+    const votes = async () =>
+      new (await import('./votes')).SelfCommunityVotes(c, (signal) => listing.reactionKinds(signal));
     return accountService(account, listing, votes, (t) => webUrl(account, t));
   },
 };

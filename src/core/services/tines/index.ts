@@ -13,7 +13,6 @@ import { cleanToken, probeSignIn } from '../common/signIn';
 import type { ClientOptions, ServiceProvider, SignInInput } from '../service';
 import { pagedList, webUrl } from './comments';
 import { TinesListing } from './listing';
-import { TinesReactionWrites } from './reactionWrites';
 
 export { TINES_KINDS, tinesKind } from './comments';
 
@@ -118,6 +117,7 @@ export const tines: ServiceProvider = {
 
   connect(account, getToken, options) {
     const c = connection(account, getToken, options);
-    return accountService(account, new TinesListing(c), new TinesReactionWrites(c), (t) => webUrl(account, t));
+    const writes = async () => new (await import('./reactionWrites')).TinesReactionWrites(c);
+    return accountService(account, new TinesListing(c), writes, (t) => webUrl(account, t));
   },
 };
