@@ -72,7 +72,7 @@ describe('a misbehaving SelfCommunity server: bounded listings', () => {
     emu().hostile = { pathologicalText: 200_000 };
     const { items } = await collect(service.listReactions());
     const odd = items.find((r) => r.target.type === 'status' && r.target.id === '250')!;
-    assert.match(odd.target.excerpt, /^<{100,139}…$/);
+    assert.match(odd.target.excerpt, /^<{100,137}\.\.\.$/);
   });
 });
 
@@ -159,8 +159,8 @@ describe('the pager and the excerpt on their own', () => {
   });
 
   it('excerpts hostile text in one pass: runs of "<", "&" and unclosed tags', () => {
-    assert.match(excerpt('<'.repeat(200_000)), /^<{139}…$/);
-    assert.match(excerpt('&'.repeat(200_000)), /^&{139}…$/);
+    assert.match(excerpt('<'.repeat(200_000)), /^<{137}\.\.\.$/);
+    assert.match(excerpt('&'.repeat(200_000)), /^&{137}\.\.\.$/);
     assert.strictEqual(excerpt('<a'.repeat(100_000) + '>'), '');
     assert.strictEqual(excerpt('<p>Hello&nbsp;<b>world</b> &amp; you</p>'), 'Hello world & you');
     assert.strictEqual(excerpt('a < b and c > d'), 'a d');

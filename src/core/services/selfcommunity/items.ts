@@ -120,31 +120,34 @@ function authorOf(item: ScItem): string | undefined {
 
 export function contributionTarget(account: Account, type: ContributionType, item: ScItem): Target {
   const text = type === 'discussion' && item.title ? item.title : item.summary || item.html;
-  return {
+  // One literal, then the rare link: a spread in the literal gave every target a bigger shape.
+  const target: { -readonly [K in keyof Target]: Target[K] } = {
     type,
     id: String(item.id),
     excerpt: excerpt(text) || flat(type, ' #', String(item.id)),
-    // The link is derived (webUrl) unless the item has a slug: one string less per kept reaction.
-    ...(item.slug ? { url: flat(account.baseUrl, '/', type, '/', String(item.id), '/', item.slug, '/') } : {}),
     createdAt: item.added_at,
     author: authorOf(item),
   };
+  // The link is derived (webUrl) unless the item has a slug: one string less per kept reaction.
+  if (item.slug) target.url = flat(account.baseUrl, '/', type, '/', String(item.id), '/', item.slug, '/');
+  return target;
 }
 
 export function commentTarget(account: Account, item: ScItem, contribution?: Target): Target {
   const parentRef = contribution ?? (contributionOf(item) && { ...contributionOf(item)!, excerpt: '' });
-  return {
+  const target: { -readonly [K in keyof Target]: Target[K] } = {
     type: 'comment',
     id: String(item.id),
     parent: parentRef
       ? { type: parentRef.type as ContributionType, id: parentRef.id, title: contribution?.excerpt }
       : undefined,
     excerpt: excerpt(item.summary || item.html) || flat('comment #', String(item.id)),
-    // Derived (webUrl) unless the contribution's own link has a slug.
-    ...(contribution?.url ? { url: flat(contribution.url, '?commentId=', String(item.id)) } : {}),
     createdAt: item.added_at,
     author: authorOf(item),
   };
+  // Derived (webUrl) unless the contribution's own link has a slug.
+  if (contribution?.url) target.url = flat(contribution.url, '?commentId=', String(item.id));
+  return target;
 }
 
 export function toReaction(account: Account, target: Target, item: ScItem): Reaction {
