@@ -121,7 +121,10 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
   void listings.startWarm().then(async () => {
     if (view.visible) void listings.ensureLoaded();
     if (vscode.workspace.getConfiguration('reactions').get<boolean>('cleanUp.notifyOnStartup', false))
-      void (await cleanUp.load()).checkOnStartup(deps);
+      await cleanUp
+        .load()
+        .then((m) => m.checkOnStartup(deps))
+        .catch((e: unknown) => logger.warn(`clean-up check on startup failed: ${String(e)}`));
   });
   context.subscriptions.push(
     view.onDidChangeVisibility((e) => {

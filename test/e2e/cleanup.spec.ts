@@ -65,7 +65,12 @@ async function walkthroughShot(w: Workbench, name: string): Promise<void> {
 }
 
 describe('E2E: clean-up rules', () => {
-  const wb = useWorkbench({ emulator: { seed: 3 }, sideBarWidth: 520 });
+  // Notify on startup is on from the start: with no rule saved yet it says nothing (the last test reloads).
+  const wb = useWorkbench({
+    emulator: { seed: 3 },
+    sideBarWidth: 520,
+    settings: { 'reactions.cleanUp.notifyOnStartup': true },
+  });
   let kept = { id: 0, text: '', at: 0 };
 
   it('keeps a reaction from the context menu: a pin and "kept" in the tree', async () => {
@@ -164,5 +169,23 @@ describe('E2E: clean-up rules', () => {
     await w.notification(/Removed your .* reaction on/).waitFor({ state: 'visible', timeout: 20_000 });
     assert.strictEqual(votes(emu).length, before - 1);
     await w.screenshot('cleanup-06-delete-key');
+  });
+
+  it('a new window says how many reactions match the saved rule; Review opens that clean-up', async () => {
+    const w = wb();
+    await w.reload();
+    await w.openReactions(); // activates the extension if the window restored another side bar
+    const toast = w.notification(/\d+ reactions match your clean-up rule\./);
+    await toast.waitFor({ state: 'visible', timeout: 60_000 });
+    const n = Number(/(\d+) reactions match/.exec(await toast.innerText())![1]);
+    assert.ok(n > 0, 'the restored reactions match the rule again');
+    await w.screenshot('cleanup-07-startup-notice');
+    await toast.getByRole('button', { name: 'Review' }).click();
+    // The same rule, the same count: the preview of "Clean Up Again".
+    await w.page
+      .locator('.quick-input-widget')
+      .filter({ hasText: new RegExp(`Clean Up: ${n} reactions match \\(1 kept, left out\\)`) })
+      .waitFor({ state: 'visible', timeout: 20_000 });
+    await w.page.keyboard.press('Escape');
   });
 });
