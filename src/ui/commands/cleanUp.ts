@@ -128,9 +128,11 @@ async function run(
   }
 }
 
-/** On startup (when the setting is on): one quiet notification if the remembered rule matches anything. */
+/**
+ * On startup, when `reactions.cleanUp.notifyOnStartup` is on (activation checks the setting before it
+ * loads this module): one quiet notification if the remembered rule matches anything.
+ */
 export async function checkOnStartup(deps: Deps): Promise<void> {
-  if (!vscode.workspace.getConfiguration('reactions').get<boolean>('cleanUp.notifyOnStartup', false)) return;
   const rule = lastRule(deps);
   if (!rule || isEmptyRule(rule)) return;
   const n = previewCleanup(deps.store.all(), rule, (id) => deps.keep.has(id)).toRemove.length;
