@@ -6,10 +6,11 @@
  *   floor = ceil(P / C) · L   (P page requests, C in flight, L round trip): no client can beat it.
  */
 import { spawn, spawnSync, type ChildProcess } from 'child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'fs';
+import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { createInterface } from 'readline';
+import { activationSize } from '../scripts/activation-size.mjs';
 import type { Logger } from '../src/core/log';
 import { selfCommunity } from '../src/core/services/selfcommunity';
 import { tines } from '../src/core/services/tines';
@@ -315,31 +316,16 @@ function treeScenario() {
   row('tree children for 10k reactions (store grouping)', `${ms.toFixed(1)} ms`, '< 50 ms', ms < 50);
 }
 
-/**
- * What activation loads: dist/extension.mjs and every chunk it imports statically (the commands that
- * load on first use, and what only they use, are left out), and the whole build beside it.
- */
+/** What activation loads (scripts/activation-size.mjs), beside the whole build. */
 function bundleScenario() {
-  const dist = path.join(ROOT, 'dist');
-  const entry = path.join(dist, 'extension.mjs');
-  if (!existsSync(entry)) return row('dist/extension.mjs', 'not built (run npm run build)', '≤ 150 KB', undefined);
-  const loaded = new Set<string>();
-  for (const stack = [entry]; stack.length;) {
-    const file = stack.pop()!;
-    if (loaded.has(file)) continue;
-    loaded.add(file);
-    // Minified static imports: `import{a as b}from"./chunks/x.mjs"` or `import"./x.mjs"` (never `import(`).
-    for (const m of readFileSync(file, 'utf8').matchAll(/(?:\bfrom|\bimport)\s*"(\.{1,2}\/[^"]+\.mjs)"/g))
-      stack.push(path.resolve(path.dirname(file), m[1]));
-  }
-  const kb = (files: Iterable<string>) => [...files].reduce((n, f) => n + statSync(f).size, 0) / 1024;
-  const all = [entry, ...readdirSync(path.join(dist, 'chunks')).map((f) => path.join(dist, 'chunks', f))];
-  const size = kb(loaded);
+  const size = activationSize(path.join(ROOT, 'dist'));
+  if (!size) return row('dist/extension.mjs', 'not built (run npm run build)', '≤ 150 KB', undefined);
+  const kb = (n: number) => (n / 1024).toFixed(1);
   row(
     'dist/extension.mjs + chunks loaded at activation (minified)',
-    `${size.toFixed(1)} KB in ${loaded.size} files (${kb(all).toFixed(1)} KB with the commands loaded on first use)`,
+    `${kb(size.loaded.bytes)} KB in ${size.loaded.files} files (${kb(size.all.bytes)} KB with the commands loaded on first use)`,
     '≤ 150 KB',
-    size <= 150,
+    size.loaded.bytes / 1024 <= 150,
   );
 }
 

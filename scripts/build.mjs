@@ -7,6 +7,7 @@
 //   node scripts/build.mjs --watch         rebuild on change
 import { rmSync } from 'node:fs';
 import * as esbuild from 'esbuild';
+import { activationSize } from './activation-size.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -58,32 +59,17 @@ const options = {
   legalComments: production ? 'none' : 'inline',
   // In watch mode the watch-report plugin prints instead (one line per problem, for the matcher).
   logLevel: watch ? 'silent' : 'warning',
-  metafile: true,
 };
-
-/** Bytes of the entry and of every chunk it imports statically: what activation loads. */
-export function activationBytes(metafile) {
-  const outputs = metafile.outputs;
-  const entry = Object.keys(outputs).find((f) => outputs[f].entryPoint === 'src/extension.ts');
-  const seen = new Set();
-  for (const stack = [entry]; stack.length;) {
-    const file = stack.pop();
-    if (seen.has(file) || !outputs[file]) continue;
-    seen.add(file);
-    for (const i of outputs[file].imports) if (i.kind === 'import-statement') stack.push(i.path);
-  }
-  return [...seen].reduce((n, f) => n + outputs[f].bytes, 0);
-}
 
 if (watch) {
   const ctx = await esbuild.context(options);
   await ctx.watch();
 } else {
   rmSync('dist', { recursive: true, force: true }); // no stale chunks (chunk names carry a hash)
-  const result = await esbuild.build(options);
+  await esbuild.build(options);
+  const size = activationSize('dist');
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-  const all = Object.entries(result.metafile.outputs).reduce((n, [f, o]) => n + (f.endsWith('.mjs') ? o.bytes : 0), 0);
   console.log(
-    `dist/extension.mjs: ${kb(activationBytes(result.metafile))} loaded at activation, ${kb(all)} with the chunks loaded on first use${production ? ' (minified)' : ''}`,
+    `dist/extension.mjs: ${kb(size.loaded.bytes)} loaded at activation, ${kb(size.all.bytes)} with the chunks loaded on first use${production ? ' (minified)' : ''}`,
   );
 }

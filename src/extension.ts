@@ -13,7 +13,7 @@ import { AccountManager } from './ui/accounts';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, SelfCommunityAuthProvider } from './ui/authProvider';
 import { createApi, testHooksEnabled, type ReactionsExports } from './ui/api';
 import { registerLazily, type CommandFamily } from './ui/commands/lazy';
-import { hasCleanUpRule } from './ui/commands/lastRule';
+import { lastRule } from './ui/commands/lastRule';
 import * as viewCommands from './ui/commands/view';
 import { ContextKeys } from './ui/contextKeys';
 import type { Deps } from './ui/deps';
@@ -115,7 +115,7 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
   );
   const cleanUp = lazily(['reactions.cleanUp', 'reactions.cleanUpAgain'], () => import('./ui/commands/cleanUp'));
   lazily(['reactions.showRemoved', 'reactions.restoreRemoved'], () => import('./ui/commands/journal'));
-  keys.set('reactions.hasCleanUpRule', hasCleanUpRule(context.globalState));
+  keys.set('reactions.hasCleanUpRule', !!lastRule(context.globalState));
   // The cache is read once activate() has returned (no request); then listing starts when the view is
   // shown (ensureLoaded waits for the cache read, so the two never race).
   void listings.startWarm().then(async () => {

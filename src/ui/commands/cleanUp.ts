@@ -16,7 +16,7 @@ import type { Deps } from '../deps';
 import { command } from '../commandRunner';
 import { filterParts } from '../tree/provider';
 import { ensureListed, isArgs, skipConfirm } from './args';
-import { LAST_RULE_KEY, lastRule as lastSavedRule } from './lastRule';
+import { LAST_RULE_KEY, lastRule } from './lastRule';
 import { PREVIEW_SCHEME, previewDocuments, showPreview } from './cleanUpPreview';
 import { removeMany, type RemovalSummary } from './remove';
 
@@ -31,10 +31,6 @@ export interface CleanUpResult {
   readonly reactionIds: string[];
   /** Absent for a dry run or when the person stopped at the preview. */
   readonly summary?: RemovalSummary;
-}
-
-function lastRule(deps: Deps): CleanupRule | undefined {
-  return lastSavedRule(deps.globalState);
 }
 
 export function describeRule(deps: Deps, rule: CleanupRule): string {
@@ -133,7 +129,7 @@ async function run(
  * loads this module): one quiet notification if the remembered rule matches anything.
  */
 export async function checkOnStartup(deps: Deps): Promise<void> {
-  const rule = lastRule(deps);
+  const rule = lastRule(deps.globalState);
   if (!rule || isEmptyRule(rule)) return;
   const n = previewCleanup(deps.store.all(), rule, (id) => deps.keep.has(id)).toRemove.length;
   if (n === 0) return;
@@ -157,11 +153,11 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
         await pickAccount(deps.accounts, vscode.l10n.t('Clean up which account?'));
         return undefined;
       }
-      const rule = await askRule(deps, lastRule(deps));
+      const rule = await askRule(deps, lastRule(deps.globalState));
       return rule && run(deps, rule, { interactive: true, confirm: true, dryRun: false });
     }),
     command(deps, 'reactions.cleanUpAgain', async (): Promise<CleanUpResult | undefined> => {
-      const rule = lastRule(deps);
+      const rule = lastRule(deps.globalState);
       if (!rule) return vscode.commands.executeCommand<CleanUpResult | undefined>('reactions.cleanUp');
       return run(deps, rule, { interactive: true, confirm: true, dryRun: false });
     }),

@@ -16,7 +16,3 @@ export function lastRule(state: vscode.Memento): CleanupRule | undefined {
     return undefined;
   }
 }
-
-export function hasCleanUpRule(state: vscode.Memento): boolean {
-  return !!lastRule(state);
-}

@@ -1,0 +1,27 @@
+// What activation loads from a build: dist/extension.mjs and every chunk it imports statically (the
+// commands that load on first use, and what only they use, are left out), beside the whole build.
+// Read from the files themselves, so `npm run build` and `npm run bench` report the same numbers.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+/** `{ loaded, all }`: bytes and file counts, or undefined when dist/extension.mjs is not built. */
+export function activationSize(dist) {
+  const entry = join(dist, 'extension.mjs');
+  if (!existsSync(entry)) return undefined;
+  const loaded = new Set();
+  for (const stack = [entry]; stack.length;) {
+    const file = stack.pop();
+    if (loaded.has(file)) continue;
+    loaded.add(file);
+    // Static imports, minified or not: `from"./chunks/x.mjs"`, `import "./x.mjs"` (never `import(`).
+    for (const m of readFileSync(file, 'utf8').matchAll(/(?:\bfrom|\bimport)\s*["'](\.{1,2}\/[^"']+\.mjs)["']/g))
+      stack.push(resolve(dirname(file), m[1]));
+  }
+  const chunks = join(dist, 'chunks');
+  const all = [
+    entry,
+    ...(existsSync(chunks) ? readdirSync(chunks).filter((f) => f.endsWith('.mjs')) : []).map((f) => join(chunks, f)),
+  ];
+  const bytes = (files) => [...files].reduce((n, f) => n + statSync(f).size, 0);
+  return { loaded: { bytes: bytes(loaded), files: loaded.size }, all: { bytes: bytes(all), files: all.length } };
+}
