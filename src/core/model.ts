@@ -85,6 +85,42 @@ export function reactionId(
     : flat(accountIdValue, '|', target.type, ':', target.id);
 }
 
+/** The `id` of a reaction made by `makeReaction`: derived from its fields whenever it is read. */
+function derivedId(this: Reaction): string {
+  return reactionId(this.accountId, this.target, this.kind);
+}
+
+/** One shared accessor: every reaction made here has the same shape, and no id string of its own. */
+const DERIVED_ID: PropertyDescriptor = Object.freeze({ get: derivedId, enumerable: true, configurable: false });
+
+/**
+ * A reaction whose `id` is derived (`reactionId`) when read instead of stored: an own, enumerable
+ * accessor, so a spread (`{ ...r, kind }`), `JSON.stringify` and `Object.keys` see an `id` like any
+ * other field, while a kept reaction saves its ~45-character id string (64 bytes of 500; see
+ * `compactReaction`). The accessor is the same function for every reaction, so they all share one shape.
+ */
+export function makeReaction(accountId: string, target: Target, kind: ReactionKind, reactedAt?: string): Reaction {
+  const r = reactedAt === undefined ? { accountId, target, kind } : { accountId, target, kind, reactedAt };
+  return Object.defineProperty(r, 'id', DERIVED_ID) as Reaction;
+}
+
+/** Whether a reaction's id is derived from its fields (made by `makeReaction`). */
+export function hasDerivedId(r: Reaction): boolean {
+  return Object.getOwnPropertyDescriptor(r, 'id')?.get === derivedId;
+}
+
+/**
+ * What the store keeps of a reaction: its model fields only (`modelOnly`), with a derived id
+ * (`makeReaction`) when its id is the one its fields make — the target and kind objects are shared,
+ * not copied. A reaction with any other id (made by hand) is kept as it is, id included.
+ */
+export function compactReaction(r: Reaction): Reaction {
+  const m = modelOnly(r);
+  if (hasDerivedId(m)) return m;
+  if (m.id !== reactionId(m.accountId, m.target, m.kind)) return m;
+  return makeReaction(m.accountId, m.target, m.kind, m.reactedAt);
+}
+
 /** What ends a cut excerpt: Latin-1, so an ASCII text stays one byte a character (see excerpt). */
 const CUT = '...';
 

@@ -14,6 +14,11 @@ import type { ClientOptions } from './services/service';
 export const AUTHORIZE_PATH = '/oauth/authorize/';
 export const TOKEN_PATH = '/oauth/token/';
 export const REVOKE_PATH = '/oauth/revoke_token/';
+/** Desktop sign-in's one-shot callback server (oauthLoopback.ts) listens here. */
+export const LOOPBACK_HOST = '127.0.0.1';
+export const LOOPBACK_PATH = '/oauth-callback';
+/** What an admin registers for desktop VS Code: the port is left out (any port matches). */
+export const LOOPBACK_REGISTERED_URI = `http://${LOOPBACK_HOST}${LOOPBACK_PATH}`;
 
 /** What a token endpoint gave: kept together (one secret) so a refresh replaces both at once. */
 export interface TokenSet {

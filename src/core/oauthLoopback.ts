@@ -17,12 +17,10 @@
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { ReactionsError, cancelled } from './errors';
-import { checkState, parseCallback, type CallbackResult } from './oauth';
+import { LOOPBACK_HOST, LOOPBACK_PATH, checkState, parseCallback, type CallbackResult } from './oauth';
 
-export const LOOPBACK_HOST = '127.0.0.1';
-export const LOOPBACK_PATH = '/oauth-callback';
-/** What an admin registers for desktop VS Code: the port is left out (any port matches). */
-export const LOOPBACK_REGISTERED_URI = `http://${LOOPBACK_HOST}${LOOPBACK_PATH}`;
+// The addresses live with the OAuth client: the UI names them at activation, this server starts on first use.
+export { LOOPBACK_HOST, LOOPBACK_PATH, LOOPBACK_REGISTERED_URI } from './oauth';
 /** A person has this long to sign in on the community and press Authorize. */
 export const LOOPBACK_WAIT_MS = 5 * 60_000;
 

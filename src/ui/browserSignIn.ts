@@ -17,6 +17,8 @@
 import * as vscode from 'vscode';
 import { ReactionsError, cancelled } from '../core/errors';
 import {
+  LOOPBACK_PATH,
+  LOOPBACK_REGISTERED_URI,
   authorizeUrl,
   codeFromCallback,
   createPkce,
@@ -25,12 +27,7 @@ import {
   refusesPkce,
   type CallbackResult,
 } from '../core/oauth';
-import {
-  LOOPBACK_PATH,
-  LOOPBACK_REGISTERED_URI,
-  listenForCallback,
-  type LoopbackReceiver,
-} from '../core/oauthLoopback';
+import type { LoopbackReceiver } from '../core/oauthLoopback';
 import type { OutputLogger } from './log';
 
 export const CALLBACK_PATH = LOOPBACK_PATH;
@@ -158,6 +155,7 @@ export class BrowserSignIn implements vscode.UriHandler, vscode.Disposable {
     try {
       let redirectUri: string;
       if (loopback) {
+        const { listenForCallback } = await import('../core/oauthLoopback'); // the server: first use only
         receiver = await listenForCallback({ state, community });
         receiver.answer.then(this.waiting!.resolve, this.waiting!.reject);
         redirectUri = receiver.redirectUri;

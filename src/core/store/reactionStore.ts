@@ -9,13 +9,15 @@
  *   A reaction removed while a scan is running is not brought back by that scan's older pages.
  * - A filter (text / kind / service / date) narrows what `groups()`/`visible()` return; counts exist for both.
  * - `snapshot()`/`restore()` give a JSON-serialisable form for the persisted cache.
- * - Only the model's fields of a reaction are kept (`modelOnly`): whatever else an object handed in
- *   carries (a raw API object, a header, a token) is left out, in memory as in every snapshot.
+ * - Only the model's fields of a reaction are kept (`compactReaction`): whatever else an object handed
+ *   in carries (a raw API object, a header, a token) is left out, in memory as in every snapshot; and
+ *   its id is derived, not stored (see reactionIndex.ts).
  */
-import { modelOnly, type Reaction } from '../model';
+import { compactReaction, type Reaction } from '../model';
 import { Emitter, type Event } from './emitter';
 import { GroupCache } from './groupCache';
 import { isEmptyFilter, matches, type ReactionFilter, type ReactionGroup } from './queries';
+import { ReactionIndex } from './reactionIndex';
 
 export type ChangeReason = 'add' | 'remove' | 'replace' | 'clear' | 'filter' | 'restore';
 
@@ -47,6 +49,12 @@ function isReactionLike(x: unknown): x is Reaction {
   );
 }
 
+/** A scan that ended lets go of what it saw (its handle may be kept, and the set is a listing's size). */
+function release(state: ScanState): void {
+  state.seen = new ReactionIndex(state.seen.accountId);
+  state.tombstones = new Set();
+}
+
 // ---- the store -----------------------------------------------------------------------------------
 
 /** One refresh of one account; see the file comment. */
@@ -62,13 +70,14 @@ export interface Scan {
 }
 
 interface ScanState {
-  readonly seen: Set<string>;
+  /** What the scan saw (emptied when it ends: a handle kept after must not keep a listing's worth). */
+  seen: ReactionIndex;
   /** Removed (or replaced away) while this scan ran: its older pages must not bring them back. */
-  readonly tombstones: Set<string>;
+  tombstones: Set<string>;
 }
 
 export class ReactionStore {
-  private readonly byAccount = new Map<string, Map<string, Reaction>>();
+  private readonly byAccount = new Map<string, ReactionIndex>();
   private readonly scans = new Map<string, ScanState>();
   /** The tree's grouping per account, kept between reads (see groupCache.ts). */
   private readonly grouped = new Map<string, GroupCache>();
@@ -84,8 +93,8 @@ export class ReactionStore {
   }
 
   get(id: string): Reaction | undefined {
-    for (const map of this.byAccount.values()) {
-      const r = map.get(id);
+    for (const index of this.byAccount.values()) {
+      const r = index.get(id);
       if (r) return r;
     }
     return undefined;
@@ -94,7 +103,9 @@ export class ReactionStore {
   /** Every reaction (of one account or all), ignoring the filter. */
   all(accountId?: string): Reaction[] {
     if (accountId !== undefined) return [...(this.byAccount.get(accountId)?.values() ?? [])];
-    return [...this.byAccount.values()].flatMap((m) => [...m.values()]);
+    const out: Reaction[] = [];
+    for (const index of this.byAccount.values()) for (const r of index.values()) out.push(r);
+    return out;
   }
 
   /** The reactions that pass the filter (of one account or all). */
@@ -163,8 +174,9 @@ export class ReactionStore {
     if (batch.length === 0) return;
     const touched = new Set<string>();
     for (const r of batch) {
-      this.added(this.mapFor(r.accountId), modelOnly(r));
-      this.scans.get(r.accountId)?.tombstones.delete(r.id);
+      this.added(this.indexFor(r.accountId), compactReaction(r));
+      const tombstones = this.scans.get(r.accountId)?.tombstones;
+      if (tombstones?.size) tombstones.delete(r.id);
       touched.add(r.accountId);
     }
     this.fire('add', [...touched]);
@@ -174,10 +186,9 @@ export class ReactionStore {
   remove(ids: Iterable<string>): Reaction[] {
     const removed: Reaction[] = [];
     for (const id of ids) {
-      for (const [accountId, map] of this.byAccount) {
-        const r = map.get(id);
+      for (const [accountId, index] of this.byAccount) {
+        const r = index.delete(id);
         if (!r) continue;
-        map.delete(id);
         this.scans.get(accountId)?.tombstones.add(id);
         removed.push(r);
         break;
@@ -194,7 +205,7 @@ export class ReactionStore {
       this.byAccount.get(old.accountId)?.delete(oldId);
       if (oldId !== next.id) this.scans.get(old.accountId)?.tombstones.add(oldId);
     }
-    this.mapFor(next.accountId).set(next.id, modelOnly(next));
+    this.indexFor(next.accountId).set(compactReaction(next));
     this.scans.get(next.accountId)?.tombstones.delete(next.id);
     this.fire('replace', [...new Set([next.accountId, ...(old ? [old.accountId] : [])])]);
   }
@@ -207,9 +218,15 @@ export class ReactionStore {
 
   /** Starts a scan of one account; a scan already running for it is abandoned. */
   beginScan(accountId: string): Scan {
-    const state: ScanState = { seen: new Set(), tombstones: new Set() };
+    const prior = this.scans.get(accountId);
+    if (prior) release(prior);
+    const state: ScanState = { seen: new ReactionIndex(accountId), tombstones: new Set() };
     this.scans.set(accountId, state);
     const isActive = () => this.scans.get(accountId) === state;
+    const end = () => {
+      if (this.scans.get(accountId) === state) this.scans.delete(accountId);
+      release(state);
+    };
     return {
       accountId,
       get active() {
@@ -220,30 +237,24 @@ export class ReactionStore {
         const fresh: Reaction[] = [];
         for (const r of batch) {
           if (r.accountId !== accountId) continue;
-          state.seen.add(r.id);
-          if (!state.tombstones.has(r.id)) fresh.push(modelOnly(r));
+          const kept = compactReaction(r);
+          state.seen.set(kept);
+          if (!state.tombstones.size || !state.tombstones.has(kept.id)) fresh.push(kept);
         }
         if (fresh.length === 0) return;
-        const map = this.mapFor(accountId);
-        for (const r of fresh) this.added(map, r);
+        const index = this.indexFor(accountId);
+        for (const r of fresh) this.added(index, r);
         this.fire('add', [accountId]);
       },
       finish: () => {
         if (!isActive()) return;
-        this.scans.delete(accountId);
-        const map = this.mapFor(accountId);
-        let dropped = 0;
-        for (const id of [...map.keys()]) {
-          if (!state.seen.has(id)) {
-            map.delete(id);
-            dropped++;
-          }
-        }
-        if (dropped) this.fire('remove', [accountId]);
+        const index = this.indexFor(accountId);
+        const unseen = [...index.values()].filter((r) => !state.seen.has(r));
+        end();
+        for (const r of unseen) index.delete(r.id);
+        if (unseen.length) this.fire('remove', [accountId]);
       },
-      abandon: () => {
-        if (isActive()) this.scans.delete(accountId);
-      },
+      abandon: end,
     };
   }
 
@@ -270,13 +281,13 @@ export class ReactionStore {
     for (const [accountId, list] of Object.entries(s.accounts)) {
       if (keep && !keep.has(accountId)) continue;
       if (!Array.isArray(list)) continue;
-      const map = new Map<string, Reaction>();
+      const index = new ReactionIndex(accountId);
       for (const r of list) {
-        if (isReactionLike(r) && r.accountId === accountId) map.set(r.id, modelOnly(r));
+        if (isReactionLike(r) && r.accountId === accountId) index.set(compactReaction(r));
       }
-      this.byAccount.set(accountId, map);
+      this.byAccount.set(accountId, index);
       touched.push(accountId);
-      loaded += map.size;
+      loaded += index.size;
     }
     if (touched.length) this.fire('restore', touched);
     return loaded;
@@ -288,16 +299,15 @@ export class ReactionStore {
 
   // -- internals --
 
-  private mapFor(accountId: string): Map<string, Reaction> {
-    let map = this.byAccount.get(accountId);
-    if (!map) this.byAccount.set(accountId, (map = new Map()));
-    return map;
+  private indexFor(accountId: string): ReactionIndex {
+    let index = this.byAccount.get(accountId);
+    if (!index) this.byAccount.set(accountId, (index = new ReactionIndex(accountId)));
+    return index;
   }
 
-  /** Puts a reaction in its account's map and tells the account's cached grouping. */
-  private added(map: Map<string, Reaction>, r: Reaction): void {
-    const replaces = map.has(r.id);
-    map.set(r.id, r);
+  /** Puts a reaction in its account's index and tells the account's cached grouping. */
+  private added(index: ReactionIndex, r: Reaction): void {
+    const replaces = index.set(r) !== undefined;
     const cache = this.grouped.get(r.accountId);
     if (!cache) return;
     if (replaces) cache.invalidate();

@@ -8,7 +8,7 @@ import {
   SELFCOMMUNITY_CONTRIBUTIONS,
   excerpt,
   flat,
-  reactionId,
+  makeReaction,
   type Account,
   type ContributionType,
   type Reaction,
@@ -151,7 +151,7 @@ export function commentTarget(account: Account, item: ScItem, contribution?: Tar
 }
 
 export function toReaction(account: Account, target: Target, item: ScItem): Reaction {
-  return { id: reactionId(account.id, target), accountId: account.id, target, kind: kindOf(item.reaction) };
+  return makeReaction(account.id, target, kindOf(item.reaction));
 }
 
 /** The item's page on the community: the link kept with it, else the one its type and id make. */

@@ -5,7 +5,7 @@
  */
 import { ReactionsError, isReactionsError } from '../../errors';
 import type { HttpClient, Query } from '../../http';
-import { excerpt, reactionId, type Account, type Reaction, type ReactionKind, type Target } from '../../model';
+import { excerpt, makeReaction, type Account, type Reaction, type ReactionKind, type Target } from '../../model';
 import type { Page, PagedList } from '../common/pager';
 
 interface Meta {
@@ -110,13 +110,7 @@ export function myReactions(account: Account, c: TinesCase, comment: TinesCommen
     if (!reactant) continue;
     const target = commentTarget(account, c, comment);
     const kind = tinesKind(valueOf(r.emoji));
-    out.push({
-      id: reactionId(account.id, target, kind),
-      accountId: account.id,
-      target,
-      kind,
-      reactedAt: reactant.reacted_at,
-    });
+    out.push(makeReaction(account.id, target, kind, reactant.reacted_at));
   }
   return out;
 }
