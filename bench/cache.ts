@@ -19,7 +19,7 @@ function reaction(i: number): Reaction {
     type: 'post',
     id: String(i),
     excerpt: `A fairly typical excerpt of a post, number ${i}, about as long as the tree shows it…`.padEnd(140, '.'),
-    createdAt: '2024-01-02T00:00:00Z',
+    createdAt: Date.parse('2024-01-02T00:00:00Z'),
     url: `https://community.example.com/post/${i}`,
     author: 'Ann',
   };

@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     const state = new Map<string, unknown>();
     const keep = new KeepList({ get: (k) => state.get(k) as never, update: async (k, v) => void state.set(k, v) });
     await keep.add(all.filter((_, i) => i % 50 === 0)); // 2% kept
-    const ages = all.map((r) => Date.now() - Date.parse(r.target.createdAt ?? '')).sort((a, b) => a - b);
+    const ages = all.map((r) => Date.now() - (r.target.createdAt ?? 0)).sort((a, b) => a - b);
     const days = Math.floor(ages[Math.floor(ages.length / 2)] / 86_400_000); // the older half matches
     const rule = parseRule({ olderThanDays: days });
     const times: number[] = [];

@@ -313,7 +313,7 @@ function treeScenario() {
         type,
         id: String(i),
         excerpt: `A contribution about topic ${i} with some words`,
-        createdAt: new Date(1_700_000_000_000 + i * 1000).toISOString(),
+        createdAt: 1_700_000_000_000 + i * 1000,
       },
       kind: { id: String((i % 6) + 1), label: 'Like', emoji: '👍' },
     });

@@ -72,7 +72,7 @@ interface EmuInfo {
   users: Array<{ name: string; scToken: string; tinesToken: string; email: string; tinesUserId: number }>;
 }
 
-async function startEmulator(args: string[]): Promise<{ info: EmuInfo; requests: () => number }> {
+async function startEmulator(args: string[]): Promise<{ info: EmuInfo; requests: () => Promise<number> }> {
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', 'tsx', path.join(ROOT, 'test/emulator/cli.ts'), '--json', ...args],
@@ -94,7 +94,16 @@ async function startEmulator(args: string[]): Promise<{ info: EmuInfo; requests:
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
   });
-  return { info: JSON.parse(line) as EmuInfo, requests: () => requests };
+  // The count once the log has been quiet for 150 ms: a request's log line can reach us after its answer
+  // reached the client, and a count read at once missed the last request of a run.
+  const settled = async () => {
+    for (let seen = -1; seen !== requests;) {
+      seen = requests;
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    return requests;
+  };
+  return { info: JSON.parse(line) as EmuInfo, requests: settled };
 }
 
 // ---- the driver extension and its job queue ------------------------------------------------------
@@ -363,14 +372,14 @@ async function main(): Promise<void> {
     for (const s of scenarios) {
       // Lister and product alternate which goes first, round by round.
       const runLister = async () => {
-        const before = emu.requests();
+        const before = await emu.requests();
         const r = await lister(s.name);
-        return { ...r, requests: emu.requests() - before };
+        return { ...r, requests: (await emu.requests()) - before };
       };
       const listerFirst = round % 2 === 0;
       const lr = listerFirst ? await runLister() : undefined;
       await page.evaluate(`(${ROW_WATCH})(${JSON.stringify(s.services)})`);
-      const reqBefore = emu.requests();
+      const reqBefore = await emu.requests();
       const proc0 = sample(pid);
       const profile = opt.profile ? path.resolve(opt.profile, `${s.name}-${SCALE}-r${round}.cpuprofile`) : undefined;
       const p = await jobs.run({
@@ -380,7 +389,7 @@ async function main(): Promise<void> {
         profile,
       });
       const proc1 = sample(pid);
-      const requests = emu.requests() - reqBefore;
+      const requests = (await emu.requests()) - reqBefore;
       const rows = (await page.evaluate('window.__benchRows')) as Record<string, { doneAt?: number }>;
       const t0 = Number(p.t0);
       const uiDone = Object.values(rows).map((r) => r.doneAt);

@@ -39,8 +39,8 @@ export interface Target {
   readonly excerpt: string;
   /** Web link for "Open in Browser" / "Copy Link", when known. */
   readonly url?: string;
-  /** ISO date the target was created. */
-  readonly createdAt?: string;
+  /** When the target was created, in ms since the epoch (see `timeOf`). */
+  readonly createdAt?: number;
   /** Author display name, when known. */
   readonly author?: string;
 }
@@ -65,8 +65,8 @@ export interface Reaction {
   readonly accountId: string;
   readonly target: Target;
   readonly kind: ReactionKind;
-  /** ISO date of the reaction, when the service tells it. */
-  readonly reactedAt?: string;
+  /** When the reaction was left, in ms since the epoch, when the service tells it. */
+  readonly reactedAt?: number;
 }
 
 export function accountId(service: ServiceId, baseUrl: string, userId: string): string {
@@ -99,7 +99,7 @@ const DERIVED_ID: PropertyDescriptor = Object.freeze({ get: derivedId, enumerabl
  * other field, while a kept reaction saves its ~45-character id string (64 bytes of 500; see
  * `compactReaction`). The accessor is the same function for every reaction, so they all share one shape.
  */
-export function makeReaction(accountId: string, target: Target, kind: ReactionKind, reactedAt?: string): Reaction {
+export function makeReaction(accountId: string, target: Target, kind: ReactionKind, reactedAt?: number): Reaction {
   const r = reactedAt === undefined ? { accountId, target, kind } : { accountId, target, kind, reactedAt };
   return Object.defineProperty(r, 'id', DERIVED_ID) as Reaction;
 }
@@ -119,6 +119,30 @@ export function compactReaction(r: Reaction): Reaction {
   if (hasDerivedId(m)) return m;
   if (m.id !== reactionId(m.accountId, m.target, m.kind)) return m;
   return makeReaction(m.accountId, m.target, m.kind, m.reactedAt);
+}
+
+/**
+ * A date from an API or an older cache (ISO 8601) in ms since the epoch; undefined when there is none or
+ * it is not a date. Kept as a number: an ISO string cost 40–48 bytes of every kept reaction, a number 16
+ * at most, and dates are compared and filtered far more often than they are shown.
+ */
+export function timeOf(iso: unknown): number | undefined {
+  if (typeof iso === 'number') return Number.isFinite(iso) ? iso : undefined;
+  if (typeof iso !== 'string' || !iso) return undefined;
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? t : undefined;
+}
+
+/**
+ * A reaction parsed from a file an earlier version wrote (dates as ISO text): its dates as times, in
+ * place (the parsed object is the caller's); a text that is not a date is left out.
+ */
+export function upgradeDates(x: unknown): void {
+  if (!x || typeof x !== 'object') return;
+  const r = x as { reactedAt?: unknown; target?: { createdAt?: unknown } };
+  if (typeof r.reactedAt === 'string') r.reactedAt = timeOf(r.reactedAt);
+  if (r.target && typeof r.target === 'object' && typeof r.target.createdAt === 'string')
+    r.target.createdAt = timeOf(r.target.createdAt);
 }
 
 /** What ends a cut excerpt: Latin-1, so an ASCII text stays one byte a character (see excerpt). */

@@ -9,6 +9,7 @@ import * as assert from 'assert';
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { CACHE_VERSION } from '../../src/core/cache';
 import type { Reaction } from '../../src/core/model';
 import { assertNoToken } from '../support';
 import {
@@ -81,7 +82,7 @@ describe('host: cache', function () {
       );
       assert.ok(!path.basename(file).includes('127.0.0.1'), 'the file name does not show the host');
       const data = await readCache(file);
-      assert.strictEqual(data.version, 1);
+      assert.strictEqual(data.version, CACHE_VERSION);
       assert.strictEqual(data.accountId, id);
       assert.strictEqual(data.complete, true);
       assert.deepStrictEqual(idsOf(data.reactions), idsOf(api.reactions(id)));

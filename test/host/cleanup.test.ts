@@ -14,7 +14,7 @@ import { addScAccount, children, extensionApi, refresh, scKey, scTruth, treeItem
 
 const DAY = 86_400_000;
 const label = async (n: TreeNode) => String((await treeItem(n)).label);
-const dateOf = (r: Reaction) => Date.parse(r.reactedAt ?? r.target.createdAt ?? '');
+const dateOf = (r: Reaction) => r.reactedAt ?? r.target.createdAt ?? NaN;
 
 describe('host: clean-up rules', function () {
   this.timeout(120_000);

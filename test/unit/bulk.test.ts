@@ -55,7 +55,7 @@ function fakeService(
     restore: (r: Reaction) =>
       run(r, () => {
         stats.restored.push(r.id);
-        return { ...r, reactedAt: '2026-01-01T00:00:00Z' };
+        return { ...r, reactedAt: Date.parse('2026-01-01T00:00:00Z') };
       }),
     change: async (r: Reaction) => r,
     webUrl: () => undefined,
@@ -211,7 +211,7 @@ describe('bulk: removeMany / restoreMany (worker pool)', () => {
     const s = await restoreMany(items.slice(0, 5), () => service, { concurrency: 2 });
     assert.strictEqual(s.requested, 5);
     assert.strictEqual(s.restored.length, 4);
-    assert.ok(s.restored.every((r) => r.reactedAt === '2026-01-01T00:00:00Z'));
+    assert.ok(s.restored.every((r) => r.reactedAt === Date.parse('2026-01-01T00:00:00Z')));
     assert.deepStrictEqual(
       s.failed.map((f) => [f.reaction.target.id, f.error.kind]),
       [['2', 'not-found']],

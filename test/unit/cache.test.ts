@@ -19,7 +19,7 @@ function sc(id: string, account = SC, extra: Partial<Target> = {}): Reaction {
     type: 'post',
     id,
     excerpt: `post ${id} — ünïcödé ✓`,
-    createdAt: '2024-01-02T00:00:00Z',
+    createdAt: Date.parse('2024-01-02T00:00:00Z'),
     url: `https://community.example.com/post/${id}`,
     author: 'Ann',
     ...extra,
@@ -40,7 +40,13 @@ function ti(caseId: string, commentId: string, value = 'heart'): Reaction {
     excerpt: `comment ${commentId}`,
   };
   const kind = { id: value, label: value };
-  return { id: reactionId(TI, target, kind), accountId: TI, target, kind, reactedAt: '2024-03-04T05:06:07Z' };
+  return {
+    id: reactionId(TI, target, kind),
+    accountId: TI,
+    target,
+    kind,
+    reactedAt: Date.parse('2024-03-04T05:06:07Z'),
+  };
 }
 
 async function tempDir(): Promise<string> {
@@ -177,9 +183,9 @@ describe('cache: ReactionCache', () => {
 
     await cache.save(SC, [sc('1')], true);
     const good = JSON.parse(await fs.readFile(cache.fileOf(SC), 'utf8'));
-    await fs.writeFile(cache.fileOf(SC), JSON.stringify({ ...good, version: 2 }));
+    await fs.writeFile(cache.fileOf(SC), JSON.stringify({ ...good, version: CACHE_VERSION + 1 }));
     assert.strictEqual(await cache.load(SC), undefined, 'a newer version');
-    assert.ok(logger.lines.some((l) => /version 2, not 1/.test(l)));
+    assert.ok(logger.lines.some((l) => l.includes(`version ${CACHE_VERSION + 1}, not ${CACHE_VERSION}`)));
     await fs.writeFile(cache.fileOf(SC), JSON.stringify({ ...good, reactions: 'x' }));
     assert.strictEqual(await cache.load(SC), undefined, 'reactions not a list');
     await fs.writeFile(cache.fileOf(SC), JSON.stringify({ ...good, savedAt: 'yesterday' }));
@@ -192,13 +198,41 @@ describe('cache: ReactionCache', () => {
     assert.ok(logger.lines.some((l) => /belongs to another account/.test(l)));
   });
 
+  it('a cache saved by the previous version (dates as ISO text) still starts warm, its dates read as times', async () => {
+    const logger = new MemoryLogger();
+    const cache = new ReactionCache(dir, { logger });
+    const a = sc('1');
+    const b = ti('5', '50');
+    const old = (r: Reaction) => ({
+      ...plainReaction(r),
+      ...(r.reactedAt !== undefined ? { reactedAt: new Date(r.reactedAt).toISOString() } : {}),
+      target: {
+        ...plainReaction(r).target,
+        ...(r.target.createdAt !== undefined ? { createdAt: new Date(r.target.createdAt).toISOString() } : {}),
+      },
+    });
+    const v1 = { version: 1, accountId: SC, savedAt: new Date().toISOString(), complete: true };
+    await fs.writeFile(cache.fileOf(SC), JSON.stringify({ ...v1, reactions: [old(a)] }));
+    const entry = await cache.load(SC);
+    assert.ok(entry, logger.lines.join('\n'));
+    assert.strictEqual(entry.complete, true);
+    assert.deepStrictEqual(entry.reactions, [plainReaction(a)], 'every field as saved, the date a time again');
+    await fs.writeFile(
+      cache.fileOf(TI),
+      JSON.stringify({ ...v1, accountId: TI, reactions: [old(b), { ...old(b), reactedAt: 'soon' }] }),
+    );
+    const tines = await cache.load(TI);
+    assert.strictEqual(tines?.reactions[0].reactedAt, b.reactedAt, 'the time of the reaction');
+    assert.strictEqual(tines?.reactions[1].reactedAt, undefined, 'a date that is not one is left out');
+  });
+
   it('malformed reactions are skipped (and the set is then not complete); unknown fields are dropped', async () => {
     const logger = new MemoryLogger();
     const cache = new ReactionCache(dir, { logger });
     const good = sc('1');
     const withExtra = { ...sc('2'), raw: { secret: 'x' }, target: { ...sc('2').target, html: '<b>' } };
     const entry = {
-      version: 1,
+      version: CACHE_VERSION,
       accountId: SC,
       savedAt: new Date().toISOString(),
       complete: true,

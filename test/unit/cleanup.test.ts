@@ -20,7 +20,7 @@ import { ReactionStore } from '../../src/core/store';
 import { assertNoToken, collect, fastOptions, requestsTo, useEmulator } from '../support';
 
 const NOW = new Date(2026, 5, 17, 12, 0, 0); // Wednesday 17 June 2026, local time
-const daysAgo = (n: number) => new Date(NOW.getTime() - n * DAY_MS).toISOString();
+const daysAgo = (n: number) => NOW.getTime() - n * DAY_MS;
 
 function r(
   id: string,
@@ -66,7 +66,7 @@ describe('clean-up: dates and rules', () => {
     const day = (y: number, m: number, d: number, h: number) =>
       ({
         ...r(`${m}-${d}-${h}`),
-        target: { ...r('x').target, createdAt: new Date(y, m - 1, d, h).toISOString() },
+        target: { ...r('x').target, createdAt: new Date(y, m - 1, d, h).getTime() },
       }) as Reaction;
     const range = parseDateRange({ from: '2026-03-01', to: '2026-03-31' });
     assert.ok(inDateRange(day(2026, 3, 1, 0), range));
@@ -142,7 +142,7 @@ describe('clean-up: dates and rules', () => {
     const store = new ReactionStore();
     const recent = (id: string, days: number) => ({
       ...r(id),
-      target: { ...r(id).target, createdAt: new Date(Date.now() - days * DAY_MS).toISOString() },
+      target: { ...r(id).target, createdAt: Date.now() - days * DAY_MS },
     });
     store.upsert([recent('1', 200), recent('2', 3), r('3')]);
     store.setFilter({ olderThanDays: 90 });
@@ -182,8 +182,8 @@ describe('clean-up: grouping by when', () => {
 
   it('the week starts on Monday: Sunday before is not this week', () => {
     // NOW is Wednesday 17 June; Monday 15 June 00:00 starts the week, Sunday 14 June is earlier.
-    const mon = { ...r('mon'), target: { ...r('mon').target, createdAt: new Date(2026, 5, 15, 0, 1).toISOString() } };
-    const sun = { ...r('sun'), target: { ...r('sun').target, createdAt: new Date(2026, 5, 14, 23, 0).toISOString() } };
+    const mon = { ...r('mon'), target: { ...r('mon').target, createdAt: new Date(2026, 5, 15, 0, 1).getTime() } };
+    const sun = { ...r('sun'), target: { ...r('sun').target, createdAt: new Date(2026, 5, 14, 23, 0).getTime() } };
     assert.deepStrictEqual(
       groupByTime([mon, sun], NOW, 'newest').map((x) => [x.bucket, x.reactions[0].target.id]),
       [
@@ -239,6 +239,24 @@ describe('clean-up: restore journal', () => {
     assert.strictEqual((await fresh.get(b1!.id))?.reactions.length, 2);
   });
 
+  it('a batch written before dates were times comes back with times: it can be put back and still dates right', async () => {
+    const removed = r('1', { days: 100, reacted: 40 });
+    const iso = (ms: number | undefined) => new Date(ms!).toISOString();
+    const old = {
+      ...removed,
+      reactedAt: iso(removed.reactedAt),
+      target: { ...removed.target, createdAt: iso(removed.target.createdAt) },
+    };
+    const line = { v: 1, t: 'removed', batch: 'b1', at: new Date().toISOString(), source: 'bulk', reactions: [old] };
+    fs.mkdirSync(dir, { recursive: true });
+    const j = RestoreJournal.inFolder(dir);
+    fs.writeFileSync(j.file, `${JSON.stringify(line)}\n`);
+    const [back] = (await j.list())[0].reactions;
+    assert.strictEqual(back.reactedAt, removed.reactedAt);
+    assert.strictEqual(back.target.createdAt, removed.target.createdAt);
+    assert.ok(inDateRange(back, { olderThanDays: 30 }, NOW.getTime()), 'a date rule still sees its age');
+  });
+
   it('keeps only the model fields of a reaction: a token an object happens to carry never reaches the file', async () => {
     const j = RestoreJournal.inFolder(dir);
     const leaky = { ...r('1'), raw: { authorization: 'Bearer sekrit-token-123' } } as unknown as Reaction;
@@ -290,7 +308,9 @@ describe('clean-up against the emulator', () => {
     );
     const days = 30;
     const keep = new KeepList(new MapState());
-    const dated = all.filter((x) => x.target.createdAt && Date.parse(x.target.createdAt) < Date.now() - days * DAY_MS);
+    const dated = all.filter(
+      (x) => x.target.createdAt !== undefined && x.target.createdAt < Date.now() - days * DAY_MS,
+    );
     assert.ok(dated.length >= 3, `the seed has old reactions (${dated.length})`);
     await keep.add([dated[0]]);
     const preview = previewCleanup(all, parseRule({ olderThanDays: days }), (id) => keep.has(id));

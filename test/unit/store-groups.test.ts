@@ -29,7 +29,7 @@ function reaction(next: (n: number) => number): Reaction {
     id: String(next(400)),
     // few distinct dates and excerpts: ties are frequent, so the order's tie-breaks matter
     excerpt: `about ${['search', 'widgets', 'login'][next(3)]}`,
-    createdAt: `2024-0${1 + next(3)}-1${next(3)}T00:00:00Z`,
+    createdAt: Date.parse(`2024-0${1 + next(3)}-1${next(3)}T00:00:00Z`),
     ...(type === 'case_comment' ? { parent: { type: 'case' as const, id: String(next(6)), title: 'A case' } } : {}),
   };
   const label = LABELS[next(LABELS.length)];

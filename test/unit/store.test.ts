@@ -28,7 +28,7 @@ function sc(type: Target['type'], id: string, label = 'Like', extra: Partial<Tar
     type,
     id,
     excerpt: `${type} ${id} text`,
-    createdAt: `2024-01-${id.padStart(2, '0')}T00:00:00Z`,
+    createdAt: Date.parse(`2024-01-${id.padStart(2, '0')}T00:00:00Z`),
     ...extra,
   };
   return {

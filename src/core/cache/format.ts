@@ -7,10 +7,11 @@
 import { createHash } from 'crypto';
 import { parseJsonBytes } from '../json';
 import { errorText, type Logger } from '../log';
-import { plainReaction, type Reaction } from '../model';
+import { plainReaction, upgradeDates, type Reaction } from '../model';
 import type { ScanCheckpoint } from '../services/service';
 
-export const CACHE_VERSION = 1;
+/** 2: dates are numbers (ms since the epoch). A version-1 file (ISO strings) is still read. */
+export const CACHE_VERSION = 2;
 export const FILE_PREFIX = 'reactions-cache-';
 export const FILE_SUFFIX = '.json';
 export const TEMP_SUFFIX = '.tmp';
@@ -38,6 +39,7 @@ export function isCacheFileName(name: string): boolean {
 
 const str = (x: unknown): x is string => typeof x === 'string';
 const optStr = (x: unknown): boolean => x === undefined || typeof x === 'string';
+const optTime = (x: unknown): boolean => x === undefined || (typeof x === 'number' && Number.isFinite(x));
 
 export { plainReaction };
 
@@ -47,9 +49,9 @@ function isCachedReaction(x: unknown, accountId: string): x is Reaction {
   const r = x as Record<string, unknown>;
   const t = r.target as Record<string, unknown> | undefined;
   const k = r.kind as Record<string, unknown> | undefined;
-  if (!str(r.id) || r.accountId !== accountId || !optStr(r.reactedAt)) return false;
+  if (!str(r.id) || r.accountId !== accountId || !optTime(r.reactedAt)) return false;
   if (!t || typeof t !== 'object' || !str(t.type) || !str(t.id) || !str(t.excerpt)) return false;
-  if (!optStr(t.url) || !optStr(t.createdAt) || !optStr(t.author)) return false;
+  if (!optStr(t.url) || !optTime(t.createdAt) || !optStr(t.author)) return false;
   if (t.parent !== undefined) {
     const p = t.parent as Record<string, unknown> | null;
     if (!p || typeof p !== 'object' || !str(p.type) || !str(p.id) || !optStr(p.title)) return false;
@@ -117,7 +119,8 @@ export async function decodeEntry(
     return undefined;
   }
   const d = (data && typeof data === 'object' ? data : {}) as Partial<Record<keyof CacheEntry, unknown>>;
-  if (d.version !== CACHE_VERSION) {
+  const upgrade = d.version === 1;
+  if (d.version !== CACHE_VERSION && !upgrade) {
     logger.info(
       `cache: the cache of ${accountId} has version ${JSON.stringify(d.version)}, not ${CACHE_VERSION}; ignoring it`,
     );
@@ -136,6 +139,7 @@ export async function decodeEntry(
   for (let i = 0; i < d.reactions.length; i++) {
     if (i && i % SLICE === 0) await nextTurn();
     const r: unknown = d.reactions[i];
+    if (upgrade) upgradeDates(r);
     if (isCachedReaction(r, accountId)) reactions.push(plainReaction(r));
     else skipped++;
   }

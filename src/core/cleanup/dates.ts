@@ -18,12 +18,7 @@ export interface DateRange {
 
 /** The reaction's date in ms (reactedAt, else the target's createdAt); undefined when unknown. */
 export function reactionTime(r: Reaction): number | undefined {
-  for (const iso of [r.reactedAt, r.target.createdAt]) {
-    if (!iso) continue;
-    const t = Date.parse(iso);
-    if (Number.isFinite(t)) return t;
-  }
-  return undefined;
+  return r.reactedAt ?? r.target.createdAt;
 }
 
 export function isEmptyRange(d: DateRange | undefined): boolean {

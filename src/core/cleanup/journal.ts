@@ -10,7 +10,7 @@
  */
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { modelOnly, type Reaction } from '../model';
+import { modelOnly, upgradeDates, type Reaction } from '../model';
 import { DAY_MS } from './dates';
 
 export type RemovalSource = 'single' | 'bulk' | 'cleanup';
@@ -174,6 +174,7 @@ export class RestoreJournal {
       if (line?.v !== 1 || typeof line.batch !== 'string' || typeof line.at !== 'string') {
         bad++;
       } else if (line.t === 'removed' && Array.isArray(line.reactions)) {
+        line.reactions.forEach(upgradeDates); // lines written before dates were times
         batches.set(line.batch, {
           id: line.batch,
           at: line.at,

@@ -45,8 +45,8 @@ export function groupOf(reaction: Reaction): { key: string; type: GroupType; tit
 
 /** The order within a group: newest target first, then by excerpt, then by id (a total order). */
 export function compareReactions(a: Reaction, b: Reaction): number {
-  const da = a.target.createdAt ?? '';
-  const db = b.target.createdAt ?? '';
+  const da = a.target.createdAt ?? -Infinity; // undated last
+  const db = b.target.createdAt ?? -Infinity;
   if (da !== db) return da < db ? 1 : -1;
   return a.target.excerpt.localeCompare(b.target.excerpt) || a.id.localeCompare(b.id);
 }

@@ -57,6 +57,9 @@ const COLUMNS: readonly (keyof ExportRow)[] = [
   'kept',
 ];
 
+/** A kept date (ms) as the export writes it: ISO 8601 in UTC, or empty. */
+const isoDate = (ms: number | undefined): string => (ms === undefined ? '' : new Date(ms).toISOString());
+
 export function toRow(r: Reaction, account: Account | undefined, kept = false, url = r.target.url): ExportRow {
   const t = r.target;
   return {
@@ -70,13 +73,13 @@ export function toRow(r: Reaction, account: Account | undefined, kept = false, u
     parentTitle: t.parent?.title ?? '',
     excerpt: t.excerpt,
     author: t.author ?? '',
-    createdAt: t.createdAt ?? '',
+    createdAt: isoDate(t.createdAt),
     url: url ?? '',
     reactionId: r.id,
     reaction: r.kind.id,
     reactionLabel: r.kind.label,
     emoji: r.kind.emoji ?? '',
-    reactedAt: r.reactedAt ?? '',
+    reactedAt: isoDate(r.reactedAt),
     kept: kept ? 'yes' : '',
   };
 }

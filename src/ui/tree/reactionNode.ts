@@ -84,8 +84,6 @@ export class ReactionNode implements TreeNode {
   }
 }
 
-function formatDate(iso: string | undefined): string | undefined {
-  if (!iso) return undefined;
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(vscode.env.language);
+function formatDate(ms: number | undefined): string | undefined {
+  return ms === undefined ? undefined : new Date(ms).toLocaleString(vscode.env.language);
 }

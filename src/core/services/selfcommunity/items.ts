@@ -9,6 +9,7 @@ import {
   excerpt,
   flat,
   makeReaction,
+  timeOf,
   type Account,
   type ContributionType,
   type Reaction,
@@ -125,7 +126,7 @@ export function contributionTarget(account: Account, type: ContributionType, ite
     type,
     id: String(item.id),
     excerpt: excerpt(text) || flat(type, ' #', String(item.id)),
-    createdAt: item.added_at,
+    createdAt: timeOf(item.added_at),
     author: authorOf(item),
   };
   // The link is derived (webUrl) unless the item has a slug: one string less per kept reaction.
@@ -142,7 +143,7 @@ export function commentTarget(account: Account, item: ScItem, contribution?: Tar
       ? { type: parentRef.type as ContributionType, id: parentRef.id, title: contribution?.excerpt }
       : undefined,
     excerpt: excerpt(item.summary || item.html) || flat('comment #', String(item.id)),
-    createdAt: item.added_at,
+    createdAt: timeOf(item.added_at),
     author: authorOf(item),
   };
   // Derived (webUrl) unless the contribution's own link has a slug.
@@ -195,15 +196,12 @@ export async function readItem(
 /** SelfCommunity lists: newest first (contributions, `ordering=-added_at`) or oldest first (comments). */
 export type ListOrder = 'newest-first' | 'oldest-first';
 
-function timeOf(item: ScItem): number {
-  const t = item.added_at ? Date.parse(item.added_at) : NaN;
-  return Number.isNaN(t) ? 0 : t;
-}
+const itemTime = (item: ScItem): number => timeOf(item.added_at) ?? 0;
 
 /** The position order of a list of items by `added_at` (then id), for the pager's junction checks. */
 export function itemOrder(order: ListOrder): (a: ScItem, b: ScItem) => number {
   const sign = order === 'newest-first' ? -1 : 1;
-  return (a, b) => sign * (timeOf(a) - timeOf(b) || Number(a.id) - Number(b.id));
+  return (a, b) => sign * (itemTime(a) - itemTime(b) || Number(a.id) - Number(b.id));
 }
 
 /**

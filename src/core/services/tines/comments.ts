@@ -5,7 +5,15 @@
  */
 import { ReactionsError, isReactionsError } from '../../errors';
 import type { HttpClient, Query } from '../../http';
-import { excerpt, makeReaction, type Account, type Reaction, type ReactionKind, type Target } from '../../model';
+import {
+  excerpt,
+  makeReaction,
+  timeOf,
+  type Account,
+  type Reaction,
+  type ReactionKind,
+  type Target,
+} from '../../model';
 import type { Page, PagedList } from '../common/pager';
 
 interface Meta {
@@ -86,7 +94,7 @@ function commentTarget(account: Account, c: TinesCase, comment: TinesComment): T
     parent: { type: 'case', id: caseId, title: excerpt(c.name) || `Case ${caseId}` },
     excerpt: excerpt(comment.value) || `comment #${comment.id}`,
     url: c.url && safeSameOrigin(c.url, account.baseUrl) ? c.url : `${account.baseUrl}/cases/${caseId}`,
-    createdAt: comment.created_at,
+    createdAt: timeOf(comment.created_at),
     author,
   };
 }
@@ -110,7 +118,7 @@ export function myReactions(account: Account, c: TinesCase, comment: TinesCommen
     if (!reactant) continue;
     const target = commentTarget(account, c, comment);
     const kind = tinesKind(valueOf(r.emoji));
-    out.push(makeReaction(account.id, target, kind, reactant.reacted_at));
+    out.push(makeReaction(account.id, target, kind, timeOf(reactant.reacted_at)));
   }
   return out;
 }

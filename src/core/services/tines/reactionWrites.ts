@@ -8,7 +8,7 @@
  */
 import { KeyedLock } from '../../async';
 import { ReactionsError, isReactionsError } from '../../errors';
-import { reactionId, type Reaction, type ReactionKind, type Target } from '../../model';
+import { reactionId, timeOf, type Reaction, type ReactionKind, type Target } from '../../model';
 import type { Connection, Writes } from '../common/account';
 import { LostAnswers, isUnconfirmed, writeSafely, type WriteResult } from '../common/safeWrite';
 import type { RemoveResult } from '../service';
@@ -139,7 +139,7 @@ export class TinesReactionWrites implements Writes {
     const before = known ?? (await readComment(this.c.http, target, signal));
     if (!before) throw deleted(target);
     const there = myReactant(this.c.account, before, kind.id);
-    if (there) return { ...reaction, reactedAt: there.reacted_at ?? reaction.reactedAt };
+    if (there) return { ...reaction, reactedAt: timeOf(there.reacted_at) ?? reaction.reactedAt };
     const result = await this.write(target, 'add_reaction', kind.id, signal).catch((e) => {
       if (isReactionsError(e, 'not-found')) throw deleted(target);
       throw e;
@@ -161,7 +161,7 @@ export class TinesReactionWrites implements Writes {
     }
     if (result.lost) this.c.http.logger.info(`add_reaction on comment ${target.id}: confirmed by reading`);
     const reactant = myReactant(this.c.account, after, kind.id);
-    return { ...reaction, reactedAt: reactant?.reacted_at ?? reaction.reactedAt };
+    return { ...reaction, reactedAt: timeOf(reactant?.reacted_at) ?? reaction.reactedAt };
   }
 
   /**
