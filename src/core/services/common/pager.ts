@@ -32,16 +32,19 @@
  *    null `next`, that nothing followed that page when it sent it (`Page.end`).
  * What is deleted during the scan may or may not be listed; what is inserted may or may not be. Every
  * item that exists from the start of the scan to its end is listed. Lists without `compare` and without
- * overlap (pages by number, no order known) are only de-duplicated.
+ * overlap (pages by number, no order known) are only de-duplicated. Steps 2 and 3: junctions.ts.
  */
-import { ReactionsError } from '../../errors';
 import { pool, type TaskStream } from '../../async';
+import { lastNonEmpty, readOf, repairJunctions, type Read } from './junctions';
 import { ceiling, ListingBudget, loop, PAGER_LIMITS } from './pagerLimits';
 
 export { ListingBudget, PAGER_LIMITS } from './pagerLimits';
 
 /** Where the page after this one is: a URL (SelfCommunity `next`) or a page number (Tines). */
 export type Cursor = string | number;
+
+/** What tells two items of a list apart. */
+export type Identity = string | number;
 
 export interface Page<T> {
   readonly items: T[];
@@ -79,8 +82,9 @@ export interface PagedList<T> {
   follow(cursor: Cursor, signal?: AbortSignal): Promise<Page<T>>;
   /** True when `at` reads from any position (offset lists): pages then overlap. */
   readonly anyPosition?: boolean;
-  /** The item's identity, for de-duplication and junction checks. */
-  identity?(item: T): string;
+  /** The item's identity, for de-duplication and junction checks: a number where the API's ids are (no
+   *  string per item of a 100k-item list). */
+  identity?(item: T): Identity;
   /** The list's order: negative when `a` comes before `b`. */
   compare?(a: T, b: T): number;
   /** The part of an item `compare` reads: what the junction checks keep of a page's first and last items. */
@@ -112,51 +116,21 @@ export async function readPages<T>(
   await new ListReader(list, onItems, options).run();
 }
 
-/**
- * One page read by position, as the junction checks see it: its place, its items' identities and its
- * first and last items — never the items themselves, which would keep every page of a long list (all
- * of a community's contributions, parsed) in memory until the list ends.
- */
-interface Read<T> {
-  readonly position: number;
-  readonly length: number;
-  readonly ids?: readonly string[];
-  readonly first?: T;
-  readonly last?: T;
-  readonly total?: number;
-  /** The server said no page followed this one when it was read (`Page.end`). */
-  readonly end?: boolean;
-}
-
-function readOf<T>(
-  list: PagedList<T>,
-  position: number,
-  items: readonly T[],
-  ids: readonly string[] | undefined,
-  total?: number,
-  end?: boolean,
-): Read<T> {
-  const key = (item: T | undefined) =>
-    item === undefined || !list.compare ? undefined : (list.orderKey?.(item) ?? item);
-  return { position, length: items.length, ids, first: key(items[0]), last: key(items[items.length - 1]), total, end };
-}
-
 class ListReader<T> {
-  private readonly seen = new Set<string>();
+  private readonly seen = new Set<Identity>();
   private readonly budget: ListingBudget;
   private readonly maxPages: number;
   private pagesRead = 0;
-  private repairs = 0;
   /** Full pages that brought nothing new (a server that ignores the position or cycles). */
   private stale = 0;
-  /** Items a page brought that an earlier page of this list had already brought. */
-  private duplicates = 0;
-  private size = 0;
+  /** Items a page brought that an earlier page of this list had already brought (the junctions read it). */
+  duplicates = 0;
+  size = 0;
 
   constructor(
-    private readonly list: PagedList<T>,
+    readonly list: PagedList<T>,
     private readonly onItems: (items: T[]) => void,
-    private readonly options: PagerOptions,
+    readonly options: PagerOptions,
   ) {
     this.budget = options.budget ?? new ListingBudget();
     this.maxPages = options.maxPages ?? PAGER_LIMITS.maxPagesPerList;
@@ -186,7 +160,7 @@ class ListReader<T> {
    * Hands on the page's items not handed on before; counts the page against the ceilings. Returns the
    * identities of all the page's items (when the list has them).
    */
-  private deliver(page: Page<T>, repair = false, more = false): string[] | undefined {
+  private deliver(page: Page<T>, repair = false, more = false): Identity[] | undefined {
     this.pagesRead++;
     if (this.pagesRead > this.maxPages) throw ceiling(`${this.maxPages.toLocaleString('en')} pages`, 'one list');
     this.budget.spend(page.items.length);
@@ -229,7 +203,7 @@ class ListReader<T> {
     }
   }
 
-  private read(position: number, signal: AbortSignal, repair = false): Promise<Read<T>> {
+  read(position: number, signal: AbortSignal, repair = false): Promise<Read<T>> {
     return this.list.at(position, signal).then((page) => {
       const ids = this.deliver(page, repair);
       return readOf(this.list, page.position ?? position, page.items, ids, page.total, page.end);
@@ -268,83 +242,6 @@ class ListReader<T> {
         latestTotal = next + this.overlap() + 1; // one more page, at least
       } else ended = true;
     }
-    await this.repairJunctions(reads, stride, total);
+    await repairJunctions(this, reads, stride, total);
   }
-
-  /**
-   * Checks every junction of neighbouring non-empty pages and re-reads the window of a broken one.
-   * Pages by number cannot overlap: there a count that changed between pages, or an item seen twice,
-   * means the list moved while it was read, and the whole list is read once more (at most twice).
-   */
-  private async repairJunctions(reads: Array<Read<T>>, stride: number, total: number, pass = 1): Promise<void> {
-    if (!this.list.anyPosition) {
-      const moved =
-        (pass === 1 && this.duplicates > 0) || reads.some((r) => r.total !== undefined && r.total !== total);
-      if (!moved || pass > 2) return;
-      this.duplicates = 0;
-      const again: Array<Read<T>> = [];
-      let position = 0;
-      let ended = false;
-      await pool(
-        this.options.concurrency ?? PAGER_LIMITS.concurrency,
-        () => {
-          if (ended || position >= Math.max(total, ...reads.map((r) => r.position + r.length + 1))) return undefined;
-          const p = position;
-          position += stride;
-          return async (signal) => {
-            const r = await this.read(p, signal, true);
-            again.push(r);
-            if (r.length < this.size) ended = true;
-          };
-        },
-        this.options.signal,
-      );
-      return this.repairJunctions(again, stride, again[0]?.total ?? total, pass + 1);
-    }
-    const pages = reads.filter((r) => r.length > 0).sort((a, b) => a.position - b.position);
-    const limit = this.options.maxRepairReads ?? 20 + pages.length;
-    for (let i = 0; i + 1 < pages.length; i++) {
-      if (!this.joined(pages[i], pages[i + 1])) await this.bridge(pages[i], pages[i + 1], stride, limit);
-    }
-  }
-
-  /** Whether `b` (read after `a` in position) leaves no gap after `a`'s last item. */
-  private joined(a: Read<T>, b: Read<T>): boolean {
-    if (a.ids && b.ids?.includes(a.ids[a.ids.length - 1])) return true;
-    const compare = this.list.compare?.bind(this.list);
-    return !!compare && b.first !== undefined && a.last !== undefined && compare(b.first, a.last) < 0;
-  }
-
-  /**
-   * Re-reads the window between `a` and `b`: backs off from `b` one stride at a time until a page
-   * joins `a`, then walks forward until a page joins `b`.
-   */
-  private async bridge(a: Read<T>, b: Read<T>, stride: number, limit: number): Promise<void> {
-    const signal = this.options.signal ?? new AbortController().signal;
-    let from = a;
-    let position = Math.max(0, b.position - stride);
-    for (;;) {
-      if (++this.repairs > limit)
-        throw new ReactionsError(
-          'conflict',
-          `The list kept changing while it was read (${this.repairs - 1} re-reads did not close a gap). The reactions found so far are kept; the list is partial. Try again later.`,
-        );
-      const w = await this.read(position, signal, true);
-      if (w.length === 0 && w.position === 0) return; // the list is empty now
-      // the head of the list joins everything before it
-      if (w.position > 0 && (w.length === 0 || !this.joined(from, w))) {
-        position = Math.max(0, w.position - stride);
-        continue;
-      }
-      if (this.joined(w, b) || w.length < this.size) return;
-      from = w;
-      position = w.position + stride;
-    }
-  }
-}
-
-function lastNonEmpty<T>(reads: Array<Read<T>>): Read<T> | undefined {
-  let last: Read<T> | undefined;
-  for (const r of reads) if (r.length && (!last || r.position > last.position)) last = r;
-  return last;
 }

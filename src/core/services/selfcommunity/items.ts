@@ -224,6 +224,7 @@ export function offsetList<T>(
     anyPosition: true,
     identity: (item) => {
       const id = (item as { id?: unknown }).id;
+      if (typeof id === 'number') return id; // no string per item: a list can hold 100k
       return id === undefined ? JSON.stringify(item) : `#${String(id)}`;
     },
     compare,

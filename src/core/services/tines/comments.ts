@@ -195,7 +195,8 @@ export function pagedList<T>(
   return {
     identity: (item) => {
       const x = item as { id?: unknown; case_id?: unknown };
-      return String(x.id ?? x.case_id ?? JSON.stringify(item));
+      const id = x.id ?? x.case_id;
+      return typeof id === 'number' ? id : String(id ?? JSON.stringify(item));
     },
     compare,
     first: async (signal) => {
