@@ -15,7 +15,8 @@
  * 0.45) --scale N (SelfCommunity contributions, default 10000) --comments N (per contribution, default 1;
  * 0 lists contributions only, e.g. for a 100k scan's memory and event loop) --cases N --rounds N (each scenario
  * this many times, product and lister interleaved) --profile DIR (unminified build; writes one
- * .cpuprofile per product scan) --vsix FILE (measure that package instead, e.g. one built from an
+ * .cpuprofile per product scan) --heap-snapshots DIR (the extension host's heap before the accounts are
+ * added and after the scans, as .heapsnapshot files, to see what a kept reaction costs) --vsix FILE (measure that package instead, e.g. one built from an
  * earlier commit, for a before/after) --json FILE (all numbers) --keep (keep code-server's temp folder).
  *
  * Timings on a shared 2-core machine are noisy: compare ratios within one run, never across runs.
@@ -48,6 +49,7 @@ const { values: opt } = parseArgs({
     rounds: { type: 'string', default: '1' },
     only: { type: 'string' },
     profile: { type: 'string' },
+    'heap-snapshots': { type: 'string' },
     vsix: { type: 'string' },
     json: { type: 'string' },
     keep: { type: 'boolean', default: false },
@@ -325,7 +327,10 @@ async function main(): Promise<void> {
   const truthTines = await listTines(emu.info.tinesUrl, alice.tinesToken, String(alice.tinesUserId), C);
   log(`truth: SelfCommunity ${truthSc.reactions} reactions, Tines ${truthTines.reactions}`);
 
-  const heapBase = await jobs.run({ op: 'heap' });
+  const snapshot = (name: string) =>
+    opt['heap-snapshots'] ? path.resolve(opt['heap-snapshots'], `${name}.heapsnapshot`) : undefined;
+  if (opt['heap-snapshots']) fs.mkdirSync(opt['heap-snapshots'], { recursive: true });
+  const heapBase = await jobs.run({ op: 'heap', snapshot: snapshot('before') });
   const scAdd = await jobs.run({
     op: 'add',
     args: { service: 'selfcommunity', baseUrl: emu.info.selfcommunityUrl, token: alice.scToken },
@@ -446,7 +451,7 @@ async function main(): Promise<void> {
   const shots = path.join(ROOT, 'test-results', 'host-bench');
   fs.mkdirSync(shots, { recursive: true });
   await page.screenshot({ path: path.join(shots, 'after-scans.png') });
-  const heapAfter = await jobs.run({ op: 'heap' });
+  const heapAfter = await jobs.run({ op: 'heap', snapshot: snapshot('after') });
   jobs.send({ op: 'exit' });
 
   printTable(results, truthSc.reactions, truthTines.reactions);

@@ -10,6 +10,7 @@
 import * as inspector from 'inspector';
 import * as fs from 'fs';
 import { monitorEventLoopDelay } from 'perf_hooks';
+import * as v8 from 'v8';
 import * as vscode from 'vscode';
 
 const PRODUCT = 'reactions-dev.reactions-vscode';
@@ -28,6 +29,8 @@ interface Job {
   expected?: Record<string, number>;
   /** scan: write a CPU profile here. */
   profile?: string;
+  /** heap: write a heap snapshot here (after the GC). */
+  snapshot?: string;
   timeoutMs?: number;
 }
 
@@ -144,6 +147,7 @@ async function run(job: Job, api: ProductApi, inspect: Session): Promise<unknown
     case 'heap': {
       await inspect.gc();
       const m = process.memoryUsage();
+      if (job.snapshot) v8.writeHeapSnapshot(job.snapshot);
       return { heapUsed: m.heapUsed, rss: m.rss, reactions: api.reactions().length };
     }
     case 'remove':
