@@ -6,7 +6,7 @@
  */
 import * as assert from 'assert';
 import { excerpt, type Reaction } from '../../src/core/model';
-import { ListingBudget, readPages, type PagedList } from '../../src/core/services/common/pager';
+import { ListingBudget, identityOf, readPages, type PagedList } from '../../src/core/services/common/pager';
 import { selfCommunity } from '../../src/core/services/selfcommunity';
 import { tines } from '../../src/core/services/tines';
 import type { AccountService, ClientOptions } from '../../src/core/services/service';
@@ -109,6 +109,21 @@ describe('the pager and the excerpt on their own', () => {
       seen.sort((a, b) => a - b),
       Array.from({ length: 95 }, (_, i) => i),
     );
+  });
+
+  it('an id sent as a number on one page and as text on the next is one item, listed once', async () => {
+    const list = numbers(30);
+    const asText = {
+      ...list,
+      at: async (position: number) => {
+        const page = await list.at(position);
+        return { ...page, items: page.items.map((x) => ({ id: String(x.id) as unknown as number })) };
+      },
+      identity: (x: { id: number }) => identityOf(x.id, x),
+    };
+    const seen: unknown[] = [];
+    await readPages(asText, (items) => seen.push(...items.map((x) => x.id)));
+    assert.strictEqual(seen.length, 30, `the overlap items are not listed twice: ${seen.join(',')}`);
   });
 
   it('a full last page the server calls the last is the end: no read past it', async () => {

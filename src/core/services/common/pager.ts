@@ -46,6 +46,17 @@ export type Cursor = string | number;
 /** What tells two items of a list apart. */
 export type Identity = string | number;
 
+/**
+ * An item's identity from its id, and the item itself when it has none: a number as it is (no string per
+ * item of a 100k-item list), a string of digits as that number (a server that sends `5` on one page and
+ * `"5"` on the next names one item), any other id as text.
+ */
+export function identityOf(id: unknown, item: unknown): Identity {
+  if (typeof id === 'number') return id;
+  if (typeof id === 'string' && /^\d{1,15}$/.test(id)) return Number(id);
+  return id === undefined || id === null ? JSON.stringify(item) : `#${String(id)}`;
+}
+
 export interface Page<T> {
   readonly items: T[];
   /** The page after this one as the server links it; undefined on the last page. */

@@ -16,7 +16,7 @@ import {
   type ReactionKind,
   type Target,
 } from '../../model';
-import type { Page, PagedList } from '../common/pager';
+import { identityOf, type Page, type PagedList } from '../common/pager';
 
 export interface ScReaction {
   id: number | string;
@@ -222,11 +222,7 @@ export function offsetList<T>(
   const compare = order ? (itemOrder(order) as unknown as (a: T, b: T) => number) : undefined;
   return {
     anyPosition: true,
-    identity: (item) => {
-      const id = (item as { id?: unknown }).id;
-      if (typeof id === 'number') return id; // no string per item: a list can hold 100k
-      return id === undefined ? JSON.stringify(item) : `#${String(id)}`;
-    },
+    identity: (item) => identityOf((item as { id?: unknown }).id, item),
     compare,
     orderKey: (item) => ({ id: (item as ScItem).id, added_at: (item as ScItem).added_at }) as T,
     async first(signal) {

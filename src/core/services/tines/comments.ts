@@ -14,7 +14,7 @@ import {
   type ReactionKind,
   type Target,
 } from '../../model';
-import type { Page, PagedList } from '../common/pager';
+import { identityOf, type Page, type PagedList } from '../common/pager';
 
 interface Meta {
   current_page?: number;
@@ -195,8 +195,7 @@ export function pagedList<T>(
   return {
     identity: (item) => {
       const x = item as { id?: unknown; case_id?: unknown };
-      const id = x.id ?? x.case_id;
-      return typeof id === 'number' ? id : String(id ?? JSON.stringify(item));
+      return identityOf(x.id ?? x.case_id, item);
     },
     compare,
     first: async (signal) => {
