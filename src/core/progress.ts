@@ -13,7 +13,7 @@
  *
  * Plain data and arithmetic; the clock is injectable. No `vscode` here: the UI renders `snapshot()`.
  */
-import type { PageSink } from './services/common/pager';
+import type { PageSink } from './services/common/pagedList';
 
 /** Where items come from: SelfCommunity contributions by type and their comments; Tines cases and comments. */
 export type SourceId = 'status' | 'discussion' | 'post' | 'comment' | 'case' | 'case_comment';

@@ -4,7 +4,9 @@
  * sent to the origin of the account.
  */
 import { ReactionsError } from '../errors';
-import type { Query } from './client';
+
+/** Query parameters of a request; undefined and null ones are left out. */
+export type Query = Record<string, string | number | boolean | undefined | null>;
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 

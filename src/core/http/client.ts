@@ -7,7 +7,7 @@
 import fetch, { type RequestInit, type Response } from 'node-fetch';
 import { ReactionsError, cancelled, redact, type ErrorDetails, type ErrorKind } from '../errors';
 import { silentLogger, type Logger } from '../log';
-import { Origin } from './address';
+import { Origin, type Query } from './address';
 import { Agents, keepsAlive } from './agents';
 import { DEFAULT_MAX_RESPONSE_BYTES, discard, readBytes, textOf } from './body';
 import { isBlank, parseJson, parseJsonBytes } from '../json';
@@ -62,7 +62,7 @@ export const defaultHttpOptions: HttpOptions = {
   userAgent: 'reactions-vscode',
 };
 
-export type Query = Record<string, string | number | boolean | undefined | null>;
+export type { Query } from './address';
 
 export interface RequestOptions {
   query?: Query;

@@ -7,7 +7,7 @@
  */
 import { ReactionsError } from '../../errors';
 import { pool } from '../../async';
-import type { Identity, PagedList, PagerOptions } from './pager';
+import type { Identity, PagedList, PagerOptions } from './pagedList';
 import { PAGER_LIMITS } from './pagerLimits';
 
 /** One page read by position, as the junction checks see it. */

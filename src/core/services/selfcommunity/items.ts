@@ -16,7 +16,7 @@ import {
   type ReactionKind,
   type Target,
 } from '../../model';
-import { identityOf, type Page, type PagedList } from '../common/pager';
+import { identityOf, type Page, type PagedList } from '../common/pagedList';
 
 export interface ScReaction {
   id: number | string;

@@ -14,7 +14,7 @@ import {
   type ReactionKind,
   type Target,
 } from '../../model';
-import { identityOf, type Page, type PagedList } from '../common/pager';
+import { identityOf, type Page, type PagedList } from '../common/pagedList';
 
 interface Meta {
   current_page?: number;
