@@ -128,6 +128,21 @@ export class KeyedLock {
   }
 }
 
+/**
+ * `make()` once, its promise shared by every call — unless it fails: a failure is handed to the calls
+ * waiting on it and then forgotten, so the next call makes it again (with that call's arguments).
+ */
+export function onceUntilFailure<T, A extends unknown[] = []>(
+  make: (...args: A) => Promise<T>,
+): (...args: A) => Promise<T> {
+  let made: Promise<T> | undefined;
+  return (...args: A) =>
+    (made ??= make(...args).catch((e: unknown) => {
+      made = undefined;
+      throw e;
+    }));
+}
+
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.reject(cancelled());
   return new Promise((resolve, reject) => {

@@ -8,6 +8,7 @@
  * once the family has loaded.
  */
 import * as vscode from 'vscode';
+import { onceUntilFailure } from '../../core/async';
 import type { Deps } from '../deps';
 
 /** What a command module offers: it registers its commands (and anything they need) on `context`. */
@@ -29,20 +30,15 @@ export function registerLazily<M extends CommandFamily>(
   ids: readonly string[],
   importer: () => Promise<M>,
 ): LazyFamily<M> {
-  let loading: Promise<M> | undefined;
-  const load = (): Promise<M> =>
-    (loading ??= importer().then(
-      (family) => {
-        // Synchronously, so no call finds neither the stand-in nor the real command.
-        for (const stub of stubs) stub.dispose();
-        family.register(context, deps);
-        return family;
-      },
-      (e: unknown) => {
-        loading = undefined; // a later call tries again
-        throw e;
-      },
-    ));
+  // A failed import: a later call tries again.
+  const load = onceUntilFailure(() =>
+    importer().then((family) => {
+      // Synchronously, so no call finds neither the stand-in nor the real command.
+      for (const stub of stubs) stub.dispose();
+      family.register(context, deps);
+      return family;
+    }),
+  );
   const stubs = ids.map((id) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       await load();

@@ -2,6 +2,7 @@
  * How a service's per-account client is put together: one HTTP client per account, shared by the part
  * that lists reactions and the part that writes them; the AccountService the UI sees is those two parts.
  */
+import { onceUntilFailure } from '../../async';
 import { HttpClient } from '../../http';
 import type { Account, Target } from '../../model';
 import type { AccountService, ClientOptions } from '../service';
@@ -36,12 +37,7 @@ export function accountService(
   makeWrites: () => Promise<Writes>,
   webUrl: (target: Target) => string | undefined,
 ): AccountService {
-  let made: Promise<Writes> | undefined;
-  const writes = (): Promise<Writes> =>
-    (made ??= makeWrites().catch((e: unknown) => {
-      made = undefined; // the next write tries again
-      throw e;
-    }));
+  const writes = onceUntilFailure(makeWrites); // a failed load: the next write tries again
   return {
     account,
     get checkpoint() {

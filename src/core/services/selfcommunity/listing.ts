@@ -2,7 +2,7 @@
  * Listing a SelfCommunity user's reactions. There is no "my votes" endpoint, so a listing scans
  * statuses, discussions and posts (newest first) and the comments and replies of each for `voted: true`.
  */
-import { TaskStream, whenComplete } from '../../async';
+import { TaskStream, onceUntilFailure, whenComplete } from '../../async';
 import { isReactionsError } from '../../errors';
 import type { Query } from '../../http';
 import {
@@ -40,24 +40,21 @@ const MAX_CONFIRM = 200;
 
 export class SelfCommunityListing implements Listing {
   checkpoint: ScanCheckpoint | undefined;
-  private catalog: Promise<ReactionKind[]> | undefined;
+  /** The community's reactions, read once (again after a failure). */
+  private readonly catalog = onceUntilFailure(async (signal?: AbortSignal) => {
+    const kinds: ReactionKind[] = [];
+    await readPages<ScReaction>(
+      offsetList(this.c.http, '/api/v2/reaction/'),
+      (items) => kinds.push(...items.filter((r) => r.active !== false).map(kindOf)),
+      { signal },
+    );
+    return kinds;
+  });
 
   constructor(private readonly c: Connection) {}
 
   reactionKinds(signal?: AbortSignal): Promise<ReactionKind[]> {
-    this.catalog ??= (async () => {
-      const kinds: ReactionKind[] = [];
-      await readPages<ScReaction>(
-        offsetList(this.c.http, '/api/v2/reaction/'),
-        (items) => kinds.push(...items.filter((r) => r.active !== false).map(kindOf)),
-        { signal },
-      );
-      return kinds;
-    })().catch((e) => {
-      this.catalog = undefined;
-      throw e;
-    });
-    return this.catalog;
+    return this.catalog(signal);
   }
 
   listReactions(signal?: AbortSignal, progress?: ScanProgress): AsyncIterable<Reaction[]> {
