@@ -1,5 +1,5 @@
 /** Linux /proc readings of another process (the extension host): CPU time and memory. */
-import { readFileSync, writeFileSync } from 'fs';
+import { readdirSync, readFileSync, writeFileSync } from 'fs';
 
 /** Clock ticks per second for utime/stime (USER_HZ: 100 on every Linux this runs on). */
 const TICKS = 100;
@@ -31,4 +31,53 @@ export function resetPeak(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** CPU time (ms) of every process on the machine, by pid, with its command name. */
+export function sampleAll(): Map<number, { name: string; cpuMs: number }> {
+  const out = new Map<number, { name: string; cpuMs: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const name = label(Number(entry), stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(entry), { name, cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS });
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return out;
+}
+
+/** CPU each process name used between two `sampleAll()`s, largest first (processes new since `a` count whole). */
+export function cpuBetween(
+  a: Map<number, { name: string; cpuMs: number }>,
+  b: Map<number, { name: string; cpuMs: number }>,
+): Array<{ name: string; cpuMs: number }> {
+  const byName = new Map<string, number>();
+  for (const [pid, s] of b) {
+    const used = s.cpuMs - (a.get(pid)?.cpuMs ?? 0);
+    if (used > 0) byName.set(s.name, (byName.get(s.name) ?? 0) + used);
+  }
+  return [...byName].map(([name, cpuMs]) => ({ name, cpuMs })).sort((x, y) => y.cpuMs - x.cpuMs);
+}
+
+/** A readable name for a process of the bench: what it is, not just "node". */
+function label(pid: number, comm: string): string {
+  let argv: string[];
+  try {
+    argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch {
+    return comm;
+  }
+  const line = argv.join(' ');
+  if (line.includes('emulator/cli.ts')) return 'emulator';
+  if (line.includes('bench/host/run.ts')) return 'bench (lister)';
+  if (line.includes('--type=extensionHost') || line.includes('bootstrap-fork') || line.includes('extensionHost'))
+    return 'extension host';
+  if (line.includes('code-server')) return 'code-server';
+  const type = /--type=([\w-]+)/.exec(line)?.[1];
+  if (/chrom/i.test(comm) || /chrom/i.test(argv[0] ?? '')) return type ? `chromium ${type}` : 'chromium';
+  return comm;
 }

@@ -17,7 +17,9 @@
  * this many times, product and lister interleaved) --profile DIR (unminified build; writes one
  * .cpuprofile per product scan) --heap-snapshots DIR (the extension host's heap before the accounts are
  * added and after the scans, as .heapsnapshot files, to see what a kept reaction costs) --vsix FILE (measure that package instead, e.g. one built from an
- * earlier commit, for a before/after) --json FILE (all numbers) --keep (keep code-server's temp folder).
+ * earlier commit, for a before/after) --json FILE (all numbers) --keep (keep code-server's temp folder)
+ * --hidden-view (the scans run with the Explorer in front: what showing the view costs). The log
+ * prints the machine's CPU by process for each product run and each lister run.
  *
  * Timings on a shared 2-core machine are noisy: compare ratios within one run, never across runs.
  */
@@ -34,7 +36,7 @@ import { startCodeServer } from '../../scripts/host/code-server.mjs';
 import { packageVsix } from '../../scripts/host/package-vsix.mjs';
 import { ROOT } from '../../scripts/host/paths.mjs';
 import { listSelfCommunity, listTines, type ListerResult } from './lister';
-import { sample } from './proc';
+import { cpuBetween, sample, sampleAll } from './proc';
 
 const { values: opt } = parseArgs({
   options: {
@@ -53,6 +55,7 @@ const { values: opt } = parseArgs({
     vsix: { type: 'string' },
     json: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    'hidden-view': { type: 'boolean', default: false },
   },
   allowPositionals: true,
 });
@@ -65,6 +68,12 @@ const ROUNDS = Number(opt.rounds);
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mb = (b: number) => `${(b / 1048576).toFixed(0)} MB`;
 const log = (m: string) => console.log(`[host-bench] ${m}`);
+/** The five processes that used the most CPU, e.g. "node 12.3, chromium 4.5". */
+const top = (used: Array<{ name: string; cpuMs: number }>) =>
+  used
+    .slice(0, 5)
+    .map((u) => `${u.name} ${(u.cpuMs / 1000).toFixed(1)}`)
+    .join(', ');
 
 // ---- the emulator (a child process; its request log counts requests) -------------------------------
 
@@ -145,7 +154,7 @@ async function packageDriver(dir: string): Promise<string> {
 }
 
 interface Job {
-  op: 'hello' | 'add' | 'scan' | 'heap' | 'remove' | 'exit';
+  op: 'hello' | 'add' | 'scan' | 'list' | 'heap' | 'remove' | 'exit';
   [key: string]: unknown;
 }
 
@@ -230,7 +239,8 @@ const ROW_WATCH = `(targets) => {
       for (const t of targets) {
         if (!label.startsWith(t.service + ' account ')) continue;
         const s = state[t.service];
-        if (label.endsWith(', loading')) s.sawLoading = true;
+        // ", loading" alone, or followed by the scan's progress (", loading, 40% …")
+        if (/, loading(,|$)/.test(label)) s.sawLoading = true;
         else if (s.sawLoading && s.doneAt === undefined && label.endsWith(', ' + t.count + ' reactions')) s.doneAt = Date.now();
       }
     }
@@ -260,6 +270,8 @@ interface Measured {
     eventLoopP99Ms: number;
   };
   lister: ListerResult & { requests: number };
+  /** The same lister run inside the extension host (its fetch wrapped by VS Code), after the product. */
+  hostLister?: ListerResult & { eventLoopMaxMs: number };
   floorMs: number;
   listerFloorMs: number;
 }
@@ -344,6 +356,14 @@ async function main(): Promise<void> {
   const scId = String(scAdd.accountId);
   const tinesId = String(tinesAdd.accountId);
   log(`accounts added and listed once (${scAdd.found} + ${tinesAdd.found} reactions)`);
+  if (opt['hidden-view']) {
+    // What the view costs while it shows a scan: the same scans with the Explorer in front.
+    await page
+      .locator('.part.activitybar')
+      .getByRole('tab', { name: /^Explorer/ })
+      .click();
+    log('the Reactions view is hidden (Explorer in front) for the scans');
+  }
 
   const scenarios = [
     { name: 'SelfCommunity', ids: [scId], services: [{ service: 'SelfCommunity', count: truthSc.reactions }] },
@@ -370,6 +390,26 @@ async function main(): Promise<void> {
     const [a, b] = await Promise.all([s(), t()]);
     return { reactions: a.reactions + b.reactions, requests: a.requests + b.requests, ms: performance.now() - t0 };
   };
+  /** The same lister inside the extension host, through the driver (requests counted by the emulator). */
+  const runHostLister = async (name: string): Promise<Measured['hostLister']> => {
+    const sc = { baseUrl: emu.info.selfcommunityUrl, token: alice.scToken };
+    const tines = { baseUrl: emu.info.tinesUrl, token: alice.tinesToken, userId: String(alice.tinesUserId) };
+    const before = await emu.requests();
+    const r = await jobs.run({
+      op: 'list',
+      args: {
+        concurrency: C,
+        selfcommunity: name === 'Tines' ? undefined : sc,
+        tines: name === 'SelfCommunity' ? undefined : tines,
+      },
+    });
+    return {
+      ms: Number(r.ms),
+      reactions: Number(r.reactions),
+      requests: (await emu.requests()) - before,
+      eventLoopMaxMs: Number(r.eventLoopMaxMs),
+    };
+  };
   /** ⌈P/C⌉·L of one account's P requests; accounts run side by side, so both = the slower one's. */
   const floor = (requests: number) => Math.ceil(requests / C) * L;
 
@@ -378,14 +418,18 @@ async function main(): Promise<void> {
       // Lister and product alternate which goes first, round by round.
       const runLister = async () => {
         const before = await emu.requests();
+        const all0 = sampleAll();
         const r = await lister(s.name);
+        listerCpu = cpuBetween(all0, sampleAll());
         return { ...r, requests: (await emu.requests()) - before };
       };
+      let listerCpu: Array<{ name: string; cpuMs: number }> = [];
       const listerFirst = round % 2 === 0;
       const lr = listerFirst ? await runLister() : undefined;
       await page.evaluate(`(${ROW_WATCH})(${JSON.stringify(s.services)})`);
       const reqBefore = await emu.requests();
       const proc0 = sample(pid);
+      const all0 = sampleAll();
       const profile = opt.profile ? path.resolve(opt.profile, `${s.name}-${SCALE}-r${round}.cpuprofile`) : undefined;
       const p = await jobs.run({
         op: 'scan',
@@ -394,6 +438,7 @@ async function main(): Promise<void> {
         profile,
       });
       const proc1 = sample(pid);
+      const productCpu = cpuBetween(all0, sampleAll());
       const requests = (await emu.requests()) - reqBefore;
       const rows = (await page.evaluate('window.__benchRows')) as Record<string, { doneAt?: number }>;
       const t0 = Number(p.t0);
@@ -402,6 +447,7 @@ async function main(): Promise<void> {
       const commandMs = Number(p.commandDone) - t0;
       const hostMs = Math.max(Number(p.commandDone), Number(p.lastChange)) - t0;
       const lr2 = lr ?? (await runLister());
+      const hostLister = await runHostLister(s.name);
       const eventLoop = p.eventLoop as { maxMs: number; p99Ms: number };
       const m: Measured = {
         scenario: s.name,
@@ -421,6 +467,7 @@ async function main(): Promise<void> {
           eventLoopP99Ms: eventLoop.p99Ms,
         },
         lister: lr2,
+        hostLister,
         floorMs: 0,
         listerFloorMs: 0,
       };
@@ -444,7 +491,10 @@ async function main(): Promise<void> {
       }
       results.push(m);
       log(
-        `${s.name} r${round}: product ${secs(m.product.ms)} (command ${secs(commandMs)}, row ${uiMs === undefined ? 'not on screen' : secs(uiMs)}; ${requests} req; ${m.product.changes} changes; host CPU ${secs(m.product.hostCpuMs)}; loop max ${eventLoop.maxMs.toFixed(0)} ms${m.product.ok ? '' : '; WRONG COUNT ' + JSON.stringify(p.counts)}), lister ${secs(lr2.ms)} (${lr2.requests} req)`,
+        `${s.name} r${round}: machine CPU by process (s) — product run: ${top(productCpu)}; lister run: ${top(listerCpu)}`,
+      );
+      log(
+        `${s.name} r${round}: product ${secs(m.product.ms)} (command ${secs(commandMs)}, row ${uiMs === undefined ? 'not on screen' : secs(uiMs)}; ${requests} req; ${m.product.changes} changes; host CPU ${secs(m.product.hostCpuMs)}; loop max ${eventLoop.maxMs.toFixed(0)} ms${m.product.ok ? '' : '; WRONG COUNT ' + JSON.stringify(p.counts)}), lister ${secs(lr2.ms)} (${lr2.requests} req), same lister in the host ${hostLister ? `${secs(hostLister.ms)} (${hostLister.requests} req, ${hostLister.reactions} reactions, loop max ${hostLister.eventLoopMaxMs.toFixed(0)} ms)` : '-'}`,
       );
     }
   }
@@ -479,13 +529,13 @@ function printTable(results: Measured[], scN: number, tinesN: number): void {
     `\nHost listing, C = ${C}, L = ${L} ms (SelfCommunity ${SCALE} contributions → ${scN} reactions; Tines ${CASES} cases → ${tinesN}). Ratios within this run only.\n`,
   );
   console.log(
-    '| | product | plain 8-in-flight lister | floor ⌈P/C⌉·L (lister) | product / lister | host CPU | host RSS | loop max |',
+    '| | product | plain 8-in-flight lister | floor ⌈P/C⌉·L (lister) | product / lister | same lister in the host | product / that | host CPU | host RSS | loop max |',
   );
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const m of results) {
     const p = m.product;
     console.log(
-      `| ${m.scenario}${results.some((x) => x.round > 1) ? ` r${m.round}` : ''} | ${secs(p.ms)}, ${(p.ms / m.listerFloorMs).toFixed(2)}× floor, ${p.requests} req${p.ok ? '' : ' WRONG COUNT'} | ${secs(m.lister.ms)}, ${(m.lister.ms / m.listerFloorMs).toFixed(2)}× floor, ${m.lister.requests} req | ${secs(m.listerFloorMs)} | ${(p.ms / m.lister.ms).toFixed(2)}× | ${secs(p.hostCpuMs)} | ${mb(p.hostRssBefore)} → ${mb(p.hostRssAfter)} | ${p.eventLoopMaxMs.toFixed(0)} ms |`,
+      `| ${m.scenario}${results.some((x) => x.round > 1) ? ` r${m.round}` : ''} | ${secs(p.ms)}, ${(p.ms / m.listerFloorMs).toFixed(2)}× floor, ${p.requests} req${p.ok ? '' : ' WRONG COUNT'} | ${secs(m.lister.ms)}, ${(m.lister.ms / m.listerFloorMs).toFixed(2)}× floor, ${m.lister.requests} req | ${secs(m.listerFloorMs)} | ${(p.ms / m.lister.ms).toFixed(2)}× | ${m.hostLister ? `${secs(m.hostLister.ms)}, ${m.hostLister.requests} req` : '-'} | ${m.hostLister ? `${(p.ms / m.hostLister.ms).toFixed(2)}×` : '-'} | ${secs(p.hostCpuMs)} | ${mb(p.hostRssBefore)} → ${mb(p.hostRssAfter)} | ${p.eventLoopMaxMs.toFixed(0)} ms |`,
     );
   }
   const judged = results.map((m) => m.product.ms <= m.lister.ms && m.product.requests <= m.lister.requests);

@@ -12,6 +12,7 @@ import * as fs from 'fs';
 import { monitorEventLoopDelay } from 'perf_hooks';
 import * as v8 from 'v8';
 import * as vscode from 'vscode';
+import { listSelfCommunity, listTines } from '../lister';
 
 const PRODUCT = 'reactions-dev.reactions-vscode';
 
@@ -22,7 +23,7 @@ interface ProductApi {
 }
 
 interface Job {
-  op: 'hello' | 'add' | 'scan' | 'heap' | 'remove' | 'exit';
+  op: 'hello' | 'add' | 'scan' | 'list' | 'heap' | 'remove' | 'exit';
   args?: Record<string, unknown>;
   accountIds?: string[];
   /** scan: reactions each account must end with (the lister's count). */
@@ -131,6 +132,34 @@ async function scan(api: ProductApi, job: Job, inspect: Session): Promise<unknow
   };
 }
 
+/**
+ * The bench's plain lister (bench/host/lister.ts) run here, in the extension host, with the host's own
+ * fetch (which VS Code wraps for proxy support): what the same 40 lines pay in this process.
+ */
+async function list(job: Job): Promise<unknown> {
+  const a = job.args as {
+    concurrency: number;
+    selfcommunity?: { baseUrl: string; token: string };
+    tines?: { baseUrl: string; token: string; userId: string };
+  };
+  const eld = monitorEventLoopDelay({ resolution: 5 });
+  eld.enable();
+  const t0 = now();
+  const runs = await Promise.all([
+    a.selfcommunity && listSelfCommunity(a.selfcommunity.baseUrl, a.selfcommunity.token, a.concurrency),
+    a.tines && listTines(a.tines.baseUrl, a.tines.token, a.tines.userId, a.concurrency),
+  ]);
+  const ms = now() - t0;
+  eld.disable();
+  const done = runs.filter((r) => r !== undefined);
+  return {
+    ms,
+    reactions: done.reduce((n, r) => n + r.reactions, 0),
+    requests: done.reduce((n, r) => n + r.requests, 0),
+    eventLoopMaxMs: eld.max / 1e6,
+  };
+}
+
 async function run(job: Job, api: ProductApi, inspect: Session): Promise<unknown> {
   switch (job.op) {
     case 'hello':
@@ -144,6 +173,8 @@ async function run(job: Job, api: ProductApi, inspect: Session): Promise<unknown
     }
     case 'scan':
       return scan(api, job, inspect);
+    case 'list':
+      return list(job);
     case 'heap': {
       await inspect.gc();
       const m = process.memoryUsage();
