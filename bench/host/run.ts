@@ -234,7 +234,7 @@ const ROW_WATCH = `(targets) => {
   for (const t of targets) state[t.service] = { sawLoading: false };
   window.__benchRows = state;
   const check = () => {
-    for (const row of document.querySelectorAll('.part.sidebar [role=treeitem][aria-label]')) {
+    for (const row of document.querySelectorAll('[role=treeitem][aria-label]')) {
       const label = row.getAttribute('aria-label') || '';
       for (const t of targets) {
         if (!label.startsWith(t.service + ' account ')) continue;
@@ -448,7 +448,12 @@ async function main(): Promise<void> {
       const hostMs = Math.max(Number(p.commandDone), Number(p.lastChange)) - t0;
       const lr2 = lr ?? (await runLister());
       const hostLister = await runHostLister(s.name);
-      const eventLoop = p.eventLoop as { maxMs: number; p99Ms: number };
+      const eventLoop = p.eventLoop as {
+        maxMs: number;
+        p99Ms: number;
+        longest: Array<{ ms: number; atMs: number }>;
+        gcPauses: Array<{ ms: number; atMs: number; kind: string }>;
+      };
       const m: Measured = {
         scenario: s.name,
         round,
@@ -494,7 +499,7 @@ async function main(): Promise<void> {
         `${s.name} r${round}: machine CPU by process (s) — product run: ${top(productCpu)}; lister run: ${top(listerCpu)}`,
       );
       log(
-        `${s.name} r${round}: product ${secs(m.product.ms)} (command ${secs(commandMs)}, row ${uiMs === undefined ? 'not on screen' : secs(uiMs)}; ${requests} req; ${m.product.changes} changes; host CPU ${secs(m.product.hostCpuMs)}; loop max ${eventLoop.maxMs.toFixed(0)} ms${m.product.ok ? '' : '; WRONG COUNT ' + JSON.stringify(p.counts)}), lister ${secs(lr2.ms)} (${lr2.requests} req), same lister in the host ${hostLister ? `${secs(hostLister.ms)} (${hostLister.requests} req, ${hostLister.reactions} reactions, loop max ${hostLister.eventLoopMaxMs.toFixed(0)} ms)` : '-'}`,
+        `${s.name} r${round}: product ${secs(m.product.ms)} (command ${secs(commandMs)}, row ${uiMs === undefined ? 'not on screen' : secs(uiMs)}; ${requests} req; ${m.product.changes} changes; host CPU ${secs(m.product.hostCpuMs)}; loop max ${eventLoop.maxMs.toFixed(0)} ms [longest blocks: ${eventLoop.longest.map((b) => `${b.ms} ms at +${(b.atMs / 1000).toFixed(2)} s`).join(', ')}; GC pauses over 20 ms: ${eventLoop.gcPauses.map((g) => `${g.kind} ${g.ms} ms ending +${(g.atMs / 1000).toFixed(2)} s`).join(', ') || 'none'}]${m.product.ok ? '' : '; WRONG COUNT ' + JSON.stringify(p.counts)}), lister ${secs(lr2.ms)} (${lr2.requests} req), same lister in the host ${hostLister ? `${secs(hostLister.ms)} (${hostLister.requests} req, ${hostLister.reactions} reactions, loop max ${hostLister.eventLoopMaxMs.toFixed(0)} ms)` : '-'}`,
       );
     }
   }

@@ -9,7 +9,7 @@
  */
 import * as inspector from 'inspector';
 import * as fs from 'fs';
-import { monitorEventLoopDelay } from 'perf_hooks';
+import { PerformanceObserver, monitorEventLoopDelay, constants as perf } from 'perf_hooks';
 import * as v8 from 'v8';
 import * as vscode from 'vscode';
 import { listSelfCommunity, listTines } from '../lister';
@@ -88,6 +88,57 @@ async function waitFor(cond: () => boolean, api: ProductApi, timeoutMs: number):
   });
 }
 
+/**
+ * When the event loop was blocked: a 5 ms interval that notes every gap over 30 ms (its length and when
+ * it ended, from `t0`), so a long block can be matched to what the scan was doing then.
+ */
+function blockRecorder(): {
+  stop(t0: number): {
+    blocks: Array<{ ms: number; atMs: number }>;
+    gc: Array<{ ms: number; atMs: number; kind: string }>;
+  };
+} {
+  const blocks: Array<{ ms: number; at: number }> = [];
+  let last = now();
+  const timer = setInterval(() => {
+    const t = now();
+    if (t - last > 30) blocks.push({ ms: t - last - 5, at: t });
+    last = t;
+  }, 5);
+  // The garbage collector's pauses over 20 ms, to tell a GC pause from a block of our own.
+  const gc: Array<{ ms: number; at: number; kind: string }> = [];
+  const kinds: Record<number, string> = {
+    [perf.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+    [perf.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+    [perf.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+    [perf.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
+  };
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind;
+      if (e.duration > 20)
+        gc.push({
+          ms: e.duration,
+          at: performance.timeOrigin + e.startTime + e.duration,
+          kind: kinds[kind ?? 0] ?? '?',
+        });
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const top = <T extends { ms: number; at: number }>(xs: T[], t0: number) =>
+    xs
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 5)
+      .map((x) => ({ ...x, ms: Math.round(x.ms), atMs: Math.round(x.at - t0), at: undefined }));
+  return {
+    stop(t0) {
+      clearInterval(timer);
+      observer.disconnect();
+      return { blocks: top(blocks, t0), gc: top(gc, t0) };
+    },
+  };
+}
+
 async function scan(api: ProductApi, job: Job, inspect: Session): Promise<unknown> {
   const ids = job.accountIds ?? api.accounts().map((a) => a.id);
   const expected = job.expected ?? {};
@@ -102,6 +153,7 @@ async function scan(api: ProductApi, job: Job, inspect: Session): Promise<unknow
   const cpu0 = process.cpuUsage();
   const mem0 = process.memoryUsage();
   eld.enable();
+  const blocks = blockRecorder();
   const t0 = now();
   // The real command, with plain-object args (all accounts when none named): it resolves when the
   // listing has finished and the tree has been told.
@@ -110,6 +162,7 @@ async function scan(api: ProductApi, job: Job, inspect: Session): Promise<unknow
   // Anything still trickling in after the command (it should be nothing): wait for 300 ms of quiet.
   while (now() - Math.max(lastChange, commandDone) < 300) await new Promise((r) => setTimeout(r, 50));
   eld.disable();
+  const longest = blocks.stop(t0);
   const cpu = process.cpuUsage(cpu0);
   const mem = process.memoryUsage();
   if (job.profile) await inspect.stopProfile(job.profile);
@@ -124,7 +177,13 @@ async function scan(api: ProductApi, job: Job, inspect: Session): Promise<unknow
     ok: Object.entries(expected).every(([id, n]) => counts[id] === n),
     cpuUserMs: cpu.user / 1000,
     cpuSystemMs: cpu.system / 1000,
-    eventLoop: { maxMs: eld.max / 1e6, p99Ms: eld.percentile(99) / 1e6, meanMs: eld.mean / 1e6 },
+    eventLoop: {
+      maxMs: eld.max / 1e6,
+      p99Ms: eld.percentile(99) / 1e6,
+      meanMs: eld.mean / 1e6,
+      longest: longest.blocks,
+      gcPauses: longest.gc,
+    },
     rssBefore: mem0.rss,
     rssAfter: mem.rss,
     heapBefore: mem0.heapUsed,
