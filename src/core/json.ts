@@ -55,11 +55,19 @@ export function parseJson(text: string): unknown {
 export async function parseJsonBytes(bytes: Buffer): Promise<unknown> {
   if (bytes.length < PIECEWISE_MIN_BYTES) return parseJson(bytes.toString('utf8'));
   try {
-    return await new PiecewiseParser(bytes).parse();
+    return await parsePiecewise(bytes);
   } catch (e) {
     if (!(e instanceof Unexpected) && !(e instanceof SyntaxError)) throw e;
     return parseJson(bytes.toString('utf8'));
   }
+}
+
+/**
+ * The piecewise parse alone: throws where the scan meets what it does not expect, instead of falling
+ * back to one `JSON.parse` (tests use it to see that valid pages never need the fallback).
+ */
+export function parsePiecewise(bytes: Buffer): Promise<unknown> {
+  return new PiecewiseParser(bytes).parse();
 }
 
 class PiecewiseParser {
@@ -142,14 +150,20 @@ class PiecewiseParser {
     return i;
   }
 
-  /** Just past the string that starts at `i` (its opening quote). */
+  /**
+   * Just past the string that starts at `i` (its opening quote): the next quote not escaped (preceded
+   * by an even number of backslashes), found with the native `indexOf` — most of a page's bytes are text.
+   */
   private stringEnd(i: number): number {
     const b = this.b;
-    for (let j = i + 1; j < b.length; j++) {
-      if (b[j] === BACKSLASH) j++;
-      else if (b[j] === QUOTE) return j + 1;
+    for (let from = i + 1; ;) {
+      const q = b.indexOf(QUOTE, from);
+      if (q < 0) throw new Unexpected();
+      let k = q - 1;
+      while (b[k] === BACKSLASH) k--;
+      if ((q - 1 - k) % 2 === 0) return q + 1;
+      from = q + 1;
     }
-    throw new Unexpected();
   }
 
   /** Just past the value that starts at `i`: a string, an object or array (nesting counted), or a scalar. */

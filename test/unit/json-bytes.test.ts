@@ -4,7 +4,7 @@
  * a huge body is parsed.
  */
 import * as assert from 'assert';
-import { PIECEWISE_MIN_BYTES, parseJsonBytes } from '../../src/core/json';
+import { PIECEWISE_MIN_BYTES, parseJsonBytes, parsePiecewise } from '../../src/core/json';
 
 /** A SelfCommunity-like page of `n` items, with the text a real community sends (emoji, escapes, HTML). */
 function page(n: number): unknown {
@@ -16,6 +16,9 @@ function page(n: number): unknown {
       id: i + 1,
       added_at: `2025-06-02T07:${String(i % 60).padStart(2, '0')}:08Z`,
       html: `<p>Does the "widget" support \\ two-factor login yet? 🎉 ${'é'.repeat(i % 7)}\n</p>`,
+      // a string ending in a backslash, and escaped backslashes before an escaped quote: where the
+      // scan must tell the closing quote from an escaped one by counting the backslashes before it
+      path: i % 2 ? 'C:\\reports\\' : 'a lone " quote}, ] and a last backslash\\',
       voted: i % 3 === 0,
       reaction: i % 3 === 0 ? { id: 2, label: 'Love', active: true } : null,
       reactions_count: [{ count: i, reaction: { id: 1, label: 'Like' } }],
@@ -40,6 +43,8 @@ describe('parsing a large response body in pieces', () => {
         const bytes = Buffer.from(text, 'utf8');
         assert.ok(bytes.length >= PIECEWISE_MIN_BYTES, 'the body is large enough to be parsed in pieces');
         assert.deepStrictEqual(await parseJsonBytes(bytes), JSON.parse(text));
+        // ...by the piecewise scan itself: a valid page never falls back to one big string
+        assert.deepStrictEqual(await parsePiecewise(bytes), JSON.parse(text));
       }
     }
   });
