@@ -271,7 +271,7 @@ interface Measured {
   };
   lister: ListerResult & { requests: number };
   /** The same lister run inside the extension host (its fetch wrapped by VS Code), after the product. */
-  hostLister?: ListerResult & { eventLoopMaxMs: number };
+  hostLister?: ListerResult & { eventLoopMaxMs: number; cpuMs: number };
   floorMs: number;
   listerFloorMs: number;
 }
@@ -408,6 +408,7 @@ async function main(): Promise<void> {
       reactions: Number(r.reactions),
       requests: (await emu.requests()) - before,
       eventLoopMaxMs: Number(r.eventLoopMaxMs),
+      cpuMs: Number(r.cpuMs),
     };
   };
   /** ⌈P/C⌉·L of one account's P requests; accounts run side by side, so both = the slower one's. */
@@ -499,7 +500,7 @@ async function main(): Promise<void> {
         `${s.name} r${round}: machine CPU by process (s) — product run: ${top(productCpu)}; lister run: ${top(listerCpu)}`,
       );
       log(
-        `${s.name} r${round}: product ${secs(m.product.ms)} (command ${secs(commandMs)}, row ${uiMs === undefined ? 'not on screen' : secs(uiMs)}; ${requests} req; ${m.product.changes} changes; host CPU ${secs(m.product.hostCpuMs)}; loop max ${eventLoop.maxMs.toFixed(0)} ms [longest blocks: ${eventLoop.longest.map((b) => `${b.ms} ms at +${(b.atMs / 1000).toFixed(2)} s`).join(', ')}; GC pauses over 20 ms: ${eventLoop.gcPauses.map((g) => `${g.kind} ${g.ms} ms ending +${(g.atMs / 1000).toFixed(2)} s`).join(', ') || 'none'}]${m.product.ok ? '' : '; WRONG COUNT ' + JSON.stringify(p.counts)}), lister ${secs(lr2.ms)} (${lr2.requests} req), same lister in the host ${hostLister ? `${secs(hostLister.ms)} (${hostLister.requests} req, ${hostLister.reactions} reactions, loop max ${hostLister.eventLoopMaxMs.toFixed(0)} ms)` : '-'}`,
+        `${s.name} r${round}: product ${secs(m.product.ms)} (command ${secs(commandMs)}, row ${uiMs === undefined ? 'not on screen' : secs(uiMs)}; ${requests} req; ${m.product.changes} changes; host CPU ${secs(m.product.hostCpuMs)}; loop max ${eventLoop.maxMs.toFixed(0)} ms [longest blocks: ${eventLoop.longest.map((b) => `${b.ms} ms at +${(b.atMs / 1000).toFixed(2)} s`).join(', ')}; GC pauses over 20 ms: ${eventLoop.gcPauses.map((g) => `${g.kind} ${g.ms} ms ending +${(g.atMs / 1000).toFixed(2)} s`).join(', ') || 'none'}]${m.product.ok ? '' : '; WRONG COUNT ' + JSON.stringify(p.counts)}), lister ${secs(lr2.ms)} (${lr2.requests} req), same lister in the host ${hostLister ? `${secs(hostLister.ms)} (${hostLister.requests} req, ${hostLister.reactions} reactions, host CPU ${secs(hostLister.cpuMs)}, loop max ${hostLister.eventLoopMaxMs.toFixed(0)} ms)` : '-'}`,
       );
     }
   }

@@ -203,12 +203,14 @@ async function list(job: Job): Promise<unknown> {
   };
   const eld = monitorEventLoopDelay({ resolution: 5 });
   eld.enable();
+  const cpu0 = process.cpuUsage();
   const t0 = now();
   const runs = await Promise.all([
     a.selfcommunity && listSelfCommunity(a.selfcommunity.baseUrl, a.selfcommunity.token, a.concurrency),
     a.tines && listTines(a.tines.baseUrl, a.tines.token, a.tines.userId, a.concurrency),
   ]);
   const ms = now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   eld.disable();
   const done = runs.filter((r) => r !== undefined);
   return {
@@ -216,6 +218,7 @@ async function list(job: Job): Promise<unknown> {
     reactions: done.reduce((n, r) => n + r.reactions, 0),
     requests: done.reduce((n, r) => n + r.requests, 0),
     eventLoopMaxMs: eld.max / 1e6,
+    cpuMs: (cpu.user + cpu.system) / 1000,
   };
 }
 
