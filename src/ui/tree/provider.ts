@@ -54,11 +54,7 @@ export class ReactionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     );
     this.disposables.push(
       { dispose: () => storeSub.dispose() },
-      ctx.listings.onDidChange((id) => {
-        const loading = this.ctx.listings.state(id).status === 'loading';
-        // A listing that ended (loaded, failed, stopped) shows at once: the person is waiting for it.
-        this.markDirty([id], false, loading, !loading);
-      }),
+      ctx.listings.onDidChange((id) => this.markDirty([id], false, this.ctx.listings.state(id).status === 'loading')),
       ctx.accounts.onDidChange(() => this.markDirty([], true)),
     );
     this.updateViewState();
@@ -144,18 +140,13 @@ export class ReactionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
 
   // ---- change batching ---------------------------------------------------------------------
 
-  /**
-   * `streaming`: reactions of a running listing (or its progress), which may wait for a costly tree;
-   * `now`: the end of a listing, flushed on the next turn (with whatever else is pending).
-   */
-  private markDirty(accountIds: readonly string[], root = false, streaming = false, now = false): void {
+  /** `streaming`: reactions of a running listing (or its progress), which may wait for a costly tree. */
+  private markDirty(accountIds: readonly string[], root = false, streaming = false): void {
     for (const id of accountIds) this.dirty.add(id);
     if (root) this.rootDirty = true;
-    const delay = now
-      ? 0
-      : streaming
-        ? Math.min(MAX_STREAM_DELAY_MS, Math.max(REFRESH_THROTTLE_MS, this.lastCostMs / STREAM_SHARE))
-        : REFRESH_THROTTLE_MS;
+    const delay = streaming
+      ? Math.min(MAX_STREAM_DELAY_MS, Math.max(REFRESH_THROTTLE_MS, this.lastCostMs / STREAM_SHARE))
+      : REFRESH_THROTTLE_MS;
     const due = performance.now() + delay;
     if (this.timer && this.timerDue <= due) return;
     if (this.timer) clearTimeout(this.timer);
