@@ -12,15 +12,18 @@ export interface ProcSample {
   hwmBytes: number;
 }
 
-export function sample(pid: number): ProcSample {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** user + system CPU time (ms) from a /proc/<pid>/stat line. */
+function cpuOf(stat: string): number {
   // The command name (field 2) may hold spaces: fields are counted after its closing parenthesis.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS;
+}
+
+export function sample(pid: number): ProcSample {
+  const cpuMs = cpuOf(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
-  return { cpuMs: ((utime + stime) * 1000) / TICKS, rssBytes: kb('VmRSS'), hwmBytes: kb('VmHWM') };
+  return { cpuMs, rssBytes: kb('VmRSS'), hwmBytes: kb('VmHWM') };
 }
 
 /** Resets VmHWM to the current RSS (Linux ≥ 4.0: write 5 to clear_refs), so a peak can be read per phase. */
@@ -41,8 +44,7 @@ export function sampleAll(): Map<number, { name: string; cpuMs: number }> {
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const name = label(Number(entry), stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(Number(entry), { name, cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS });
+      out.set(Number(entry), { name, cpuMs: cpuOf(stat) });
     } catch {
       /* exited meanwhile */
     }
@@ -73,9 +75,9 @@ function label(pid: number, comm: string): string {
   }
   const line = argv.join(' ');
   if (line.includes('emulator/cli.ts')) return 'emulator';
-  if (line.includes('bench/host/run.ts')) return 'bench (lister)';
-  if (line.includes('--type=extensionHost') || line.includes('bootstrap-fork') || line.includes('extensionHost'))
-    return 'extension host';
+  // `npm run bench -- --host` runs bench/run.ts, which hands over to bench/host/run.ts in-process
+  if (/bench\/(host\/)?run\.ts/.test(line)) return 'bench (lister)';
+  if (line.includes('extensionHost') || line.includes('bootstrap-fork')) return 'extension host';
   if (line.includes('code-server')) return 'code-server';
   const type = /--type=([\w-]+)/.exec(line)?.[1];
   if (/chrom/i.test(comm) || /chrom/i.test(argv[0] ?? '')) return type ? `chromium ${type}` : 'chromium';

@@ -129,7 +129,7 @@ function blockRecorder(): {
     xs
       .sort((a, b) => b.ms - a.ms)
       .slice(0, 5)
-      .map((x) => ({ ...x, ms: Math.round(x.ms), atMs: Math.round(x.at - t0), at: undefined }));
+      .map(({ at, ms, ...rest }) => ({ ...rest, ms: Math.round(ms), atMs: Math.round(at - t0) }));
   return {
     stop(t0) {
       clearInterval(timer);
