@@ -2,8 +2,9 @@
  * Bulk removal and bulk restore (undo) of reactions, across accounts. Plain TypeScript, no `vscode`.
  *
  * - At most `concurrency` operations run at once (each service also bounds its own requests).
- * - Cancelling (`signal`) starts no new operation; the ones already running are NOT interrupted:
- *   they finish and their outcome is reported (a write cut off midway would leave its outcome unknown).
+ * - Cancelling (`signal`) starts no new operation; the ones already running are NOT interrupted once
+ *   their write is sent: they finish and their outcome is reported (a write cut off midway would leave
+ *   its outcome unknown). One still waiting for its turn (a server's rate limit) stops: not attempted.
  * - Every input reaction ends in exactly one list of the summary, in input order; nothing is dropped.
  * - The same reaction twice in the input (same `id`) is worked on once: its later copies get the outcome
  *   of the first (a removed one counts as already removed), so no second write is ever sent for it.
@@ -74,7 +75,7 @@ export async function removeMany(
   options: BulkOptions = {},
 ): Promise<BulkSummary> {
   const removeOne = async (r: Reaction) => {
-    const result = await service(serviceFor, r).remove(r);
+    const result = await service(serviceFor, r).remove(r, options.signal);
     // a removed reaction as the service removed it (its kind may have changed since listing): what undo puts back
     return { outcome: result.outcome, reaction: result.outcome === 'removed' ? result.reaction : r };
   };
@@ -100,7 +101,7 @@ export async function restoreMany(
 ): Promise<RestoreSummary> {
   const restoreOne = async (r: Reaction) => ({
     outcome: 'restored' as const,
-    reaction: await service(serviceFor, r).restore(r),
+    reaction: await service(serviceFor, r).restore(r, options.signal),
   });
   const run = await runBulk(items, options, restoreOne, (o) => o);
   const by = byOutcome(run.items);
@@ -213,7 +214,11 @@ async function runBulk(
         const done = await work(items[index]);
         settle(index, done.outcome, undefined, done.reaction ?? items[index]);
       } catch (e) {
-        settle(index, 'failed', asReactionsError(e));
+        // cancelled while it waited for its turn: nothing was written (a sent write is never cut off)
+        if (signal?.aborted && isReactionsError(e, 'cancelled')) {
+          cancelled = true;
+          settle(index, 'not-attempted');
+        } else settle(index, 'failed', asReactionsError(e));
       }
     }
   };

@@ -79,14 +79,20 @@ export class ReactionsError extends Error {
   }
 
   /**
+   * The server refused the request before acting on it and said to wait: a 429, or a 503 with
+   * Retry-After. Sending it again after the wait is safe, even for a write (see safeWrite.ts).
+   */
+  get refused(): boolean {
+    return this.kind === 'rate-limited' || (this.status === 503 && this.retryAfterMs !== undefined);
+  }
+
+  /**
    * For a WRITE: the request may have been acted on, but its answer was lost or unreadable, so only
-   * reading the target again tells what happened. Every transient failure except a 429 (refused before
-   * it is acted on), plus a success whose body could not be read.
+   * reading the target again tells what happened. Every transient failure except a refusal (429, 503
+   * with Retry-After: refused before it is acted on), plus a success whose body could not be read.
    */
   get outcomeUnknown(): boolean {
-    return (
-      (this.transient && this.kind !== 'rate-limited') || this.kind === 'bad-response' || this.kind === 'too-large'
-    );
+    return (this.transient && !this.refused) || this.kind === 'bad-response' || this.kind === 'too-large';
   }
 }
 

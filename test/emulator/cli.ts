@@ -4,7 +4,7 @@
  *   npm run emulator -- [--port N] [--tines-port N] [--other-port N] [--host H]
  *                       [--statuses N] [--discussions N] [--posts N] [--comments N] [--no-reactions]
  *                       [--vote-rate R] [--cases N] [--case-comments N] [--reaction-rate R] [--latency MS] [--seed N] [--sc-prefix /x] [--json] [--quiet]
- *                       [--churn D,I[,SEED]] [--hostile MODE[,MODE…]]
+ *                       [--churn D,I[,SEED]] [--hostile MODE[,MODE…]] [--rate-limit SERVER=N/S[,…]]
  *
  * With --port N, Tines listens on N+1 and the other origin on N+2 unless given. Prints the URLs, each
  * user's tokens and the OAuth demo client (users approve on the authorize page in the browser); with
@@ -35,6 +35,9 @@ const USAGE = `Usage: npm run emulator -- [options]
                       contributions and adds I at the head (seeded; alice votes on some)
   --hostile MODES     a misbehaving server, comma-separated: huge-count, next-loop, huge-body[=MB] (default
                       50), pathological-text[=N] (default 200000), null-reaction
+  --rate-limit LIMITS per-token rate limits, a sliding window, comma-separated SERVER=N/SECONDS: sc=600/60
+                      (SelfCommunity: 429 + Retry-After, as Django REST), tines=5000/60 (429, no header);
+                      "documented" = both of those
   --json              print one JSON line with the URLs and tokens, nothing else on stdout
   --quiet             do not log requests (they go to stderr, one line each, without tokens)`;
 
@@ -142,6 +145,9 @@ function parse(argv: string[]): { options: EmulatorOptions; json: boolean } {
         options.hostile = hostile;
         break;
       }
+      case '--rate-limit':
+        options.rateLimits = parseRateLimits(value());
+        break;
       case '--json':
         json = true;
         break;
@@ -161,6 +167,21 @@ function parse(argv: string[]): { options: EmulatorOptions; json: boolean } {
   if (options.port && options.otherPort === undefined) options.otherPort = options.port + 2;
   if (!quiet) options.onRequest = logLine;
   return { options, json };
+}
+
+/** "sc=600/60,tines=5000/60" (or "documented") as rate limits. */
+function parseRateLimits(text: string): NonNullable<EmulatorOptions['rateLimits']> {
+  const limits: NonNullable<EmulatorOptions['rateLimits']> = {};
+  const parts = text === 'documented' ? ['sc=600/60', 'tines=5000/60'] : text.split(',');
+  for (const part of parts) {
+    const m = /^(sc|selfcommunity|tines)=(\d+)\/(\d+(?:\.\d+)?)$/.exec(part.trim());
+    if (!m || Number(m[2]) < 1 || Number(m[3]) <= 0)
+      throw new Error(`--rate-limit needs SERVER=N/SECONDS (sc or tines), got "${part}"`);
+    const spec = { requests: Number(m[2]), windowMs: Number(m[3]) * 1000 };
+    if (m[1] === 'tines') limits.tines = spec;
+    else limits.selfcommunity = spec;
+  }
+  return limits;
 }
 
 async function main(): Promise<void> {

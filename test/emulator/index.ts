@@ -11,6 +11,7 @@
  *   await emu.close();
  */
 import { Faults } from './faults';
+import { RateLimits } from './rateLimits';
 import { Modes } from './modes';
 import { OAuthServer } from './oauth';
 import { OtherApp } from './other';
@@ -50,6 +51,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     requests,
     otherRequests,
     faults,
+    limits: new RateLimits(opts.rateLimits),
     latencyMs: Math.max(0, opts.latencyMs ?? 0),
     otherUrl: '',
     onRequest: opts.onRequest,
@@ -128,6 +130,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     set hostile(h) {
       modes.hostile = { ...h };
     },
+    setRateLimits: (limits) => shared.limits.set(limits),
+    rateStats: () => shared.limits.stats,
+    resetRateStats: () => shared.limits.resetStats(),
     close() {
       faults.clear();
       closed ??= Promise.all(servers.map((s) => s.close())).then(() => undefined);

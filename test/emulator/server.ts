@@ -6,6 +6,7 @@
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { isFailing, type Faults } from './faults';
+import type { RateLimits } from './rateLimits';
 import type { FaultSpec, LoggedRequest, ServerName } from './types';
 
 export interface Ctx {
@@ -47,6 +48,7 @@ export interface Shared {
   readonly requests: LoggedRequest[];
   readonly otherRequests: LoggedRequest[];
   readonly faults: Faults;
+  readonly limits: RateLimits;
   latencyMs: number;
   otherUrl: string;
   /** Called once per request when it is answered (or reset, or given up). */
@@ -191,14 +193,25 @@ export class EmuServer {
     };
     const run = (): Reply => {
       if (inside === undefined) return this.app.errorReply(404);
+      let reply: Reply;
       try {
-        return this.app.handle(ctx);
+        reply = this.app.handle(ctx);
       } catch (e) {
         return { status: 500, text: `Emulator error: ${(e as Error).stack ?? e}` };
       }
+      if (method === 'POST' && reply.status >= 200 && reply.status < 300 && !path.includes('/oauth/'))
+        this.shared.limits.applied(this.app.name, { path, query, body: body || undefined, time: Date.now() });
+      return reply;
     };
 
     if (this.shared.latencyMs > 0) await sleep(this.shared.latencyMs);
+    // Over the token's rate limit: refused before anything is handled (and before any fault).
+    const refused = this.shared.limits.check(this.app.name, token ?? 'anonymous', path);
+    if (refused) {
+      if (res.destroyed) return finish(0);
+      this.send(res, refused);
+      return finish(refused.status);
+    }
     const fault = this.app.name === 'other' ? undefined : this.shared.faults.take(this.app.name, method, path);
     if (fault?.latencyMs) await sleep(fault.latencyMs);
 

@@ -54,6 +54,38 @@ export interface EmulatorOptions {
   churn?: ChurnOptions;
   /** A misbehaving server (see modes.ts); `emu.hostile` changes it later. */
   hostile?: HostileOptions;
+  /** Rate limits per token (rateLimits.ts); `emu.setRateLimits` changes them later. */
+  rateLimits?: RateLimitOptions;
+}
+
+/** A sliding window: at most `requests` accepted per token within any `windowMs`. */
+export interface RateLimitSpec {
+  requests: number;
+  windowMs: number;
+}
+
+/** SelfCommunity answers over its limit with 429 + Retry-After (DRF); Tines with 429 and no header. */
+export interface RateLimitOptions {
+  selfcommunity?: RateLimitSpec;
+  tines?: RateLimitSpec;
+}
+
+/** One write (POST) a server handled with a 2xx answer: it changed (or tried to change) the data. */
+export interface AppliedWrite {
+  path: string;
+  query: Record<string, string>;
+  body?: string;
+  time: number;
+}
+
+/** What a server's rate limit saw since the emulator started (or `resetRateStats`). */
+export interface RateLimitStats {
+  /** Requests counted in a window (only while a limit is set). */
+  accepted: number;
+  /** Requests answered 429 by the limit. */
+  throttled: number;
+  /** Every write applied (limits or not), in order. */
+  appliedWrites: AppliedWrite[];
 }
 
 /** Per SelfCommunity contribution list request: deletions anywhere, insertions at the head. */
@@ -302,5 +334,10 @@ export interface Emulator {
   readonly churnLog: ChurnLog;
   /** The hostile modes in force (change its fields at any time). */
   hostile: HostileOptions;
+  /** Sets (or with undefined removes) the rate limits from now on; windows start empty. */
+  setRateLimits(limits: RateLimitOptions | undefined): void;
+  /** Requests accepted and refused by the limits, and writes applied, per server. */
+  rateStats(): Record<'selfcommunity' | 'tines', RateLimitStats>;
+  resetRateStats(): void;
   close(): Promise<void>;
 }

@@ -350,7 +350,6 @@ async function main(): Promise<void> {
     timeoutMs: 300,
     retries: 2,
     retryBaseMs: 10,
-    maxRetryAfterMs: 2000,
     maxConcurrency: 4,
     // the emulator never applies a write after its answer was lost: no need to wait long before the next
     writeSettleMs: 200,

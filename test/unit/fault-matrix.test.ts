@@ -79,7 +79,6 @@ function clientOptions(logger: MemoryLogger): ClientOptions {
     timeoutMs: TIMEOUT_MS,
     retries: 1,
     retryBaseMs: RETRY_BASE_MS,
-    maxRetryAfterMs: 2 * RETRY_AFTER_MS,
     maxConcurrency: 4,
     logger,
   };

@@ -20,6 +20,7 @@ import {
   parseRetryAfter,
   serverMessage,
 } from './messages';
+import type { Pace, RateLimit } from './pace';
 import { Throttle } from './throttle';
 
 export interface HttpOptions {
@@ -31,8 +32,13 @@ export interface HttpOptions {
   retries: number;
   /** First backoff step; doubles each attempt, with full jitter. */
   retryBaseMs: number;
-  /** Longest Retry-After we are willing to sleep for; longer ones fail with 'rate-limited'. */
-  maxRetryAfterMs: number;
+  /**
+   * The service's documented rate limit, kept on our own for every request of the account (Tines:
+   * 5,000 a minute per key). None: the client follows the server's Retry-After and learns from it.
+   */
+  rateLimit?: RateLimit;
+  /** The window assumed when a Retry-After teaches the limit (default: rateLimit's, or 60 s). */
+  rateWindowMs?: number;
   /**
    * After a write whose answer was lost, how long the next write on the same target waits before it
    * reads (the lost one may still land: a toggle sent twice undoes itself).
@@ -55,7 +61,6 @@ export const defaultHttpOptions: HttpOptions = {
   maxConcurrency: 8,
   retries: 3,
   retryBaseMs: 400,
-  maxRetryAfterMs: 60_000,
   maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
   writeSettleMs: 10_000,
   logger: silentLogger,
@@ -71,6 +76,11 @@ export interface RequestOptions {
   /** A form-encoded body (OAuth). */
   form?: Record<string, string>;
   signal?: AbortSignal;
+  /**
+   * Cancels the request only while it waits for its turn (a slot, the pace): a write is never cut off
+   * once sent, but a cancel must not have to sit out a rate-limit wait.
+   */
+  queueSignal?: AbortSignal;
   /** Send no Authorization header (public endpoints). */
   anonymous?: boolean;
   /** The answer carries secrets (a token endpoint): never quote its body in a message. */
@@ -121,6 +131,11 @@ export class HttpClient {
     this.agents = new Agents(this.options.maxConcurrency);
   }
 
+  /** The account's pace (shared by reads and writes): its waits, the time the next requests take. */
+  get pace(): Pace {
+    return this.throttle.pace;
+  }
+
   /** Closes this client's connections (idle ones never keep the process alive, but need not wait). */
   dispose(): void {
     this.agents.destroy();
@@ -165,7 +180,11 @@ export class HttpClient {
 
   private async send<T>(method: string, pathOrUrl: string, options: RequestOptions): Promise<T> {
     const url = this.resolve(pathOrUrl, options.query);
-    return this.throttle.run(() => this.sendOnce<T>(method, url, options, 0), options.signal, options.ahead);
+    return this.throttle.run(
+      () => this.sendOnce<T>(method, url, options, 0),
+      options.signal ?? options.queueSignal,
+      options.ahead,
+    );
   }
 
   private async sendOnce<T>(method: string, url: URL, options: RequestOptions, redirects: number): Promise<T> {
@@ -277,7 +296,7 @@ export class HttpClient {
     return target;
   }
 
-  /** A non-2xx answer as a typed error; a 429 (or 503 with Retry-After) also slows the whole client. */
+  /** A non-2xx answer as a typed error; a refusal (429, or 503 with Retry-After) also pauses the whole client. */
   private statusError(x: Exchange, res: Response, text: string): ReactionsError {
     const status = res.status;
     const kind = kindForStatus(status);
@@ -285,19 +304,13 @@ export class HttpClient {
     const msg = serverMessage(parseJson(text) ?? (/^\s*</.test(text) ? undefined : text.slice(0, 300)));
     const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
     if (status === 429 || (status === 503 && retryAfterMs !== undefined)) this.throttle.throttled(retryAfterMs);
-    const tooLong = retryAfterMs !== undefined && retryAfterMs > this.options.maxRetryAfterMs;
     const quoted = msg ? ` — server says: "${this.redact(msg).slice(0, 200)}"` : '';
-    return this.fail(
-      x,
-      kind,
-      `${describeStatus(kind, status)}${quoted}. ${nextStep(kind, tooLong ? retryAfterMs : undefined)}`,
-      {
-        status,
-        retryAfterMs,
-        bodyExcerpt: this.redact(text.slice(0, 200)),
-        serverMessage: msg ? this.redact(msg) : undefined,
-      },
-    );
+    return this.fail(x, kind, `${describeStatus(kind, status)}${quoted}. ${nextStep(kind, retryAfterMs)}`, {
+      status,
+      retryAfterMs,
+      bodyExcerpt: this.redact(text.slice(0, 200)),
+      serverMessage: msg ? this.redact(msg) : undefined,
+    });
   }
 
   private async parseSuccess<T>(x: Exchange, status: number, body: Buffer, options: RequestOptions): Promise<T> {

@@ -2,3 +2,4 @@
 export { HttpClient, defaultHttpOptions, type HttpOptions, type Query, type RequestOptions } from './client';
 export { isLoopbackHost, normalizeBaseUrl } from './address';
 export { parseRetryAfter, serverMessage } from './messages';
+export { Pace, type RateLimit } from './pace';

@@ -1,35 +1,46 @@
 /**
- * How fast one client talks to one server: a bound on requests in flight, a pause for every request
- * after a 429 (the server's Retry-After), adaptive concurrency (halved on a 429, back one step per run
- * of successes), and retries of READS after a transient failure with jittered exponential backoff.
+ * How fast one client talks to one server: a bound on requests in flight, the account's pace (pace.ts:
+ * the documented limit kept on our own, the server's Retry-After or a back-off after a refusal),
+ * adaptive concurrency (halved on a 429, back one step per run of successes), and retries of READS:
+ * after a refusal (429) always, once the pace allows; after another transient failure a few times,
+ * with jittered exponential backoff.
  */
 import { Semaphore, sleep } from '../async';
 import { ReactionsError } from '../errors';
 import type { Logger } from '../log';
+import { Pace, type RateLimit } from './pace';
 
 export interface ThrottleOptions {
   maxConcurrency: number;
   retries: number;
   retryBaseMs: number;
-  maxRetryAfterMs: number;
+  /** The service's documented limit, kept on our own (Tines); none: follow what the server says. */
+  rateLimit?: RateLimit;
+  /** The window assumed when learning a limit from Retry-After (default: the documented one, or 60 s). */
+  rateWindowMs?: number;
   logger: Logger;
 }
 
 export class Throttle {
   private readonly limiter: Semaphore;
-  /** Requests wait until this time after a 429 (the whole client slows down, not one request). */
-  private pausedUntil = 0;
+  /** When requests may start: one pace for every request of the client, reads and writes alike. */
+  readonly pace: Pace;
   private successesSinceThrottle = 0;
 
   constructor(private readonly options: ThrottleOptions) {
     this.limiter = new Semaphore(options.maxConcurrency);
+    this.pace = new Pace({
+      rateLimit: options.rateLimit,
+      rateWindowMs: options.rateWindowMs,
+      backoffMs: options.retryBaseMs * 2,
+    });
   }
 
-  /** Runs one request once a slot is free and any pause the server asked for is over (`ahead`: see Semaphore). */
+  /** Runs one request once a slot is free and the pace allows it (`ahead`: see Semaphore). */
   run<T>(request: () => Promise<T>, signal?: AbortSignal, ahead = false): Promise<T> {
     return this.limiter.run(
       async () => {
-        await this.waitForPause(signal);
+        await this.pace.take(signal);
         return request();
       },
       signal,
@@ -37,16 +48,16 @@ export class Throttle {
     );
   }
 
-  /** The server asked us to slow down (429, or 503 with Retry-After): pause everyone, halve the requests in flight. */
+  /** The server refused a request (429, or 503 with Retry-After): pause everyone, halve the requests in flight. */
   throttled(retryAfterMs: number | undefined): void {
-    const wait = retryAfterMs ?? this.options.retryBaseMs * 2;
-    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + wait);
+    this.pace.refused(retryAfterMs);
     this.limiter.setLimit(Math.max(1, Math.floor(this.limiter.limit / 2)));
     this.successesSinceThrottle = 0;
   }
 
   /** A request succeeded: after a run of successes one more request may be in flight again. */
   succeeded(): void {
+    this.pace.answered();
     const limit = this.limiter.limit;
     if (limit < this.options.maxConcurrency && ++this.successesSinceThrottle >= 2 * limit) {
       this.limiter.setLimit(limit + 1);
@@ -54,15 +65,18 @@ export class Throttle {
     }
   }
 
-  /** Runs a READ, again after a transient failure (never a write: the caller decides what a failure means). */
+  /**
+   * Runs a READ, again after a transient failure (never a write: the caller decides what a failure means).
+   * A refusal (429) is not a failure: the read is sent again when the pace allows, however long that is.
+   */
   async withRetries<T>(attempt: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    for (let n = 0; ; n++) {
+    for (let n = 0; ;) {
       try {
         return await attempt();
       } catch (e) {
-        if (!(e instanceof ReactionsError) || !e.transient || n >= this.options.retries) throw e;
-        // A server that asks for a longer pause than we are willing to sleep: report it, do not wait.
-        if (e.retryAfterMs !== undefined && e.retryAfterMs > this.options.maxRetryAfterMs) throw e;
+        if (!(e instanceof ReactionsError) || !e.transient) throw e;
+        if (e.refused) continue; // the pace holds the next attempt back as the server said
+        if (n >= this.options.retries) throw e;
         let wait: number;
         if (e.retryAfterMs !== undefined) {
           wait = e.retryAfterMs;
@@ -70,26 +84,10 @@ export class Throttle {
           const cap = this.options.retryBaseMs * 2 ** n;
           wait = cap / 2 + Math.random() * (cap / 2);
         }
+        n++;
         this.options.logger.debug(`retrying in ${Math.round(wait)} ms after: ${e.message}`);
         await sleep(wait, signal);
       }
     }
-  }
-
-  /**
-   * After a 429 every request of this client waits out the server's Retry-After. A pause longer than
-   * we are willing to sleep fails at once (with when to try again) instead of resuming early.
-   */
-  private async waitForPause(signal?: AbortSignal): Promise<void> {
-    const wait = this.pausedUntil - Date.now();
-    if (wait > this.options.maxRetryAfterMs) {
-      const seconds = Math.ceil(wait / 1000);
-      throw new ReactionsError(
-        'rate-limited',
-        `The server asked us to pause (429 Too Many Requests). Try again in ${seconds} s.`,
-        { retryAfterMs: wait },
-      );
-    }
-    if (wait > 0) await sleep(wait, signal);
   }
 }

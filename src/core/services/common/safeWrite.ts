@@ -2,10 +2,23 @@
  * The one way a write is sent (a vote POST that TOGGLES, a Tines add/remove): check the cancel before
  * sending, send once and never again, and when the answer is lost or unreadable learn the outcome by
  * reading the target — or say "could not confirm" when that read fails too. The caller's cancel is not
- * passed to the write: a write cut off midway would leave its outcome unknown.
+ * passed to the write once it is sent: a write cut off midway would leave its outcome unknown (it may
+ * end the write's wait for its turn: nothing was sent then).
+ *
+ * THE RULE — refused or lost:
+ * - REFUSED: a write answered 429, or 503 with Retry-After, was turned away before the server acted on
+ *   it (a rate limit is decided before the view runs: Django REST throttles, Tines' per-key limit). It
+ *   is sent again after the wait the server asked for (or a back-off when it said nothing: the pace in
+ *   core/http/pace.ts), however long, until it is answered or the caller cancels: `untilAccepted`. The
+ *   whole operation runs again, so a SelfCommunity vote (a TOGGLE) is read first again, and sent only
+ *   if the item still says so, with its current reaction.
+ * - LOST: a write whose answer never came or could not be read (timeout, reset, 5xx without
+ *   Retry-After, malformed body) may have been applied. It is NEVER sent again: the target is read to
+ *   learn the outcome (`writeSafely`), and the next write on it waits until a late arrival would have
+ *   landed (`LostAnswers`).
  */
 import { sleep } from '../../async';
-import { ReactionsError, isReactionsError } from '../../errors';
+import { ReactionsError, cancelled, isReactionsError } from '../../errors';
 import type { Logger } from '../../log';
 
 export interface Write<A, S> {
@@ -51,6 +64,23 @@ export async function writeSafely<A, S>(write: Write<A, S>, signal?: AbortSignal
     return { state: await readBack(write), lost: e };
   }
   return { state: write.stateOf?.(answer) ?? (await readBack(write)) };
+}
+
+/**
+ * Runs a write operation (read first, write once, read back) again after the server REFUSED its write
+ * (see the rule above), until it is answered; waits are the pace's, cancelled by `signal`. Anything
+ * else (a lost answer included) ends it.
+ */
+export async function untilAccepted<T>(operation: () => Promise<T>, logger: Logger, signal?: AbortSignal): Promise<T> {
+  for (;;) {
+    try {
+      return await operation();
+    } catch (e) {
+      if (!isReactionsError(e) || !e.refused) throw e;
+      if (signal?.aborted) throw cancelled();
+      logger.info(`write refused (${e.status ?? e.kind}), not applied: sending it again after the server's wait`);
+    }
+  }
 }
 
 /** Reads after a write; a failure here means the outcome of the write is unknown. */

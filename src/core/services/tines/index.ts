@@ -5,7 +5,7 @@
  * `comments.ts`.
  */
 import { ReactionsError, isReactionsError } from '../../errors';
-import { HttpClient, normalizeBaseUrl } from '../../http';
+import { HttpClient, normalizeBaseUrl, type RateLimit } from '../../http';
 import { accountId, type Account } from '../../model';
 import { accountService, connection } from '../common/account';
 import { readPages } from '../common/pager';
@@ -21,6 +21,14 @@ interface TinesMember {
   email?: string;
   first_name?: string;
   last_name?: string;
+}
+
+/** Tines' documented limit: 5,000 requests a minute per key (cases and comments); 429 without Retry-After. */
+export const TINES_RATE_LIMIT: RateLimit = { requests: 5000, windowMs: 60_000 };
+
+/** The client options with Tines' limit kept on our own (unless the caller gives one: tests scale it down). */
+function withTinesLimit(options: ClientOptions | undefined): ClientOptions {
+  return { ...options, rateLimit: options?.rateLimit ?? TINES_RATE_LIMIT };
 }
 
 async function resolveUserId(http: HttpClient, email: string): Promise<{ id: string; name?: string } | undefined> {
@@ -72,7 +80,7 @@ export const tines: ServiceProvider = {
         field: 'email',
       });
 
-    const http = new HttpClient(baseUrl, () => token, options);
+    const http = new HttpClient(baseUrl, () => token, withTinesLimit(options));
     const info = await probeSignIn<{ stack?: unknown }>(http, '/api/v1/info', {
       service: 'Tines',
       site: 'tenant',
@@ -116,7 +124,7 @@ export const tines: ServiceProvider = {
   },
 
   connect(account, getToken, options) {
-    const c = connection(account, getToken, options);
+    const c = connection(account, getToken, withTinesLimit(options));
     const writes = async () => new (await import('./reactionWrites')).TinesReactionWrites(c);
     return accountService(account, new TinesListing(c), writes, (t) => webUrl(account, t));
   },

@@ -10,7 +10,7 @@ import { KeyedLock } from '../../async';
 import { ReactionsError, isReactionsError } from '../../errors';
 import { reactionId, timeOf, type Reaction, type ReactionKind, type Target } from '../../model';
 import type { Connection, Writes } from '../common/account';
-import { LostAnswers, isUnconfirmed, writeSafely, type WriteResult } from '../common/safeWrite';
+import { LostAnswers, isUnconfirmed, untilAccepted, writeSafely, type WriteResult } from '../common/safeWrite';
 import type { RemoveResult } from '../service';
 import {
   TINES_KINDS,
@@ -38,11 +38,11 @@ export class TinesReactionWrites implements Writes {
   }
 
   remove(reaction: Reaction, signal?: AbortSignal): Promise<RemoveResult> {
-    return this.exclusive(reaction.target, () => this.removeNow(reaction, signal));
+    return this.exclusive(reaction.target, () => this.removeNow(reaction, signal), signal);
   }
 
   restore(reaction: Reaction, signal?: AbortSignal): Promise<Reaction> {
-    return this.exclusive(reaction.target, () => this.restoreNow(reaction, signal));
+    return this.exclusive(reaction.target, () => this.restoreNow(reaction, signal), signal);
   }
 
   /**
@@ -56,44 +56,50 @@ export class TinesReactionWrites implements Writes {
       throw new ReactionsError('invalid-input', `Tines has no reaction "${kind.id}".`);
     const target = reaction.target;
     const next = tinesKind(kind.id);
-    return this.exclusive(target, async () => {
-      const now = await readComment(this.c.http, target, signal);
-      if (!now)
-        throw new ReactionsError(
-          'not-found',
-          `The comment "${target.excerpt}" or its case was deleted meanwhile. Refresh the list.`,
-        );
-      if (!hasMine(this.c.account, now, reaction.kind.id)) {
-        throw new ReactionsError(
-          'conflict',
-          `Your ${reaction.kind.label} reaction on this comment was already removed; nothing was changed. Refresh the list.`,
-        );
-      }
-      const added = await this.restoreNow(
-        { ...reaction, id: reactionId(reaction.accountId, target, next), kind: next },
-        signal,
-        now,
-      );
-      try {
-        await this.removeNow(reaction);
-      } catch (e) {
-        // Both are on the comment (or may be): the error says so and carries both, so the tree shows both.
-        const present = [added, reaction];
-        if (isUnconfirmed(e)) {
+    return this.exclusive(
+      target,
+      async () => {
+        const now = await readComment(this.c.http, target, signal);
+        if (!now)
           throw new ReactionsError(
-            'unknown-outcome',
-            `Added ${next.label}, but could not confirm that ${reaction.kind.label} was removed: ${(e as Error).message} The comment may show both reactions.`,
+            'not-found',
+            `The comment "${target.excerpt}" or its case was deleted meanwhile. Refresh the list.`,
+          );
+        if (!hasMine(this.c.account, now, reaction.kind.id)) {
+          throw new ReactionsError(
+            'conflict',
+            `Your ${reaction.kind.label} reaction on this comment was already removed; nothing was changed. Refresh the list.`,
+          );
+        }
+        const added = await this.restoreNow(
+          { ...reaction, id: reactionId(reaction.accountId, target, next), kind: next },
+          signal,
+          now,
+        );
+        try {
+          await this.removeNow(reaction);
+        } catch (e) {
+          // Refused (429): the whole change runs again after the wait; it finds the new reaction there.
+          if (isReactionsError(e) && e.refused) throw e;
+          // Both are on the comment (or may be): the error says so and carries both, so the tree shows both.
+          const present = [added, reaction];
+          if (isUnconfirmed(e)) {
+            throw new ReactionsError(
+              'unknown-outcome',
+              `Added ${next.label}, but could not confirm that ${reaction.kind.label} was removed: ${(e as Error).message} The comment may show both reactions.`,
+              { present },
+            );
+          }
+          throw new ReactionsError(
+            'conflict',
+            `Added ${next.label} but could not remove ${reaction.kind.label}: ${(e as Error).message} Both reactions are on the comment now; remove ${reaction.kind.label} again.`,
             { present },
           );
         }
-        throw new ReactionsError(
-          'conflict',
-          `Added ${next.label} but could not remove ${reaction.kind.label}: ${(e as Error).message} Both reactions are on the comment now; remove ${reaction.kind.label} again.`,
-          { present },
-        );
-      }
-      return added;
-    });
+        return added;
+      },
+      signal,
+    );
   }
 
   private async removeNow(reaction: Reaction, signal?: AbortSignal): Promise<RemoveResult> {
@@ -207,7 +213,8 @@ export class TinesReactionWrites implements Writes {
         subject: 'comment',
         confirms: action === 'add_reaction' ? 'the reaction was added' : 'the removal went through',
         logger: http.logger,
-        send: () => http.post<TinesComment>(`${commentPath(target)}/${action}`, { json: { value } }),
+        send: () =>
+          http.post<TinesComment>(`${commentPath(target)}/${action}`, { json: { value }, queueSignal: signal }),
         // Success without the documented body: read the comment instead.
         stateOf: (comment) =>
           comment && typeof comment === 'object' && Array.isArray(comment.reactions) ? comment : undefined,
@@ -220,13 +227,14 @@ export class TinesReactionWrites implements Writes {
 
   /**
    * One lock per comment: writes on one comment never overlap (a change is two writes on it); one after
-   * a lost answer waits until that write would have landed.
+   * a lost answer waits until that write would have landed. A write the server refused (429) runs
+   * the operation again after the wait.
    */
-  private exclusive<T>(target: Target, task: () => Promise<T>): Promise<T> {
+  private exclusive<T>(target: Target, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     const key = `${target.parent?.id}/${target.id}`;
     return this.locks.run(key, async () => {
-      await this.lost.settle(key);
-      return task();
+      await this.lost.settle(key, signal);
+      return untilAccepted(task, this.c.http.logger, signal);
     });
   }
 }
