@@ -12,7 +12,10 @@
  *      (Tines: at most one write per comment, value and action; an unknown outcome is resolved by a read);
  *   4. no token in errors (message, stack, properties), log lines or request URLs; no Authorization (and,
  *      for redirects and off-origin links, no request at all) reaches the other origin;
- *   5. 429: no request to the route within the Retry-After window; without Retry-After, a back-off.
+ *   5. 429: no request to the route within the Retry-After window; without Retry-After, a back-off. A 429
+ *      is a refusal, not a failure: the server refuses REFUSALS times, then the operation must succeed,
+ *      its refused write sent again after the wait (a SelfCommunity vote only after a fresh read) and
+ *      applied exactly once.
  *
  * At the end, when every cell ran, the suite writes docs/fault-matrix.md (✓ per passing cell, ✗ per
  * failing one). It is part of the unit suite (`npx mocha`).
@@ -48,9 +51,13 @@ interface Fault {
   readonly alwaysApplied?: boolean;
   /** Only meaningful on paginated reads. */
   readonly pagingOnly?: boolean;
+  /** A refusal (429): the request was not acted on; the client waits and sends it again, never gives up. */
+  readonly refused?: boolean;
 }
 
-const RETRY_AFTER_MS = 1000;
+const RETRY_AFTER_MS = 500;
+/** How many times a 429 cell's server refuses before it lets the request through (a lasting 429 is a lasting wait). */
+const REFUSALS = 2;
 
 const FAULTS: readonly Fault[] = [
   { id: '401', spec: { status: 401 }, kind: 'auth' },
@@ -58,8 +65,13 @@ const FAULTS: readonly Fault[] = [
   { id: '404', spec: { status: 404 }, kind: 'not-found' },
   { id: '410', spec: { status: 410 }, kind: 'not-found' },
   { id: '422', spec: { status: 422 }, kind: 'client' },
-  { id: '429 + Retry-After', spec: { status: 429, retryAfter: String(RETRY_AFTER_MS / 1000) }, kind: 'rate-limited' },
-  { id: '429', spec: { status: 429 }, kind: 'rate-limited' },
+  {
+    id: '429 + Retry-After',
+    spec: { status: 429, retryAfter: String(RETRY_AFTER_MS / 1000) },
+    kind: 'rate-limited',
+    refused: true,
+  },
+  { id: '429', spec: { status: 429 }, kind: 'rate-limited', refused: true },
   { id: '500', spec: { status: 500 }, kind: 'server', unknownOnWrite: true },
   { id: '502', spec: { status: 502 }, kind: 'server', unknownOnWrite: true },
   { id: '503', spec: { status: 503 }, kind: 'server', unknownOnWrite: true },
@@ -726,13 +738,25 @@ function buildCells(): Cell[] {
     });
   };
   for (const def of OPS)
-    for (const f of FAULTS) for (const placement of def.placements) if (placement.applies(f)) add(def, placement, f);
+    for (const f of FAULTS)
+      for (const placement of def.placements) {
+        if (!placement.applies(f)) continue;
+        // a refusal is waited out: the operation succeeds as it would without the fault
+        if (f.refused) add(def, { ...placement, expect: () => successOf(def) }, f, REFUSALS);
+        else add(def, placement, f);
+      }
   for (const t of TRANSIENT) {
     const def = OPS.find((d) => d.service === t.service && d.operation === t.operation)!;
     const base = def.placements.find((p) => p.id === t.placement)!;
     for (const id of t.faults) add(def, { ...base, expect: () => t.expect }, fault(id), 1);
   }
   return cells;
+}
+
+/** What an operation gives when nothing goes wrong (what its "applied first" placement expects). */
+function successOf(def: OperationDef): Expect {
+  const applied = def.placements.find((p) => /applied first/.test(p.id));
+  return applied ? applied.expect(fault('500')) : ok('ok', 'unchanged');
 }
 
 const CELLS = buildCells();
@@ -871,7 +895,19 @@ function assertVoteProtocol(
   for (const p of posts) assert.ok(SC_VOTE.test(p.path), `unexpected POST ${p.path}`);
   for (const w of prepared.writes) {
     const item = scPath(w.reaction);
-    const mine = posts.filter((p) => p.path === `${item}vote/`);
+    const all = posts.filter((p) => p.path === `${item}vote/`);
+    // a refused POST (429) was not applied: it is sent again, but only after a fresh read of the item
+    const refused = all.filter((p) => p.status === 429);
+    for (const r of refused) {
+      const next = all[all.indexOf(r) + 1];
+      if (!next) continue;
+      const between = log.slice(log.indexOf(r) + 1, log.indexOf(next));
+      assert.ok(
+        between.some((e) => e.method === 'GET' && e.path === item && e.status === 200),
+        `a refused vote POST on ${item} was sent again without reading the item first`,
+      );
+    }
+    const mine = all.filter((p) => p.status !== 429);
     assert.ok(mine.length <= 1, `${mine.length} vote POSTs on ${item}: a POST must never be repeated`);
     if (mine.length === 0) continue;
     const post = mine[0];
@@ -922,6 +958,7 @@ function assertTinesWrites(log: readonly LoggedRequest[], faulted: Map<LoggedReq
     if (e.server !== 'tines' || e.method !== 'POST') return;
     const m = TINES_WRITE.exec(e.path);
     assert.ok(m, `unexpected POST ${e.path}`);
+    if (e.status === 429) return; // refused, not applied: sent again after the wait
     const key = `${m[1]}/${m[2]}/${m[3]}/${e.body}`;
     assert.ok(!seen.has(key), `write repeated: ${e.path} ${e.body}`);
     seen.add(key);
@@ -972,13 +1009,11 @@ function assertRateRespected(log: readonly LoggedRequest[], main: FaultSpec, con
       );
     }
   }
-  // reads are retried after the pause (the back-off), writes never
-  if (main.method === 'GET' && !main.times)
-    assert.ok(route.length >= 2, 'a rate-limited read is retried (after the pause)');
-  if (main.method === 'POST')
+  // a refused request, read or write, is sent again after the pause until it is answered
+  for (const e of limited)
     assert.ok(
-      route.every((e, i) => route.findIndex((x) => x.path === e.path) === i),
-      'a rate-limited write is not retried',
+      route.some((x) => x.url === e.url && x.time > e.time && x.status !== 429),
+      `${e.method} ${e.path} refused (429) and never sent again`,
     );
 }
 
@@ -1199,7 +1234,8 @@ function writeReport(): void {
     '   Tines: at most one write per comment, value and action; an unknown outcome is resolved by a read;',
     '4. no token in errors (message, stack, properties), log lines or request URLs; no Authorization header reaches',
     '   another origin, and redirects and `next` links to another origin are not followed;',
-    '5. after a 429 nothing is sent to that route within the Retry-After window (or the back-off without one).',
+    '5. after a 429 nothing is sent to that route within the Retry-After window (or the back-off without one); a 429',
+    `   is a refusal: the server refuses ${REFUSALS} times, then the operation must succeed with its write applied once.`,
     '',
     'A cell with several placements of the fault (the routes an operation uses: the read before a write, the write,',
     'the write applied before the answer is lost, the read that verifies it) shows passing/total. "—": the fault',

@@ -33,6 +33,8 @@ export interface PaceOptions {
 /** Waits shorter than this are not worth telling anyone about. */
 const NOTICEABLE_MS = 1000;
 const DEFAULT_WINDOW_MS = 60_000;
+/** The fewest requests in a window that a Retry-After teaches as the server's limit. */
+const LEARN_MIN = 20;
 
 export class Pace {
   /** Start times of our accepted requests within the last window (oldest first, from `head`). */
@@ -107,12 +109,6 @@ export class Pace {
     const bound = this.limit?.windowMs ?? this.windowMs;
     const wait = Math.min(bound, this.options.backoffMs * 2 ** this.backoffs++);
     this.pausedUntil = Math.max(this.pausedUntil, now + wait);
-    // A documented limit that still meets 429s (another client on the same key): keep below what got through.
-    if (this.limit) {
-      const inWindow = this.countSince(now - this.limit.windowMs);
-      if (inWindow > 0 && inWindow < this.limit.requests)
-        this.limit = { ...this.limit, requests: Math.max(1, Math.floor(inWindow * 0.9)) };
-    }
   }
 
   /** A request was answered: the next refusal without Retry-After starts the back-off over. */
@@ -152,11 +148,14 @@ export class Pace {
   /**
    * A Retry-After says the server's window opens again at `reopens`: the requests we started since
    * `reopens - window` filled it. Keep to that many from now on (a smaller documented limit stays).
+   * Fewer than LEARN_MIN is no window being full (a 429 for some other reason): only its pause is kept.
    */
   private learn(reopens: number, now: number): void {
     const filled = this.countSince(reopens - this.windowMs);
-    if (filled <= 0 || reopens - this.windowMs > now) return;
-    if (!this.limit || filled < this.limit.requests) this.limit = { requests: filled, windowMs: this.windowMs };
+    if (filled < LEARN_MIN || reopens - this.windowMs > now) return;
+    const documented = this.options.rateLimit;
+    this.limit =
+      documented && documented.requests <= filled ? documented : { requests: filled, windowMs: this.windowMs };
   }
 
   private countSince(t: number): number {
