@@ -9,7 +9,9 @@
  *   extrapolation from what was seen: comment requests per contribution read, or per comment known;
  * - a percent that never goes back and reaches 100 only when the listing ended (`finish`);
  * - the time left: remaining requests at the request rate observed (smoothed over ~1 s windows), or
- *   "estimating" until there are enough samples and the estimated total has settled.
+ *   "estimating" until there are enough samples and the estimated total has settled — and never less
+ *   than the account's pace allows (`follow`): the server's wait in progress, the window of its limit;
+ * - while the server makes the listing wait (a 429's Retry-After, the limit's window): how long still.
  *
  * Plain data and arithmetic; the clock is injectable. No `vscode` here: the UI renders `snapshot()`.
  */
@@ -36,6 +38,16 @@ export interface PartialListing {
   readonly at: Date;
 }
 
+/** What a progress needs of an account's pace (core/http/pace.ts): its waits and the time requests take. */
+export interface PaceView {
+  /** Milliseconds left of the wait in progress (0: none). */
+  waitingMs(): number;
+  /** The earliest the last of `requests` more requests may start, in ms from now. */
+  timeFor(requests: number): number;
+  /** Called when a noticeable wait starts; returns the unsubscribe. */
+  onWait(listener: (untilMs: number) => void): () => void;
+}
+
 export interface SourceProgress {
   readonly source: SourceId;
   /** Items read so far. */
@@ -56,8 +68,10 @@ export interface ProgressSnapshot {
   readonly requestsEstimated: number;
   /** 0–100, never decreasing; 100 only once the listing finished. */
   readonly percent: number;
-  /** Estimated milliseconds left, or undefined while estimating. */
+  /** Estimated milliseconds left (waits included), or undefined while estimating. */
   readonly remainingMs: number | undefined;
+  /** Milliseconds left of a wait the server's rate limit imposes now (0: not waiting). */
+  readonly waitingMs: number;
   readonly done: boolean;
   readonly elapsedMs: number;
 }
@@ -95,6 +109,7 @@ export class ScanProgress {
   private estimateAtWindow = 0;
   private settled = false;
   private readonly listeners = new Set<() => void>();
+  private pace: PaceView | undefined;
 
   constructor(private readonly now: () => number = Date.now) {
     this.started = this.windowStart = now();
@@ -144,6 +159,16 @@ export class ScanProgress {
     c.declaredUnits++;
   }
 
+  /** Counts the waits of the account's pace in the time left, and changes when one starts. Returns the unfollow. */
+  follow(pace: PaceView): () => void {
+    this.pace = pace;
+    const stop = pace.onWait(() => this.changed());
+    return () => {
+      stop();
+      if (this.pace === pace) this.pace = undefined;
+    };
+  }
+
   /** Reactions found so far. */
   addFound(n: number): void {
     if (n <= 0) return;
@@ -180,6 +205,7 @@ export class ScanProgress {
       requestsEstimated: estimated,
       percent: this.percent(done, estimated),
       remainingMs: this.remaining(done, estimated),
+      waitingMs: this.finished ? 0 : (this.pace?.waitingMs() ?? 0),
       done: this.finished,
       elapsedMs: this.now() - this.started,
     };
@@ -194,8 +220,11 @@ export class ScanProgress {
 
   private remaining(done: number, estimated: number): number | undefined {
     if (this.finished) return 0;
-    if (!this.settled || !this.rate) return undefined;
-    return (Math.max(0, estimated - done) / this.rate) * 1000;
+    const left = Math.max(0, estimated - done);
+    // the pace's part: a wait in progress, and the windows the rest of the requests need
+    const paced = this.pace?.timeFor(left) ?? 0;
+    if (!this.settled || !this.rate) return paced >= 1000 ? paced : undefined;
+    return Math.max((left / this.rate) * 1000, paced);
   }
 
   /** Items a source is expected to have in the end: what is known, extrapolated over undeclared parents. */

@@ -5,6 +5,7 @@
  * `ProgressFeed` coalesces the many page-by-page changes into a few updates per second per account.
  */
 import * as vscode from 'vscode';
+import type { BulkSnapshot } from '../core/bulkProgress';
 import type { Account } from '../core/model';
 import type { PartialListing, ProgressSnapshot, ScanProgress, SourceId } from '../core/progress';
 
@@ -38,10 +39,32 @@ export function remainingText(ms: number): string {
   return vscode.l10n.t('~{0} h left', Math.round(min / 60));
 }
 
-/** "412 found · 38% · ~1 min left" (or "· estimating…" until the rate has settled). */
+/** "waiting for the server's rate limit, ~40 s" (or "~3 minutes"): while the server makes us wait. */
+export function waitingText(ms: number): string {
+  const s = Math.max(1, Math.ceil(ms / 1000));
+  if (s < 60) return vscode.l10n.t("waiting for the server's rate limit, ~{0} s", s);
+  const min = Math.round(s / 60);
+  return min === 1
+    ? vscode.l10n.t("waiting for the server's rate limit, ~1 minute")
+    : vscode.l10n.t("waiting for the server's rate limit, ~{0} minutes", min);
+}
+
+/** Shown only when a wait is long enough to notice. */
+const SHOWN_WAIT_MS = 1000;
+
+/** "412 found · 38% · ~1 min left" (or "· estimating…" until the rate has settled), and a rate-limit wait. */
 export function progressText(s: ProgressSnapshot): string {
   const parts = [vscode.l10n.t('{0} found', num(s.found)), `${s.percent}%`];
   parts.push(s.remainingMs === undefined ? vscode.l10n.t('estimating…') : remainingText(s.remainingMs));
+  if (s.waitingMs >= SHOWN_WAIT_MS) parts.push(waitingText(s.waitingMs));
+  return parts.join(' · ');
+}
+
+/** A bulk removal's notification: "120 of 2,713 · ~3 min left · waiting for the server's rate limit, ~40 s". */
+export function bulkProgressText(s: BulkSnapshot): string {
+  const parts = [vscode.l10n.t('{0} of {1}', num(s.done), num(s.total))];
+  parts.push(s.remainingMs === undefined ? vscode.l10n.t('estimating…') : remainingText(s.remainingMs));
+  if (s.waitingMs >= SHOWN_WAIT_MS) parts.push(waitingText(s.waitingMs));
   return parts.join(' · ');
 }
 

@@ -6,8 +6,8 @@
  * - A server that refuses (429, or 503 with Retry-After) pauses every request of the account: until its
  *   Retry-After (seconds or an HTTP date), or — when it says nothing, as Tines — for a back-off that
  *   doubles with each refusal in a row, bounded by the window. With a Retry-After the server also tells
- *   where its window opens again: the requests we started within one window before that are its limit,
- *   and we keep to it from then on (a Django REST throttle such as SelfCommunity's: 429s stay rare).
+ *   its window is full: the requests we started within the last window are its limit, and we keep to it
+ *   from then on (a Django REST throttle such as SelfCommunity's: 429s stay rare).
  * - Waiting never fails, however long; the caller's AbortSignal ends it. Whoever shows progress hears
  *   when a wait starts (`onWait`) and can ask how long the next requests will take (`timeFor`).
  *
@@ -146,13 +146,15 @@ export class Pace {
   }
 
   /**
-   * A Retry-After says the server's window opens again at `reopens`: the requests we started since
-   * `reopens - window` filled it. Keep to that many from now on (a smaller documented limit stays).
-   * Fewer than LEARN_MIN is no window being full (a 429 for some other reason): only its pause is kept.
+   * A refusal with Retry-After means the server's window is full: the requests we started within the
+   * last window are its limit (counting back from now, not from the Retry-After, which is rounded up to
+   * whole seconds). Keep to that many from now on (a smaller documented limit stays). A Retry-After
+   * longer than the window, or fewer than LEARN_MIN requests in it, is no full window of the size we
+   * assume (some other limit): only its pause is kept.
    */
   private learn(reopens: number, now: number): void {
-    const filled = this.countSince(reopens - this.windowMs);
-    if (filled < LEARN_MIN || reopens - this.windowMs > now) return;
+    const filled = this.countSince(now - this.windowMs);
+    if (filled < LEARN_MIN || reopens - now > this.windowMs) return;
     const documented = this.options.rateLimit;
     this.limit =
       documented && documented.requests <= filled ? documented : { requests: filled, windowMs: this.windowMs };

@@ -1,6 +1,6 @@
 import type { Account, Reaction, ReactionKind, ServiceId, Target } from '../model';
 import type { HttpOptions } from '../http';
-import type { ScanProgress } from '../progress';
+import type { PaceView, ScanProgress } from '../progress';
 
 /** What a person types to add an account. Tines also needs the user's email or numeric id. */
 export interface SignInInput {
@@ -82,6 +82,8 @@ export interface AccountService {
   change(reaction: Reaction, kind: ReactionKind, signal?: AbortSignal): Promise<Reaction>;
   /** The web page of the target, when the service has one. */
   webUrl(target: Target): string | undefined;
+  /** The account's pace (reads and writes share it): its rate-limit waits, for progress and time left. */
+  readonly pace?: PaceView;
 }
 
 /** Options shared by every client: passed through to the HTTP layer. */

@@ -18,11 +18,13 @@ import * as vscode from 'vscode';
 import type { RemovalSource } from '../../core/cleanup/journal';
 import type { Reaction } from '../../core/model';
 import { DEFAULT_BULK_CONCURRENCY, removeMany as coreRemoveMany } from '../../core/bulk';
+import { BulkProgress } from '../../core/bulkProgress';
 import type { Deps } from '../deps';
 import { errorMessage } from '../errorMessage';
 import { command, showError } from '../commandRunner';
 import { kindText, quote, targetTypeLabel } from '../labels';
 import { VIEW_ID } from '../listings';
+import { bulkProgressText } from '../scanProgress';
 import { accountFor, isArgs, reactionsFor, skipConfirm, stringArg } from './args';
 import { GroupNode } from '../tree/groupNode';
 import { failure, withTreeFeedback, type Failure } from './treeFeedback';
@@ -151,17 +153,23 @@ export async function removeMany(
     (progress, token) => {
       const controller = new AbortController();
       const sub = token.onCancellationRequested(() => controller.abort());
-      let finished = 0;
+      // time left and rate-limit waits: refreshed every second too, since a wait brings no results
+      const tracker = bulkTracker(deps, reactions);
+      const show = (increment = 0) => progress.report({ increment, message: bulkProgressText(tracker.snapshot()) });
+      const ticker = setInterval(show, 1000);
       return coreRemoveMany(reactions, (id) => withTreeFeedback(deps, id), {
         concurrency: BULK_CONCURRENCY,
         signal: controller.signal,
         onResult: (x) => {
           if (x.outcome === 'not-attempted') return;
-          finished++;
+          tracker.done();
           if (x.error) deps.accounts.handleAuthError(x.reaction.accountId, x.error, true);
-          progress.report({ increment: 100 / n, message: vscode.l10n.t('{0} of {1}', finished, n) });
+          show(100 / n);
         },
-      }).finally(() => sub.dispose());
+      }).finally(() => {
+        clearInterval(ticker);
+        sub.dispose();
+      });
     },
   );
   deps.undo.record(bulk.removed);
@@ -179,6 +187,19 @@ export async function removeMany(
   };
   reportBulk(deps, summary, bulk.removed);
   return summary;
+}
+
+/** Progress of a bulk removal over the paces of the accounts it writes to. */
+function bulkTracker(deps: Deps, reactions: readonly Reaction[]): BulkProgress {
+  const paces = [...new Set(reactions.map((r) => r.accountId))].flatMap((id) => {
+    try {
+      const pace = deps.accounts.client(id).pace;
+      return pace ? [pace] : [];
+    } catch {
+      return []; // an account gone: its reactions fail on their own, with a message
+    }
+  });
+  return new BulkProgress(reactions.length, paces);
 }
 
 function reportBulk(deps: Deps, s: RemovalSummary, removed: readonly Reaction[]): void {

@@ -40,6 +40,7 @@ export function withTreeFeedback(deps: Deps, accountId: string): AccountService 
   };
   return {
     account: inner.account,
+    pace: inner.pace,
     reactionKinds: (signal) => inner.reactionKinds(signal),
     listReactions: (signal, progress) => inner.listReactions(signal, progress),
     get checkpoint() {

@@ -5,6 +5,7 @@
 import { onceUntilFailure } from '../../async';
 import { HttpClient } from '../../http';
 import type { Account, Target } from '../../model';
+import type { PaceView, ScanProgress } from '../../progress';
 import type { AccountService, ClientOptions } from '../service';
 
 /** What every per-account part of a service works with. */
@@ -32,23 +33,36 @@ export type Writes = Pick<AccountService, 'remove' | 'restore' | 'change'>;
  * its code loads then, not when the extension activates.
  */
 export function accountService(
-  account: Account,
+  c: Connection,
   listing: Listing,
   makeWrites: () => Promise<Writes>,
   webUrl: (target: Target) => string | undefined,
 ): AccountService {
   const writes = onceUntilFailure(makeWrites); // a failed load: the next write tries again
+  const pace = c.http.pace;
   return {
-    account,
+    account: c.account,
+    pace,
     get checkpoint() {
       return listing.checkpoint;
     },
     reactionKinds: (signal) => listing.reactionKinds(signal),
-    listReactions: (signal, progress) => listing.listReactions(signal, progress),
-    refreshReactions: (known, since, signal, progress) => listing.refreshReactions(known, since, signal, progress),
+    listReactions: (signal, progress) => following(pace, progress, listing.listReactions(signal, progress)),
+    refreshReactions: (known, since, signal, progress) =>
+      following(pace, progress, listing.refreshReactions(known, since, signal, progress)),
     remove: async (reaction, signal) => (await writes()).remove(reaction, signal),
     restore: async (reaction, signal) => (await writes()).restore(reaction, signal),
     change: async (reaction, kind, signal) => (await writes()).change(reaction, kind, signal),
     webUrl,
   };
+}
+
+/** Passes a listing through while its progress counts the account's waits (time left, "waiting for…"). */
+async function* following<T>(pace: PaceView, progress: ScanProgress | undefined, source: AsyncIterable<T>) {
+  const unfollow = progress?.follow(pace);
+  try {
+    yield* source;
+  } finally {
+    unfollow?.();
+  }
 }

@@ -52,6 +52,6 @@ export const selfCommunity: ServiceProvider = {
     const listing = new SelfCommunityListing(c);
     const votes = async () =>
       new (await import('./votes')).SelfCommunityVotes(c, (signal) => listing.reactionKinds(signal));
-    return accountService(account, listing, votes, (t) => webUrl(account, t));
+    return accountService(c, listing, votes, (t) => webUrl(account, t));
   },
 };

@@ -126,6 +126,6 @@ export const tines: ServiceProvider = {
   connect(account, getToken, options) {
     const c = connection(account, getToken, withTinesLimit(options));
     const writes = async () => new (await import('./reactionWrites')).TinesReactionWrites(c);
-    return accountService(account, new TinesListing(c), writes, (t) => webUrl(account, t));
+    return accountService(c, new TinesListing(c), writes, (t) => webUrl(account, t));
   },
 };

@@ -1,0 +1,180 @@
+/**
+ * Long runs under the servers' rate limits (the emulator enforces them per token, over real HTTP; the
+ * windows are scaled down so the suite takes seconds): a 429 is a refusal, sent again after the wait; a
+ * lost answer is still never re-sent; a bulk removal across both services ends with nothing failed and
+ * exactly one applied write per reaction; our own pace keeps Tines under its limit without any 429.
+ */
+import * as assert from 'assert';
+import { removeMany } from '../../src/core/bulk';
+import { MemoryLogger } from '../../src/core/log';
+import type { Reaction } from '../../src/core/model';
+import { selfCommunity } from '../../src/core/services/selfcommunity';
+import type { AccountService, ClientOptions } from '../../src/core/services/service';
+import { tines } from '../../src/core/services/tines';
+import type { Emulator } from '../emulator';
+import { collect, fastOptions, rejectsKind, requestsTo, useEmulator } from '../support';
+
+const VOTE_POST = /\/vote\/$/;
+const TINES_REMOVE = /\/remove_reaction$/;
+/**
+ * The scaled-down windows: 600 requests per 2 s each (SelfCommunity: 429 + Retry-After in whole seconds,
+ * as Django REST; Tines: 429 without it). The real ones: 600 and 5,000 a minute.
+ */
+const WINDOW_MS = 2000;
+const SC_LIMIT = { requests: 600, windowMs: WINDOW_MS };
+const TINES_LIMIT = { requests: 600, windowMs: WINDOW_MS };
+
+describe('rate limits: refused writes are sent again, lost ones never', function () {
+  this.timeout(60_000);
+  const emu = useEmulator({
+    seed: 24,
+    sc: { statuses: 1400, discussions: 0, posts: 0, commentsPerItem: 0, voteRate: 0.75 },
+    tines: { cases: 64, commentsPerCase: 15, reactionRate: 0.9 },
+  });
+  let logger: MemoryLogger;
+
+  /** The client as the extension makes it, with the windows scaled down (Tines: its documented limit, scaled). */
+  const options = (extra: ClientOptions = {}): ClientOptions =>
+    fastOptions(logger, { rateWindowMs: WINDOW_MS, writeSettleMs: 50, ...extra });
+
+  async function accounts(e: Emulator) {
+    const alice = e.users[0];
+    const scAccount = await selfCommunity.signIn({ baseUrl: e.selfcommunityUrl, token: alice.scToken }, options());
+    const tinesAccount = await tines.signIn(
+      { baseUrl: e.tinesUrl, token: alice.tinesToken, email: alice.email },
+      options(),
+    );
+    const sc = selfCommunity.connect(scAccount, () => alice.scToken, options());
+    const ti = tines.connect(tinesAccount, () => alice.tinesToken, options({ rateLimit: TINES_LIMIT }));
+    return {
+      sc,
+      ti,
+      byId: new Map<string, AccountService>([
+        [scAccount.id, sc],
+        [tinesAccount.id, ti],
+      ]),
+    };
+  }
+
+  beforeEach(() => {
+    logger = new MemoryLogger();
+    emu().setRateLimits(undefined);
+    emu().clearLog();
+    emu().resetRateStats();
+  });
+
+  after(() => emu().setRateLimits(undefined));
+
+  it('a vote POST answered 429 is sent again after the Retry-After, after reading the item again', async () => {
+    const e = emu();
+    const { sc } = await accounts(e);
+    const target = (await collect(sc.listReactions())).items.find((r) => r.accountId === sc.account.id)!;
+    e.clearLog();
+    e.resetRateStats();
+    e.fault({ method: 'POST', path: VOTE_POST, status: 429, retryAfter: '1', times: 1 });
+    const result = await sc.remove(target);
+    assert.strictEqual(result.outcome, 'removed');
+    const posts = requestsTo(e, 'POST', VOTE_POST);
+    assert.deepStrictEqual(
+      posts.map((p) => p.status),
+      [429, 204],
+    );
+    assert.ok(posts[1].time - (posts[0].time + posts[0].ms) >= 950, 'sent again only after the Retry-After');
+    const between = e.requests.slice(e.requests.indexOf(posts[0]) + 1, e.requests.indexOf(posts[1]));
+    assert.ok(
+      between.some((r) => r.method === 'GET' && r.path.endsWith(`/${target.target.id}/`)),
+      'the item was read again before the vote was sent again (a vote toggles)',
+    );
+    assert.strictEqual(e.rateStats().selfcommunity.appliedWrites.length, 1, 'one vote applied');
+  });
+
+  it('a Tines remove_reaction answered 429 without Retry-After is sent again after a back-off', async () => {
+    const e = emu();
+    const { ti } = await accounts(e);
+    const target = (await collect(ti.listReactions())).items[0];
+    e.clearLog();
+    e.resetRateStats();
+    e.fault({ method: 'POST', path: TINES_REMOVE, status: 429, times: 2 });
+    const result = await ti.remove(target);
+    assert.strictEqual(result.outcome, 'removed');
+    assert.deepStrictEqual(
+      requestsTo(e, 'POST', TINES_REMOVE).map((p) => p.status),
+      [429, 429, 200],
+    );
+    assert.strictEqual(e.rateStats().tines.appliedWrites.length, 1, 'one removal applied');
+  });
+
+  it('a write whose answer was lost is never sent again, limits or not: it is read instead', async () => {
+    const e = emu();
+    const { sc, ti } = await accounts(e);
+    e.setRateLimits({ selfcommunity: SC_LIMIT, tines: TINES_LIMIT });
+    const scTarget = (await collect(sc.listReactions())).items[0];
+    const tinesTarget = (await collect(ti.listReactions())).items[0];
+    e.clearLog();
+    e.resetRateStats();
+    // applied, then the connection reset: the removal happened, the answer is lost
+    e.fault({ method: 'POST', path: VOTE_POST, reset: true, applyFirst: true, times: 1 });
+    assert.strictEqual((await sc.remove(scTarget)).outcome, 'removed');
+    assert.strictEqual(requestsTo(e, 'POST', VOTE_POST).length, 1, 'the vote POST was sent once');
+    // a 503 without Retry-After, not applied: still a lost answer (never re-sent), and the reaction is still there
+    e.fault({ method: 'POST', path: TINES_REMOVE, status: 503, times: 1 });
+    await rejectsKind(() => ti.remove(tinesTarget), 'unknown-outcome');
+    assert.strictEqual(requestsTo(e, 'POST', TINES_REMOVE).length, 1, 'remove_reaction was sent once');
+    assert.strictEqual(e.rateStats().selfcommunity.appliedWrites.length, 1);
+    assert.strictEqual(e.rateStats().tines.appliedWrites.length, 0);
+  });
+
+  it('cancel ends a rate-limit wait at once, and nothing is written: the reaction is not attempted', async () => {
+    const e = emu();
+    const { sc, byId } = await accounts(e);
+    const items = (await collect(sc.listReactions())).items.slice(0, 5);
+    e.clearLog();
+    e.fault({ method: 'GET', path: '/api/v2/status/*', status: 429, retryAfter: '3600', times: 1 });
+    const controller = new AbortController();
+    const run = removeMany(items, (id) => byId.get(id)!, { signal: controller.signal });
+    await new Promise((r) => setTimeout(r, 300));
+    const started = Date.now();
+    controller.abort();
+    const summary = await run;
+    assert.ok(Date.now() - started < 1000, `the cancel took ${Date.now() - started} ms`);
+    assert.strictEqual(summary.notAttempted.length, items.length, 'nothing attempted');
+    assert.strictEqual(requestsTo(e, 'POST', VOTE_POST).length, 0, 'no vote sent');
+  });
+  it('a bulk removal of 2,000+ reactions across both services under the limits: 0 failed, one applied write each', async () => {
+    const e = emu();
+    const { sc, ti, byId } = await accounts(e);
+    const items: Reaction[] = [
+      ...(await collect(sc.listReactions())).items,
+      ...(await collect(ti.listReactions())).items,
+    ];
+    const scCount = items.filter((r) => r.accountId === sc.account.id).length;
+    assert.ok(items.length >= 2000 && scCount >= 1000, `${items.length} reactions (${scCount} SelfCommunity)`);
+    e.setRateLimits({ selfcommunity: SC_LIMIT, tines: TINES_LIMIT });
+    e.resetRateStats();
+
+    const summary = await removeMany(items, (id) => byId.get(id)!, { concurrency: 8 });
+
+    const failures = summary.failed.map((f) => `${f.error.kind}: ${f.error.message}`);
+    assert.deepStrictEqual(failures.slice(0, 3), [], `${summary.failed.length} failed`);
+    assert.strictEqual(summary.removed.length, items.length, 'every reaction removed');
+    const stats = e.rateStats();
+    assert.ok(stats.selfcommunity.throttled > 0, 'the SelfCommunity limit was reached (the test tests what it says)');
+    // exactly one applied write per reaction: one vote POST per item, one remove_reaction per comment and value
+    const scWrites = stats.selfcommunity.appliedWrites.map((w) => w.path);
+    assert.strictEqual(scWrites.length, scCount, 'SelfCommunity writes applied');
+    assert.strictEqual(new Set(scWrites).size, scCount, 'no item voted on twice');
+    const tinesWrites = stats.tines.appliedWrites.map((w) => `${w.path} ${w.body}`);
+    assert.strictEqual(tinesWrites.length, items.length - scCount, 'Tines writes applied');
+    assert.strictEqual(new Set(tinesWrites).size, tinesWrites.length, 'no reaction removed twice');
+    assert.deepStrictEqual(e.sc.votesOf('alice'), [], 'the server has none of the votes any more');
+    assert.deepStrictEqual(e.tines.reactionsOf('alice'), [], 'nor any of the Tines reactions');
+    // Tines is kept under its limit by our own pace, SelfCommunity by the limit its Retry-After taught: 429s are rare
+    for (const server of ['selfcommunity', 'tines'] as const) {
+      const { accepted, throttled } = stats[server];
+      assert.ok(
+        throttled <= (accepted + throttled) * 0.02,
+        `${throttled} answers 429 in ${accepted + throttled} ${server} requests`,
+      );
+    }
+  });
+});
