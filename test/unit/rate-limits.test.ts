@@ -6,6 +6,8 @@
  */
 import * as assert from 'assert';
 import { removeMany } from '../../src/core/bulk';
+import { BulkProgress } from '../../src/core/bulkProgress';
+import { ScanProgress } from '../../src/core/progress';
 import { MemoryLogger } from '../../src/core/log';
 import type { Reaction } from '../../src/core/model';
 import { selfCommunity } from '../../src/core/services/selfcommunity';
@@ -176,5 +178,67 @@ describe('rate limits: refused writes are sent again, lost ones never', function
         `${throttled} answers 429 in ${accepted + throttled} ${server} requests`,
       );
     }
+  });
+});
+
+describe('rate limits: our own pace and the progress of waits', function () {
+  this.timeout(30_000);
+  const emu = useEmulator({ seed: 25, tines: { cases: 120, commentsPerCase: 2, maxPerPage: 2 } });
+
+  it('Tines: a listing keeps under the documented limit on its own (no 429) and ends near the floor', async () => {
+    const e = emu();
+    const alice = e.users[0];
+    const limit = { requests: 40, windowMs: 1000 };
+    const options = fastOptions(new MemoryLogger(), { rateLimit: limit });
+    const account = await tines.signIn({ baseUrl: e.tinesUrl, token: alice.tinesToken, email: alice.email }, options);
+    const service = tines.connect(account, () => alice.tinesToken, options);
+    e.setRateLimits({ tines: limit });
+    e.resetRateStats();
+    e.clearLog();
+    const started = Date.now();
+    await collect(service.listReactions());
+    const sent = e.requests.filter((r) => r.server === 'tines');
+    const last = Math.max(...sent.map((r) => r.time)) - started;
+    const floor = Math.floor((sent.length - 1) / limit.requests) * limit.windowMs;
+    assert.strictEqual(e.rateStats().tines.throttled, 0, 'no 429: the limit was kept, not learned');
+    assert.ok(floor >= 2000, `${sent.length} requests: the listing needs several windows`);
+    assert.ok(last >= floor - 50, `the last request started at ${last} ms, before the floor ${floor} ms`);
+    assert.ok(last <= floor * 1.15 + 300, `the last request started at ${last} ms, floor ${floor} ms`);
+    e.setRateLimits(undefined);
+  });
+
+  it('while a listing waits for the server, its progress says how long, and the time left includes the wait', async () => {
+    const e = emu();
+    const alice = e.users[0];
+    const options = fastOptions(new MemoryLogger(), { rateLimit: { requests: 5000, windowMs: 60_000 } });
+    const account = await tines.signIn({ baseUrl: e.tinesUrl, token: alice.tinesToken, email: alice.email }, options);
+    const service = tines.connect(account, () => alice.tinesToken, options);
+    e.fault({ method: 'GET', path: '/api/v2/cases/*', status: 429, retryAfter: '3', skip: 20, times: 1 });
+    const progress = new ScanProgress();
+    const seen: Array<{ waitingMs: number; remainingMs: number | undefined }> = [];
+    progress.onChange(() => {
+      const s = progress.snapshot();
+      if (s.waitingMs > 0) seen.push({ waitingMs: s.waitingMs, remainingMs: s.remainingMs });
+    });
+    await collect(service.listReactions(undefined, progress));
+    assert.ok(seen.length > 0, 'the progress changed when the wait started');
+    const first = seen[0];
+    assert.ok(first.waitingMs > 2000 && first.waitingMs <= 3000, `waiting ${first.waitingMs} ms`);
+    assert.ok((first.remainingMs ?? 0) >= first.waitingMs, `time left ${first.remainingMs} ms counts the wait`);
+    assert.strictEqual(progress.snapshot().waitingMs, 0, 'no wait once the listing ended');
+  });
+
+  it('a bulk removal tracker counts a wait in the time left', () => {
+    let now = 0;
+    let waiting = 0;
+    const pace = { waitingMs: () => waiting, timeFor: () => waiting, onWait: () => () => undefined };
+    const tracker = new BulkProgress(100, [pace], () => now);
+    for (let i = 0; i < 10; i++) tracker.done();
+    now = 1000;
+    assert.strictEqual(tracker.snapshot().remainingMs, 9000, '90 left at 100 ms each');
+    waiting = 40_000;
+    const s = tracker.snapshot();
+    assert.strictEqual(s.waitingMs, 40_000);
+    assert.ok(s.remainingMs! >= 40_000, `time left ${s.remainingMs} ms includes the 40 s wait`);
   });
 });

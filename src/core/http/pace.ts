@@ -34,7 +34,7 @@ export interface PaceOptions {
 const NOTICEABLE_MS = 1000;
 const DEFAULT_WINDOW_MS = 60_000;
 /** The fewest requests in a window that a Retry-After teaches as the server's limit. */
-const LEARN_MIN = 20;
+const LEARN_MIN = 100;
 
 export class Pace {
   /** Start times of our accepted requests within the last window (oldest first, from `head`). */
@@ -148,16 +148,15 @@ export class Pace {
   /**
    * A refusal with Retry-After means the server's window is full: the requests we started within the
    * last window are its limit (counting back from now, not from the Retry-After, which is rounded up to
-   * whole seconds). Keep to that many from now on (a smaller documented limit stays). A Retry-After
-   * longer than the window, or fewer than LEARN_MIN requests in it, is no full window of the size we
-   * assume (some other limit): only its pause is kept.
+   * whole seconds). Keep to that many from now on. Not with a documented limit (it is kept already: a
+   * 429 then is someone else's share), nor from a Retry-After longer than the window or fewer than
+   * LEARN_MIN requests in it: that is no full window of the size we assume, only its pause is kept.
    */
   private learn(reopens: number, now: number): void {
+    if (this.options.rateLimit) return;
     const filled = this.countSince(now - this.windowMs);
     if (filled < LEARN_MIN || reopens - now > this.windowMs) return;
-    const documented = this.options.rateLimit;
-    this.limit =
-      documented && documented.requests <= filled ? documented : { requests: filled, windowMs: this.windowMs };
+    this.limit = { requests: filled, windowMs: this.windowMs };
   }
 
   private countSince(t: number): number {
