@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick | --memory-only | --host …]`: how fast listing is, against the emulator (in a child process, so the server does
+ * `npm run bench [-- --quick | --memory-only | --rate-limits-only | --host …]`: how fast listing is, against the emulator (in a child process, so the server does
  * not share this process's event loop) with injected latency. Speeds are ratios within this one run,
  * never absolute thresholds: timings on shared machines are noisy.
  *
@@ -19,6 +19,7 @@ import { ReactionStore } from '../src/core/store';
 import { CacheSync, ReactionCache } from '../src/core/cache';
 import { HttpClient } from '../src/core/http';
 import type { Reaction } from '../src/core/model';
+import { RATE_LIMIT_EMULATOR_ARGS, rateLimitScenario } from './rateLimits';
 
 interface EmuInfo {
   selfcommunityUrl: string;
@@ -359,8 +360,18 @@ async function main() {
   }
   // Each memory scenario in a process of its own: RSS never shrinks, so one measured after another
   // scenario would see that one's peak.
-  for (const rate of [0.05, 0.45]) await memoryInChild(quick ? 20_000 : 100_000, rate);
+  if (!process.argv.includes('--rate-limits-only'))
+    for (const rate of [0.05, 0.45]) await memoryInChild(quick ? 20_000 : 100_000, rate);
   if (process.argv.includes('--memory-only')) return summary();
+  {
+    const { info, child } = await startEmulator(RATE_LIMIT_EMULATOR_ARGS);
+    try {
+      await rateLimitScenario(info, row);
+    } finally {
+      child.kill();
+    }
+  }
+  if (process.argv.includes('--rate-limits-only')) return summary();
   await scanScenario(
     'Tines 500 cases × 20 comments',
     ['--cases', '500', '--case-comments', '20', '--statuses', '0', '--discussions', '0', '--posts', '0'],
