@@ -7,7 +7,7 @@
  *   floor = floor((R − 1) / N) · W   (R requests, N allowed per window W): the earliest the last request
  *   may start. Reported: the time of the phase / its floor, and answers 429 per 100 requests.
  */
-import type { Logger } from '../src/core/log';
+import { CountingLogger } from './counting';
 import { removeMany } from '../src/core/bulk';
 import type { Reaction } from '../src/core/model';
 import { selfCommunity } from '../src/core/services/selfcommunity';
@@ -22,26 +22,6 @@ interface EmuInfo {
   selfcommunityUrl: string;
   tinesUrl: string;
   users: Array<{ name: string; scToken: string; tinesToken: string; email: string }>;
-}
-
-/** Counts the answers (every answered request logs one line "→ status") and the 429s. */
-class Counter implements Logger {
-  requests = 0;
-  refused = 0;
-  trace() {}
-  debug() {}
-  info(m: string) {
-    if (m.includes(' → ')) this.requests++;
-  }
-  warn(m: string) {
-    if (!m.includes(' → ')) return;
-    this.requests++;
-    if (m.includes(' → 429')) this.refused++;
-  }
-  error() {}
-  reset() {
-    this.requests = this.refused = 0;
-  }
 }
 
 type Row = (metric: string, value: string, target: string, ok: boolean | undefined) => void;
@@ -67,7 +47,7 @@ export const RATE_LIMIT_EMULATOR_ARGS = [
   `sc=${SC_LIMIT}/${WINDOW_MS / 1000},tines=${TINES_LIMIT}/${WINDOW_MS / 1000}`,
 ];
 
-async function phase<T>(counter: Counter, limit: number, run: () => Promise<T>) {
+async function phase<T>(counter: CountingLogger, limit: number, run: () => Promise<T>) {
   counter.reset();
   const started = Date.now();
   const value = await run();
@@ -78,7 +58,7 @@ async function phase<T>(counter: Counter, limit: number, run: () => Promise<T>) 
 
 async function oneService(info: EmuInfo, which: 'sc' | 'tines', row: Row): Promise<void> {
   const alice = info.users.find((u) => u.name === 'alice')!;
-  const counter = new Counter();
+  const counter = new CountingLogger();
   const limit = which === 'sc' ? SC_LIMIT : TINES_LIMIT;
   // the client as the extension makes it; Tines' documented limit scaled like the server's
   const options: ClientOptions = {

@@ -11,7 +11,6 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { createInterface } from 'readline';
 import { activationSize } from '../scripts/activation-size.mjs';
-import type { Logger } from '../src/core/log';
 import { selfCommunity } from '../src/core/services/selfcommunity';
 import { tines } from '../src/core/services/tines';
 import type { AccountService, ServiceProvider } from '../src/core/services/service';
@@ -19,6 +18,7 @@ import { ReactionStore } from '../src/core/store';
 import { CacheSync, ReactionCache } from '../src/core/cache';
 import { HttpClient } from '../src/core/http';
 import type { Reaction } from '../src/core/model';
+import { CountingLogger } from './counting';
 import { RATE_LIMIT_EMULATOR_ARGS, rateLimitScenario } from './rateLimits';
 
 interface EmuInfo {
@@ -44,20 +44,6 @@ async function startEmulator(args: string[]): Promise<{ info: EmuInfo; child: Ch
     child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
   });
   return { info: JSON.parse(line) as EmuInfo, child };
-}
-
-/** Counts requests (every answered request is one info line "→ status"). */
-class CountingLogger implements Logger {
-  requests = 0;
-  trace() {}
-  debug() {}
-  info(m: string) {
-    if (m.includes(' → ')) this.requests++;
-  }
-  warn(m: string) {
-    if (m.includes(' → ')) this.requests++;
-  }
-  error() {}
 }
 
 interface ScanResult {

@@ -36,98 +36,86 @@ export class SelfCommunityVotes implements Writes {
 
   remove(reaction: Reaction, signal?: AbortSignal): Promise<RemoveResult> {
     const target = reaction.target;
-    return this.exclusive(
-      target,
-      async () => {
-        const before = await readItem(this.c.http, target, signal, true);
-        if (!before) return { outcome: 'target-deleted', reaction };
-        if (!before.voted) return { outcome: 'already-removed', reaction };
-        const current = await this.currentKind(target, before, signal);
-        const { state: after, lost } = await this.vote(target, current.id, 'removal', signal);
-        if (!after) return { outcome: 'target-deleted', reaction };
-        if (!after.voted) {
-          if (lost) this.c.http.logger.info(`vote on ${target.type} ${target.id}: removal confirmed by reading`);
-          // the kind actually removed (it may have been changed elsewhere since listing): what an undo puts back
-          return {
-            outcome: 'removed',
-            reaction: current.id === reaction.kind.id ? reaction : { ...reaction, kind: current },
-          };
-        }
-        throw new ReactionsError(
-          lost ? 'unknown-outcome' : 'conflict',
-          lost
-            ? `The server did not answer the removal, and the ${target.type} still shows your ${current.label} reaction. Nothing else was sent; try again.`
-            : `The ${target.type} still shows your ${current.label} reaction after the removal was accepted. Nothing else was sent; refresh and try again.`,
-        );
-      },
-      signal,
-    );
+    return this.exclusive(target, signal, async () => {
+      const before = await readItem(this.c.http, target, signal, true);
+      if (!before) return { outcome: 'target-deleted', reaction };
+      if (!before.voted) return { outcome: 'already-removed', reaction };
+      const current = await this.currentKind(target, before, signal);
+      const { state: after, lost } = await this.vote(target, current.id, 'removal', signal);
+      if (!after) return { outcome: 'target-deleted', reaction };
+      if (!after.voted) {
+        if (lost) this.c.http.logger.info(`vote on ${target.type} ${target.id}: removal confirmed by reading`);
+        // the kind actually removed (it may have been changed elsewhere since listing): what an undo puts back
+        return {
+          outcome: 'removed',
+          reaction: current.id === reaction.kind.id ? reaction : { ...reaction, kind: current },
+        };
+      }
+      throw new ReactionsError(
+        lost ? 'unknown-outcome' : 'conflict',
+        lost
+          ? `The server did not answer the removal, and the ${target.type} still shows your ${current.label} reaction. Nothing else was sent; try again.`
+          : `The ${target.type} still shows your ${current.label} reaction after the removal was accepted. Nothing else was sent; refresh and try again.`,
+      );
+    });
   }
 
   restore(reaction: Reaction, signal?: AbortSignal): Promise<Reaction> {
     const target = reaction.target;
-    return this.exclusive(
-      target,
-      async () => {
-        const before = await readItem(this.c.http, target, signal, true);
-        if (!before)
-          throw new ReactionsError(
-            'not-found',
-            `The ${target.type} "${target.excerpt}" was deleted; the reaction cannot be put back. Refresh the list.`,
-          );
-        if (before.voted) {
-          const current = kindOf(before.reaction);
-          if (current.id === reaction.kind.id) return { ...reaction, kind: current };
-          throw new ReactionsError(
-            'conflict',
-            `You reacted to this ${target.type} again meanwhile (${current.label}); nothing was changed. Refresh to see it.`,
-          );
-        }
-        const { state: after, lost } = await this.vote(target, reaction.kind.id, 'undo', signal);
-        if (after?.voted) return { ...reaction, kind: kindOf(after.reaction) };
+    return this.exclusive(target, signal, async () => {
+      const before = await readItem(this.c.http, target, signal, true);
+      if (!before)
         throw new ReactionsError(
-          lost ? 'unknown-outcome' : 'conflict',
-          `The reaction could not be put back on the ${target.type}: ${!after ? 'it was deleted' : 'it still shows no vote'}. Nothing else was sent; refresh, then try again.`,
+          'not-found',
+          `The ${target.type} "${target.excerpt}" was deleted; the reaction cannot be put back. Refresh the list.`,
         );
-      },
-      signal,
-    );
+      if (before.voted) {
+        const current = kindOf(before.reaction);
+        if (current.id === reaction.kind.id) return { ...reaction, kind: current };
+        throw new ReactionsError(
+          'conflict',
+          `You reacted to this ${target.type} again meanwhile (${current.label}); nothing was changed. Refresh to see it.`,
+        );
+      }
+      const { state: after, lost } = await this.vote(target, reaction.kind.id, 'undo', signal);
+      if (after?.voted) return { ...reaction, kind: kindOf(after.reaction) };
+      throw new ReactionsError(
+        lost ? 'unknown-outcome' : 'conflict',
+        `The reaction could not be put back on the ${target.type}: ${!after ? 'it was deleted' : 'it still shows no vote'}. Nothing else was sent; refresh, then try again.`,
+      );
+    });
   }
 
   change(reaction: Reaction, kind: ReactionKind, signal?: AbortSignal): Promise<Reaction> {
     const target = reaction.target;
     if (!kind.id) return Promise.reject(new ReactionsError('invalid-input', 'Pick a reaction to change to.'));
-    return this.exclusive(
-      target,
-      async () => {
-        const before = await readItem(this.c.http, target, signal, true);
-        if (!before)
-          throw new ReactionsError(
-            'not-found',
-            `The ${target.type} "${target.excerpt}" was deleted meanwhile. Refresh the list.`,
-          );
-        // Changing an item that is no longer voted would ADD a vote: refuse.
-        if (!before.voted)
-          throw new ReactionsError(
-            'conflict',
-            `Your reaction on this ${target.type} was already removed; nothing was changed. Refresh the list.`,
-          );
-        const current = await this.currentKind(target, before, signal);
-        if (current.id === kind.id) return { ...reaction, kind: current };
-        const { state: after, lost } = await this.vote(target, kind.id, 'change', signal);
-        if (after?.voted && kindOf(after.reaction).id === kind.id) return { ...reaction, kind: kindOf(after.reaction) };
-        const now = !after
-          ? 'it was deleted'
-          : after.voted
-            ? `it shows ${kindOf(after.reaction).label}`
-            : 'it shows no vote';
+    return this.exclusive(target, signal, async () => {
+      const before = await readItem(this.c.http, target, signal, true);
+      if (!before)
         throw new ReactionsError(
-          lost ? 'unknown-outcome' : 'conflict',
-          `The reaction was not changed to ${kind.label}: ${now}. Nothing else was sent; refresh to see the current state.`,
+          'not-found',
+          `The ${target.type} "${target.excerpt}" was deleted meanwhile. Refresh the list.`,
         );
-      },
-      signal,
-    );
+      // Changing an item that is no longer voted would ADD a vote: refuse.
+      if (!before.voted)
+        throw new ReactionsError(
+          'conflict',
+          `Your reaction on this ${target.type} was already removed; nothing was changed. Refresh the list.`,
+        );
+      const current = await this.currentKind(target, before, signal);
+      if (current.id === kind.id) return { ...reaction, kind: current };
+      const { state: after, lost } = await this.vote(target, kind.id, 'change', signal);
+      if (after?.voted && kindOf(after.reaction).id === kind.id) return { ...reaction, kind: kindOf(after.reaction) };
+      const now = !after
+        ? 'it was deleted'
+        : after.voted
+          ? `it shows ${kindOf(after.reaction).label}`
+          : 'it shows no vote';
+      throw new ReactionsError(
+        lost ? 'unknown-outcome' : 'conflict',
+        `The reaction was not changed to ${kind.label}: ${now}. Nothing else was sent; refresh to see the current state.`,
+      );
+    });
   }
 
   /** One vote POST (never repeated), then the item as it is afterwards. */
@@ -203,7 +191,7 @@ export class SelfCommunityVotes implements Writes {
    * Two operations on one item never overlap; one after a lost answer waits until that write would have
    * landed. A vote the server refused (429) runs the operation again after the wait: read first again.
    */
-  private exclusive<T>(target: Target, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  private exclusive<T>(target: Target, signal: AbortSignal | undefined, task: () => Promise<T>): Promise<T> {
     const key = `${target.type}:${target.id}`;
     return this.locks.run(key, async () => {
       await this.lost.settle(key, signal);
