@@ -176,7 +176,10 @@ export class Pace {
   }
 }
 
-/** Kept beyond the window: 1% of it (at least 50 ms), for requests that arrive later than they start. */
+/**
+ * Kept beyond the window: 2% of it (at least 250 ms), for requests that arrive later than they start
+ * (a busy machine delays some more than others; a 429 without Retry-After costs far more than this).
+ */
 function margin(windowMs: number): number {
-  return Math.max(50, windowMs / 100);
+  return Math.max(250, windowMs / 50);
 }
