@@ -188,7 +188,7 @@ describe('rate limits: our own pace and the progress of waits', function () {
   it('Tines: a listing keeps under the documented limit on its own (no 429) and ends near the floor', async () => {
     const e = emu();
     const alice = e.users[0];
-    const limit = { requests: 40, windowMs: 1000 };
+    const limit = { requests: 100, windowMs: 5000 };
     const options = fastOptions(new MemoryLogger(), { rateLimit: limit });
     const account = await tines.signIn({ baseUrl: e.tinesUrl, token: alice.tinesToken, email: alice.email }, options);
     const service = tines.connect(account, () => alice.tinesToken, options);
@@ -201,7 +201,7 @@ describe('rate limits: our own pace and the progress of waits', function () {
     const last = Math.max(...sent.map((r) => r.time)) - started;
     const floor = Math.floor((sent.length - 1) / limit.requests) * limit.windowMs;
     assert.strictEqual(e.rateStats().tines.throttled, 0, 'no 429: the limit was kept, not learned');
-    assert.ok(floor >= 2000, `${sent.length} requests: the listing needs several windows`);
+    assert.ok(floor >= 5000, `${sent.length} requests: the listing needs more than one window`);
     assert.ok(last >= floor - 50, `the last request started at ${last} ms, before the floor ${floor} ms`);
     assert.ok(last <= floor * 1.15 + 300, `the last request started at ${last} ms, floor ${floor} ms`);
     e.setRateLimits(undefined);
@@ -222,9 +222,10 @@ describe('rate limits: our own pace and the progress of waits', function () {
     });
     await collect(service.listReactions(undefined, progress));
     assert.ok(seen.length > 0, 'the progress changed when the wait started');
-    const first = seen[0];
-    assert.ok(first.waitingMs > 2000 && first.waitingMs <= 3000, `waiting ${first.waitingMs} ms`);
-    assert.ok((first.remainingMs ?? 0) >= first.waitingMs, `time left ${first.remainingMs} ms counts the wait`);
+    const longest = seen.reduce((a, b) => (b.waitingMs > a.waitingMs ? b : a));
+    assert.ok(longest.waitingMs > 1000 && longest.waitingMs <= 3000, `waiting ${longest.waitingMs} ms`);
+    for (const w of seen)
+      assert.ok((w.remainingMs ?? 0) >= w.waitingMs, `time left ${w.remainingMs} ms counts the wait`);
     assert.strictEqual(progress.snapshot().waitingMs, 0, 'no wait once the listing ended');
   });
 
