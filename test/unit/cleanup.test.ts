@@ -62,6 +62,27 @@ describe('clean-up: dates and rules', () => {
     assert.ok(inDateRange(r('d'), {}, now), 'no bound: everything');
   });
 
+  it('older than N days, at the boundary: exactly N days old is removed, N days less a minute is not', () => {
+    const now = NOW.getTime();
+    const MINUTE = 1 / 1440; // of a day
+    const set = [
+      r('exactly-90', { days: 90 }),
+      r('90-less-a-minute', { days: 90 - MINUTE }),
+      r('90-and-a-minute', { days: 90 + MINUTE }),
+      r('89', { days: 89 }),
+      r('reacted-exactly-90', { days: 400, reacted: 90 }),
+      r('reacted-90-less-a-minute', { days: 400, reacted: 90 - MINUTE }),
+    ];
+    const preview = previewCleanup(set, parseRule({ olderThanDays: 90 }), () => false, now);
+    assert.deepStrictEqual(preview.toRemove.map((x) => x.target.id).sort(), [
+      '90-and-a-minute',
+      'exactly-90',
+      'reacted-exactly-90',
+    ]);
+    assert.ok(inDateRange(r('now', { days: 0 }), { olderThanDays: 0 }, now), '0 days: up to this moment');
+    assert.ok(!inDateRange(r('soon', { days: -MINUTE }), { olderThanDays: 0 }, now), '0 days: nothing later');
+  });
+
   it('between two days is inclusive of both days', () => {
     const day = (y: number, m: number, d: number, h: number) =>
       ({
