@@ -17,29 +17,24 @@ import { ReactionsError } from '../../src/core/errors';
 import type { Reaction } from '../../src/core/model';
 import { selfCommunity } from '../../src/core/services/selfcommunity';
 import { ReactionStore } from '../../src/core/store';
-import { assertNoToken, collect, fastOptions, requestsTo, useEmulator } from '../support';
+import { assertNoToken, collect, fastOptions, requestsTo, scReaction, useEmulator } from '../support';
 
 const NOW = new Date(2026, 5, 17, 12, 0, 0); // Wednesday 17 June 2026, local time
 const daysAgo = (n: number) => NOW.getTime() - n * DAY_MS;
 
-function r(
+const r = (
   id: string,
   opts: { days?: number; reacted?: number; kind?: string; account?: string; text?: string } = {},
-): Reaction {
-  const accountId = opts.account ?? 'selfcommunity:c.example:1';
-  return {
-    id: `${accountId}|status:${id}`,
-    accountId,
+): Reaction =>
+  scReaction('status', id, opts.kind === '2' ? 'Love' : 'Like', {
+    account: opts.account ?? 'selfcommunity:c.example:1',
     target: {
-      type: 'status',
-      id,
       excerpt: opts.text ?? `status ${id}`,
       createdAt: opts.days === undefined ? undefined : daysAgo(opts.days),
     },
-    kind: { id: opts.kind ?? '1', label: opts.kind === '2' ? 'Love' : 'Like' },
+    kind: { id: opts.kind ?? '1' },
     reactedAt: opts.reacted === undefined ? undefined : daysAgo(opts.reacted),
-  };
-}
+  });
 
 class MapState implements KeyValueStore {
   readonly map = new Map<string, unknown>();

@@ -19,6 +19,7 @@
  */
 import * as assert from 'assert';
 import { startEmulator, type Emulator, type EmulatorUser, type FaultSpec, type LoggedRequest } from '../emulator';
+import { pathMatches } from '../emulator/faults';
 import { MemoryLogger } from '../../src/core/log';
 import { ReactionsError, type ErrorKind } from '../../src/core/errors';
 import { selfCommunity } from '../../src/core/services/selfcommunity';
@@ -26,7 +27,7 @@ import { tines } from '../../src/core/services/tines';
 import type { ClientOptions } from '../../src/core/services/service';
 import type { Account, Reaction } from '../../src/core/model';
 import type { BulkSummary } from '../../src/core/bulk';
-import { assertNoToken, allTokens, collect, rejectsKind } from '../support';
+import { assertNoToken, allTokens, collect, rejectsKind, sleep } from '../support';
 import {
   RETRY_AFTER_MS,
   RETRY_BASE_MS,
@@ -52,14 +53,6 @@ import {
 let onRequest: ((entry: LoggedRequest) => void) | undefined;
 
 // ---- checks ----------------------------------------------------------------------------------------
-
-function pathMatches(pattern: string | RegExp, p: string): boolean {
-  if (pattern instanceof RegExp) {
-    pattern.lastIndex = 0;
-    return pattern.test(p);
-  }
-  return pattern.endsWith('*') ? p.startsWith(pattern.slice(0, -1)) : p === pattern;
-}
 
 /** Mirrors the emulator's fault matching over the request log: which requests a fault hit. */
 function faultedRequests(specs: readonly FaultSpec[], log: readonly LoggedRequest[]): Map<LoggedRequest, FaultSpec> {
@@ -423,7 +416,7 @@ describe('fault matrix', function () {
       }
       emu.clearFaults();
       // let aborted (hanging) requests be logged as given up
-      await new Promise((r) => setTimeout(r, 5));
+      await sleep(5);
 
       const expect = cell.placement.expect(cell.fault);
       if (process.env.FAULT_MATRIX_VERBOSE) {

@@ -36,6 +36,7 @@ import {
   rejectsKind,
   requestsTo,
   signInWithBrowser,
+  sleep,
   useEmulator,
 } from '../support';
 
@@ -97,8 +98,6 @@ function truth(emu: Emulator, user: 'alice' | 'bob' | 'carol'): string[] {
 function keys(reactions: Array<{ target: { type: string; id: string } }>): string[] {
   return reactions.map((r) => `${r.target.type}:${r.target.id}`).sort();
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('OAuth: browser sign-in (authorization code + PKCE)', () => {
   const emu = useEmulator({ seed: 3, sc: { statuses: 60, discussions: 20, posts: 10 } });
