@@ -125,7 +125,7 @@ export const tines: ServiceProvider = {
 
   connect(account, getToken, options) {
     const c = connection(account, getToken, withTinesLimit(options));
-    const writes = async () => new (await import('./writes')).TinesReactionWrites(c);
+    const writes = async () => new (await import('./writes')).TinesWrites(c);
     return accountService(c, new TinesListing(c), writes, (t) => webUrl(account, t));
   },
 };
