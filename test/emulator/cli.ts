@@ -4,7 +4,7 @@
  *   npm run emulator -- [--port N] [--tines-port N] [--other-port N] [--host H]
  *                       [--statuses N] [--discussions N] [--posts N] [--comments N] [--no-reactions]
  *                       [--vote-rate R] [--cases N] [--case-comments N] [--reaction-rate R] [--latency MS] [--seed N] [--sc-prefix /x] [--json] [--quiet]
- *                       [--churn D,I[,SEED]] [--hostile MODE[,MODE…]]
+ *                       [--churn D,I[,SEED]] [--hostile MODE[,MODE…]] [--ghost S,C[,DELAY_MS[,EVERY]]]
  *
  * With --port N, Tines listens on N+1 and the other origin on N+2 unless given. Prints the URLs, each
  * user's tokens and the OAuth demo client (users approve on the authorize page in the browser); with
@@ -35,6 +35,8 @@ const USAGE = `Usage: npm run emulator -- [options]
                       contributions and adds I at the head (seeded; alice votes on some)
   --hostile MODES     a misbehaving server, comma-separated: huge-count, next-loop, huge-body[=MB] (default
                       50), pathological-text[=N] (default 200000), null-reaction
+  --ghost S,C[,MS[,N]] removals that do not stick: of every N-th removal (default 10), S answer success but
+                      stay, then C come back MS later (default 1000)
   --json              print one JSON line with the URLs and tokens, nothing else on stdout
   --quiet             do not log requests (they go to stderr, one line each, without tokens)`;
 
@@ -140,6 +142,18 @@ function parse(argv: string[]): { options: EmulatorOptions; json: boolean } {
           else throw new Error(`unknown --hostile mode "${mode}"`);
         }
         options.hostile = hostile;
+        break;
+      }
+      case '--ghost': {
+        const [stay, comeBack, delayMs, every] = value().split(',').map(Number);
+        if (![stay, comeBack].every((n) => Number.isInteger(n) && n >= 0))
+          throw new Error(`--ghost needs S,C (whole numbers), got "${inline ?? argv[i]}"`);
+        options.ghost = {
+          stay,
+          comeBack,
+          delayMs: Number.isFinite(delayMs) ? delayMs : undefined,
+          every: Number.isFinite(every) && every >= 1 ? every : undefined,
+        };
         break;
       }
       case '--json':
