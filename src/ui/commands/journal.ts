@@ -24,6 +24,7 @@ export function sourceLabel(source: RemovalSource): string {
     single: () => vscode.l10n.t('Remove Reaction'),
     bulk: () => vscode.l10n.t('Bulk removal'),
     cleanup: () => vscode.l10n.t('Clean Up'),
+    again: () => vscode.l10n.t('Remove Again'),
   };
   return labels[source]();
 }

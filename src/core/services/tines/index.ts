@@ -11,7 +11,7 @@ import { accountService, connection } from '../common/account';
 import { readPages } from '../common/pager';
 import { cleanToken, probeSignIn } from '../common/signIn';
 import type { ClientOptions, ServiceProvider, SignInInput } from '../service';
-import { pagedList, webUrl } from './comments';
+import { checkReaction, pagedList, webUrl } from './comments';
 import { TinesListing } from './listing';
 
 export { TINES_KINDS, tinesKind } from './comments';
@@ -118,6 +118,12 @@ export const tines: ServiceProvider = {
   connect(account, getToken, options) {
     const c = connection(account, getToken, options);
     const writes = async () => new (await import('./reactionWrites')).TinesReactionWrites(c);
-    return accountService(account, new TinesListing(c), writes, (t) => webUrl(account, t));
+    return accountService(
+      account,
+      new TinesListing(c),
+      writes,
+      (t) => webUrl(account, t),
+      (r, signal) => checkReaction(c.http, account, r, signal),
+    );
   },
 };
