@@ -8,7 +8,7 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import type { BulkSummary } from '../bulk';
 import { modelOnly, type Reaction } from '../model';
-import { DAY_MS } from './dates';
+import { DAY_MS } from '../dates';
 import type { RemovalSource } from './journal';
 
 export type ReceiptSection = 'removed' | 'alreadyGone' | 'targetDeleted' | 'failed' | 'kept' | 'notAttempted';

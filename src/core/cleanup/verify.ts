@@ -11,7 +11,7 @@
 import { pool } from '../async';
 import type { Reaction } from '../model';
 import type { AccountService } from '../services/service';
-import { DAY_MS } from './dates';
+import { DAY_MS } from '../dates';
 import type { CheckSource, CheckStatus, JournalBatch, RestoreJournal } from './journal';
 
 export const CHECK_STATUSES: readonly CheckStatus[] = ['still-removed', 'came-back', 'target-deleted', 'unchecked'];
