@@ -87,19 +87,13 @@ export async function verifyBatches(
     reactions: batch.reactions.filter((r) => !batch.restored[r.id] && (!options.only || options.only.has(r.id))),
     items: [] as VerifiedReaction[],
   }));
-  const tasks = work.flatMap((w) => w.reactions.map((r, i) => ({ w, r, i })));
-  let next = 0;
-  await pool(
-    Math.max(1, options.concurrency ?? 4),
-    () => {
-      const task = tasks[next++];
-      if (!task) return undefined;
-      return async () => {
-        task.w.items[task.i] = await checkOne(task.r, serviceFor, options.signal);
-      };
-    },
-    undefined,
+  const read = await readBack(
+    work.flatMap((w) => w.reactions),
+    serviceFor,
+    options,
   );
+  let k = 0;
+  for (const w of work) for (let i = 0; i < w.reactions.length; i++) w.items.push(read[k++]);
   const at = new Date(now()).toISOString();
   const out: BatchVerification[] = [];
   for (const w of work) {
@@ -114,6 +108,27 @@ export async function verifyBatches(
     await journal.recordCheck(w.batch.id, options.by ?? 'verify', results, reasons);
     out.push({ batch: w.batch, items: w.items, counts, at });
   }
+  return out;
+}
+
+/**
+ * One fresh read of each reaction (never a write), in input order: `came-back` means it is on the server.
+ * Verify Removals reads removed reactions with it; a put-back reads what it put back.
+ */
+export async function readBack(
+  reactions: readonly Reaction[],
+  serviceFor: (accountId: string) => AccountService,
+  options: Pick<VerifyOptions, 'signal' | 'concurrency'> = {},
+): Promise<VerifiedReaction[]> {
+  const out: VerifiedReaction[] = new Array(reactions.length);
+  let next = 0;
+  await pool(Math.max(1, options.concurrency ?? 4), () => {
+    const i = next++;
+    if (i >= reactions.length) return undefined;
+    return async () => {
+      out[i] = await checkOne(reactions[i], serviceFor, options.signal);
+    };
+  });
   return out;
 }
 

@@ -16,7 +16,7 @@ import type { Reaction } from '../../core/model';
 import type { Deps } from '../deps';
 import { command } from '../commandRunner';
 import { kindText } from '../labels';
-import { isArgs, stringArg } from './args';
+import { isArgs, skipConfirm, stringArg } from './args';
 import { undoRemoval, type UndoSummary } from './undo';
 
 export function sourceLabel(source: RemovalSource): string {
@@ -34,7 +34,12 @@ function when(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(vscode.env.language);
 }
 
-async function restoreFromJournal(deps: Deps, batch: JournalBatch, ids?: readonly string[]): Promise<UndoSummary> {
+async function restoreFromJournal(
+  deps: Deps,
+  batch: JournalBatch,
+  ids?: readonly string[],
+  confirm = true,
+): Promise<UndoSummary> {
   let reactions: readonly Reaction[] = batch.reactions;
   if (ids) {
     const wanted = new Set(ids);
@@ -44,7 +49,7 @@ async function restoreFromJournal(deps: Deps, batch: JournalBatch, ids?: readonl
       throw new ReactionsError('not-found', vscode.l10n.t('Not in this removal: {0}.', missing.slice(0, 5).join(', ')));
   }
   deps.logger.info(`restore from journal batch ${batch.id}: ${reactions.length} reaction(s)`);
-  return undoRemoval(deps, reactions);
+  return undoRemoval(deps, reactions, confirm && reactions.length > 1);
 }
 
 type BatchPick = vscode.QuickPickItem & { batch: JournalBatch };
@@ -127,7 +132,7 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
       const ids = arg.reactionIds;
       if (ids !== undefined && (!Array.isArray(ids) || ids.some((x) => typeof x !== 'string')))
         throw new ReactionsError('invalid-input', vscode.l10n.t('"reactionIds" must be a list of reaction ids.'));
-      return restoreFromJournal(deps, batch, ids as string[] | undefined);
+      return restoreFromJournal(deps, batch, ids as string[] | undefined, !skipConfirm(arg));
     }),
   );
 }
