@@ -52,7 +52,39 @@ async function restoreFromJournal(
   return undoRemoval(deps, reactions, confirm && reactions.length > 1);
 }
 
-type BatchPick = vscode.QuickPickItem & { batch: JournalBatch };
+type BatchPick = vscode.QuickPickItem & { batch?: JournalBatch };
+
+const RECEIPT_BUTTON = () => ({ iconPath: new vscode.ThemeIcon('output'), tooltip: vscode.l10n.t('Open Receipt') });
+const VERIFY_BUTTON = () => ({
+  iconPath: new vscode.ThemeIcon('checklist'),
+  tooltip: vscode.l10n.t('Verify Removals…'),
+});
+
+/**
+ * The removals, with "Verify Removals…" first; each removal's buttons open its receipt (bulk runs) or
+ * read it again. Resolves with the removal picked to put back, or undefined (dismissed or a button ran).
+ */
+async function chooseBatch(items: BatchPick[]): Promise<JournalBatch | undefined> {
+  const qp = vscode.window.createQuickPick<BatchPick>();
+  qp.title = vscode.l10n.t('Removed Reactions');
+  qp.placeholder = vscode.l10n.t('Pick a removal to put back (all of it or some)');
+  qp.matchOnDescription = true;
+  qp.matchOnDetail = true;
+  qp.items = [{ label: `$(checklist) ${vscode.l10n.t('Verify Removals…')}`, alwaysShow: true }, ...items];
+  const chosen = await new Promise<BatchPick | undefined>((resolve) => {
+    qp.onDidAccept(() => resolve(qp.selectedItems[0]));
+    qp.onDidHide(() => resolve(undefined));
+    qp.onDidTriggerItemButton((e) => {
+      const run = e.button.tooltip === RECEIPT_BUTTON().tooltip ? 'reactions.openReceipt' : 'reactions.verifyRemovals';
+      void vscode.commands.executeCommand(run, { batchId: e.item.batch?.id });
+      resolve(undefined);
+    });
+    qp.show();
+  });
+  qp.dispose();
+  if (chosen && !chosen.batch) void vscode.commands.executeCommand('reactions.verifyRemovals');
+  return chosen?.batch;
+}
 type ReactionPick = vscode.QuickPickItem & { reaction: Reaction };
 
 async function pickAndRestore(deps: Deps): Promise<UndoSummary | undefined> {
@@ -65,8 +97,11 @@ async function pickAndRestore(deps: Deps): Promise<UndoSummary | undefined> {
     return undefined;
   }
   const accounts = new Map(deps.accounts.list().map((a) => [a.id, a.label]));
+  const back = new Set(deps.cameBack.reactions().map((r) => r.id));
+  const receipts = new Set((await deps.receipts.list()).map((r) => r.batchId));
   const items: BatchPick[] = batches.map((b) => {
     const restored = Object.keys(b.restored).length;
+    const cameBack = b.reactions.filter((r) => back.has(r.id) && !b.restored[r.id]).length;
     const names = [...new Set(b.reactions.map((r) => accounts.get(r.accountId) ?? r.accountId))];
     return {
       batch: b,
@@ -76,22 +111,20 @@ async function pickAndRestore(deps: Deps): Promise<UndoSummary | undefined> {
           : vscode.l10n.t('{0} reactions', b.reactions.length)
       }`,
       description: `${sourceLabel(b.source)} · ${when(b.at)}`,
-      detail:
+      detail: [
         restored === 0
           ? names.join(', ')
           : restored === b.reactions.length
             ? vscode.l10n.t('{0} · all put back', names.join(', '))
             : vscode.l10n.t('{0} · {1} put back', names.join(', '), restored),
+        ...(cameBack === 1 ? [`$(history) ${vscode.l10n.t('1 came back')}`] : []),
+        ...(cameBack > 1 ? [`$(history) ${vscode.l10n.t('{0} came back', cameBack)}`] : []),
+      ].join(' · '),
+      buttons: [...(receipts.has(b.id) ? [RECEIPT_BUTTON()] : []), VERIFY_BUTTON()],
     };
   });
-  const chosen = await vscode.window.showQuickPick(items, {
-    title: vscode.l10n.t('Removed Reactions'),
-    placeHolder: vscode.l10n.t('Pick a removal to put back (all of it or some)'),
-    matchOnDescription: true,
-    matchOnDetail: true,
-  });
-  if (!chosen) return undefined;
-  const b = chosen.batch;
+  const b = await chooseBatch(items);
+  if (!b) return undefined;
   const reactionItems: ReactionPick[] = b.reactions.map((r) => ({
     reaction: r,
     label: r.target.excerpt || r.target.type,
@@ -99,8 +132,9 @@ async function pickAndRestore(deps: Deps): Promise<UndoSummary | undefined> {
       kindText(r.kind),
       accounts.get(r.accountId) ?? vscode.l10n.t('{0} (account removed)', r.accountId),
       ...(b.restored[r.id] ? [vscode.l10n.t('put back')] : []),
+      ...(back.has(r.id) && !b.restored[r.id] ? [vscode.l10n.t('came back — on the server again')] : []),
     ].join(' · '),
-    picked: !b.restored[r.id],
+    picked: !b.restored[r.id] && !back.has(r.id),
   }));
   const picked = await vscode.window.showQuickPick(reactionItems, {
     title: vscode.l10n.t('Put Back — {0}, {1}', sourceLabel(b.source), when(b.at)),

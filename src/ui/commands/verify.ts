@@ -64,7 +64,10 @@ async function pickBatches(deps: Deps, arg: unknown): Promise<JournalBatch[] | u
   type Item = vscode.QuickPickItem & { batches: JournalBatch[] };
   const items: Item[] = [7, 30, 90].map((d) => ({
     label: `$(checklist) ${vscode.l10n.t('All removals of the last {0} days', d)}`,
-    description: vscode.l10n.t('{0} removals', batchesWithin(all, d).length),
+    description:
+      batchesWithin(all, d).length === 1
+        ? vscode.l10n.t('1 removal')
+        : vscode.l10n.t('{0} removals', batchesWithin(all, d).length),
     batches: batchesWithin(all, d),
   }));
   items.push({ label: '', kind: vscode.QuickPickItemKind.Separator, batches: [] });
@@ -108,8 +111,7 @@ export async function verify(deps: Deps, batches: readonly JournalBatch[], quiet
   const total = (k: keyof BatchVerification['counts']) => found.reduce((n, v) => n + v.counts[k], 0);
   if (quiet && back.length === 0) return report;
   const message = vscode.l10n.t(
-    'Checked {0} removed reactions: {1} still removed, {2} came back, {3} on deleted items, {4} could not be checked.',
-    found.reduce((n, v) => n + v.items.length, 0),
+    'Removals read again — still removed: {0} · came back: {1} · on deleted items: {2} · could not check: {3}',
     total('still-removed'),
     back.length,
     total('target-deleted'),
@@ -149,7 +151,7 @@ async function openReport(deps: Deps, found: readonly BatchVerification[]): Prom
     lines.push(`## ${sourceLabel(v.batch.source)} · ${new Date(v.batch.at).toLocaleString(vscode.env.language)}`, '');
     lines.push(
       vscode.l10n.t(
-        '{0} still removed · {1} came back · {2} on deleted items · {3} could not be checked',
+        'Still removed: {0} · came back: {1} · on deleted items: {2} · could not check: {3}',
         v.counts['still-removed'],
         v.counts['came-back'],
         v.counts['target-deleted'],
