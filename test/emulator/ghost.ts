@@ -5,7 +5,7 @@
  * - `stay`: the removal answers success and the one read right after it agrees (a stale replica), but
  *   the reaction was never taken off: it is there again from the next request on (or after `delayMs`);
  * - `comeBack`: the removal is applied, and undone `delayMs` later (default 1000 ms).
- * The first `stay` ghosts stay, the next `comeBack` come back. `log` names each ghost with its target, so a
+ * The first `stay` ghosts stay, the next `comeBack` come back (counted again after each `set`). `log` names each ghost with its target, so a
  * test compares what the client flags with what the server did. Both services (a SelfCommunity vote
  * removal, a Tines `remove_reaction`) count as removals, in the order the server received them.
  */
@@ -15,6 +15,8 @@ export class Ghosts {
   readonly log: GhostEntry[] = [];
   private options: GhostOptions | undefined;
   private removals = 0;
+  /** Ghosts made since the last `set` (the log keeps every one). */
+  private made = { stay: 0, comeBack: 0 };
   private readonly timers = new Set<NodeJS.Timeout>();
   /** Stay ghosts waiting for the read right after their removal: undone after that read. */
   private readonly afterRead = new Map<string, () => void>();
@@ -26,6 +28,7 @@ export class Ghosts {
   set(options: GhostOptions | undefined): void {
     this.options = options && { ...options };
     this.removals = 0;
+    this.made = { stay: 0, comeBack: 0 };
   }
 
   get enabled(): boolean {
@@ -40,11 +43,11 @@ export class Ghosts {
     const o = this.options;
     if (!o) return undefined;
     this.removals++;
-    const stays = this.log.filter((g) => g.mode === 'stay').length;
-    const comes = this.log.length - stays;
     if (this.removals % Math.max(1, o.every ?? 10) !== 0) return undefined;
-    const mode = stays < (o.stay ?? 0) ? 'stay' : comes < (o.comeBack ?? 0) ? 'comeBack' : undefined;
+    const { stay, comeBack } = this.made;
+    const mode = stay < (o.stay ?? 0) ? 'stay' : comeBack < (o.comeBack ?? 0) ? 'comeBack' : undefined;
     if (!mode) return undefined;
+    this.made[mode]++;
     const delay = Math.max(0, o.delayMs ?? 1000);
     const at = Date.now();
     const ghost: GhostEntry = { ...entry, mode, at, backAt: mode === 'stay' ? at : at + delay };

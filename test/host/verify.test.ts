@@ -7,6 +7,8 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { Reaction } from '../../src/core/model';
+import * as fs from 'fs';
+import type { CleanUpResult } from '../../src/ui/commands/cleanUp';
 import type { RemovalSummary } from '../../src/ui/commands/remove';
 import type { VerifyReport } from '../../src/ui/commands/verify';
 import type { TreeNode } from '../../src/ui/tree/node';
@@ -99,5 +101,33 @@ describe('host: removals that come back are marked, verified and removed again',
       [],
       'nothing is marked any more',
     );
+  });
+
+  it('after a Clean Up, one automatic re-check (reactions.verifyAfterCleanUp) finds what came back', async () => {
+    const api = await extensionApi();
+    const config = vscode.workspace.getConfiguration('reactions');
+    await config.update('verifyAfterCleanUpMinutes', 0.01, vscode.ConfigurationTarget.Global);
+    try {
+      emu().setGhost({ comeBack: 1, delayMs: 100, every: 1 });
+      const done = await vscode.commands.executeCommand<CleanUpResult>('reactions.cleanUp', {
+        accountIds: [scId],
+        text: api.reactions(scId)[0].target.excerpt.split(/\s+/).slice(0, 3).join(' '),
+        confirm: false,
+      });
+      assert.ok(done.summary && done.summary.removed.length >= 1);
+      const ghost = emu().ghostLog.at(-1)!.target;
+      // No listing: the re-check alone reads the removal again, records it and marks what came back.
+      await waitFor(
+        'the automatic re-check',
+        () => fs.readFileSync(api.testing.journalFile(), 'utf8').includes('"by":"auto"'),
+        15_000,
+      );
+      await waitFor('the came-back mark', async () =>
+        (await rows()).some((x) => scKey(x.r) === ghost && /\bcameBack\b/.test(String(x.item.contextValue))),
+      );
+    } finally {
+      await config.update('verifyAfterCleanUpMinutes', undefined, vscode.ConfigurationTarget.Global);
+      emu().setGhost(undefined);
+    }
   });
 });
