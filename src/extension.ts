@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { CacheSync, ReactionCache } from './core/cache';
 import { RestoreJournal } from './core/cleanup/journal';
 import { KeepList } from './core/cleanup/keepList';
-import { ReceiptStore } from './core/cleanup/receipt';
+import { ReceiptStore } from './core/cleanup/receiptStore';
 import { ReactionStore } from './core/store';
 import { AccountManager } from './ui/auth';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, SelfCommunityAuthProvider } from './ui/auth/authProvider';

@@ -9,7 +9,7 @@
  */
 import * as vscode from 'vscode';
 import type { RestoreJournal } from '../core/cleanup/journal';
-import { cameBack, removedNow, type RemovedEntry } from '../core/cleanup/verify';
+import { cameBack, removedNow, type RemovedEntry } from '../core/cleanup/removed';
 import type { Reaction } from '../core/model';
 import type { ReactionStore } from '../core/store';
 import type { OutputLogger } from './outputLogger';

@@ -2,7 +2,7 @@
 import type * as vscode from 'vscode';
 import type { RestoreJournal } from '../core/cleanup/journal';
 import type { KeepList } from '../core/cleanup/keepList';
-import type { ReceiptStore } from '../core/cleanup/receipt';
+import type { ReceiptStore } from '../core/cleanup/receiptStore';
 import type { CameBack } from './cameBack';
 import type { ReactionStore } from '../core/store';
 import type { AccountManager } from './auth';

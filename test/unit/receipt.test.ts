@@ -7,7 +7,8 @@ import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { BulkSummary } from '../../src/core/bulk';
-import { buildReceipt, receiptMarkdown, ReceiptStore, ENGLISH_WORDS } from '../../src/core/cleanup/receipt';
+import { buildReceipt, receiptMarkdown, ENGLISH_WORDS } from '../../src/core/cleanup/receipt';
+import { ReceiptStore } from '../../src/core/cleanup/receiptStore';
 import { ReactionsError } from '../../src/core/errors';
 import type { Reaction } from '../../src/core/model';
 

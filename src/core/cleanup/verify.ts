@@ -1,9 +1,7 @@
 /**
  * Removed stays removed — or you hear about it. Plain TypeScript, no `vscode`.
  *
- * - `cameBack`: what a listing found that the journal says was removed (and not put back since): the
- *   reactions that are on the server again. The newest batch that removed a reaction is the one that
- *   counts (a reaction removed again later is judged by that later batch).
+ * - `cameBack` (removed.ts): what a listing found that the journal says was removed.
  * - `verifyBatches`: re-reads each removed reaction of some batches (one fresh read per reaction, never a
  *   write) and sorts them into still removed / came back / item deleted / could not check (with why);
  *   each batch's findings are appended to the journal as a `checked` record with its time.
@@ -14,34 +12,9 @@ import type { AccountService } from '../services/service';
 import { DAY_MS } from '../dates';
 import type { CheckSource, CheckStatus, JournalBatch, RestoreJournal } from './journal';
 
+export { cameBack, removedNow, type RemovedEntry } from './removed';
+
 export const CHECK_STATUSES: readonly CheckStatus[] = ['still-removed', 'came-back', 'target-deleted', 'unchecked'];
-
-/** A removed reaction as the journal knows it: the newest batch that removed it. */
-export interface RemovedEntry {
-  readonly reaction: Reaction;
-  readonly batchId: string;
-  /** ISO time of that removal. */
-  readonly at: string;
-}
-
-/** Each reaction id removed and not put back since, with the newest batch that removed it. */
-export function removedNow(batches: readonly JournalBatch[]): Map<string, RemovedEntry> {
-  const out = new Map<string, RemovedEntry>();
-  const oldestFirst = [...batches].sort((a, b) => a.at.localeCompare(b.at));
-  for (const b of oldestFirst)
-    for (const r of b.reactions) {
-      if (b.restored[r.id]) out.delete(r.id);
-      else out.set(r.id, { reaction: r, batchId: b.id, at: b.at });
-    }
-  return out;
-}
-
-/** The reactions among `listed` that the journal says were removed: they came back. */
-export function cameBack(listed: Iterable<Reaction>, removed: ReadonlyMap<string, RemovedEntry>): Reaction[] {
-  const out: Reaction[] = [];
-  for (const r of listed) if (removed.has(r.id)) out.push(r);
-  return out;
-}
 
 export interface VerifiedReaction {
   /** As the journal has it; for `came-back`, as the server shows it now. */
