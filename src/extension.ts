@@ -52,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
     retentionDays: () => vscode.workspace.getConfiguration('reactions').get<number>('journal.retentionDays', 90),
     warn: (m) => logger.warn(m),
   });
-  const cameBack = new CameBack(journal, store, logger);
+  const cameBack = new CameBack(() => deps.journal, store, logger);
   const receipts = new ReceiptStore(path.join(context.globalStorageUri.fsPath, 'receipts'), () =>
     vscode.workspace.getConfiguration('reactions').get<number>('journal.retentionDays', 90),
   );

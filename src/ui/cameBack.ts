@@ -24,7 +24,8 @@ export class CameBack implements vscode.Disposable {
   private loading: Promise<void> | undefined;
 
   constructor(
-    private readonly journal: RestoreJournal,
+    /** The journal in use (read each time: a test hook swaps it to simulate a restart). */
+    private readonly journalOf: () => RestoreJournal,
     private readonly store: ReactionStore,
     private readonly logger: OutputLogger,
   ) {}
@@ -33,7 +34,7 @@ export class CameBack implements vscode.Disposable {
   refresh(): Promise<void> {
     const run = (async () => {
       const prev = this.removed;
-      this.removed = removedNow(await this.journal.list());
+      this.removed = removedNow(await this.journalOf().list());
       const touched = new Set<string>();
       for (const [id, e] of prev) if (!this.removed.has(id)) touched.add(e.reaction.accountId);
       for (const [id, e] of this.removed) if (!prev.has(id)) touched.add(e.reaction.accountId);
@@ -86,7 +87,7 @@ export class CameBack implements vscode.Disposable {
     }
     for (const [batch, results] of byBatch) {
       this.logger.warn(`${Object.keys(results).length} removed reaction(s) of batch ${batch} are listed again`);
-      await this.journal.recordCheck(batch, 'listing', results);
+      await this.journalOf().recordCheck(batch, 'listing', results);
     }
   }
 
