@@ -12,13 +12,13 @@ import type { CleanUpResult } from '../../src/ui/commands/cleanUp';
 import type { RemovalSummary } from '../../src/ui/commands/remove';
 import type { VerifyReport } from '../../src/ui/commands/verify';
 import type { TreeNode } from '../../src/ui/tree/node';
-import { addScAccount, children, extensionApi, refresh, scKey, treeItem, useEmulator, waitFor } from './helpers';
+import { addScAccount, children, extensionApi, refresh, scKey, treeItem, useHostEmulator, waitFor } from './helpers';
 
 const reactionOf = (n: TreeNode) => (n as unknown as { reaction?: Reaction }).reaction;
 
 describe('host: removals that come back are marked, verified and removed again', function () {
   this.timeout(120_000);
-  const emu = useEmulator({ seed: 9 });
+  const emu = useHostEmulator({ seed: 9 });
   let scId = '';
 
   before(async function () {

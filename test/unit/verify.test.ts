@@ -17,10 +17,9 @@ import { selfCommunity } from '../../src/core/services/selfcommunity';
 import type { AccountService } from '../../src/core/services/service';
 import { tines } from '../../src/core/services/tines';
 import type { Emulator } from '../emulator';
-import { collect, fastOptions, useEmulator } from '../support';
+import { collect, fastOptions, sleep, useEmulator } from '../support';
 
 const DELAY_MS = 300;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ids = (list: readonly Reaction[]) => list.map((r) => r.id).sort();
 const ghostTargets = (emu: Emulator) => emu.ghostLog.map((g) => g.target).sort();
 const scKey = (r: Reaction) => `${r.target.type}:${r.target.id}`;
