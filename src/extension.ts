@@ -4,10 +4,12 @@
  * activation the reactions cached by the last session are read from globalStorage (no request), so
  * the view shows them at once while the listing brings them up to date.
  */
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { CacheSync, ReactionCache } from './core/cache';
 import { RestoreJournal } from './core/cleanup/journal';
 import { KeepList } from './core/cleanup/keepList';
+import { ReceiptStore } from './core/cleanup/receiptStore';
 import { ReactionStore } from './core/store';
 import { AccountManager } from './ui/auth';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, SelfCommunityAuthProvider } from './ui/auth/authProvider';
@@ -16,6 +18,7 @@ import { COMMAND_FAMILIES, type CommandFamilyName } from './ui/commandIds';
 import { registerLazily, type CommandFamily } from './ui/commands/lazy';
 import { lastRule } from './ui/commands/lastRule';
 import * as viewCommands from './ui/commands/view';
+import { CameBack } from './ui/cameBack';
 import { ContextKeys } from './ui/contextKeys';
 import type { Deps } from './ui/deps';
 import { ListingScheduler, VIEW_ID } from './ui/listings';
@@ -50,7 +53,11 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
     retentionDays: () => vscode.workspace.getConfiguration('reactions').get<number>('journal.retentionDays', 90),
     warn: (m) => logger.warn(m),
   });
-  const tree = new ReactionsTreeProvider({ store, accounts, listings, keep, view: viewOptions }, keys);
+  const cameBack = new CameBack(() => deps.journal, store, logger);
+  const receipts = new ReceiptStore(path.join(context.globalStorageUri.fsPath, 'receipts'), () =>
+    vscode.workspace.getConfiguration('reactions').get<number>('journal.retentionDays', 90),
+  );
+  const tree = new ReactionsTreeProvider({ store, accounts, listings, keep, view: viewOptions, cameBack }, keys);
   const view = vscode.window.createTreeView<TreeNode>(VIEW_ID, {
     treeDataProvider: tree,
     canSelectMany: true,
@@ -61,7 +68,13 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
   context.subscriptions.push({ dispose: () => void cache.dispose() }, logger, accounts, listings, undo, tree, view, {
     dispose: () => store.dispose(),
   });
-  context.subscriptions.push(viewOptions, { dispose: () => keep.dispose() });
+  context.subscriptions.push(viewOptions, { dispose: () => keep.dispose() }, cameBack);
+  // Every listing that ends is compared with the journal: what was removed and is listed again "came back".
+  context.subscriptions.push(
+    listings.onDidChange((id) => {
+      if (listings.state(id).status === 'loaded') void cameBack.listed(id);
+    }),
+  );
   flushCache = () => cache.flush();
 
   // OAuth: the browser comes back through the URI handler; the Accounts menu lists SelfCommunity sign-ins.
@@ -85,6 +98,8 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
     keys,
     keep,
     journal,
+    cameBack,
+    receipts,
     viewOptions,
     globalState: context.globalState,
   };
@@ -102,10 +117,13 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
   lazily('keep', () => import('./ui/commands/keep'));
   const cleanUp = lazily('cleanUp', () => import('./ui/commands/cleanUp'));
   lazily('showRemoved', () => import('./ui/commands/showRemoved'));
+  lazily('verify', () => import('./ui/commands/verify'));
+  lazily('receipt', () => import('./ui/commands/receipt'));
   keys.set('reactions.hasCleanUpRule', !!lastRule(context.globalState));
   // The cache is read once activate() has returned (no request); then listing starts when the view is
   // shown (ensureLoaded waits for the cache read, so the two never race).
   void listings.startWarm().then(async () => {
+    void cameBack.refresh(); // the cached reactions against the journal (a file read, no request)
     if (view.visible) void listings.ensureLoaded();
     if (vscode.workspace.getConfiguration('reactions').get<boolean>('cleanUp.notifyOnStartup', false))
       await cleanUp

@@ -32,6 +32,8 @@ export const COMMAND_FAMILIES = {
   keep: ['reactions.keep', 'reactions.unkeep'],
   cleanUp: ['reactions.cleanUp', 'reactions.cleanUpAgain'],
   showRemoved: ['reactions.showRemoved', 'reactions.restoreRemoved'],
+  verify: ['reactions.verifyRemovals', 'reactions.removeAgain'],
+  receipt: ['reactions.openReceipt', 'reactions.exportReceipt'],
 } as const;
 
 export type CommandFamilyName = keyof typeof COMMAND_FAMILIES;

@@ -2,6 +2,8 @@
 import type * as vscode from 'vscode';
 import type { RestoreJournal } from '../core/cleanup/journal';
 import type { KeepList } from '../core/cleanup/keepList';
+import type { ReceiptStore } from '../core/cleanup/receiptStore';
+import type { CameBack } from './cameBack';
 import type { ReactionStore } from '../core/store';
 import type { AccountManager } from './auth';
 import type { ContextKeys } from './contextKeys';
@@ -25,6 +27,10 @@ export interface Deps {
   readonly keep: KeepList;
   /** Every removal, for "Show Removed…" (persisted in globalStorage). */
   readonly journal: RestoreJournal;
+  /** Removed reactions listed again (from the journal and the store). */
+  readonly cameBack: CameBack;
+  /** The receipt of every bulk run (globalStorage/receipts). */
+  readonly receipts: ReceiptStore;
   /** Group by where / when, newest / oldest first (persisted). */
   readonly viewOptions: ViewOptions;
   /** Where the last clean-up rule and other small choices persist (globalState). */

@@ -155,6 +155,11 @@ describe('E2E: clean-up rules', () => {
     await w.screenshot('cleanup-05-journal-batch');
     await walkthroughShot(w, 'restore');
     await w.page.locator('.quick-input-widget').getByRole('button', { name: 'OK' }).click();
+    // A put-back is a new reaction: the modal says so (people notified again, today's date) before anything is sent.
+    const dialog = w.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match(await dialog.innerText(), /notified again/);
+    await dialog.getByRole('button', { name: `Put Back ${n} Reactions` }).click();
     await w.notification(new RegExp(`Put back ${n} reactions`)).waitFor({ state: 'visible', timeout: 60_000 });
     assert.strictEqual(votes(emu).length, before + n, 'every removed reaction is back on the server');
   });

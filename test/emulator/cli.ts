@@ -5,6 +5,7 @@
  *                       [--statuses N] [--discussions N] [--posts N] [--comments N] [--no-reactions]
  *                       [--vote-rate R] [--cases N] [--case-comments N] [--reaction-rate R] [--latency MS] [--seed N] [--sc-prefix /x] [--json] [--quiet]
  *                       [--churn D,I[,SEED]] [--hostile MODE[,MODE…]] [--rate-limit SERVER=N/S[,…]]
+ *                       [--ghost S,C[,DELAY_MS[,EVERY]]]
  *
  * With --port N, Tines listens on N+1 and the other origin on N+2 unless given. Prints the URLs, each
  * user's tokens and the OAuth demo client (users approve on the authorize page in the browser); with
@@ -38,6 +39,8 @@ const USAGE = `Usage: npm run emulator -- [options]
   --rate-limit LIMITS per-token rate limits, a sliding window, comma-separated SERVER=N/SECONDS: sc=600/60
                       (SelfCommunity: 429 + Retry-After, as Django REST), tines=5000/60 (429, no header);
                       "documented" = both of those
+  --ghost S,C[,MS[,N]] removals that do not stick: of every N-th removal (default 10), S answer success but
+                      stay, then C come back MS later (default 1000)
   --json              print one JSON line with the URLs and tokens, nothing else on stdout
   --quiet             do not log requests (they go to stderr, one line each, without tokens)`;
 
@@ -148,6 +151,18 @@ function parse(argv: string[]): { options: EmulatorOptions; json: boolean } {
       case '--rate-limit':
         options.rateLimits = parseRateLimits(value());
         break;
+      case '--ghost': {
+        const [stay, comeBack, delayMs, every] = value().split(',').map(Number);
+        if (![stay, comeBack].every((n) => Number.isInteger(n) && n >= 0))
+          throw new Error(`--ghost needs S,C (whole numbers), got "${inline ?? argv[i]}"`);
+        options.ghost = {
+          stay,
+          comeBack,
+          delayMs: Number.isFinite(delayMs) ? delayMs : undefined,
+          every: Number.isFinite(every) && every >= 1 ? every : undefined,
+        };
+        break;
+      }
       case '--json':
         json = true;
         break;

@@ -42,7 +42,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const scViews = new ScViews(scWorld);
   const tinesWorld = new TinesWorld(tinesConfig(seed, opts.tines));
   const oauth = new OAuthServer(opts.oauth);
-  const modes = new Modes(opts.churn, opts.hostile);
+  const modes = new Modes(opts.churn, opts.hostile, opts.ghost);
 
   const requests: Emulator['requests'] = [];
   const otherRequests: Emulator['requests'] = [];
@@ -133,8 +133,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     setRateLimits: (limits) => shared.limits.set(limits),
     rateStats: () => shared.limits.stats,
     resetRateStats: () => shared.limits.resetStats(),
+    setGhost: (ghost) => modes.ghosts.set(ghost),
+    ghostLog: modes.ghosts.log,
     close() {
       faults.clear();
+      modes.ghosts.close();
       closed ??= Promise.all(servers.map((s) => s.close())).then(() => undefined);
       return closed;
     },

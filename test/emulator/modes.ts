@@ -17,7 +17,8 @@
 import { REACTIONS, type ScWorld } from './sc-data';
 import { Rng, code } from './seed';
 import type { Reply } from './server';
-import type { ChurnLog, ChurnOptions, HostileOptions } from './types';
+import { Ghosts } from './ghost';
+import type { ChurnLog, ChurnOptions, GhostOptions, HostileOptions } from './types';
 
 const HUGE = 1_000_000_000;
 
@@ -28,9 +29,13 @@ export class Modes {
   private rng = Rng.of(1, code('churn'));
   private textCache: { n: number; text: string } | undefined;
 
-  constructor(churn?: ChurnOptions, hostile?: HostileOptions) {
+  /** Ghost mode: removals that do not stick (ghost.ts). */
+  readonly ghosts: Ghosts;
+
+  constructor(churn?: ChurnOptions, hostile?: HostileOptions, ghost?: GhostOptions) {
     this.setChurn(churn);
     this.hostile = { ...hostile };
+    this.ghosts = new Ghosts(ghost);
   }
 
   setChurn(churn: ChurnOptions | undefined): void {

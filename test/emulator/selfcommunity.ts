@@ -281,7 +281,10 @@ export class SelfCommunityApp implements App {
 
   private detail(ctx: Ctx, type: string, id: number, u: number): Reply {
     const t = this.world.typeIndex(type);
-    return this.world.exists(t, id) ? { status: 200, json: this.views.itemJson(ctx.base, t, id, u) } : NOT_FOUND();
+    if (!this.world.exists(t, id)) return NOT_FOUND();
+    const reply = { status: 200, json: this.views.itemJson(ctx.base, t, id, u) };
+    this.modes.ghosts.afterReadOf({ service: 'selfcommunity', target: `${type}:${id}`, user: USERS[u].name });
+    return reply;
   }
 
   private votes(ctx: Ctx, type: string, id: number): Reply {
@@ -313,6 +316,12 @@ export class SelfCommunityApp implements App {
       else next = current === wanted ? 0 : wanted; // same: remove; other: change
     }
     w.setVoteCode(t, id, u, next);
+    if (current !== 0 && next === 0) {
+      const ghost = { service: 'selfcommunity' as const, target: `${type}:${id}`, user: USERS[u].name };
+      this.modes.ghosts.onRemoval(ghost, () => {
+        if (w.exists(t, id) && w.voteCode(t, id, u) === 0) w.setVoteCode(t, id, u, current);
+      });
+    }
     return { status: 204 };
   }
 }

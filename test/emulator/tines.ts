@@ -259,9 +259,22 @@ export class TinesApp implements App {
     if (value === undefined || value === null || value === '') return { status: 422, json: ["Value can't be blank"] };
     if (!TINES_VALUES.includes(value as TinesValue))
       return { status: 422, json: ['Value is not a supported reaction'] };
-    if (add) this.world.react(cm, userId, value as TinesValue, Date.now());
-    else this.world.unreact(cm, userId, value as TinesValue);
+    const v = value as TinesValue;
+    const was = cm.reactions.find((r) => r.value === v)?.reactants.find((x) => x.userId === userId)?.at;
+    if (add) this.world.react(cm, userId, v, Date.now());
+    else this.world.unreact(cm, userId, v);
     this.world.touch(kase);
-    return { status: 200, json: this.world.commentJson(ctx.base, cm) };
+    const ghost = {
+      service: 'tines' as const,
+      target: `case:${caseId}/comment:${commentId}`,
+      user: ctx.user ?? String(userId),
+    };
+    if (!add && was !== undefined)
+      this.modes.ghosts.onRemoval(ghost, () => {
+        if (!cm.deleted && this.world.caseById(caseId)) this.world.react(cm, userId, v, was);
+      });
+    const reply = { status: 200, json: this.world.commentJson(ctx.base, cm) };
+    this.modes.ghosts.afterReadOf(ghost); // the answer was the read: a stay ghost is back at once
+    return reply;
   }
 }

@@ -56,6 +56,8 @@ export interface EmulatorOptions {
   hostile?: HostileOptions;
   /** Rate limits per token (rateLimits.ts); `emu.setRateLimits` changes them later. */
   rateLimits?: RateLimitOptions;
+  /** Removals that do not stick (see ghost.ts); `emu.setGhost` changes it later. */
+  ghost?: GhostOptions;
 }
 
 /** A sliding window: at most `requests` accepted per token within any `windowMs`. */
@@ -86,6 +88,29 @@ export interface RateLimitStats {
   throttled: number;
   /** Every write applied (limits or not), in order. */
   appliedWrites: AppliedWrite[];
+}
+
+/** Ghost mode: every `every`-th removal (default 10) stays or comes back, until the quotas are used. */
+export interface GhostOptions {
+  /** Removals answered as done (and the read right after agrees) while the reaction stays. */
+  stay?: number;
+  /** Removals done, then undone `delayMs` later. */
+  comeBack?: number;
+  /** Default 1000. */
+  delayMs?: number;
+  /** Which removals are ghosts: every n-th the server receives (default 10). */
+  every?: number;
+}
+
+/** One ghost removal: `target` is `status:12`, `comment:40` or `case:3/comment:9`. */
+export interface GhostEntry {
+  service: 'selfcommunity' | 'tines';
+  target: string;
+  user: string;
+  mode: 'stay' | 'comeBack';
+  /** When the removal was received, and when the reaction was back (for `comeBack`: when it is due). */
+  at: number;
+  backAt: number;
 }
 
 /** Per SelfCommunity contribution list request: deletions anywhere, insertions at the head. */
@@ -339,5 +364,9 @@ export interface Emulator {
   /** Requests accepted and refused by the limits, and writes applied, per server. */
   rateStats(): Record<'selfcommunity' | 'tines', RateLimitStats>;
   resetRateStats(): void;
+  /** Starts (or with undefined stops) ghost mode; counting of removals starts again. */
+  setGhost(ghost: GhostOptions | undefined): void;
+  /** The ghost removals so far, in the order the server received them. */
+  readonly ghostLog: readonly GhostEntry[];
   close(): Promise<void>;
 }

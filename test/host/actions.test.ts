@@ -33,7 +33,7 @@ describe('host: actions', function () {
     assert.ok(!scTruth(emu()).has(scKey(r)), 'gone on the server');
     assert.ok(!api.reactions(ids.sc).some((x) => x.id === r.id), 'gone from the tree');
 
-    const undone = await vscode.commands.executeCommand<UndoSummary>('reactions.undo');
+    const undone = await vscode.commands.executeCommand<UndoSummary>('reactions.undo', { confirm: false });
     assert.deepStrictEqual(undone.restored, [r.id]);
     assert.strictEqual(
       scTruth(emu()).get(scKey(r)),
@@ -93,7 +93,7 @@ describe('host: actions', function () {
     );
 
     // Undo Last Removal puts back that batch.
-    const undone = await vscode.commands.executeCommand<UndoSummary>('reactions.undo');
+    const undone = await vscode.commands.executeCommand<UndoSummary>('reactions.undo', { confirm: false });
     assert.strictEqual(undone.restored.length, some.length - 1);
     const after = scTruth(emu());
     for (const r of some) assert.ok(after.has(scKey(r)), `${r.id} is back`);
@@ -112,7 +112,7 @@ describe('host: actions', function () {
     const truth = tinesTruth(emu());
     for (const r of inCase) assert.ok(!truth.has(tinesKey(r)));
     assert.ok(!api.reactions(ids.tines).some((r) => r.target.parent?.id === caseId));
-    await vscode.commands.executeCommand('reactions.undo');
+    await vscode.commands.executeCommand('reactions.undo', { confirm: false });
     const back = tinesTruth(emu());
     for (const r of inCase) assert.ok(back.has(tinesKey(r)), 'undo put it back');
   });

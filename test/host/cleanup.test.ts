@@ -118,7 +118,7 @@ describe('host: clean-up rules', function () {
     assert.strictEqual(removed.removed.length, before.length - 2);
     assert.deepStrictEqual([...scTruth(emu()).keys()].sort(), keep.map(scKey).sort(), 'only the kept ones are left');
 
-    const undone = await vscode.commands.executeCommand<UndoSummary>('reactions.undo');
+    const undone = await vscode.commands.executeCommand<UndoSummary>('reactions.undo', { confirm: false });
     assert.strictEqual(undone.restored.length, before.length - 2);
 
     const cleaned = await vscode.commands.executeCommand<CleanUpResult>('reactions.cleanUp', {
@@ -127,7 +127,7 @@ describe('host: clean-up rules', function () {
     });
     assert.deepStrictEqual([...cleaned.kept].sort(), keep.map((r) => r.id).sort());
     assert.deepStrictEqual([...scTruth(emu()).keys()].sort(), keep.map(scKey).sort());
-    await vscode.commands.executeCommand('reactions.undo');
+    await vscode.commands.executeCommand('reactions.undo', { confirm: false });
     assert.strictEqual(
       await vscode.commands.executeCommand('reactions.unkeep', { reactionIds: keep.map((r) => r.id) }),
       2,
@@ -164,7 +164,10 @@ describe('host: clean-up rules', function () {
     const [type, id] = first.slice(first.indexOf('|') + 1).split(':');
     emu().sc.setVote(type, Number(id), 'alice', truthBefore.get(`${type}:${id}`) ?? null); // put back by hand
     emu().clearLog();
-    const restored = await vscode.commands.executeCommand<UndoSummary>('reactions.restoreRemoved', { batchId });
+    const restored = await vscode.commands.executeCommand<UndoSummary>('reactions.restoreRemoved', {
+      batchId,
+      confirm: false,
+    });
     assert.strictEqual(restored.failed.length, 0, JSON.stringify(restored.failed));
     assert.deepStrictEqual([...restored.restored].sort(), [...preview.reactionIds].sort());
     assert.deepStrictEqual(new Map(scTruth(emu())), truthBefore, 'every vote back, each with its reaction');
@@ -174,7 +177,7 @@ describe('host: clean-up rules', function () {
 
     // Restoring the same batch again sends no write at all.
     emu().clearLog();
-    await vscode.commands.executeCommand('reactions.restoreRemoved', { batchId });
+    await vscode.commands.executeCommand('reactions.restoreRemoved', { batchId, confirm: false });
     assert.strictEqual(emu().requests.filter((q) => q.method === 'POST').length, 0);
   });
 

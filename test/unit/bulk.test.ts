@@ -52,6 +52,7 @@ function fakeService(
         return { ...r, reactedAt: Date.parse('2026-01-01T00:00:00Z') };
       }),
     change: async (r: Reaction) => r,
+    check: async (r: Reaction) => ({ outcome: 'absent' as const, reaction: r }),
     webUrl: () => undefined,
   } as AccountService;
   return { service, stats };

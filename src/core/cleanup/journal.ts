@@ -2,8 +2,9 @@
  * The restore journal: every removal (one, a selection, Remove All, Clean Up) appended to a local file in
  * the extension's global storage, so that any of it can be put back later — also after VS Code restarts.
  *
- * - Append-only JSON lines: `removed` (a batch: when, how, the reactions as the service removed them) and
- *   `restored` (ids of a batch put back). A line that does not parse is skipped, never fatal.
+ * - Append-only JSON lines: `removed` (a batch: when, how, the reactions as the service removed them),
+ *   `restored` (ids of a batch put back) and `checked` (what a later read found: still removed, came back,
+ *   item deleted, could not check — with when and why). A line that does not parse is skipped, never fatal.
  * - Kept for `retentionDays` (a setting): older batches are dropped when the journal is read, and the file
  *   is rewritten without them.
  * - Holds Reaction objects only (what the tree shows) — never a token, a header or a URL with a query.
@@ -13,7 +14,22 @@ import * as path from 'path';
 import { modelOnly, upgradeDates, type Reaction } from '../model';
 import { DAY_MS } from '../dates';
 
-export type RemovalSource = 'single' | 'bulk' | 'cleanup';
+export type RemovalSource = 'single' | 'bulk' | 'cleanup' | 'again';
+
+/** What a later read found for one removed reaction. */
+export type CheckStatus = 'still-removed' | 'came-back' | 'target-deleted' | 'unchecked';
+/** Who checked: Verify Removals, a listing that found it again, the automatic re-check after a Clean Up. */
+export type CheckSource = 'verify' | 'listing' | 'auto';
+
+export interface JournalCheck {
+  /** ISO time of the check. */
+  readonly at: string;
+  readonly by: CheckSource;
+  /** By reaction id (only the reactions checked). */
+  readonly results: Readonly<Record<string, CheckStatus>>;
+  /** Why a reaction could not be checked, by id. */
+  readonly reasons?: Readonly<Record<string, string>>;
+}
 
 export const JOURNAL_FILE = 'removed.jsonl';
 export const DEFAULT_RETENTION_DAYS = 90;
@@ -26,11 +42,14 @@ export interface JournalBatch {
   readonly reactions: readonly Reaction[];
   /** Reaction ids of this batch put back since, with when. */
   readonly restored: Readonly<Record<string, string>>;
+  /** Later reads of this batch's reactions, oldest first. */
+  readonly checks?: readonly JournalCheck[];
 }
 
 type Line =
   | { v: 1; t: 'removed'; batch: string; at: string; source: RemovalSource; reactions: Reaction[] }
-  | { v: 1; t: 'restored'; batch: string; at: string; ids: string[] };
+  | { v: 1; t: 'restored'; batch: string; at: string; ids: string[] }
+  | ({ v: 1; t: 'checked'; batch: string } & JournalCheck);
 
 interface MutableBatch {
   id: string;
@@ -38,6 +57,7 @@ interface MutableBatch {
   source: RemovalSource;
   reactions: Reaction[];
   restored: Record<string, string>;
+  checks: JournalCheck[];
 }
 
 export interface JournalOptions {
@@ -76,6 +96,7 @@ export class RestoreJournal {
       // Only the model's fields: whatever else an object carries (a raw API object, a token) never reaches the file.
       reactions: JSON.parse(JSON.stringify(reactions.map(modelOnly))) as Reaction[],
       restored: {},
+      checks: [],
     };
     batches.push(batch);
     await this.append({ v: 1, t: 'removed', batch: batch.id, at: batch.at, source, reactions: batch.reactions });
@@ -99,6 +120,26 @@ export class RestoreJournal {
     }
     for (const [batch, list] of byBatch) await this.append({ v: 1, t: 'restored', batch: batch.id, at, ids: list });
     return [...byBatch.values()].reduce((n, l) => n + l.length, 0);
+  }
+
+  /** Appends what a check of a batch found (ignored for a batch no longer in the journal). */
+  async recordCheck(
+    batchId: string,
+    by: CheckSource,
+    results: Readonly<Record<string, CheckStatus>>,
+    reasons?: Readonly<Record<string, string>>,
+  ): Promise<JournalCheck | undefined> {
+    const batch = (await this.load()).find((b) => b.id === batchId);
+    if (!batch || Object.keys(results).length === 0) return undefined;
+    const check: JournalCheck = {
+      at: new Date(this.now()).toISOString(),
+      by,
+      results: { ...results },
+      ...(reasons && Object.keys(reasons).length ? { reasons: { ...reasons } } : {}),
+    };
+    batch.checks.push(check);
+    await this.append({ v: 1, t: 'checked', batch: batchId, ...check });
+    return check;
   }
 
   /** The batches within the retention, newest first. */
@@ -181,10 +222,14 @@ export class RestoreJournal {
           source: line.source,
           reactions: line.reactions,
           restored: {},
+          checks: [],
         });
       } else if (line.t === 'restored' && Array.isArray(line.ids)) {
         const b = batches.get(line.batch);
         for (const id of b ? line.ids : []) b!.restored[id] = line.at;
+      } else if (line.t === 'checked' && line.results && typeof line.results === 'object') {
+        const { v: _v, t: _t, batch: _b, ...check } = line;
+        batches.get(line.batch)?.checks.push(check);
       } else {
         bad++;
       }
@@ -212,5 +257,6 @@ function linesOf(b: MutableBatch): Line[] {
   const byAt = new Map<string, string[]>();
   for (const [id, at] of Object.entries(b.restored)) byAt.set(at, [...(byAt.get(at) ?? []), id]);
   for (const [at, ids] of byAt) lines.push({ v: 1, t: 'restored', batch: b.id, at, ids });
+  for (const check of b.checks) lines.push({ v: 1, t: 'checked', batch: b.id, ...check });
   return lines;
 }

@@ -19,6 +19,16 @@ export interface RemoveResult {
 }
 
 /**
+ * What one read of a reaction found (Verify Removals, the check after a put-back): nothing is written.
+ * `present`: the user's reaction is on the target (`reaction` as the server shows it now); `absent`: it is
+ * not; `target-deleted`: the item, comment or case is gone.
+ */
+export interface CheckResult {
+  readonly outcome: 'present' | 'absent' | 'target-deleted';
+  readonly reaction: Reaction;
+}
+
+/**
  * What a complete listing leaves behind so that the next refresh can ask only for what changed.
  * Plain JSON (it is persisted with the cache); never a token. `data` is the service's own.
  */
@@ -74,6 +84,8 @@ export interface AccountService {
     signal?: AbortSignal,
     progress?: ScanProgress,
   ): AsyncIterable<ReactionDelta>;
+  /** Reads whether the reaction is on the server now (one fresh read of its target; never a write). */
+  check(reaction: Reaction, signal?: AbortSignal): Promise<CheckResult>;
   /** Removes a reaction safely (SelfCommunity: read, POST only when voted with that reaction, verify). */
   remove(reaction: Reaction, signal?: AbortSignal): Promise<RemoveResult>;
   /** Puts back a removed reaction (undo). Returns the reaction as it now is. */

@@ -19,6 +19,7 @@ import { ensureListed, isArgs, skipConfirm } from './args';
 import { LAST_RULE_KEY, lastRule } from './lastRule';
 import { PREVIEW_SCHEME, previewDocuments, showPreview } from './cleanUpPreview';
 import { removeMany, type RemovalSummary } from './remove';
+import { scheduleRecheck } from './verify';
 
 export interface CleanUpResult {
   readonly rule: CleanupRule;
@@ -120,7 +121,13 @@ async function run(
     } else if (p.toRemove.length === 0) {
       return { ...base, summary: await removeMany(deps, [], false, 'cleanup') };
     }
-    return { ...base, summary: await removeMany(deps, p.toRemove, mode.confirm, 'cleanup') };
+    const summary = await removeMany(deps, p.toRemove, mode.confirm, 'cleanup', {
+      command: vscode.l10n.t('Clean Up'),
+      rule: describeRule(deps, rule),
+    });
+    const recheck = scheduleRecheck(deps, summary.batchId);
+    if (recheck) rechecks.add(recheck);
+    return { ...base, summary };
   }
 }
 
@@ -141,8 +148,12 @@ export async function checkOnStartup(deps: Deps): Promise<void> {
   if (choice === review) await runCommand('reactions.cleanUpAgain');
 }
 
+/** The automatic re-checks still waiting (cancelled when the extension stops). */
+const rechecks = new Set<vscode.Disposable>();
+
 export function register(context: vscode.ExtensionContext, deps: Deps): void {
   context.subscriptions.push(
+    { dispose: () => rechecks.forEach((d) => d.dispose()) },
     vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previewDocuments),
     command(deps, 'reactions.cleanUp', async (arg?: unknown): Promise<CleanUpResult | undefined> => {
       if (isArgs(arg)) {

@@ -4,11 +4,12 @@
  * the whole list in a read-only editor (a `reactions-preview:` document).
  */
 import * as vscode from 'vscode';
-import type { CleanupPreview } from '../../core/cleanup/rule';
+import { explainMatch } from '../../core/cleanup/explain';
+import type { CleanupPreview, CleanupRule } from '../../core/cleanup/rule';
 import { reactionTime } from '../../core/dates';
-import type { Reaction } from '../../core/model';
+import type { Reaction, ServiceId } from '../../core/model';
 import type { Deps } from '../deps';
-import { groupLabel, kindText } from '../labels';
+import { groupLabel, kindText, serviceLabel } from '../labels';
 import type { GroupType } from '../../core/store';
 import { groupOf } from '../../core/store';
 
@@ -30,10 +31,48 @@ function day(r: Reaction): string {
   return t === undefined ? vscode.l10n.t('no date') : new Date(t).toLocaleDateString(vscode.env.language);
 }
 
-function reactionItem(r: Reaction, kept = false): Item {
+/** Which parts of the rule matched, and which date a date bound used (when you reacted, or when posted). */
+export function whyMatched(r: Reaction, rule: CleanupRule): string {
+  const why = explainMatch(r, rule);
+  const where = {
+    text: () => vscode.l10n.t('in the text'),
+    author: () => vscode.l10n.t('in the author'),
+    title: () => vscode.l10n.t('in the title'),
+    reaction: () => vscode.l10n.t('in the reaction'),
+  };
+  const parts = why.parts.map((p) => {
+    switch (p.part) {
+      case 'olderThan':
+        return vscode.l10n.t('older than {0} days', p.days);
+      case 'between':
+        return vscode.l10n.t('between {0} and {1}', p.from ?? '…', p.to ?? '…');
+      case 'kind':
+        return vscode.l10n.t('reaction {0}', p.kind);
+      case 'service':
+        return serviceLabel(p.service as ServiceId);
+      case 'account':
+        return vscode.l10n.t('a chosen account');
+      case 'text':
+        return `"${p.words}" ${where[p.where]()}`;
+      default:
+        return vscode.l10n.t('every reaction');
+    }
+  });
+  const matched = vscode.l10n.t('Matched: {0}', parts.join(', '));
+  if (!why.date) return matched;
+  const on = new Date(why.date.time).toLocaleDateString(vscode.env.language);
+  const date =
+    why.date.basis === 'reacted'
+      ? vscode.l10n.t('date used: when you reacted, {0}', on)
+      : vscode.l10n.t('date used: when it was posted, {0} (the service does not tell when you reacted)', on);
+  return `${matched} · ${date}`;
+}
+
+function reactionItem(r: Reaction, rule: CleanupRule, kept = false): Item {
   const g = groupOf(r);
   return {
     label: `${kept ? '$(pinned) ' : ''}${r.target.excerpt || r.target.type}`,
+    description: whyMatched(r, rule),
     detail: [
       kindText(r.kind),
       day(r),
@@ -75,7 +114,7 @@ function items(deps: Deps, p: CleanupPreview, rule: string): Item[] {
     });
     for (const r of p.toRemove) {
       if (r.accountId !== a.accountId || listed >= MAX_LISTED) continue;
-      out.push(reactionItem(r));
+      out.push(reactionItem(r, p.rule));
       listed++;
     }
   }
@@ -86,7 +125,7 @@ function items(deps: Deps, p: CleanupPreview, rule: string): Item[] {
     });
   if (p.kept.length) {
     out.push({ label: vscode.l10n.t('Kept — left out'), kind: vscode.QuickPickItemKind.Separator });
-    for (const r of p.kept.slice(0, MAX_LISTED)) out.push(reactionItem(r, true));
+    for (const r of p.kept.slice(0, MAX_LISTED)) out.push(reactionItem(r, p.rule, true));
   }
   return out;
 }
@@ -98,7 +137,9 @@ export function previewText(deps: Deps, p: CleanupPreview, rule: string): string
   for (const a of p.accounts) {
     lines.push(`## ${labels.get(a.accountId) ?? a.accountId}`, '');
     for (const r of p.toRemove.filter((x) => x.accountId === a.accountId))
-      lines.push(`- ${day(r)} · ${kindText(r.kind)} · ${r.target.excerpt.replace(/[\r\n]+/g, ' ')}`);
+      lines.push(
+        `- ${day(r)} · ${kindText(r.kind)} · ${r.target.excerpt.replace(/[\r\n]+/g, ' ')} — ${whyMatched(r, p.rule)}`,
+      );
     lines.push('');
   }
   if (p.kept.length) {

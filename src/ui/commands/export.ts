@@ -91,14 +91,63 @@ export function csvCell(value: string): string {
   return /[",\r\n]/.test(v) || v !== v.trim() ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
-export function toCsv(rows: readonly ExportRow[]): string {
-  const lines = [COLUMNS.join(',')];
-  for (const row of rows) lines.push(COLUMNS.map((c) => csvCell(row[c])).join(','));
+/** The rows as CSV; `extra` columns (e.g. a receipt's outcome and reason) come after the reaction's. */
+export function toCsv(rows: readonly ExportRow[], extra: readonly string[] = []): string {
+  const columns: readonly string[] = [...COLUMNS, ...extra];
+  const lines = [columns.join(',')];
+  for (const row of rows)
+    lines.push(columns.map((c) => csvCell((row as unknown as Record<string, string>)[c] ?? '')).join(','));
   return `${lines.join('\r\n')}\r\n`;
 }
 
-export function toJson(rows: readonly ExportRow[]): string {
-  return `${JSON.stringify({ exportedAt: new Date().toISOString(), count: rows.length, reactions: rows }, null, 2)}\n`;
+/** The rows as JSON; `head` (e.g. what a receipt's run was asked) comes before them. */
+export function toJson(rows: readonly ExportRow[], head: Record<string, unknown> = {}): string {
+  return `${JSON.stringify({ exportedAt: new Date().toISOString(), ...head, count: rows.length, reactions: rows }, null, 2)}\n`;
+}
+
+/** The file to export to: from plain-object args `{ format, uri }`, else a QuickPick and a save dialog. */
+export async function exportTarget(
+  arg: unknown,
+  title: string,
+  baseName: string,
+): Promise<{ format: ExportFormat; uri: vscode.Uri } | undefined> {
+  if (isArgs(arg)) {
+    const f = (stringArg(arg, 'format') ?? 'json').toLowerCase();
+    if (f !== 'json' && f !== 'csv')
+      throw new ReactionsError('invalid-input', vscode.l10n.t('"format" must be "json" or "csv".'));
+    return { format: f, uri: uriArg(arg.uri) };
+  }
+  const picked = await vscode.window.showQuickPick(
+    [
+      { label: 'JSON', description: vscode.l10n.t('every field, for scripts'), format: 'json' as const },
+      { label: 'CSV', description: vscode.l10n.t('for spreadsheets'), format: 'csv' as const },
+    ],
+    { title, placeHolder: vscode.l10n.t('File format') },
+  );
+  if (!picked) return undefined;
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const name = `${baseName}.${picked.format}`;
+  const uri = await vscode.window.showSaveDialog({
+    title,
+    defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
+    filters: picked.format === 'json' ? { JSON: ['json'] } : { CSV: ['csv'] },
+    saveLabel: vscode.l10n.t('Export'),
+  });
+  return uri && { format: picked.format, uri };
+}
+
+/** Writes an export and, when a person asked for it (no args), says where with an Open button. */
+export async function writeExport(deps: Deps, uri: vscode.Uri, text: string, count: number, quiet: boolean) {
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+  deps.logger.info(`exported ${count} reaction(s) to ${uri.toString(true)}`);
+  if (quiet) return;
+  const open = vscode.l10n.t('Open');
+  const where = uri.scheme === 'file' ? uri.fsPath : uri.toString(true);
+  void vscode.window
+    .showInformationMessage(vscode.l10n.t('Exported {0} reactions to {1}.', count, where), open)
+    .then((c) => {
+      if (c === open) void vscode.window.showTextDocument(uri);
+    });
 }
 
 function uriArg(v: unknown): vscode.Uri {
@@ -114,35 +163,9 @@ function uriArg(v: unknown): vscode.Uri {
 export function register(context: vscode.ExtensionContext, deps: Deps): void {
   context.subscriptions.push(
     command(deps, 'reactions.export', async (arg?: unknown): Promise<{ uri: string; count: number } | undefined> => {
-      let format: ExportFormat;
-      let uri: vscode.Uri;
-      if (isArgs(arg)) {
-        const f = (stringArg(arg, 'format') ?? 'json').toLowerCase();
-        if (f !== 'json' && f !== 'csv')
-          throw new ReactionsError('invalid-input', vscode.l10n.t('"format" must be "json" or "csv".'));
-        format = f;
-        uri = uriArg(arg.uri);
-      } else {
-        const picked = await vscode.window.showQuickPick(
-          [
-            { label: 'JSON', description: vscode.l10n.t('every field, for scripts'), format: 'json' as const },
-            { label: 'CSV', description: vscode.l10n.t('for spreadsheets'), format: 'csv' as const },
-          ],
-          { title: vscode.l10n.t('Export Reactions'), placeHolder: vscode.l10n.t('File format') },
-        );
-        if (!picked) return undefined;
-        format = picked.format;
-        const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-        const name = `reactions.${format}`;
-        const chosen = await vscode.window.showSaveDialog({
-          title: vscode.l10n.t('Export Reactions'),
-          defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
-          filters: format === 'json' ? { JSON: ['json'] } : { CSV: ['csv'] },
-          saveLabel: vscode.l10n.t('Export'),
-        });
-        if (!chosen) return undefined;
-        uri = chosen;
-      }
+      const target = await exportTarget(arg, vscode.l10n.t('Export Reactions'), 'reactions');
+      if (!target) return undefined;
+      const { format, uri } = target;
       const accounts = new Map(deps.accounts.list().map((a) => [a.id, a]));
       const rows = deps.store
         .visible()
@@ -153,24 +176,7 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
           const url = account ? deps.accounts.client(account.id).webUrl(r.target) : r.target.url;
           return toRow(r, account, deps.keep.has(r.id), url);
         });
-      const text = format === 'json' ? toJson(rows) : toCsv(rows);
-      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
-      deps.logger.info(`exported ${rows.length} reaction(s) as ${format} to ${uri.toString(true)}`);
-      if (!isArgs(arg)) {
-        const open = vscode.l10n.t('Open');
-        void vscode.window
-          .showInformationMessage(
-            vscode.l10n.t(
-              'Exported {0} reactions to {1}.',
-              rows.length,
-              uri.scheme === 'file' ? uri.fsPath : uri.toString(true),
-            ),
-            open,
-          )
-          .then((c) => {
-            if (c === open) void vscode.window.showTextDocument(uri);
-          });
-      }
+      await writeExport(deps, uri, format === 'json' ? toJson(rows) : toCsv(rows), rows.length, isArgs(arg));
       return { uri: uri.toString(), count: rows.length };
     }),
   );

@@ -31,6 +31,8 @@ import { accountFor, isArgs, reactionsFor, skipConfirm, stringArg } from './args
 import { GroupNode } from '../tree/groupNode';
 import { ReactionNode } from '../tree/reactionNode';
 import { failure, withTreeFeedback, type Failure } from './treeFeedback';
+import { saveReceipt } from './receipt';
+import { sourceLabel } from './showRemoved';
 import { undoRemoval } from './undo';
 
 export type { Failure } from './treeFeedback';
@@ -51,6 +53,10 @@ export interface RemovalSummary {
   readonly cancelled: boolean;
   /** Left out because they are on the keep list (bulk removals only). */
   readonly kept: string[];
+  /** The restore journal's batch of what was removed (bulk removals that removed something). */
+  readonly batchId?: string;
+  /** The run's receipt (`reactions.openReceipt`), for bulk removals. */
+  readonly receiptId?: string;
 }
 
 function emptySummary(requested: number): RemovalSummary {
@@ -66,9 +72,14 @@ function emptySummary(requested: number): RemovalSummary {
   };
 }
 
-/** Appends a removed batch to the restore journal; a failure to write is logged, never thrown. */
-async function journal(deps: Deps, source: RemovalSource, removed: readonly Reaction[]): Promise<void> {
-  await deps.journal.record(source, removed).catch((e) => deps.logger.warn(`journal: ${errorMessage(e)}`));
+/** Appends a removed batch to the restore journal (returns its id); a failure to write is logged, never thrown. */
+async function journal(deps: Deps, source: RemovalSource, removed: readonly Reaction[]): Promise<string | undefined> {
+  const batch = await deps.journal.record(source, removed).catch((e) => {
+    deps.logger.warn(`journal: ${errorMessage(e)}`);
+    return undefined;
+  });
+  void deps.cameBack.refresh();
+  return batch?.id;
 }
 
 export async function removeOne(deps: Deps, r: Reaction): Promise<RemovalSummary> {
@@ -116,6 +127,8 @@ export async function removeMany(
   requested: readonly Reaction[],
   confirm: boolean,
   source: RemovalSource = 'bulk',
+  /** What was asked, for the receipt: the command's words and the rule of a Clean Up. */
+  asked: { command?: string; rule?: string } = {},
 ): Promise<RemovalSummary> {
   const { allowed: reactions, kept } = deps.keep.partition(requested);
   const keptIds = kept.map((r) => r.id);
@@ -176,7 +189,14 @@ export async function removeMany(
     },
   );
   deps.undo.record(bulk.removed);
-  await journal(deps, source, bulk.removed);
+  const batchId = await journal(deps, source, bulk.removed);
+  const receiptId = await saveReceipt(
+    deps,
+    bulk,
+    kept,
+    { command: asked.command ?? sourceLabel(source), source, ...(asked.rule ? { rule: asked.rule } : {}) },
+    batchId,
+  );
   const ids = (list: readonly Reaction[]) => list.map((r) => r.id);
   const summary: RemovalSummary = {
     requested: n,
@@ -187,6 +207,8 @@ export async function removeMany(
     notAttempted: ids(bulk.notAttempted),
     cancelled: bulk.cancelled,
     kept: keptIds,
+    ...(batchId ? { batchId } : {}),
+    ...(receiptId ? { receiptId } : {}),
   };
   reportBulk(deps, summary, bulk.removed);
   return summary;
@@ -213,9 +235,11 @@ function reportBulk(deps: Deps, s: RemovalSummary, removed: readonly Reaction[])
   const extra = extras.length ? ` (${extras.join(', ')})` : '';
   const undo = vscode.l10n.t('Undo');
   const showLog = vscode.l10n.t('Show Log');
-  const buttons = removed.length ? [undo] : [];
+  const openReceipt = vscode.l10n.t('Open Receipt');
+  const buttons = [...(removed.length ? [undo] : []), ...(s.receiptId ? [openReceipt] : [])];
   const onChoice = (c: string | undefined) => {
     if (c === undo) void undoRemoval(deps, removed);
+    if (c === openReceipt) void vscode.commands.executeCommand('reactions.openReceipt', { receiptId: s.receiptId });
     if (c === showLog) deps.logger.show();
   };
   deps.logger.info(

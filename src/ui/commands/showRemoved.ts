@@ -16,7 +16,7 @@ import type { Reaction } from '../../core/model';
 import type { Deps } from '../deps';
 import { command } from '../commandRunner';
 import { kindText } from '../labels';
-import { isArgs, stringArg } from './args';
+import { isArgs, skipConfirm, stringArg } from './args';
 import { undoRemoval, type UndoSummary } from './undo';
 
 export function sourceLabel(source: RemovalSource): string {
@@ -24,6 +24,7 @@ export function sourceLabel(source: RemovalSource): string {
     single: () => vscode.l10n.t('Remove Reaction'),
     bulk: () => vscode.l10n.t('Bulk removal'),
     cleanup: () => vscode.l10n.t('Clean Up'),
+    again: () => vscode.l10n.t('Remove Again'),
   };
   return labels[source]();
 }
@@ -33,7 +34,12 @@ function when(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(vscode.env.language);
 }
 
-async function restoreFromJournal(deps: Deps, batch: JournalBatch, ids?: readonly string[]): Promise<UndoSummary> {
+async function restoreFromJournal(
+  deps: Deps,
+  batch: JournalBatch,
+  ids?: readonly string[],
+  confirm = true,
+): Promise<UndoSummary> {
   let reactions: readonly Reaction[] = batch.reactions;
   if (ids) {
     const wanted = new Set(ids);
@@ -43,10 +49,42 @@ async function restoreFromJournal(deps: Deps, batch: JournalBatch, ids?: readonl
       throw new ReactionsError('not-found', vscode.l10n.t('Not in this removal: {0}.', missing.slice(0, 5).join(', ')));
   }
   deps.logger.info(`restore from journal batch ${batch.id}: ${reactions.length} reaction(s)`);
-  return undoRemoval(deps, reactions);
+  return undoRemoval(deps, reactions, confirm && reactions.length > 1);
 }
 
-type BatchPick = vscode.QuickPickItem & { batch: JournalBatch };
+type BatchPick = vscode.QuickPickItem & { batch?: JournalBatch };
+
+const RECEIPT_BUTTON = () => ({ iconPath: new vscode.ThemeIcon('output'), tooltip: vscode.l10n.t('Open Receipt') });
+const VERIFY_BUTTON = () => ({
+  iconPath: new vscode.ThemeIcon('checklist'),
+  tooltip: vscode.l10n.t('Verify Removals…'),
+});
+
+/**
+ * The removals, with "Verify Removals…" first; each removal's buttons open its receipt (bulk runs) or
+ * read it again. Resolves with the removal picked to put back, or undefined (dismissed or a button ran).
+ */
+async function chooseBatch(items: BatchPick[]): Promise<JournalBatch | undefined> {
+  const qp = vscode.window.createQuickPick<BatchPick>();
+  qp.title = vscode.l10n.t('Removed Reactions');
+  qp.placeholder = vscode.l10n.t('Pick a removal to put back (all of it or some)');
+  qp.matchOnDescription = true;
+  qp.matchOnDetail = true;
+  qp.items = [{ label: `$(checklist) ${vscode.l10n.t('Verify Removals…')}`, alwaysShow: true }, ...items];
+  const chosen = await new Promise<BatchPick | undefined>((resolve) => {
+    qp.onDidAccept(() => resolve(qp.selectedItems[0]));
+    qp.onDidHide(() => resolve(undefined));
+    qp.onDidTriggerItemButton((e) => {
+      const run = e.button.tooltip === RECEIPT_BUTTON().tooltip ? 'reactions.openReceipt' : 'reactions.verifyRemovals';
+      void vscode.commands.executeCommand(run, { batchId: e.item.batch?.id });
+      resolve(undefined);
+    });
+    qp.show();
+  });
+  qp.dispose();
+  if (chosen && !chosen.batch) void vscode.commands.executeCommand('reactions.verifyRemovals');
+  return chosen?.batch;
+}
 type ReactionPick = vscode.QuickPickItem & { reaction: Reaction };
 
 async function pickAndRestore(deps: Deps): Promise<UndoSummary | undefined> {
@@ -59,8 +97,11 @@ async function pickAndRestore(deps: Deps): Promise<UndoSummary | undefined> {
     return undefined;
   }
   const accounts = new Map(deps.accounts.list().map((a) => [a.id, a.label]));
+  const back = new Set(deps.cameBack.reactions().map((r) => r.id));
+  const receipts = new Set((await deps.receipts.list()).map((r) => r.batchId));
   const items: BatchPick[] = batches.map((b) => {
     const restored = Object.keys(b.restored).length;
+    const cameBack = b.reactions.filter((r) => back.has(r.id) && !b.restored[r.id]).length;
     const names = [...new Set(b.reactions.map((r) => accounts.get(r.accountId) ?? r.accountId))];
     return {
       batch: b,
@@ -70,22 +111,20 @@ async function pickAndRestore(deps: Deps): Promise<UndoSummary | undefined> {
           : vscode.l10n.t('{0} reactions', b.reactions.length)
       }`,
       description: `${sourceLabel(b.source)} · ${when(b.at)}`,
-      detail:
+      detail: [
         restored === 0
           ? names.join(', ')
           : restored === b.reactions.length
             ? vscode.l10n.t('{0} · all put back', names.join(', '))
             : vscode.l10n.t('{0} · {1} put back', names.join(', '), restored),
+        ...(cameBack === 1 ? [`$(history) ${vscode.l10n.t('1 came back')}`] : []),
+        ...(cameBack > 1 ? [`$(history) ${vscode.l10n.t('{0} came back', cameBack)}`] : []),
+      ].join(' · '),
+      buttons: [...(receipts.has(b.id) ? [RECEIPT_BUTTON()] : []), VERIFY_BUTTON()],
     };
   });
-  const chosen = await vscode.window.showQuickPick(items, {
-    title: vscode.l10n.t('Removed Reactions'),
-    placeHolder: vscode.l10n.t('Pick a removal to put back (all of it or some)'),
-    matchOnDescription: true,
-    matchOnDetail: true,
-  });
-  if (!chosen) return undefined;
-  const b = chosen.batch;
+  const b = await chooseBatch(items);
+  if (!b) return undefined;
   const reactionItems: ReactionPick[] = b.reactions.map((r) => ({
     reaction: r,
     label: r.target.excerpt || r.target.type,
@@ -93,8 +132,9 @@ async function pickAndRestore(deps: Deps): Promise<UndoSummary | undefined> {
       kindText(r.kind),
       accounts.get(r.accountId) ?? vscode.l10n.t('{0} (account removed)', r.accountId),
       ...(b.restored[r.id] ? [vscode.l10n.t('put back')] : []),
+      ...(back.has(r.id) && !b.restored[r.id] ? [vscode.l10n.t('came back — on the server again')] : []),
     ].join(' · '),
-    picked: !b.restored[r.id],
+    picked: !b.restored[r.id] && !back.has(r.id),
   }));
   const picked = await vscode.window.showQuickPick(reactionItems, {
     title: vscode.l10n.t('Put Back — {0}, {1}', sourceLabel(b.source), when(b.at)),
@@ -126,7 +166,7 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
       const ids = arg.reactionIds;
       if (ids !== undefined && (!Array.isArray(ids) || ids.some((x) => typeof x !== 'string')))
         throw new ReactionsError('invalid-input', vscode.l10n.t('"reactionIds" must be a list of reaction ids.'));
-      return restoreFromJournal(deps, batch, ids as string[] | undefined);
+      return restoreFromJournal(deps, batch, ids as string[] | undefined, !skipConfirm(arg));
     }),
   );
 }

@@ -96,6 +96,16 @@ export class AccountNode implements TreeNode {
       md.appendText(partialTooltip(state.partial));
       md.appendMarkdown('\n\n');
     }
+    const back = this.ctx.cameBack?.count(id) ?? 0;
+    if (back) {
+      md.appendMarkdown('\n\n');
+      md.appendText(
+        back === 1
+          ? vscode.l10n.t('1 removed reaction came back (Remove Again on the account takes it off)')
+          : vscode.l10n.t('{0} removed reactions came back (Remove Again on the account takes them off)', back),
+      );
+      md.appendMarkdown('\n\n');
+    }
     if (state.finishedAt) {
       md.appendMarkdown('  \n');
       md.appendText(vscode.l10n.t('Last listed {0}', state.finishedAt.toLocaleString(vscode.env.language)));
@@ -135,6 +145,7 @@ export class AccountNode implements TreeNode {
     if (state.cachedAt) tokens.push('cached');
     if (listings.isLoading(id)) tokens.push('listing');
     if (state.partial) tokens.push('partial');
+    if (back) tokens.push('hasCameBack');
     item.contextValue = tokens.join(' ');
     return item;
   }

@@ -6,6 +6,7 @@ import type * as vscode from 'vscode';
 import type { KeepList } from '../../core/cleanup/keepList';
 import type { ReactionStore } from '../../core/store';
 import type { AccountManager } from '../auth';
+import type { CameBack } from '../cameBack';
 import type { ListingScheduler } from '../listings';
 import type { ViewOptions } from './viewOptions';
 
@@ -29,6 +30,8 @@ export interface TreeContext {
   readonly busy: ReadonlySet<string>;
   /** Kept reactions show a pin. */
   readonly keep?: KeepList;
+  /** Removed reactions that are listed again ("came back"). */
+  readonly cameBack?: CameBack;
   /** How accounts group and sort their reactions (by where when absent). */
   readonly view?: ViewOptions;
   /** How many rows a long group shows, by its "Show more" row's id (ROWS_PER_PAGE when absent). */

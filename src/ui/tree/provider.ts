@@ -57,6 +57,7 @@ export class ReactionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       ctx.listings.onDidChange((id) => this.markDirty([id], false, this.ctx.listings.state(id).status === 'loading')),
       ctx.accounts.onDidChange(() => this.markDirty([], true)),
     );
+    if (ctx.cameBack) this.disposables.push(ctx.cameBack.onDidChange((ids) => this.markDirty(ids, false)));
     this.updateViewState();
   }
 

@@ -22,6 +22,7 @@ export class ReactionNode implements TreeNode {
     const r = this.reaction;
     const busy = this.ctx.busy.has(r.id);
     const kept = !busy && !!this.ctx.keep?.has(r.id);
+    const back = !busy && !!this.ctx.cameBack?.has(r.id);
     const item = new vscode.TreeItem(
       r.target.excerpt.trim() || targetTypeLabel(r.target.type),
       vscode.TreeItemCollapsibleState.None,
@@ -29,22 +30,31 @@ export class ReactionNode implements TreeNode {
     item.id = ReactionNode.treeId(r.id);
     item.description = busy
       ? vscode.l10n.t('{0} · working…', kindText(r.kind))
-      : kept
-        ? vscode.l10n.t('{0} · kept', kindText(r.kind))
-        : kindText(r.kind);
+      : back
+        ? vscode.l10n.t('{0} · came back', kindText(r.kind))
+        : kept
+          ? vscode.l10n.t('{0} · kept', kindText(r.kind))
+          : kindText(r.kind);
     item.iconPath = busy
       ? new vscode.ThemeIcon('loading~spin')
-      : kept
-        ? new vscode.ThemeIcon('pinned', new vscode.ThemeColor('charts.blue'))
-        : kindIcon(r.kind);
+      : back
+        ? new vscode.ThemeIcon('history', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+        : kept
+          ? new vscode.ThemeIcon('pinned', new vscode.ThemeColor('charts.blue'))
+          : kindIcon(r.kind);
     const spoken = spokenReaction(r);
     item.accessibilityInformation = {
-      label: kept ? vscode.l10n.t('{0}, kept', spoken) : spoken,
+      label: back
+        ? vscode.l10n.t('{0}, came back after it was removed', spoken)
+        : kept
+          ? vscode.l10n.t('{0}, kept', spoken)
+          : spoken,
       role: 'treeitem',
     };
     const tokens = ['reaction', `service:${serviceOfAccount(r.accountId)}`, `type:${r.target.type}`];
     if (busy) tokens.push('busy');
     if (kept) tokens.push('kept');
+    if (back) tokens.push('cameBack');
     item.contextValue = tokens.join(' ');
     return item;
   }
@@ -60,6 +70,16 @@ export class ReactionNode implements TreeNode {
     md.appendText(vscode.l10n.t('on a {0}', targetTypeLabel(t.type)));
     md.appendMarkdown('\n\n');
     md.appendText(t.excerpt);
+    const removedAt = this.ctx.cameBack?.removedAt(r.id);
+    if (removedAt) {
+      md.appendMarkdown('\n\n$(history) ');
+      md.appendText(
+        vscode.l10n.t(
+          'Came back: removed {0}, but the server shows it again. Remove Again takes it off.',
+          formatDate(Date.parse(removedAt)) ?? removedAt,
+        ),
+      );
+    }
     md.appendMarkdown('\n\n---\n\n');
     const rows: Array<[string, string | undefined]> = [
       [vscode.l10n.t('In'), t.parent?.title],

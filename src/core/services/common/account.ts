@@ -4,9 +4,9 @@
  */
 import { onceUntilFailure } from '../../async';
 import { HttpClient } from '../../http';
-import type { Account, Target } from '../../model';
+import type { Account, Reaction, Target } from '../../model';
 import type { PaceView, ScanProgress } from '../../progress';
-import type { AccountService, ClientOptions } from '../service';
+import type { AccountService, CheckResult, ClientOptions } from '../service';
 
 /** What every per-account part of a service works with. */
 export interface Connection {
@@ -37,6 +37,7 @@ export function accountService(
   listing: Listing,
   makeWrites: () => Promise<Writes>,
   webUrl: (target: Target) => string | undefined,
+  check: (reaction: Reaction, signal?: AbortSignal) => Promise<CheckResult>,
 ): AccountService {
   const writes = onceUntilFailure(makeWrites); // a failed load: the next write tries again
   const pace = c.http.pace;
@@ -50,6 +51,7 @@ export function accountService(
     listReactions: (signal, progress) => following(pace, progress, listing.listReactions(signal, progress)),
     refreshReactions: (known, since, signal, progress) =>
       following(pace, progress, listing.refreshReactions(known, since, signal, progress)),
+    check,
     remove: async (reaction, signal) => (await writes()).remove(reaction, signal),
     restore: async (reaction, signal) => (await writes()).restore(reaction, signal),
     change: async (reaction, kind, signal) => (await writes()).change(reaction, kind, signal),

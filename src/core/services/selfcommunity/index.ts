@@ -8,7 +8,7 @@ import { accountId, type Account } from '../../model';
 import { accountService, connection } from '../common/account';
 import { cleanToken, probeSignIn } from '../../auth/signIn';
 import type { ClientOptions, ServiceProvider, SignInInput } from '../service';
-import { webUrl, type ScUser } from './items';
+import { checkVote, webUrl, type ScUser } from './items';
 import { SelfCommunityListing } from './listing';
 
 export const selfCommunity: ServiceProvider = {
@@ -52,6 +52,12 @@ export const selfCommunity: ServiceProvider = {
     const listing = new SelfCommunityListing(c);
     const votes = async () =>
       new (await import('./writes')).SelfCommunityWrites(c, (signal) => listing.reactionKinds(signal));
-    return accountService(c, listing, votes, (t) => webUrl(account, t));
+    return accountService(
+      c,
+      listing,
+      votes,
+      (t) => webUrl(account, t),
+      (r, signal) => checkVote(c.http, r, signal),
+    );
   },
 };

@@ -17,6 +17,7 @@ import {
   type Target,
 } from '../../model';
 import { identityOf, type Page, type PagedList } from '../common/pagedList';
+import type { CheckResult } from '../service';
 
 export interface ScReaction {
   id: number | string;
@@ -191,6 +192,15 @@ export async function readItem(
     if (isReactionsError(e, 'not-found')) return undefined;
     throw e;
   }
+}
+
+/** Whether the user's vote is on the item now (a fresh read): Verify Removals and the check after a put-back. */
+export async function checkVote(http: HttpClient, reaction: Reaction, signal?: AbortSignal): Promise<CheckResult> {
+  const item = await readItem(http, reaction.target, signal, true);
+  if (!item) return { outcome: 'target-deleted', reaction };
+  if (!item.voted) return { outcome: 'absent', reaction };
+  const kind = item.reaction ? kindOf(item.reaction) : reaction.kind;
+  return { outcome: 'present', reaction: kind.id === reaction.kind.id ? reaction : { ...reaction, kind } };
 }
 
 /** SelfCommunity lists: newest first (contributions, `ordering=-added_at`) or oldest first (comments). */

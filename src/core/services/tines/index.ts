@@ -11,7 +11,7 @@ import { accountService, connection } from '../common/account';
 import { readPages } from '../common/pager';
 import { cleanToken, probeSignIn } from '../../auth/signIn';
 import type { ClientOptions, ServiceProvider, SignInInput } from '../service';
-import { pagedList, webUrl } from './items';
+import { checkReaction, pagedList, webUrl } from './items';
 import { TinesListing } from './listing';
 
 export { TINES_KINDS, tinesKind } from './items';
@@ -126,6 +126,12 @@ export const tines: ServiceProvider = {
   connect(account, getToken, options) {
     const c = connection(account, getToken, withTinesLimit(options));
     const writes = async () => new (await import('./writes')).TinesWrites(c);
-    return accountService(c, new TinesListing(c), writes, (t) => webUrl(account, t));
+    return accountService(
+      c,
+      new TinesListing(c),
+      writes,
+      (t) => webUrl(account, t),
+      (r, signal) => checkReaction(c.http, account, r, signal),
+    );
   },
 };

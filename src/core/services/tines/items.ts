@@ -15,6 +15,7 @@ import {
   type Target,
 } from '../../model';
 import { identityOf, type Page, type PagedList } from '../common/pagedList';
+import type { CheckResult } from '../service';
 
 interface Meta {
   current_page?: number;
@@ -149,6 +150,18 @@ export async function readComment(
     if (isReactionsError(e, 'not-found')) return undefined;
     throw e;
   }
+}
+
+/** Whether the user's reaction of this value is on the comment now: Verify Removals, the check after a put-back. */
+export async function checkReaction(
+  http: HttpClient,
+  account: Account,
+  reaction: Reaction,
+  signal?: AbortSignal,
+): Promise<CheckResult> {
+  const comment = await readComment(http, reaction.target, signal);
+  if (!comment) return { outcome: 'target-deleted', reaction };
+  return { outcome: hasMine(account, comment, reaction.kind.id) ? 'present' : 'absent', reaction };
 }
 
 /** Tines cases newest first (`CREATED_DESC`, the default order): the pager checks its junctions with it. */
