@@ -22,6 +22,7 @@ import { OutputLogger } from './ui/log';
 import type { TreeNode } from './ui/tree/node';
 import { ReactionsTreeProvider } from './ui/tree/provider';
 import { ViewOptions } from './ui/tree/viewOptions';
+import { stopRuns } from './ui/runs';
 import { UndoHistory } from './ui/undo';
 
 export type { ReactionsApi, ReactionsExports } from './ui/api';
@@ -120,6 +121,10 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
   // shown (ensureLoaded waits for the cache read, so the two never race).
   void listings.startWarm().then(async () => {
     if (view.visible) void listings.ensureLoaded();
+    // A bulk removal or Clean Up cut short last time: one notice (Resume / Show Removed), no request.
+    await import('./ui/commands/interrupted')
+      .then((m) => m.checkInterrupted(deps))
+      .catch((e: unknown) => logger.warn(`interrupted-run check failed: ${String(e)}`));
     if (vscode.workspace.getConfiguration('reactions').get<boolean>('cleanUp.notifyOnStartup', false))
       await cleanUp
         .load()
@@ -154,6 +159,8 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
 }
 
 export async function deactivate(): Promise<void> {
+  // A bulk run stops starting writes and journals the ones in flight (it stays "interrupted" for the next start).
+  await stopRuns();
   // Everything else is in context.subscriptions; the cache's pending saves are written first.
   await flushCache?.();
   flushCache = undefined;

@@ -15,7 +15,7 @@
  * Undo (the "Undo" button on the result messages, `reactions.undo`) lives in ./undo.ts.
  */
 import * as vscode from 'vscode';
-import type { RemovalSource } from '../../core/cleanup/journal';
+import type { JournalBatch, RemovalSource } from '../../core/cleanup/journal';
 import type { Reaction } from '../../core/model';
 import { DEFAULT_BULK_CONCURRENCY, removeMany as coreRemoveMany } from '../../core/bulk';
 import type { Deps } from '../deps';
@@ -27,6 +27,7 @@ import { accountFor, isArgs, reactionsFor, skipConfirm, stringArg } from './args
 import { GroupNode } from '../tree/groupNode';
 import { failure, withTreeFeedback, type Failure } from './treeFeedback';
 import { undoRemoval } from './undo';
+import { recordRun } from '../runs';
 
 export type { Failure } from './treeFeedback';
 export type { UndoSummary } from './undo';
@@ -106,11 +107,16 @@ export async function removeOne(deps: Deps, r: Reaction): Promise<RemovalSummary
   return summary;
 }
 
+/**
+ * The bulk flow. Journaled as it goes (../runs.ts): the run's start, each outcome as soon as it is known,
+ * its end. `resume` continues an interrupted run of the journal (its outcomes go to the same entry).
+ */
 export async function removeMany(
   deps: Deps,
   requested: readonly Reaction[],
   confirm: boolean,
   source: RemovalSource = 'bulk',
+  resume?: JournalBatch,
 ): Promise<RemovalSummary> {
   const { allowed: reactions, kept } = deps.keep.partition(requested);
   const keptIds = kept.map((r) => r.id);
@@ -148,24 +154,32 @@ export async function removeMany(
       title: vscode.l10n.t('Removing {0} reactions', n),
       cancellable: true,
     },
-    (progress, token) => {
+    async (progress, token) => {
       const controller = new AbortController();
       const sub = token.onCancellationRequested(() => controller.abort());
+      const run = await recordRun(deps, source, reactions, controller, resume);
       let finished = 0;
       return coreRemoveMany(reactions, (id) => withTreeFeedback(deps, id), {
         concurrency: BULK_CONCURRENCY,
         signal: controller.signal,
+        onStart: (r) => run.sending(r),
         onResult: (x) => {
-          if (x.outcome === 'not-attempted') return;
+          const written = run.outcome(x);
+          if (x.outcome === 'not-attempted') return written;
           finished++;
           if (x.error) deps.accounts.handleAuthError(x.reaction.accountId, x.error, true);
           progress.report({ increment: 100 / n, message: vscode.l10n.t('{0} of {1}', finished, n) });
+          return written;
         },
-      }).finally(() => sub.dispose());
+      })
+        .then(async (result) => {
+          await run.end(result.cancelled);
+          return result;
+        })
+        .finally(() => sub.dispose());
     },
   );
   deps.undo.record(bulk.removed);
-  await journal(deps, source, bulk.removed);
   const ids = (list: readonly Reaction[]) => list.map((r) => r.id);
   const summary: RemovalSummary = {
     requested: n,
