@@ -42,6 +42,8 @@ export interface ReactionsTestHooks {
     cachedPartial?: boolean;
     /** Why the last listing stopped early ('cancelled', …). */
     partial?: string;
+    /** Why the last Full Rescan did not replace the list ('cancelled', an error's message). */
+    notRefreshed?: string;
     /** The running listing's progress. */
     progress?: { percent: number; requestsDone: number; found: number; remainingMs?: number };
   };
@@ -132,6 +134,7 @@ export function createApi(
             cachedAt: s.cachedAt?.toISOString(),
             cachedPartial: s.cachedPartial,
             partial: s.partial?.reason,
+            notRefreshed: s.notRefreshed?.reason,
             progress: listings.progress(id),
           };
         },
