@@ -58,6 +58,7 @@ function fakeService(
         return { ...r, reactedAt: Date.parse('2026-01-01T00:00:00Z') };
       }),
     change: async (r: Reaction) => r,
+    isGone: async () => false,
     webUrl: () => undefined,
   } as AccountService;
   return { service, stats };

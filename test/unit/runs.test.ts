@@ -13,6 +13,7 @@ import { DAY_MS } from '../../src/core/cleanup/dates';
 import {
   claimNotice,
   interruptedRuns,
+  resolveInFlight,
   resumePlan,
   runCounts,
   RunRecorder,
@@ -180,6 +181,36 @@ describe('bulk runs: the journal written as the run goes', () => {
     assert.deepStrictEqual(done.reactions.map((x) => x.target.id).sort(), ['1', '2', '5', '7']);
     assert.deepStrictEqual(resumePlan(done), []);
     assert.deepStrictEqual(runCounts(done), { asked: 7, done: 7, removed: 4 });
+  });
+
+  it('the writes in flight when a run stopped are settled by reading: gone ones join the removed, others stay for Resume', async () => {
+    const j = RestoreJournal.inFolder(dir);
+    const rec = await RunRecorder.start(j, 'cleanup', ['1', '2', '3', '4'].map(r));
+    await rec.outcome({ reaction: r('1'), outcome: 'removed' });
+    for (const id of ['2', '3', '4']) await rec.sending(r(id));
+    await rec.abandon();
+    const [b] = await onDisk(j.file);
+    const reads: string[] = [];
+    const resolved = await resolveInFlight(new RestoreJournal(j.file), b, async (x) => {
+      reads.push(x.target.id);
+      if (x.target.id === '4') throw new Error('offline');
+      return x.target.id === '2'; // 2's write landed, 3's did not
+    });
+    assert.deepStrictEqual(reads, ['2', '3', '4']);
+    assert.deepStrictEqual(
+      resolved.reactions.map((x) => x.target.id),
+      ['1', '2'],
+    );
+    const [after] = await onDisk(j.file);
+    assert.deepStrictEqual(
+      after.reactions.map((x) => x.target.id),
+      ['1', '2'],
+      'Show Removed has the landed one',
+    );
+    assert.deepStrictEqual(
+      resumePlan(after).map((x) => x.target.id),
+      ['3', '4'],
+    );
   });
 
   it('a new window calls a run interrupted only when it has no end and no live heartbeat, and tells it once', async () => {

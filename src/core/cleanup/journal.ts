@@ -112,12 +112,12 @@ export class RestoreJournal {
 
   /**
    * Adds records to a run (a batch of this journal): writes they are about to send, reactions removed,
-   * other outcomes, its end. Every record is in memory at once and its write issued before this returns;
-   * the promise says when it is written.
+   * other outcomes, its end. Once the journal is read, every record is in memory at once and its write
+   * queued (in call order) before this returns; the promise says when it is written.
    */
-  addToRun(batchId: string, record: RunUpdate): Promise<void> {
-    const batch = this.batches?.find((b) => b.id === batchId);
-    if (!batch) return Promise.reject(new Error(`journal: no run ${batchId}`));
+  async addToRun(batchId: string, record: RunUpdate): Promise<void> {
+    const batch = (this.batches ?? (await this.load())).find((b) => b.id === batchId);
+    if (!batch) throw new Error(`journal: no run ${batchId}`);
     const at = new Date(this.now()).toISOString();
     const run = (batch.run ??= { asked: [], settled: {}, sending: new Set() });
     return this.append(applyToBatch(batch, run, { ...record, at } as RunLine));

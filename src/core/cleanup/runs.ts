@@ -11,6 +11,8 @@
  *   process exists; a crashed window stops refreshing it, so it never holds a run forever.
  * - `interruptedRuns` finds runs with no end, not live, and not yet noticed; `claimNotice` lets exactly one
  *   window tell the person (an exclusively created `runs/<id>.noticed` file).
+ * - `resolveInFlight` reads (never writes) the few reactions whose write was in flight when the run stopped:
+ *   one gone now joins the removed, so Show Removed lists exactly what the server no longer has.
  * - `resumePlan`: what a Resume sends — every asked reaction with no recorded outcome that settles it
  *   (failed ones and ones whose write was in flight included; the service reads before writing, so nothing
  *   already gone gets a second write).
@@ -60,6 +62,28 @@ export function inFlight(batch: JournalBatch): Set<string> {
   if (!run) return new Set();
   const removed = new Set(batch.reactions.map((r) => r.id));
   return new Set([...run.sending].filter((id) => !removed.has(id) && run.settled[id] === undefined));
+}
+
+/**
+ * Settles the writes that were in flight when the run stopped, by reading (never writing): one gone now was
+ * removed by that write and joins the removed (Show Removed can put it back); one still there stays for
+ * Resume; one that cannot be read now stays unknown (Resume reads it again). Returns the batch as it now is.
+ */
+export async function resolveInFlight(
+  journal: RestoreJournal,
+  batch: JournalBatch,
+  isGone: (r: Reaction) => Promise<boolean>,
+  warn?: (message: string) => void,
+): Promise<JournalBatch> {
+  const pending = inFlight(batch);
+  for (const r of batch.run?.asked.filter((x) => pending.has(x.id)) ?? []) {
+    try {
+      if (await isGone(r)) await journal.addToRun(batch.id, { t: 'removed', reactions: [r] });
+    } catch (e) {
+      warn?.(`run ${batch.id}: could not read ${r.id}: ${String(e)}`);
+    }
+  }
+  return (await journal.get(batch.id)) ?? batch;
 }
 
 function runsFolder(journal: RestoreJournal): string {

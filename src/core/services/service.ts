@@ -78,6 +78,8 @@ export interface AccountService {
   remove(reaction: Reaction, signal?: AbortSignal): Promise<RemoveResult>;
   /** Puts back a removed reaction (undo). Returns the reaction as it now is. */
   restore(reaction: Reaction, signal?: AbortSignal): Promise<Reaction>;
+  /** Reads (never writes) whether the reaction is gone from the server (target deleted included). */
+  isGone(reaction: Reaction, signal?: AbortSignal): Promise<boolean>;
   /** Changes a reaction to another kind. Returns the reaction as it now is. */
   change(reaction: Reaction, kind: ReactionKind, signal?: AbortSignal): Promise<Reaction>;
   /** The web page of the target, when the service has one. */

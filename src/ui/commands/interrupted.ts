@@ -1,13 +1,20 @@
 /**
  * A bulk removal or Clean Up cut short (window reloaded, VS Code closed or crashed) is noticed once at the
- * next start: one non-modal notification, "Clean Up was interrupted after 1,210 of 5,000 reactions." with
+ * next start (after reading the few reactions whose write was in flight, to count them right): one non-modal notification, "Clean Up was interrupted after 1,210 of 5,000 reactions." with
  * Resume (sends only what is left, reading first as always) and Show Removed. Exactly one window tells it
  * (core/cleanup/runs.ts `claimNotice`); a run another window is still working on is not interrupted — it is
  * looked at again once its heartbeat would have gone stale.
  */
 import * as vscode from 'vscode';
 import type { JournalBatch } from '../../core/cleanup/journal';
-import { claimNotice, interruptedRuns, resumePlan, runCounts, STALE_MS } from '../../core/cleanup/runs';
+import {
+  claimNotice,
+  interruptedRuns,
+  resolveInFlight,
+  resumePlan,
+  runCounts,
+  STALE_MS,
+} from '../../core/cleanup/runs';
 import type { Deps } from '../deps';
 import { errorMessage } from '../errorMessage';
 import { sourceLabel } from './journal';
@@ -61,8 +68,15 @@ async function notify(deps: Deps, batch: JournalBatch): Promise<void> {
 export async function checkInterrupted(deps: Deps, recheck = true): Promise<JournalBatch[]> {
   const runs = await interruptedRuns(deps.journal);
   const told: JournalBatch[] = [];
-  for (const batch of runs) {
-    if (!(await claimNotice(deps.journal, batch.id))) continue;
+  for (const found of runs) {
+    if (!(await claimNotice(deps.journal, found.id))) continue;
+    // The few writes in flight when it stopped: a read tells whether they landed (no write is sent).
+    const batch = await resolveInFlight(
+      deps.journal,
+      found,
+      (r) => deps.accounts.client(r.accountId).isGone(r),
+      (m) => deps.logger.warn(m),
+    );
     told.push(batch);
     void notify(deps, batch).catch((e) => deps.logger.warn(`interrupted run: ${errorMessage(e)}`));
   }

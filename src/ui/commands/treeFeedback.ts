@@ -47,6 +47,7 @@ export function withTreeFeedback(deps: Deps, accountId: string): AccountService 
     },
     refreshReactions: (known, since, signal, progress) => inner.refreshReactions(known, since, signal, progress),
     change: (r, kind, signal) => inner.change(r, kind, signal),
+    isGone: (r, signal) => inner.isGone(r, signal),
     webUrl: (target) => inner.webUrl(target),
     remove: (r, signal) =>
       busy(

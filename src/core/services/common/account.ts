@@ -25,7 +25,7 @@ export function connection(
 export type Listing = Pick<AccountService, 'reactionKinds' | 'listReactions' | 'refreshReactions' | 'checkpoint'>;
 
 /** The writing half: remove, restore (undo), change — each safe against a lost answer. */
-export type Writes = Pick<AccountService, 'remove' | 'restore' | 'change'>;
+export type Writes = Pick<AccountService, 'remove' | 'restore' | 'change' | 'isGone'>;
 
 /**
  * One account's service. `writes` is made on the first write (and kept: it remembers lost answers):
@@ -49,6 +49,7 @@ export function accountService(
     remove: async (reaction, signal) => (await writes()).remove(reaction, signal),
     restore: async (reaction, signal) => (await writes()).restore(reaction, signal),
     change: async (reaction, kind, signal) => (await writes()).change(reaction, kind, signal),
+    isGone: async (reaction, signal) => (await writes()).isGone(reaction, signal),
     webUrl,
   };
 }

@@ -60,6 +60,11 @@ export class SelfCommunityVotes implements Writes {
     });
   }
 
+  async isGone(reaction: Reaction, signal?: AbortSignal): Promise<boolean> {
+    const now = await readItem(this.c.http, reaction.target, signal, true);
+    return !now?.voted;
+  }
+
   restore(reaction: Reaction, signal?: AbortSignal): Promise<Reaction> {
     const target = reaction.target;
     return this.exclusive(target, async () => {

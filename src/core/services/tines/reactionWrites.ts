@@ -41,6 +41,11 @@ export class TinesReactionWrites implements Writes {
     return this.exclusive(reaction.target, () => this.removeNow(reaction, signal));
   }
 
+  async isGone(reaction: Reaction, signal?: AbortSignal): Promise<boolean> {
+    const now = await readComment(this.c.http, reaction.target, signal);
+    return !now || !hasMine(this.c.account, now, reaction.kind.id);
+  }
+
   restore(reaction: Reaction, signal?: AbortSignal): Promise<Reaction> {
     return this.exclusive(reaction.target, () => this.restoreNow(reaction, signal));
   }
