@@ -185,9 +185,11 @@ describe('bulk runs: the journal written as the run goes', () => {
 
   it('the writes in flight when a run stopped are settled by reading: gone ones join the removed, others stay for Resume', async () => {
     const j = RestoreJournal.inFolder(dir);
-    const rec = await RunRecorder.start(j, 'cleanup', ['1', '2', '3', '4'].map(r));
+    const rec = await RunRecorder.start(j, 'cleanup', ['1', '2', '3', '4', '5'].map(r));
     await rec.outcome({ reaction: r('1'), outcome: 'removed' });
-    for (const id of ['2', '3', '4']) await rec.sending(r(id));
+    for (const id of ['2', '3', '4', '5']) await rec.sending(r(id));
+    // 5's answer was lost as the window went away (a failure); its write had landed.
+    await rec.outcome({ reaction: r('5'), outcome: 'failed' });
     await rec.abandon();
     const [b] = await onDisk(j.file);
     const reads: string[] = [];

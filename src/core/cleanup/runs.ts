@@ -56,12 +56,16 @@ export function resumePlan(batch: JournalBatch): Reaction[] {
   });
 }
 
-/** Ids whose write was being sent when the run stopped and whose outcome was never recorded. */
+/**
+ * Ids whose outcome is not known: the write was being sent when the run stopped and no outcome was recorded,
+ * or it failed (an answer lost when the window went away is a failure too, and it may have landed).
+ */
 export function inFlight(batch: JournalBatch): Set<string> {
   const run = batch.run;
   if (!run) return new Set();
   const removed = new Set(batch.reactions.map((r) => r.id));
-  return new Set([...run.sending].filter((id) => !removed.has(id) && run.settled[id] === undefined));
+  const open = (id: string) => !removed.has(id) && (run.settled[id] ?? 'failed') === 'failed';
+  return new Set([...run.sending].filter(open));
 }
 
 /**
