@@ -13,32 +13,15 @@
 import * as vscode from 'vscode';
 import type { CacheSync } from '../core/cache';
 import { ReactionsError, isReactionsError } from '../core/errors';
-import { ScanProgress, type PartialListing, type ProgressSnapshot } from '../core/progress';
+import { ScanProgress, type ProgressSnapshot } from '../core/progress';
 import type { ReactionStore } from '../core/store';
-import type { AccountManager } from './accounts';
+import type { AccountManager } from './auth';
 import { errorMessage } from './errorMessage';
-import type { OutputLogger } from './log';
+import type { AccountLoadState, LoadOptions } from './loadState';
+import type { OutputLogger } from './outputLogger';
 import { ProgressFeed, showScanNotification, showViewProgress } from './scanProgress';
 
 export const VIEW_ID = 'reactions.tree';
-
-export type LoadStatus = 'idle' | 'loading' | 'loaded' | 'error';
-
-export interface AccountLoadState {
-  readonly status: LoadStatus;
-  /** Reactions found by the current (or last) scan. */
-  readonly found: number;
-  readonly error?: ReactionsError;
-  readonly finishedAt?: Date;
-  /** The reactions shown came from the cache saved at this time (no listing has finished since). */
-  readonly cachedAt?: Date;
-  /** The cached set came from a listing that did not finish (it may miss reactions). */
-  readonly cachedPartial?: boolean;
-  /** The last listing stopped before its end (cancelled, or a limit): what it found is shown; why. */
-  readonly partial?: PartialListing;
-  /** A Full Rescan was cancelled or failed: the list from before it is shown; why (a short reason). */
-  readonly notRefreshed?: { readonly reason: string; readonly at: Date };
-}
 
 interface Running {
   readonly controller: AbortController;
@@ -47,21 +30,11 @@ interface Running {
   cancelledByUser?: boolean; // the person pressed Cancel
 }
 
-export interface LoadOptions {
-  interactive?: boolean; // a person asked for it (Refresh, a command): a 401 may prompt for a new token
-  notifyLarge?: boolean; // a person started a Full Rescan: a large account also gets a notification
-  /**
-   * 'refresh' (default): from the last complete listing's checkpoint when there is one, else everything.
-   * 'full': everything, ignoring the checkpoint (Full Rescan). Either way the list shown stays until the
-   * listing finishes and replaces it; a cancelled or failed Full Rescan keeps it, marked "not refreshed".
-   */
-  mode?: 'refresh' | 'full';
-}
-
 const ignore = (): void => undefined;
 
-const asReactionsError = (e: unknown): ReactionsError =>
-  e instanceof ReactionsError ? e : new ReactionsError('bad-response', errorMessage(e));
+function asReactionsError(e: unknown): ReactionsError {
+  return e instanceof ReactionsError ? e : new ReactionsError('bad-response', errorMessage(e));
+}
 
 export class ListingScheduler implements vscode.Disposable {
   private readonly states = new Map<string, AccountLoadState>();

@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { removeMany } from '../../src/core/bulk';
 import { RestoreJournal } from '../../src/core/cleanup/journal';
-import { DAY_MS } from '../../src/core/cleanup/dates';
+import { DAY_MS } from '../../src/core/dates';
 import {
   claimNotice,
   interruptedRuns,

@@ -16,7 +16,7 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import type { Reaction } from '../model';
-import { DAY_MS } from './dates';
+import { DAY_MS } from '../dates';
 import {
   applyToBatch,
   linesOf,

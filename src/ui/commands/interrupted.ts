@@ -17,7 +17,7 @@ import {
 } from '../../core/cleanup/runs';
 import type { Deps } from '../deps';
 import { errorMessage } from '../errorMessage';
-import { sourceLabel } from './journal';
+import { sourceLabel } from './showRemoved';
 import type { RemovalSummary } from './remove';
 
 function num(n: number): string {
