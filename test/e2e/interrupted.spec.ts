@@ -51,18 +51,6 @@ async function notice(w: Workbench, text: RegExp) {
   return item;
 }
 
-async function addAccount(w: Workbench, n: number): Promise<void> {
-  await w.runCommand('Reactions: Add Account');
-  await w.pickQuickItem(/SelfCommunity.*paste an access token/);
-  await w.answerQuickInput(w.emulator.selfcommunityUrl, { expectPrompt: /address of the SelfCommunity site/ });
-  const widget = w.page.locator('.quick-input-widget');
-  await widget.filter({ hasText: /OAuth access token/ }).waitFor({ state: 'visible', timeout: 20_000 });
-  const token = w.emulator.users.find((u) => u.name === 'alice')!.scToken;
-  await widget.locator('input[type=password]').fill(token);
-  await widget.locator('input[type=password]').press('Enter');
-  await w.findTreeItem(new RegExp(`^SelfCommunity account alice @ .*, ${n} reactions$`), 90_000);
-}
-
 describe('E2E: a bulk removal interrupted by a window reload', function () {
   this.timeout(10 * 60_000);
   // ~630 voted statuses, no comments: one list, a long removal once latency is on.
@@ -77,7 +65,7 @@ describe('E2E: a bulk removal interrupted by a window reload', function () {
     const asked = votedStatuses(emu);
     assert.ok(asked.size >= 500, `only ${asked.size} reactions`);
     await w.openReactions();
-    await addAccount(w, asked.size);
+    await w.addScAccount(asked.size, 90_000);
 
     // Remove All, with latency: ~3 requests a reaction at 60 ms, 4 at a time.
     emu.setLatency(60);
