@@ -14,7 +14,7 @@ import {
   refresh,
   removeAllAccounts,
   treeItem,
-  useEmulator,
+  useHostEmulator,
   waitFor,
 } from './helpers';
 
@@ -49,7 +49,7 @@ function tooltipText(item: vscode.TreeItem): string {
 
 describe('host: a Full Rescan never hides what was listed', function () {
   this.timeout(180_000);
-  const emu = useEmulator({ seed: 24, sc: { statuses: 300, discussions: 150, posts: 100, commentsPerItem: 1 } });
+  const emu = useHostEmulator({ seed: 24, sc: { statuses: 300, discussions: 150, posts: 100, commentsPerItem: 1 } });
 
   async function listedThenRescanning(): Promise<{ id: string; before: Set<string> }> {
     const api = await extensionApi();
