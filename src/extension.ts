@@ -26,6 +26,7 @@ import { OutputLogger } from './ui/outputLogger';
 import type { TreeNode } from './ui/tree/node';
 import { ReactionsTreeProvider } from './ui/tree/provider';
 import { ViewOptions } from './ui/tree/viewOptions';
+import { stopRuns } from './ui/runs';
 import { UndoHistory } from './ui/undoHistory';
 
 export type { ReactionsApi, ReactionsExports } from './ui/api';
@@ -125,6 +126,10 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
   void listings.startWarm().then(async () => {
     void cameBack.refresh(); // the cached reactions against the journal (a file read, no request)
     if (view.visible) void listings.ensureLoaded();
+    // A bulk removal or Clean Up cut short last time: one notice (Resume / Show Removed), no request.
+    await import('./ui/commands/interrupted')
+      .then((m) => m.checkInterrupted(deps))
+      .catch((e: unknown) => logger.warn(`interrupted-run check failed: ${String(e)}`));
     if (vscode.workspace.getConfiguration('reactions').get<boolean>('cleanUp.notifyOnStartup', false))
       await cleanUp
         .load()
@@ -155,6 +160,8 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
 }
 
 export async function deactivate(): Promise<void> {
+  // A bulk run stops starting writes and journals the ones in flight (it stays "interrupted" for the next start).
+  await stopRuns();
   // Everything else is in context.subscriptions; the cache's pending saves are written first.
   await flushCache?.();
   flushCache = undefined;

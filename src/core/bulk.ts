@@ -20,8 +20,13 @@ export interface BulkOptions {
   concurrency?: number;
   /** Stops starting new operations; running ones finish and are reported. */
   signal?: AbortSignal;
-  /** Called once per input reaction, as soon as its outcome is known (in completion order). */
-  onResult?: (result: BulkItemResult) => void;
+  /**
+   * Called once per input reaction, as soon as its outcome is known (in completion order). A promise it
+   * returns (a journal write) is awaited before that worker takes its next reaction.
+   */
+  onResult?: (result: BulkItemResult) => unknown;
+  /** Awaited before a reaction's operation starts (a journal record of the write about to be sent). */
+  onStart?: (reaction: Reaction) => unknown;
 }
 
 export type BulkOutcome = RemoveResult['outcome'] | 'restored' | 'failed' | 'not-attempted';
@@ -178,26 +183,32 @@ async function runBulk(
     }
   });
 
-  const report = (result: BulkItemResult) => {
-    results[result.index] = result;
-    if (!onResult) return;
+  // A listener's bug (thrown or rejected) must not change what the bulk operation does or reports.
+  const quietly = async (call: () => unknown) => {
     try {
-      onResult(result);
+      await call();
     } catch {
-      // A listener's bug must not change what the bulk operation does or reports.
+      // ignored, see above
     }
   };
+  const report = (result: BulkItemResult): Promise<void> => {
+    results[result.index] = result;
+    return onResult ? quietly(() => onResult(result)) : Promise.resolve();
+  };
   const settle = (index: number, outcome: BulkOutcome, error?: ReactionsError, reaction = items[index]) => {
-    report({ reaction, outcome, index, error });
+    const written = [report({ reaction, outcome, index, error })];
     for (const copy of copies.get(index) ?? []) {
       const copyOutcome = outcome === 'failed' || outcome === 'not-attempted' ? outcome : forCopy(outcome);
-      report({
-        reaction: copyOutcome === 'restored' || copyOutcome === 'removed' ? reaction : items[copy],
-        outcome: copyOutcome,
-        index: copy,
-        error,
-      });
+      written.push(
+        report({
+          reaction: copyOutcome === 'restored' || copyOutcome === 'removed' ? reaction : items[copy],
+          outcome: copyOutcome,
+          index: copy,
+          error,
+        }),
+      );
     }
+    return Promise.all(written);
   };
 
   let cancelled = false;
@@ -207,19 +218,22 @@ async function runBulk(
       const index = queue[next++];
       if (signal?.aborted) {
         cancelled = true;
-        settle(index, 'not-attempted');
+        await settle(index, 'not-attempted');
         continue;
       }
+      if (options.onStart) await quietly(() => options.onStart!(items[index]));
+      let done: { outcome: BulkOutcome; reaction?: Reaction };
       try {
-        const done = await work(items[index]);
-        settle(index, done.outcome, undefined, done.reaction ?? items[index]);
+        done = await work(items[index]);
       } catch (e) {
         // cancelled while it waited for its turn: nothing was written (a sent write is never cut off)
         if (signal?.aborted && isReactionsError(e, 'cancelled')) {
           cancelled = true;
-          settle(index, 'not-attempted');
-        } else settle(index, 'failed', asReactionsError(e));
+          await settle(index, 'not-attempted');
+        } else await settle(index, 'failed', asReactionsError(e));
+        continue;
       }
+      await settle(index, done.outcome, undefined, done.reaction ?? items[index]);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, worker));

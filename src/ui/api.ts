@@ -38,6 +38,8 @@ export interface ReactionsTestHooks {
     cachedPartial?: boolean;
     /** Why the last listing stopped early ('cancelled', …). */
     partial?: string;
+    /** Why the last Full Rescan did not replace the list ('cancelled', an error's message). */
+    notRefreshed?: string;
     /** The running listing's progress. */
     progress?: { percent: number; requestsDone: number; found: number; remainingMs?: number };
   };
@@ -134,6 +136,7 @@ export function createApi({ deps, withTestHooks, cache, activationMs = () => 0, 
             cachedAt: s.cachedAt?.toISOString(),
             cachedPartial: s.cachedPartial,
             partial: s.partial?.reason,
+            notRefreshed: s.notRefreshed?.reason,
             progress: listings.progress(id),
           };
         },

@@ -7,7 +7,8 @@
  * Warm start: `startWarm()` (called by activate()) reads each account's cache after activation has
  * returned and fills the store with it, without a request; the account then shows as "cached" until a
  * listing (started when the view becomes visible) finishes and replaces the set. A stopped or failed
- * listing keeps the cached set. `mode: 'full'` (Full Rescan) drops the cached set first.
+ * listing keeps the cached set. A Full Rescan (`mode: 'full'`) too: a cancelled or failed one keeps the
+ * previous list, marked "not refreshed" with why.
  */
 import * as vscode from 'vscode';
 import type { CacheSync } from '../core/cache';
@@ -26,9 +27,10 @@ interface Running {
   readonly controller: AbortController;
   readonly done: Promise<void>;
   readonly progress: ScanProgress;
-  /** The person pressed Cancel (the account becomes "partial — cancelled"). */
-  cancelledByUser?: boolean;
+  cancelledByUser?: boolean; // the person pressed Cancel
 }
+
+const ignore = (): void => undefined;
 
 function asReactionsError(e: unknown): ReactionsError {
   return e instanceof ReactionsError ? e : new ReactionsError('bad-response', errorMessage(e));
@@ -95,23 +97,14 @@ export class ListingScheduler implements vscode.Disposable {
     if (ids.length) await this.load(ids, { interactive: false });
   }
 
-  /**
-   * Schedules the warm start: once activate() has returned, reads the cache of every account and fills
-   * the store with it (no request). Resolves with how many reactions were restored.
-   */
+  /** Schedules the warm start: after activate() returned, fills the store from the cache (no request); how many. */
   startWarm(): Promise<number> {
     const run = new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() => this.fillFromCache());
-    this.warming = run.then(
-      () => undefined,
-      () => undefined,
-    );
+    this.warming = run.then(ignore, ignore);
     return run;
   }
 
-  /**
-   * Forgets what is in memory and fills the store from the cache exactly as the warm start does (pending
-   * saves are written first). For the host tests: a new window, without restarting the extension host.
-   */
+  /** The warm start again, from the cache files (pending saves written first): a new window, for the host tests. */
   async reloadFromCache(): Promise<number> {
     for (const id of this.running.keys()) this.cancel(id);
     await this.whenIdle();
@@ -122,10 +115,7 @@ export class ListingScheduler implements vscode.Disposable {
       this.changed.fire(a.id);
     }
     const run = this.fillFromCache();
-    this.warming = run.then(
-      () => undefined,
-      () => undefined,
-    );
+    this.warming = run.then(ignore, ignore);
     return run;
   }
 
@@ -183,8 +173,8 @@ export class ListingScheduler implements vscode.Disposable {
   }
 
   /**
-   * The person's Cancel: no further request is sent, what was found stays, and the account shows
-   * "partial — cancelled" until its next listing. False when nothing was listing.
+   * The person's Cancel: no further request is sent, what was found stays, and the account shows "partial —
+   * cancelled" (a Full Rescan: "not refreshed: cancelled") until its next listing. False when none runs.
    */
   cancelListing(accountId: string): boolean {
     const run = this.running.get(accountId);
@@ -218,14 +208,9 @@ export class ListingScheduler implements vscode.Disposable {
     const account = this.accounts.get(accountId);
     if (!account) return;
     const full = options.mode === 'full';
-    if (full) {
-      // Full Rescan: the cached set goes (memory and file); the listing starts from nothing.
-      this.store.clear(accountId);
-      void this.cache?.forget(accountId);
-    }
     const previous = this.states.get(accountId);
-    // What the tree shows until this listing finishes: still the cached set (unless it was dropped).
-    const cached = full ? {} : { cachedAt: previous?.cachedAt, cachedPartial: previous?.cachedPartial };
+    // What the tree shows until this listing finishes: still the set it had (a Full Rescan too).
+    const cached = { cachedAt: previous?.cachedAt, cachedPartial: previous?.cachedPartial };
     this.setState(accountId, { status: 'loading', found: 0, finishedAt: previous?.finishedAt, ...cached });
     const scan = this.store.beginScan(accountId);
     const started = Date.now();
@@ -274,36 +259,35 @@ export class ListingScheduler implements vscode.Disposable {
       if (controller.signal.aborted || isReactionsError(e, 'cancelled')) {
         // Superseded by a newer load, or the account was removed: that one owns the state now.
         const run = this.running.get(accountId);
-        if (!run || run.controller === controller) {
-          if (this.accounts.get(accountId)) {
-            const byUser = !!run?.cancelledByUser;
-            this.setState(accountId, {
-              status: found || previous || byUser ? 'loaded' : 'idle',
-              found: byUser ? this.store.count(accountId) : found,
-              finishedAt: previous?.finishedAt,
-              ...cached,
-              ...(byUser ? { partial: { reason: 'cancelled', at: new Date() } } : {}),
-            });
-          }
+        if ((!run || run.controller === controller) && this.accounts.get(accountId)) {
+          const byUser = !!run?.cancelledByUser;
+          const at = new Date();
+          this.setState(accountId, {
+            status: found || previous || byUser ? 'loaded' : 'idle',
+            found: byUser ? this.store.count(accountId) : found,
+            finishedAt: previous?.finishedAt,
+            ...cached,
+            ...(!byUser
+              ? {}
+              : full
+                ? { notRefreshed: { reason: vscode.l10n.t('cancelled'), at } }
+                : { partial: { reason: 'cancelled', at } }),
+          });
         }
         this.logger.info(`listing of ${account.label} stopped after ${found} reaction(s)`);
         return;
       }
       const error = asReactionsError(e);
       this.logger.error(`listing reactions of ${account.label} failed after ${found} found: ${error.message}`);
-      // A listing that stopped early (a ceiling, a loop, an answer too large, …) keeps what it had: partial.
-      const partial =
-        this.store.count(accountId) > 0
-          ? { reason: vscode.l10n.t('stopped by an error'), detail: error.message, at: new Date() }
-          : undefined;
-      this.setState(accountId, {
-        status: 'error',
-        found,
-        error,
-        finishedAt: new Date(),
-        ...cached,
-        ...(partial ? { partial } : {}),
-      });
+      // A listing that stopped early (a ceiling, a loop, an answer too large, …) keeps what it had: partial;
+      // a Full Rescan keeps the list from before it: "not refreshed".
+      const at = new Date();
+      const why = full
+        ? { notRefreshed: { reason: error.message, at } }
+        : this.store.count(accountId) > 0
+          ? { partial: { reason: vscode.l10n.t('stopped by an error'), detail: error.message, at } }
+          : {};
+      this.setState(accountId, { status: 'error', found, error, finishedAt: at, ...cached, ...why });
       this.accounts.handleAuthError(accountId, error, !!options.interactive);
     }
   }

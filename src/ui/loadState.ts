@@ -16,6 +16,8 @@ export interface AccountLoadState {
   readonly cachedPartial?: boolean;
   /** The last listing stopped before its end (cancelled, or a limit): what it found is shown; why. */
   readonly partial?: PartialListing;
+  /** A Full Rescan was cancelled or failed: the list from before it is shown; why (a short reason). */
+  readonly notRefreshed?: { readonly reason: string; readonly at: Date };
 }
 
 export interface LoadOptions {
@@ -24,9 +26,9 @@ export interface LoadOptions {
   /** A person started a Full Rescan: a large account also gets a cancellable notification. */
   notifyLarge?: boolean;
   /**
-   * 'refresh' (default): list again; the reactions shown stay until the listing finishes and replaces them.
-   * 'full': drop the account's cached set first and list from scratch (Full Rescan).
-   * Both list everything for now; an incremental refresh will build on a complete cached set.
+   * 'refresh' (default): from the last complete listing's checkpoint when there is one, else everything.
+   * 'full': everything, ignoring the checkpoint (Full Rescan). Either way the list shown stays until the
+   * listing finishes and replaces it; a cancelled or failed Full Rescan keeps it, marked "not refreshed".
    */
   mode?: 'refresh' | 'full';
 }

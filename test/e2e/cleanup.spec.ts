@@ -26,18 +26,6 @@ function statuses(emu: Emulator): Array<{ id: number; text: string; at: number }
     .sort((a, b) => a.at - b.at);
 }
 
-async function addAccount(w: Workbench): Promise<void> {
-  await w.runCommand('Reactions: Add Account');
-  await w.pickQuickItem(/SelfCommunity.*paste an access token/);
-  await w.answerQuickInput(w.emulator.selfcommunityUrl, { expectPrompt: /address of the SelfCommunity site/ });
-  const widget = w.page.locator('.quick-input-widget');
-  await widget.filter({ hasText: /OAuth access token/ }).waitFor({ state: 'visible', timeout: 20_000 });
-  const token = w.emulator.users.find((u) => u.name === 'alice')!.scToken;
-  await widget.locator('input[type=password]').fill(token);
-  await widget.locator('input[type=password]').press('Enter');
-  await w.findTreeItem(new RegExp(`^SelfCommunity account alice @ .*, ${votes(w.emulator).length} reactions$`), 60_000);
-}
-
 /**
  * Finds a row and wheels the tree up a little, so that the row is not under the tree's sticky headers
  * (a click there lands on the header, and a context menu there gets no tree item).
@@ -83,7 +71,7 @@ describe('E2E: clean-up rules', () => {
     await w.openReactions();
     await (await w.waitForViewContent('My Reactions')).getByText('Add Account').first().waitFor();
     await walkthroughShot(w, 'add-account');
-    await addAccount(w);
+    await w.addScAccount(votes(w.emulator).length);
     // The second-oldest status: old enough for the clean-up rule below, and visible once grouped by date.
     kept = statuses(w.emulator)[1];
     const row = new RegExp(` reaction on status: ${kept.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);

@@ -177,6 +177,22 @@ export class Workbench {
     return (await title.innerText()).trim();
   }
 
+  /**
+   * Adds alice's SelfCommunity account with a pasted token (the Add Account flow) and waits until its row
+   * shows `reactions` reactions.
+   */
+  async addScAccount(reactions: number, timeoutMs = 60_000): Promise<void> {
+    await this.runCommand('Reactions: Add Account');
+    await this.pickQuickItem(/SelfCommunity.*paste an access token/);
+    await this.answerQuickInput(this.emulator.selfcommunityUrl, { expectPrompt: /address of the SelfCommunity site/ });
+    const widget = this.page.locator('.quick-input-widget');
+    await widget.filter({ hasText: /OAuth access token/ }).waitFor({ state: 'visible', timeout: 20_000 });
+    const token = this.emulator.users.find((u) => u.name === 'alice')!.scToken;
+    await widget.locator('input[type=password]').fill(token);
+    await widget.locator('input[type=password]').press('Enter');
+    await this.findTreeItem(new RegExp(`^SelfCommunity account alice @ .*, ${reactions} reactions$`), timeoutMs);
+  }
+
   /** Clicks the activity-bar tab of a view container (default: ours, "Reactions"). */
   async openViewContainer(title = 'Reactions'): Promise<void> {
     const tab = this.page.locator('.part.activitybar').getByRole('tab', { name: title });

@@ -2,34 +2,47 @@
  * The restore journal: every removal (one, a selection, Remove All, Clean Up) appended to a local file in
  * the extension's global storage, so that any of it can be put back later — also after VS Code restarts.
  *
- * - Append-only JSON lines: `removed` (a batch: when, how, the reactions as the service removed them),
- *   `restored` (ids of a batch put back) and `checked` (what a later read found: still removed, came back,
- *   item deleted, could not check — with when and why). A line that does not parse is skipped, never fatal.
+ * - Append-only JSON lines, each `{ v: 1, t, batch, at, … }`: `removed` (reactions of a batch as the service
+ *   removed them; several lines of one batch add up), `restored` (ids of a batch put back), and the records of
+ *   a bulk run written as it goes (see runs.ts): `run` (what was asked), `sending`, `settled`, `end`; and `checked` (what a later read found: still removed,
+ *   came back, item deleted, could not check — with when and why).
+ *   A line that does not parse (a torn last line after a crash) is skipped, never fatal; a record of a type
+ *   this version does not know is kept in the file and ignored, so newer records can be added.
+ * - Crash-safe appends: before its first append a journal makes sure the file ends with a newline, so a torn
+ *   line left by a killed window never swallows the next record.
  * - Kept for `retentionDays` (a setting): older batches are dropped when the journal is read, and the file
  *   is rewritten without them.
  * - Holds Reaction objects only (what the tree shows) — never a token, a header or a URL with a query.
  */
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { modelOnly, upgradeDates, type Reaction } from '../model';
+import type { Reaction } from '../model';
 import { DAY_MS } from '../dates';
+import {
+  applyToBatch,
+  linesOf,
+  plain,
+  readLine,
+  type Line,
+  type MutableBatch,
+  type RemovalSource,
+  type RunLine,
+  type RunRecord,
+  type RunUpdate,
+  type CheckSource,
+  type CheckStatus,
+  type JournalCheck,
+} from './journalFormat';
 
-export type RemovalSource = 'single' | 'bulk' | 'cleanup' | 'again';
-
-/** What a later read found for one removed reaction. */
-export type CheckStatus = 'still-removed' | 'came-back' | 'target-deleted' | 'unchecked';
-/** Who checked: Verify Removals, a listing that found it again, the automatic re-check after a Clean Up. */
-export type CheckSource = 'verify' | 'listing' | 'auto';
-
-export interface JournalCheck {
-  /** ISO time of the check. */
-  readonly at: string;
-  readonly by: CheckSource;
-  /** By reaction id (only the reactions checked). */
-  readonly results: Readonly<Record<string, CheckStatus>>;
-  /** Why a reaction could not be checked, by id. */
-  readonly reasons?: Readonly<Record<string, string>>;
-}
+export type {
+  CheckSource,
+  CheckStatus,
+  JournalCheck,
+  RemovalSource,
+  RunRecord,
+  RunUpdate,
+  SettledOutcome,
+} from './journalFormat';
 
 export const JOURNAL_FILE = 'removed.jsonl';
 export const DEFAULT_RETENTION_DAYS = 90;
@@ -44,20 +57,8 @@ export interface JournalBatch {
   readonly restored: Readonly<Record<string, string>>;
   /** Later reads of this batch's reactions, oldest first. */
   readonly checks?: readonly JournalCheck[];
-}
-
-type Line =
-  | { v: 1; t: 'removed'; batch: string; at: string; source: RemovalSource; reactions: Reaction[] }
-  | { v: 1; t: 'restored'; batch: string; at: string; ids: string[] }
-  | ({ v: 1; t: 'checked'; batch: string } & JournalCheck);
-
-interface MutableBatch {
-  id: string;
-  at: string;
-  source: RemovalSource;
-  reactions: Reaction[];
-  restored: Record<string, string>;
-  checks: JournalCheck[];
+  /** Set when the batch was written as a run (bulk removal, Clean Up): what was asked and how far it got. */
+  readonly run?: RunRecord;
 }
 
 export interface JournalOptions {
@@ -74,6 +75,7 @@ export class RestoreJournal {
   /** Writes run one after another, in the order they were asked for. */
   private queue: Promise<unknown> = Promise.resolve();
   private counter = 0;
+  private mended: Promise<void> | undefined;
 
   constructor(
     readonly file: string,
@@ -90,17 +92,51 @@ export class RestoreJournal {
     const batches = await this.load();
     const now = this.now();
     const batch: MutableBatch = {
-      id: `${now.toString(36)}-${(this.counter++).toString(36)}-${Math.random().toString(36).slice(2, 6)}`,
+      id: this.newId(now),
       at: new Date(now).toISOString(),
       source,
-      // Only the model's fields: whatever else an object carries (a raw API object, a token) never reaches the file.
-      reactions: JSON.parse(JSON.stringify(reactions.map(modelOnly))) as Reaction[],
+      reactions: plain(reactions),
       restored: {},
       checks: [],
     };
     batches.push(batch);
     await this.append({ v: 1, t: 'removed', batch: batch.id, at: batch.at, source, reactions: batch.reactions });
     return batch;
+  }
+
+  /**
+   * Starts a run: a batch with no removal yet, and what it was asked to remove. Its outcomes are added with
+   * `addToRun` as they become known; `endRun` closes it. Resolves once the record is written.
+   */
+  async startRun(source: RemovalSource, asked: readonly Reaction[]): Promise<JournalBatch> {
+    const batches = await this.load();
+    const now = this.now();
+    const run = { asked: plain(asked), settled: {}, sending: new Set<string>() };
+    const batch: MutableBatch = {
+      id: this.newId(now),
+      at: new Date(now).toISOString(),
+      source,
+      reactions: [],
+      restored: {},
+      checks: [],
+      run,
+    };
+    batches.push(batch);
+    await this.append({ v: 1, t: 'run', batch: batch.id, at: batch.at, source, asked: run.asked });
+    return batch;
+  }
+
+  /**
+   * Adds records to a run (a batch of this journal): writes they are about to send, reactions removed,
+   * other outcomes, its end. Once the journal is read, every record is in memory at once and its write
+   * queued (in call order) before this returns; the promise says when it is written.
+   */
+  async addToRun(batchId: string, record: RunUpdate): Promise<void> {
+    const batch = (this.batches ?? (await this.load())).find((b) => b.id === batchId);
+    if (!batch) throw new Error(`journal: no run ${batchId}`);
+    const at = new Date(this.now()).toISOString();
+    const run = (batch.run ??= { asked: [], settled: {}, sending: new Set() });
+    return this.append(applyToBatch(batch, run, { ...record, at } as RunLine));
   }
 
   /**
@@ -147,6 +183,14 @@ export class RestoreJournal {
     return [...(await this.load())].reverse();
   }
 
+  /** Reads the file again at the next use (another window may have appended to it). */
+  async reread(): Promise<void> {
+    await this.flush();
+    if (this.loading) await this.loading;
+    this.batches = undefined;
+    this.loading = undefined;
+  }
+
   async get(batchId: string): Promise<JournalBatch | undefined> {
     return (await this.load()).find((b) => b.id === batchId);
   }
@@ -183,6 +227,10 @@ export class RestoreJournal {
     return this.options.now?.() ?? Date.now();
   }
 
+  private newId(now: number): string {
+    return `${now.toString(36)}-${(this.counter++).toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+  }
+
   private async load(): Promise<MutableBatch[]> {
     if (this.batches) return this.batches;
     this.loading ??= this.read().then(async (b) => {
@@ -191,6 +239,23 @@ export class RestoreJournal {
       return this.batches;
     });
     return this.loading;
+  }
+
+  /** A torn last line (a window killed mid-append) gets its newline, so the next record starts on a line of its own. */
+  private async mendTail(): Promise<void> {
+    let handle: fs.FileHandle | undefined;
+    try {
+      handle = await fs.open(this.file, 'r');
+      const { size } = await handle.stat();
+      if (size === 0) return;
+      const last = Buffer.alloc(1);
+      await handle.read(last, 0, 1, size - 1);
+      if (last[0] !== 0x0a) await fs.appendFile(this.file, '\n', 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    } finally {
+      await handle?.close();
+    }
   }
 
   private async read(): Promise<MutableBatch[]> {
@@ -212,27 +277,8 @@ export class RestoreJournal {
         bad++;
         continue;
       }
-      if (line?.v !== 1 || typeof line.batch !== 'string' || typeof line.at !== 'string') {
-        bad++;
-      } else if (line.t === 'removed' && Array.isArray(line.reactions)) {
-        line.reactions.forEach(upgradeDates); // lines written before dates were times
-        batches.set(line.batch, {
-          id: line.batch,
-          at: line.at,
-          source: line.source,
-          reactions: line.reactions,
-          restored: {},
-          checks: [],
-        });
-      } else if (line.t === 'restored' && Array.isArray(line.ids)) {
-        const b = batches.get(line.batch);
-        for (const id of b ? line.ids : []) b!.restored[id] = line.at;
-      } else if (line.t === 'checked' && line.results && typeof line.results === 'object') {
-        const { v: _v, t: _t, batch: _b, ...check } = line;
-        batches.get(line.batch)?.checks.push(check);
-      } else {
-        bad++;
-      }
+      if (line?.v !== 1 || typeof line.batch !== 'string' || typeof line.at !== 'string') bad++;
+      else if (!readLine(batches, line)) bad++;
     }
     if (bad) this.options.warn?.(`journal: skipped ${bad} unreadable line(s)`);
     return [...batches.values()].sort((a, b) => a.at.localeCompare(b.at));
@@ -241,6 +287,9 @@ export class RestoreJournal {
   private append(line: Line): Promise<void> {
     return this.enqueue(async () => {
       await fs.mkdir(path.dirname(this.file), { recursive: true });
+      this.mended ??= this.mendTail();
+      await this.mended;
+      // One write per line with O_APPEND: appends of other windows land before or after it, never inside.
       await fs.appendFile(this.file, JSON.stringify(line) + '\n', 'utf8');
     });
   }
@@ -250,13 +299,4 @@ export class RestoreJournal {
     this.queue = run.catch((e) => this.options.warn?.(`journal not written: ${String(e)}`));
     return run;
   }
-}
-
-function linesOf(b: MutableBatch): Line[] {
-  const lines: Line[] = [{ v: 1, t: 'removed', batch: b.id, at: b.at, source: b.source, reactions: b.reactions }];
-  const byAt = new Map<string, string[]>();
-  for (const [id, at] of Object.entries(b.restored)) byAt.set(at, [...(byAt.get(at) ?? []), id]);
-  for (const [at, ids] of byAt) lines.push({ v: 1, t: 'restored', batch: b.id, at, ids });
-  for (const check of b.checks) lines.push({ v: 1, t: 'checked', batch: b.id, ...check });
-  return lines;
 }

@@ -17,7 +17,7 @@
  * Undo (the "Undo" button on the result messages, `reactions.undo`) lives in ./undo.ts.
  */
 import * as vscode from 'vscode';
-import type { RemovalSource } from '../../core/cleanup/journal';
+import type { JournalBatch, RemovalSource } from '../../core/cleanup/journal';
 import type { Reaction } from '../../core/model';
 import { DEFAULT_BULK_CONCURRENCY, removeMany as coreRemoveMany } from '../../core/bulk';
 import { BulkProgress } from '../../core/bulkProgress';
@@ -34,6 +34,7 @@ import { failure, withTreeFeedback, type Failure } from './treeFeedback';
 import { saveReceipt } from './receipt';
 import { sourceLabel } from './showRemoved';
 import { undoRemoval } from './undo';
+import { recordRun } from '../runs';
 
 export type { Failure } from './treeFeedback';
 export type { UndoSummary } from './undo';
@@ -122,13 +123,17 @@ export async function removeOne(deps: Deps, r: Reaction): Promise<RemovalSummary
   return summary;
 }
 
+/**
+ * The bulk flow. Journaled as it goes (../runs.ts): the run's start, each outcome as soon as it is known,
+ * its end. `resume` continues an interrupted run of the journal (its outcomes go to the same entry).
+ */
 export async function removeMany(
   deps: Deps,
   requested: readonly Reaction[],
   confirm: boolean,
   source: RemovalSource = 'bulk',
-  /** What was asked, for the receipt: the command's words and the rule of a Clean Up. */
-  asked: { command?: string; rule?: string } = {},
+  /** What was asked, for the receipt (the command's words, a Clean Up's rule); `resume`: an interrupted run to go on with. */
+  asked: { command?: string; rule?: string; resume?: JournalBatch } = {},
 ): Promise<RemovalSummary> {
   const { allowed: reactions, kept } = deps.keep.partition(requested);
   const keptIds = kept.map((r) => r.id);
@@ -166,9 +171,10 @@ export async function removeMany(
       title: vscode.l10n.t('Removing {0} reactions', n),
       cancellable: true,
     },
-    (progress, token) => {
+    async (progress, token) => {
       const controller = new AbortController();
       const sub = token.onCancellationRequested(() => controller.abort());
+      const run = await recordRun(deps, source, reactions, controller, asked.resume);
       // time left and rate-limit waits: refreshed every second too, since a wait brings no results
       const tracker = bulkTracker(deps, reactions);
       const show = (increment = 0) => progress.report({ increment, message: bulkProgressText(tracker.snapshot()) });
@@ -176,26 +182,34 @@ export async function removeMany(
       return coreRemoveMany(reactions, (id) => withTreeFeedback(deps, id), {
         concurrency: BULK_CONCURRENCY,
         signal: controller.signal,
+        onStart: (r) => run.sending(r),
         onResult: (x) => {
-          if (x.outcome === 'not-attempted') return;
+          const written = run.outcome(x);
+          if (x.outcome === 'not-attempted') return written;
           tracker.done();
           if (x.error) deps.accounts.handleAuthError(x.reaction.accountId, x.error, true);
           show(100 / n);
+          return written;
         },
-      }).finally(() => {
-        clearInterval(ticker);
-        sub.dispose();
-      });
+      })
+        .then(async (result) => {
+          await run.end(result.cancelled);
+          return { ...result, batchId: run.batchId };
+        })
+        .finally(() => {
+          clearInterval(ticker);
+          sub.dispose();
+        });
     },
   );
   deps.undo.record(bulk.removed);
-  const batchId = await journal(deps, source, bulk.removed);
+  void deps.cameBack.refresh();
   const receiptId = await saveReceipt(
     deps,
     bulk,
     kept,
     { command: asked.command ?? sourceLabel(source), source, ...(asked.rule ? { rule: asked.rule } : {}) },
-    batchId,
+    bulk.batchId,
   );
   const ids = (list: readonly Reaction[]) => list.map((r) => r.id);
   const summary: RemovalSummary = {
@@ -207,7 +221,7 @@ export async function removeMany(
     notAttempted: ids(bulk.notAttempted),
     cancelled: bulk.cancelled,
     kept: keptIds,
-    ...(batchId ? { batchId } : {}),
+    ...(bulk.batchId ? { batchId: bulk.batchId } : {}),
     ...(receiptId ? { receiptId } : {}),
   };
   reportBulk(deps, summary, bulk.removed);

@@ -53,15 +53,17 @@ export class AccountNode implements TreeNode {
         : progressText(progress)
       : state.status === 'loading'
         ? vscode.l10n.t('{0} · loading…', counts)
-        : state.status === 'error'
-          ? state.partial
-            ? `${counts} · ${partialText(state.partial)}` // stopped early, kept what it had
-            : vscode.l10n.t('{0} · error', counts)
-          : state.partial
-            ? `${counts} · ${partialText(state.partial)}`
-            : state.cachedAt
-              ? vscode.l10n.t('{0} · cached {1}', counts, timeAgo(state.cachedAt))
-              : counts;
+        : state.notRefreshed
+          ? vscode.l10n.t('{0} · not refreshed: {1}', counts, state.notRefreshed.reason)
+          : state.status === 'error'
+            ? state.partial
+              ? `${counts} · ${partialText(state.partial)}` // stopped early, kept what it had
+              : vscode.l10n.t('{0} · error', counts)
+            : state.partial
+              ? `${counts} · ${partialText(state.partial)}`
+              : state.cachedAt
+                ? vscode.l10n.t('{0} · cached {1}', counts, timeAgo(state.cachedAt))
+                : counts;
     item.iconPath =
       state.status === 'loading'
         ? new vscode.ThemeIcon('loading~spin')
@@ -89,6 +91,17 @@ export class AccountNode implements TreeNode {
         md.appendMarkdown('  \n');
         md.appendText(line);
       }
+      md.appendMarkdown('\n\n');
+    }
+    if (state.notRefreshed && !progress) {
+      md.appendMarkdown('\n\n');
+      md.appendText(
+        vscode.l10n.t(
+          'Not refreshed: the Full Rescan stopped at {0} ({1}). The list from before it is shown; Remove All and Clean Up work on it.',
+          state.notRefreshed.at.toLocaleTimeString(vscode.env.language),
+          state.notRefreshed.reason,
+        ),
+      );
       md.appendMarkdown('\n\n');
     }
     if (state.partial && !progress) {
@@ -132,11 +145,13 @@ export class AccountNode implements TreeNode {
           ? vscode.l10n.t(', loading, {0}', progressText(progress))
           : state.status === 'loading'
             ? vscode.l10n.t(', loading')
-            : state.partial
-              ? `, ${partialText(state.partial)}`
-              : state.cachedAt && state.status !== 'error'
-                ? vscode.l10n.t(', cached {0}', timeAgo(state.cachedAt))
-                : '',
+            : state.notRefreshed
+              ? vscode.l10n.t(', not refreshed: {0}', state.notRefreshed.reason)
+              : state.partial
+                ? `, ${partialText(state.partial)}`
+                : state.cachedAt && state.status !== 'error'
+                  ? vscode.l10n.t(', cached {0}', timeAgo(state.cachedAt))
+                  : '',
       ),
       role: 'treeitem',
     };
@@ -146,6 +161,7 @@ export class AccountNode implements TreeNode {
     if (listings.isLoading(id)) tokens.push('listing');
     if (state.partial) tokens.push('partial');
     if (back) tokens.push('hasCameBack');
+    if (state.notRefreshed) tokens.push('notRefreshed');
     item.contextValue = tokens.join(' ');
     return item;
   }
