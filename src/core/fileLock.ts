@@ -206,3 +206,12 @@ export class FileLocks {
     }
   }
 }
+
+/** The lock files of a lock directory (one per directory and process). */
+const byDir = new Map<string, FileLocks>();
+export function fileLocksIn(dir: string | undefined, options: FileLockOptions = {}) {
+  if (!dir) return undefined;
+  let locks = byDir.get(dir);
+  if (!locks) byDir.set(dir, (locks = new FileLocks(dir, options)));
+  return locks;
+}

@@ -28,7 +28,7 @@ import { tines, TINES_KINDS } from '../../src/core/services/tines';
 import type { ClientOptions } from '../../src/core/services/service';
 import type { Account, Reaction, ReactionKind } from '../../src/core/model';
 import { removeMany, type BulkSummary } from '../../src/core/bulk';
-import { assertNoToken, allTokens, collect, rejectsKind } from '../support';
+import { assertNoToken, allTokens, collect, everyKeyProven, rejectsKind } from '../support';
 
 // ---- the axes ------------------------------------------------------------------------------------
 
@@ -82,6 +82,8 @@ function clientOptions(logger: MemoryLogger): ClientOptions {
     maxRetryAfterMs: 2 * RETRY_AFTER_MS,
     maxConcurrency: 4,
     logger,
+    // the cells test writes with a key already proven (the proof itself: tines-key-proof.test.ts)
+    keyProofs: everyKeyProven,
   };
 }
 

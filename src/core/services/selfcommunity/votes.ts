@@ -7,12 +7,12 @@
  * own entry in the item's vote list names the reaction, or the write is refused (Open in Browser).
  * After a lost answer the next write on that item waits until the lost one would have landed.
  */
-import { KeyedLock } from '../../async';
 import { ReactionsError } from '../../errors';
 import type { Reaction, ReactionKind, Target } from '../../model';
 import type { Connection, Writes } from '../common/account';
 import { readPages } from '../common/pager';
-import { LostAnswers, writeSafely, type WriteResult } from '../common/safeWrite';
+import { writeSafely, type WriteResult } from '../common/safeWrite';
+import { TargetLocks } from '../common/targetLocks';
 import type { RemoveResult } from '../service';
 import { itemPath, kindOf, offsetList, readItem, type ScItem, type ScReaction } from './items';
 
@@ -22,8 +22,7 @@ interface ScVote {
 }
 
 export class SelfCommunityVotes implements Writes {
-  private readonly locks = new KeyedLock();
-  private readonly lost: LostAnswers;
+  private readonly locks: TargetLocks;
   private features: Promise<boolean> | undefined;
 
   constructor(
@@ -31,12 +30,12 @@ export class SelfCommunityVotes implements Writes {
     /** The community's reactions catalog (empty: reactions are off, a vote is a plain upvote). */
     private readonly catalog: (signal?: AbortSignal) => Promise<ReactionKind[]>,
   ) {
-    this.lost = new LostAnswers(c.http.options.writeSettleMs);
+    this.locks = new TargetLocks(c);
   }
 
   remove(reaction: Reaction, signal?: AbortSignal): Promise<RemoveResult> {
     const target = reaction.target;
-    return this.exclusive(target, async () => {
+    return this.exclusive(target, signal, async () => {
       const before = await readItem(this.c.http, target, signal, true);
       if (!before) return { outcome: 'target-deleted', reaction };
       if (!before.voted) return { outcome: 'already-removed', reaction };
@@ -62,7 +61,7 @@ export class SelfCommunityVotes implements Writes {
 
   restore(reaction: Reaction, signal?: AbortSignal): Promise<Reaction> {
     const target = reaction.target;
-    return this.exclusive(target, async () => {
+    return this.exclusive(target, signal, async () => {
       const before = await readItem(this.c.http, target, signal, true);
       if (!before)
         throw new ReactionsError(
@@ -89,7 +88,7 @@ export class SelfCommunityVotes implements Writes {
   change(reaction: Reaction, kind: ReactionKind, signal?: AbortSignal): Promise<Reaction> {
     const target = reaction.target;
     if (!kind.id) return Promise.reject(new ReactionsError('invalid-input', 'Pick a reaction to change to.'));
-    return this.exclusive(target, async () => {
+    return this.exclusive(target, signal, async () => {
       const before = await readItem(this.c.http, target, signal, true);
       if (!before)
         throw new ReactionsError(
@@ -138,7 +137,7 @@ export class SelfCommunityVotes implements Writes {
       },
       signal,
     );
-    return this.lost.track(key, write);
+    return this.locks.lost.track(key, write);
   }
 
   /**
@@ -186,12 +185,8 @@ export class SelfCommunityVotes implements Writes {
     return this.features;
   }
 
-  /** Two operations on one item never overlap; one after a lost answer waits until that write would have landed. */
-  private exclusive<T>(target: Target, task: () => Promise<T>): Promise<T> {
-    const key = `${target.type}:${target.id}`;
-    return this.locks.run(key, async () => {
-      await this.lost.settle(key);
-      return task();
-    });
+  /** Two operations on one item never overlap, in any window; one after a lost answer waits until that write would have landed. */
+  private exclusive<T>(target: Target, signal: AbortSignal | undefined, task: () => Promise<T>): Promise<T> {
+    return this.locks.run(`${target.type}:${target.id}`, task, signal);
   }
 }

@@ -118,6 +118,6 @@ export const tines: ServiceProvider = {
   connect(account, getToken, options) {
     const c = connection(account, getToken, options);
     const writes = async () => new (await import('./reactionWrites')).TinesReactionWrites(c);
-    return accountService(account, new TinesListing(c), writes, (t) => webUrl(account, t));
+    return accountService(account, new TinesListing(c), writes, (t) => webUrl(account, t), true);
   },
 };
