@@ -1,10 +1,10 @@
 /**
  * "By when" grouping and date sorting for the tree: This week / This month / This year / Older (and
- * "No date" for reactions the service gives no date for), on the reaction's date (see dates.ts).
+ * "No date" for reactions the service gives no date for), on the reaction's date (see ../dates.ts).
  * Calendar-based, in local time: the week starts on Monday; a bucket holds what is not in an earlier one.
  */
 import type { Reaction } from '../model';
-import { reactionTime } from './dates';
+import { reactionTime } from '../dates';
 
 export type TimeBucket = 'week' | 'month' | 'year' | 'older' | 'undated';
 export type SortOrder = 'newest' | 'oldest';

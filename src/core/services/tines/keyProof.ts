@@ -20,7 +20,7 @@ import { ReactionsError } from '../../errors';
 import type { Account, Reaction } from '../../model';
 import type { Connection } from '../common/account';
 import type { KeyProof, KeyProofStore, RemoveResult } from '../service';
-import { reactantsOf, type TinesComment } from './comments';
+import { reactantsOf, type TinesComment } from './items';
 
 export type { KeyProof } from '../service';
 

@@ -23,7 +23,7 @@ import {
   readComment,
   tinesKind,
   type TinesComment,
-} from './comments';
+} from './items';
 import { KeyGate, type KeyProof } from './keyProof';
 
 type Action = 'add_reaction' | 'remove_reaction';
