@@ -26,6 +26,7 @@ import { VIEW_ID } from '../listings';
 import { accountFor, isArgs, reactionsFor, skipConfirm, stringArg } from './args';
 import { GroupNode } from '../tree/groupNode';
 import { failure, withTreeFeedback, type Failure } from './treeFeedback';
+import { confirmUnprovenKey, proveBefore } from './keyProof';
 import { undoRemoval } from './undo';
 
 export type { Failure } from './treeFeedback';
@@ -66,11 +67,12 @@ async function journal(deps: Deps, source: RemovalSource, removed: readonly Reac
   await deps.journal.record(source, removed).catch((e) => deps.logger.warn(`journal: ${errorMessage(e)}`));
 }
 
-export async function removeOne(deps: Deps, r: Reaction): Promise<RemovalSummary> {
+export async function removeOne(deps: Deps, r: Reaction, ask = true): Promise<RemovalSummary> {
   const summary = emptySummary(1);
   try {
-    const result = await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () =>
-      withTreeFeedback(deps, r.accountId).remove(r),
+    const result = await vscode.window.withProgress(
+      { location: { viewId: VIEW_ID } },
+      async () => (await proveBefore(deps, r, 'removal', ask)) ?? withTreeFeedback(deps, r.accountId).remove(r),
     );
     const what = quote(r.target.excerpt);
     if (result.outcome === 'removed') {
@@ -155,6 +157,9 @@ export async function removeMany(
       return coreRemoveMany(reactions, (id) => withTreeFeedback(deps, id), {
         concurrency: BULK_CONCURRENCY,
         signal: controller.signal,
+        // scripted calls (confirm: false) are never asked: an unproven key then sends nothing
+        confirmUnproven: (account, list, what) =>
+          confirm ? confirmUnprovenKey(account, list, what) : Promise.resolve(false),
         onResult: (x) => {
           if (x.outcome === 'not-attempted') return;
           finished++;
@@ -235,7 +240,7 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
           placeHolder: vscode.l10n.t('Reactions to remove'),
         });
         if (!reactions?.length) return undefined;
-        if (reactions.length === 1) return removeOne(deps, reactions[0]);
+        if (reactions.length === 1) return removeOne(deps, reactions[0], !isArgs(arg));
         return removeMany(deps, reactions, !skipConfirm(arg));
       },
     ),

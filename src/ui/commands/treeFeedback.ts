@@ -58,6 +58,18 @@ export function withTreeFeedback(deps: Deps, accountId: string): AccountService 
           return result.outcome;
         },
       ),
+    // the key's proof removes one of the reactions asked for: the tree learns it like any removal
+    keyProof: inner.keyProof && {
+      proveKey: async (candidates, signal) => {
+        const p = await inner.keyProof!.proveKey(candidates, signal);
+        if (p.state === 'proven' && p.proof) {
+          deps.store.remove([p.proof.reaction.id]);
+          deps.logger.info(`remove ${p.proof.reaction.id}: ${p.proof.outcome} (proved the key)`);
+        }
+        return p;
+      },
+      trustKeyOnce: () => inner.keyProof!.trustKeyOnce(),
+    },
     restore: (r, signal) =>
       busy(
         r,

@@ -12,6 +12,7 @@ import type { Deps } from '../deps';
 import { errorMessage } from '../errorMessage';
 import { kindText, quote } from '../labels';
 import { VIEW_ID } from '../listings';
+import { confirmUnprovenKey } from './keyProof';
 import { failure, withTreeFeedback, type Failure } from './treeFeedback';
 
 /** What an undo did, by reaction id (JSON-friendly, for scripts and tests). */
@@ -26,6 +27,7 @@ export async function undoRemoval(deps: Deps, batch: readonly Reaction[]): Promi
   const run = () =>
     restoreMany(batch, (id) => withTreeFeedback(deps, id), {
       concurrency: DEFAULT_BULK_CONCURRENCY,
+      confirmUnproven: confirmUnprovenKey,
       onResult: (x) => {
         if (x.error) deps.accounts.handleAuthError(x.reaction.accountId, x.error, true);
       },
