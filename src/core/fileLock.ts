@@ -164,7 +164,7 @@ export class FileLocks {
   /** Dead holder (same host), or a heartbeat older than the lease. */
   private async isStale(path: string, seen: Stats): Promise<boolean> {
     if (Date.now() - seen.mtimeMs > this.leaseMs) return true;
-    let owner: Owner = {};
+    let owner: Owner;
     try {
       owner = JSON.parse(await fs.readFile(path, 'utf8')) as Owner;
     } catch {
