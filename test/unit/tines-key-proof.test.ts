@@ -138,3 +138,40 @@ describe('Tines: a key is proven before it writes', () => {
     assert.strictEqual(back.restored.length, 1);
   });
 });
+
+describe("Tines: a key is proven before it writes — a world where bob shares half of alice's reactions", () => {
+  const emu = useEmulator({ seed: 8, tines: { cases: 10, commentsPerCase: 4, shared: { user: 'bob', share: 0.5 } } });
+
+  it("the emulator's second user: bob reacted with the same emoji on about half of alice's reactions", () => {
+    const bob = new Set(
+      emu()
+        .tines.reactionsOf('bob')
+        .map((x) => `${x.commentId}/${x.value}`),
+    );
+    const alice = emu().tines.reactionsOf('alice');
+    const shared = alice.filter((x) => bob.has(`${x.commentId}/${x.value}`)).length;
+    assert.ok(shared > alice.length * 0.3 && shared < alice.length * 0.9, `${shared} of ${alice.length}`);
+  });
+
+  it("removing all of alice's reactions with bob's key: both users' reactions unchanged, one harmless write", async () => {
+    const [alice, bob] = emu().users;
+    const options = fastOptions(undefined, { keyProofs: memoryKeyProofs() });
+    const account = await tines.signIn(
+      { baseUrl: emu().tinesUrl, token: alice.tinesToken, email: alice.email },
+      options,
+    );
+    const all = (await collect(tines.connect(account, () => alice.tinesToken, options).listReactions())).items;
+    const before = { alice: emu().tines.reactionsOf('alice'), bob: emu().tines.reactionsOf('bob') };
+    emu().clearLog();
+    const withBobsKey = tines.connect(account, () => bob.tinesToken, options);
+    const summary = await removeMany(all, () => withBobsKey, {
+      concurrency: 4,
+      confirmUnproven: async () => assert.fail('a harmless proof exists: no question'),
+    });
+    assert.deepStrictEqual(emu().tines.reactionsOf('bob'), before.bob);
+    assert.deepStrictEqual(emu().tines.reactionsOf('alice'), before.alice);
+    assert.strictEqual(requestsTo(emu(), 'POST', /_reaction$/).length, 1);
+    assert.strictEqual(summary.failed.length, all.length);
+    for (const f of summary.failed) assert.match(f.error.message, /Update Token with your own Personal API key/, f.error.message);
+  });
+});
