@@ -8,21 +8,24 @@ import * as assert from 'assert';
 import { removeMany, restoreMany } from '../../src/core/bulk';
 import type { Reaction } from '../../src/core/model';
 import { tines } from '../../src/core/services/tines';
-import type { TinesValue } from '../emulator';
+import type { Emulator, TinesValue } from '../emulator';
 import { collect, fastOptions, memoryKeyProofs, requestsTo, useEmulator } from '../support';
+
+/** alice's Tines account (signed in with her key) and her reactions as listed. */
+async function aliceListed(emu: Emulator) {
+  const [alice, bob] = emu.users;
+  const options = fastOptions(undefined, { keyProofs: memoryKeyProofs() });
+  const account = await tines.signIn({ baseUrl: emu.tinesUrl, token: alice.tinesToken, email: alice.email }, options);
+  const all = (await collect(tines.connect(account, () => alice.tinesToken, options).listReactions())).items;
+  return { alice, bob, options, account, all };
+}
 
 describe('Tines: a key is proven before it writes', () => {
   const emu = useEmulator({ seed: 31, tines: { cases: 8, commentsPerCase: 4, reactionRate: 0.7 } });
 
   /** alice's account and reactions; bob now shares the emoji of the first `shared` of them. */
   async function world(shared: number) {
-    const [alice, bob] = emu().users;
-    const options = fastOptions(undefined, { keyProofs: memoryKeyProofs() });
-    const account = await tines.signIn(
-      { baseUrl: emu().tinesUrl, token: alice.tinesToken, email: alice.email },
-      options,
-    );
-    const all = (await collect(tines.connect(account, () => alice.tinesToken, options).listReactions())).items;
+    const { alice, bob, account, all } = await aliceListed(emu());
     const lonely = all.filter((r) => reactants(r).length === 1);
     assert.ok(lonely.length >= shared + 4, 'the seed gives enough reactions nobody else made');
     for (const r of lonely.slice(0, shared)) emu().tines.addReaction(r.target.parent!.id, r.target.id, 'bob', value(r));
@@ -154,13 +157,7 @@ describe("Tines: a key is proven before it writes — a world where bob shares h
   });
 
   it("removing all of alice's reactions with bob's key: both users' reactions unchanged, one harmless write", async () => {
-    const [alice, bob] = emu().users;
-    const options = fastOptions(undefined, { keyProofs: memoryKeyProofs() });
-    const account = await tines.signIn(
-      { baseUrl: emu().tinesUrl, token: alice.tinesToken, email: alice.email },
-      options,
-    );
-    const all = (await collect(tines.connect(account, () => alice.tinesToken, options).listReactions())).items;
+    const { bob, options, account, all } = await aliceListed(emu());
     const before = { alice: emu().tines.reactionsOf('alice'), bob: emu().tines.reactionsOf('bob') };
     emu().clearLog();
     const withBobsKey = tines.connect(account, () => bob.tinesToken, options);
@@ -172,6 +169,7 @@ describe("Tines: a key is proven before it writes — a world where bob shares h
     assert.deepStrictEqual(emu().tines.reactionsOf('alice'), before.alice);
     assert.strictEqual(requestsTo(emu(), 'POST', /_reaction$/).length, 1);
     assert.strictEqual(summary.failed.length, all.length);
-    for (const f of summary.failed) assert.match(f.error.message, /Update Token with your own Personal API key/, f.error.message);
+    for (const f of summary.failed)
+      assert.match(f.error.message, /Update Token with your own Personal API key/, f.error.message);
   });
 });
