@@ -76,7 +76,7 @@ export interface RestoreSummary {
 /** Removes reactions, each through the service of its account. Never throws for one reaction's failure. */
 export async function removeMany(
   items: readonly Reaction[],
-  serviceFor: (accountId: string) => AccountService,
+  serviceFor: (accountId: string) => Pick<AccountService, 'remove'> & KeyProving,
   options: BulkOptions = {},
 ): Promise<BulkSummary> {
   const removeOne = async (r: Reaction) => {
@@ -102,7 +102,7 @@ export async function removeMany(
 /** Puts reactions back (undo of a bulk removal), each through the service of its account. */
 export async function restoreMany(
   items: readonly Reaction[],
-  serviceFor: (accountId: string) => AccountService,
+  serviceFor: (accountId: string) => Pick<AccountService, 'restore'> & KeyProving,
   options: BulkOptions = {},
 ): Promise<RestoreSummary> {
   const restoreOne = async (r: Reaction) => ({
@@ -140,7 +140,7 @@ function byOutcome(results: readonly BulkItemResult[]): Record<Exclude<BulkOutco
   return lists;
 }
 
-function service(serviceFor: (accountId: string) => AccountService, r: Reaction): AccountService {
+function service<S>(serviceFor: (accountId: string) => S, r: Reaction): S {
   try {
     return serviceFor(r.accountId);
   } catch (e) {
@@ -151,6 +151,9 @@ function service(serviceFor: (accountId: string) => AccountService, r: Reaction)
     );
   }
 }
+
+/** A service whose keys must be proven before they write (AccountService.keyProof), with its account. */
+export type KeyProving = Partial<Pick<AccountService, 'keyProof' | 'account'>>;
 
 interface Decided {
   outcome: BulkOutcome;
@@ -165,7 +168,7 @@ interface Decided {
  */
 async function proveKeys(
   items: readonly Reaction[],
-  serviceFor: (accountId: string) => AccountService,
+  serviceFor: (accountId: string) => KeyProving,
   options: BulkOptions,
   what: 'removal' | 'restore',
 ): Promise<Map<string, Decided>> {
@@ -174,13 +177,13 @@ async function proveKeys(
   for (const r of items) byAccount.set(r.accountId, [...(byAccount.get(r.accountId) ?? []), r]);
   for (const list of byAccount.values()) {
     if (options.signal?.aborted) break;
-    let s: AccountService;
+    let s: KeyProving;
     try {
       s = service(serviceFor, list[0]);
     } catch {
       continue; // the pool reports it for each reaction
     }
-    if (!s.keyProof) continue;
+    if (!s.keyProof || !s.account) continue;
     const p = await s.keyProof
       .proveKey(what === 'removal' ? list : [], options.signal)
       .catch((error: unknown) => ({ state: 'failed' as const, reaction: list[0], error }));

@@ -1,26 +1,15 @@
 /**
- * The keep list and the view's grouping.
+ * The keep list.
  * - `reactions.keep` / `reactions.unkeep` — pin / unpin reactions: kept ones show a pin and are left out
  *   of every bulk removal and clean-up. args: tree node (+ selection) | `{ reactionIds }` | `{ reactionId }`
  *   | none (QuickPick). Returns how many changed.
- * - `reactions.groupByWhen` / `reactions.groupByWhere` / `reactions.sortOldest` / `reactions.sortNewest`
- *   — the view-title "View" submenu; the choice persists. Return `{ groupBy, sort }`.
- * - `reactions.deleteSelected` — the Delete key on the focused view: removes the selected reactions
- *   through the same flow as the context menu's Remove Reaction.
  */
 import * as vscode from 'vscode';
 import type { Deps } from '../deps';
 import { command } from '../commandRunner';
-import { ReactionNode } from '../tree/reactionNode';
-import type { ViewChoice } from '../tree/viewOptions';
 import { reactionsFor } from './args';
 
 export function register(context: vscode.ExtensionContext, deps: Deps): void {
-  const setView = (change: Partial<ViewChoice>) => async (): Promise<ViewChoice> => {
-    const choice = await deps.viewOptions.set(change);
-    deps.tree.flush();
-    return choice;
-  };
   context.subscriptions.push(
     command(deps, 'reactions.keep', async (arg?: unknown, selection?: unknown): Promise<number | undefined> => {
       const reactions = await reactionsFor(deps, arg, selection, {
@@ -43,19 +32,8 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
       deps.tree.flush();
       return n;
     }),
-    command(deps, 'reactions.groupByWhen', setView({ groupBy: 'when' })),
-    command(deps, 'reactions.groupByWhere', setView({ groupBy: 'where' })),
-    command(deps, 'reactions.sortOldest', setView({ sort: 'oldest' })),
-    command(deps, 'reactions.sortNewest', setView({ sort: 'newest' })),
-    command(deps, 'reactions.deleteSelected', async (arg?: unknown, selection?: unknown): Promise<unknown> => {
-      const picked = Array.isArray(selection) && selection.length ? selection : arg ? [arg] : deps.view.selection;
-      const nodes = picked.filter((n): n is ReactionNode => n instanceof ReactionNode);
-      if (nodes.length === 0) return undefined;
-      return vscode.commands.executeCommand('reactions.removeReaction', nodes[0], nodes);
-    }),
   );
   context.subscriptions.push(
-    deps.viewOptions.onDidChange(() => deps.tree.refreshAll()),
     toDisposable(deps.keep.onDidChange(() => deps.tree.refreshAll())),
     deps.accounts.onDidChange(() => void forgetRemovedAccounts(deps)),
   );

@@ -9,6 +9,8 @@
  *   account listing). Resolves with how many listings it stopped.
  * - `reactions.showLog` — shows the "Reactions" output channel. No args.
  * - `reactions.showMore` — the next page of a long group's rows. args: its "Show more" row (the row's own command).
+ * - `reactions.groupByWhen` / `reactions.groupByWhere` / `reactions.sortOldest` / `reactions.sortNewest`
+ *   — the view-title "View" submenu; the choice persists. Return `{ groupBy, sort }`.
  */
 import * as vscode from 'vscode';
 import type { Deps } from '../deps';
@@ -17,6 +19,7 @@ import { AccountNode } from '../tree/accountNode';
 import { ErrorNode } from '../tree/errorNode';
 import { GroupNode, MoreNode } from '../tree/groupNode';
 import type { LoadOptions } from '../loadState';
+import type { ViewChoice } from '../tree/viewOptions';
 import { isArgs, stringArg } from './plainArgs';
 
 /** The accounts a refresh-like command is about: a tree node's, `{accountId}`'s, or all (undefined). */
@@ -30,6 +33,11 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
   const list = async (arg: unknown, mode: LoadOptions['mode']): Promise<void> => {
     await deps.listings.load(accountIds(deps, arg), { interactive: true, mode, notifyLarge: mode === 'full' });
     deps.tree.flush();
+  };
+  const setView = (change: Partial<ViewChoice>) => async (): Promise<ViewChoice> => {
+    const choice = await deps.viewOptions.set(change);
+    deps.tree.flush();
+    return choice;
   };
   context.subscriptions.push(
     command(deps, 'reactions.refresh', (arg?: unknown) => list(arg, 'refresh')),
@@ -46,5 +54,10 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
     command(deps, 'reactions.showMore', async (arg?: unknown): Promise<void> => {
       if (arg instanceof MoreNode) deps.tree.showMore(arg);
     }),
+    command(deps, 'reactions.groupByWhen', setView({ groupBy: 'when' })),
+    command(deps, 'reactions.groupByWhere', setView({ groupBy: 'where' })),
+    command(deps, 'reactions.sortOldest', setView({ sort: 'oldest' })),
+    command(deps, 'reactions.sortNewest', setView({ sort: 'newest' })),
+    deps.viewOptions.onDidChange(() => deps.tree.refreshAll()),
   );
 }

@@ -28,7 +28,7 @@ import { KeyGate, type KeyProof } from './keyProof';
 
 type Action = 'add_reaction' | 'remove_reaction';
 
-export class TinesReactionWrites implements Writes {
+export class TinesWrites implements Writes {
   private readonly locks: TargetLocks;
   private readonly gate: KeyGate;
 
