@@ -41,7 +41,11 @@ function next<T>(child: ChildProcess, key: string): Promise<T> {
 
 describe('Two windows remove the same reactions at once', function () {
   this.timeout(120_000);
-  const emu = useEmulator({ seed: 5, latencyMs: 2, sc: { statuses: 160, discussions: 30, posts: 30, commentsPerItem: 0.5, voteRate: 0.8 } });
+  const emu = useEmulator({
+    seed: 5,
+    latencyMs: 2,
+    sc: { statuses: 160, discussions: 30, posts: 30, commentsPerItem: 0.5, voteRate: 0.8 },
+  });
   let dir: string;
   before(() => (dir = mkdtempSync(join(tmpdir(), 'reactions-global-storage-'))));
   after(() => rmSync(dir, { recursive: true, force: true }));
