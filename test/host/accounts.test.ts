@@ -89,8 +89,11 @@ describe('host: accounts', function () {
       replace: true,
     });
     assert.deepStrictEqual(
-      api.accounts().map((a) => a.id),
-      before.map((a) => a.id),
+      api
+        .accounts()
+        .map((a) => a.id)
+        .sort(),
+      before.map((a) => a.id).sort(),
       'replace: true updates the account instead of adding a second one',
     );
     assert.ok(api.accounts().some((a) => a.id === again.id));
