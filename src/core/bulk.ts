@@ -10,7 +10,7 @@
  *   of the first (a removed one counts as already removed), so no second write is ever sent for it.
  */
 import { ReactionsError, isReactionsError } from './errors';
-import type { Reaction } from './model';
+import type { Account, Reaction } from './model';
 import type { AccountService, RemoveResult } from './services/service';
 
 export const DEFAULT_BULK_CONCURRENCY = 4;
@@ -27,6 +27,12 @@ export interface BulkOptions {
   onResult?: (result: BulkItemResult) => unknown;
   /** Awaited before a reaction's operation starts (a journal record of the write about to be sent). */
   onStart?: (reaction: Reaction) => unknown;
+  /**
+   * An account whose key is not proven to act as its user (Tines) and none of whose reactions here
+   * can prove it harmlessly: whether to write anyway (the first write then runs alone and is checked).
+   * Without it, or on false, nothing is sent for that account (its reactions fail with 'unproven-key').
+   */
+  confirmUnproven?: (account: Account, reactions: readonly Reaction[], what: 'removal' | 'restore') => Promise<boolean>;
 }
 
 export type BulkOutcome = RemoveResult['outcome'] | 'restored' | 'failed' | 'not-attempted';
@@ -76,7 +82,7 @@ export interface RestoreSummary {
 /** Removes reactions, each through the service of its account. Never throws for one reaction's failure. */
 export async function removeMany(
   items: readonly Reaction[],
-  serviceFor: (accountId: string) => Pick<AccountService, 'remove'>,
+  serviceFor: (accountId: string) => Pick<AccountService, 'remove'> & KeyProving,
   options: BulkOptions = {},
 ): Promise<BulkSummary> {
   const removeOne = async (r: Reaction) => {
@@ -85,7 +91,8 @@ export async function removeMany(
     return { outcome: result.outcome, reaction: result.outcome === 'removed' ? result.reaction : r };
   };
   // A later copy of a reaction the first copy removed: it was already removed when its turn came.
-  const run = await runBulk(items, options, removeOne, (o) => (o === 'removed' ? 'already-removed' : o));
+  const decided = await proveKeys(items, serviceFor, options, 'removal');
+  const run = await runBulk(items, options, removeOne, (o) => (o === 'removed' ? 'already-removed' : o), decided);
   const by = byOutcome(run.items);
   return {
     requested: items.length,
@@ -101,14 +108,15 @@ export async function removeMany(
 /** Puts reactions back (undo of a bulk removal), each through the service of its account. */
 export async function restoreMany(
   items: readonly Reaction[],
-  serviceFor: (accountId: string) => Pick<AccountService, 'restore'>,
+  serviceFor: (accountId: string) => Pick<AccountService, 'restore'> & KeyProving,
   options: BulkOptions = {},
 ): Promise<RestoreSummary> {
   const restoreOne = async (r: Reaction) => ({
     outcome: 'restored' as const,
     reaction: await service(serviceFor, r).restore(r, options.signal),
   });
-  const run = await runBulk(items, options, restoreOne, (o) => o);
+  const decided = await proveKeys(items, serviceFor, options, 'restore');
+  const run = await runBulk(items, options, restoreOne, (o) => o, decided);
   const by = byOutcome(run.items);
   return {
     requested: items.length,
@@ -150,6 +158,54 @@ function service<S>(serviceFor: (accountId: string) => S, r: Reaction): S {
   }
 }
 
+/** A service whose keys must be proven before they write (AccountService.keyProof), with its account. */
+export type KeyProving = Partial<Pick<AccountService, 'keyProof' | 'account'>>;
+
+interface Decided {
+  outcome: BulkOutcome;
+  reaction: Reaction;
+  error?: ReactionsError;
+}
+
+/**
+ * Before any write: each account whose key must be proven (AccountService.keyProof) proves it with one
+ * of its reactions to remove — alone, so no other write of the account is in flight — or, when none
+ * can, asks `confirmUnproven`. Returns the outcomes already known (the proof's own reaction).
+ */
+async function proveKeys(
+  items: readonly Reaction[],
+  serviceFor: (accountId: string) => KeyProving,
+  options: BulkOptions,
+  what: 'removal' | 'restore',
+): Promise<Map<string, Decided>> {
+  const decided = new Map<string, Decided>();
+  const byAccount = new Map<string, Reaction[]>();
+  for (const r of items) byAccount.set(r.accountId, [...(byAccount.get(r.accountId) ?? []), r]);
+  for (const list of byAccount.values()) {
+    if (options.signal?.aborted) break;
+    let s: KeyProving;
+    try {
+      s = service(serviceFor, list[0]);
+    } catch {
+      continue; // the pool reports it for each reaction
+    }
+    if (!s.keyProof || !s.account) continue;
+    const p = await s.keyProof
+      .proveKey(what === 'removal' ? list : [], options.signal)
+      .catch((error: unknown) => ({ state: 'failed' as const, reaction: list[0], error }));
+    if (p.state === 'proven' && p.proof) {
+      const { outcome, reaction } = p.proof;
+      decided.set(reaction.id, { outcome, reaction });
+    } else if (p.state === 'failed' && what === 'removal') {
+      decided.set(p.reaction.id, { outcome: 'failed', reaction: p.reaction, error: asReactionsError(p.error) });
+    } else if (p.state === 'no-candidate' && (await options.confirmUnproven?.(s.account, list, what))) {
+      await s.keyProof.trustKeyOnce();
+    }
+    // otherwise the writes refuse: nothing is sent for this account, and each reaction says why
+  }
+  return decided;
+}
+
 interface RunResult {
   /** One result per input reaction, in input order. */
   items: BulkItemResult[];
@@ -165,6 +221,7 @@ async function runBulk(
   options: BulkOptions,
   work: (reaction: Reaction) => Promise<{ outcome: BulkOutcome; reaction?: Reaction }>,
   forCopy: (outcome: BulkOutcome) => BulkOutcome,
+  decided: ReadonlyMap<string, Decided> = new Map(),
 ): Promise<RunResult> {
   const { signal, onResult } = options;
   const limit = normaliseConcurrency(options.concurrency);
@@ -219,6 +276,11 @@ async function runBulk(
       if (signal?.aborted) {
         cancelled = true;
         await settle(index, 'not-attempted');
+        continue;
+      }
+      const known = decided.get(items[index].id);
+      if (known) {
+        await settle(index, known.outcome, known.error, known.reaction);
         continue;
       }
       if (options.onStart) await quietly(() => options.onStart!(items[index]));

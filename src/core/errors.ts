@@ -21,6 +21,7 @@ export type ErrorKind =
   | 'unsafe' // refused for safety: cross-origin next/redirect, http to a non-loopback host
   | 'unknown-outcome' // a write whose result could not be learned (neither confirmed nor refuted)
   | 'conflict' // the server state is not what the operation expected
+  | 'unproven-key' // nothing sent: the key is not yet shown to act as the account's user (Tines)
   | 'too-large'; // a response over the size cap, or a list over the listing's ceiling (pages, items)
 
 /** An input a person typed (sign-in): the field a ReactionsError blames, so a flow returns to that step. */

@@ -26,6 +26,7 @@ export interface TinesConfig {
   reactionRate: number;
   teams: number;
   maxPerPage: number;
+  shared?: { user: UserName; share: number; of?: UserName };
 }
 
 export function tinesConfig(seed: number, o: EmulatorOptions['tines'] = {}): TinesConfig {
@@ -36,6 +37,7 @@ export function tinesConfig(seed: number, o: EmulatorOptions['tines'] = {}): Tin
     reactionRate: Math.min(1, Math.max(0, o.reactionRate ?? 0.5)),
     teams: Math.max(1, Math.floor(o.teams ?? 3)),
     maxPerPage: Math.max(1, Math.floor(o.maxPerPage ?? 500)),
+    shared: o.shared,
   };
 }
 
@@ -90,6 +92,18 @@ export class TinesWorld {
     const rng = Rng.of(cfg.seed, code('tines'));
     this.generateTeams(rng);
     this.generateCases(rng);
+    if (cfg.shared) this.share(cfg.shared, Rng.of(cfg.seed, code('tines-shared')));
+  }
+
+  /** `user` also reacts with the same emoji on `share` of `of`'s reactions (emulator option `tines.shared`). */
+  private share(o: NonNullable<TinesConfig['shared']>, rng: Rng): void {
+    const from = USERS[userIndex(o.of ?? 'alice')].tinesUserId;
+    const to = USERS[userIndex(o.user)].tinesUserId;
+    for (const comment of this.comments.values())
+      for (const r of comment.reactions) {
+        const theirs = r.reactants.find((x) => x.userId === from);
+        if (theirs && rng.chance(o.share)) this.react(comment, to, r.value, theirs.at + MIN);
+      }
   }
 
   private generateTeams(rng: Rng): void {

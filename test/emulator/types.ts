@@ -47,6 +47,12 @@ export interface EmulatorOptions {
     teams?: number;
     /** Cap of `per_page` (default 500). */
     maxPerPage?: number;
+    /**
+     * A second user's reactions on the same comments: `user` also reacted with the same emoji on `share`
+     * (0–1) of `of`'s reactions (default of alice), a minute later. For the Tines key proof: with that
+     * user's key on `of`'s account, a removal on such a comment would take away THEIR reaction.
+     */
+    shared?: { user: UserName; share: number; of?: UserName };
   };
   /** OAuth 2 on the SelfCommunity server (`<prefix>/oauth/authorize/`, `token/`, `revoke_token/`). */
   oauth?: OAuthOptions;

@@ -59,11 +59,43 @@ describe('host: accounts', function () {
     }
   });
 
-  it('re-adding the same account updates it instead of adding a second one', async () => {
+  it("adding an account that exists replaces nothing unless asked to: alice again with bob's Tines key is refused", async () => {
     const api = await extensionApi();
-    const before = api.accounts().length;
-    const again = await addScAccount(emu());
-    assert.strictEqual(api.accounts().length, before);
+    const before = api.accounts();
+    const alice = user(emu());
+    const tinesAccount = before.find((a) => a.service === 'tines')!;
+    emu().clearLog();
+    const e = await rejects('reactions.addAccount', {
+      service: 'tines',
+      baseUrl: emu().tinesUrl,
+      token: user(emu(), 'bob').tinesToken,
+      email: alice.email,
+    });
+    assert.match(e.message, /is already added; its key was not replaced\. Use "Update Token"/);
+    assert.deepStrictEqual(api.accounts(), before);
+    // the stored key is still alice's: her removal goes out with it
+    const r = api.reactions(tinesAccount.id)[0];
+    const done = await vscode.commands.executeCommand<{ removed: string[] }>('reactions.removeReaction', {
+      reactionId: r.id,
+    });
+    assert.deepStrictEqual(done?.removed, [r.id]);
+    const writes = emu().requests.filter((x) => x.method === 'POST' && x.server === 'tines');
+    assert.ok(writes.length > 0 && writes.every((x) => x.user === 'alice'), "every write went out with alice's key");
+
+    const again = await vscode.commands.executeCommand<Account>('reactions.addAccount', {
+      service: 'selfcommunity',
+      baseUrl: emu().selfcommunityUrl,
+      token: alice.scToken,
+      replace: true,
+    });
+    assert.deepStrictEqual(
+      api
+        .accounts()
+        .map((a) => a.id)
+        .sort(),
+      before.map((a) => a.id).sort(),
+      'replace: true updates the account instead of adding a second one',
+    );
     assert.ok(api.accounts().some((a) => a.id === again.id));
   });
 

@@ -2,15 +2,36 @@
 import * as assert from 'assert';
 import { ReactionsError } from '../../src/core/errors';
 import { MemoryLogger } from '../../src/core/log';
-import type { ClientOptions } from '../../src/core/services/service';
+import type { ClientOptions, KeyProofStore } from '../../src/core/services/service';
 import type { Emulator } from '../emulator';
 
-/** Fast client options for tests: short backoff, a log we can scan. */
+/** Every key counts as proven to be its account user's (tests of anything but the Tines key proof). */
+export const everyKeyProven: KeyProofStore = { isProven: () => true, remember: () => undefined };
+
+/** Remembers proven keys in memory (tests of the Tines key proof). */
+export function memoryKeyProofs(): KeyProofStore & { readonly proven: Map<string, string> } {
+  const proven = new Map<string, string>();
+  return {
+    proven,
+    isProven: (id, print) => proven.get(id) === print,
+    remember: (id, print) => void proven.set(id, print),
+  };
+}
+
+/** Fast client options for tests: short backoff, a log we can scan; Tines keys count as proven. */
 export function fastOptions(
   logger = new MemoryLogger(),
   extra: ClientOptions = {},
 ): ClientOptions & { logger: MemoryLogger } {
-  return { retryBaseMs: 10, timeoutMs: 2000, retries: 2, maxConcurrency: 8, logger, ...extra } as ClientOptions & {
+  return {
+    retryBaseMs: 10,
+    timeoutMs: 2000,
+    retries: 2,
+    maxConcurrency: 8,
+    logger,
+    keyProofs: everyKeyProven,
+    ...extra,
+  } as ClientOptions & {
     logger: MemoryLogger;
   };
 }

@@ -12,7 +12,7 @@ import { tines, TINES_KINDS } from '../../src/core/services/tines';
 import type { ClientOptions } from '../../src/core/services/service';
 import type { Account, Reaction, ReactionKind } from '../../src/core/model';
 import { removeMany, type BulkSummary } from '../../src/core/bulk';
-import { collect } from '../support';
+import { collect, everyKeyProven } from '../support';
 
 // ---- the axes ------------------------------------------------------------------------------------
 
@@ -74,6 +74,8 @@ export function clientOptions(logger: MemoryLogger): ClientOptions {
     retryBaseMs: RETRY_BASE_MS,
     maxConcurrency: 4,
     logger,
+    // the cells test writes with a key already proven (the proof itself: tines-key-proof.test.ts)
+    keyProofs: everyKeyProven,
   };
 }
 

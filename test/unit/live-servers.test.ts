@@ -11,7 +11,7 @@ import { selfCommunity } from '../../src/core/services/selfcommunity';
 import { tines } from '../../src/core/services/tines';
 import type { AccountService, ClientOptions } from '../../src/core/services/service';
 import type { Emulator } from '../emulator';
-import { collect, fastOptions, rejectsKind, requestsTo, useEmulator } from '../support';
+import { collect, fastOptions, memoryKeyProofs, rejectsKind, requestsTo, useEmulator } from '../support';
 
 const alice = (emu: Emulator) => emu.users.find((u) => u.name === 'alice')!;
 
@@ -254,7 +254,7 @@ describe('Tines: writes read first, and a key acting as someone else stops', () 
     extra: ClientOptions = {},
   ): Promise<{ service: AccountService; all: Reaction[] }> {
     const a = alice(emu());
-    const options = fastOptions(undefined, extra);
+    const options = fastOptions(undefined, { ...(token ? { keyProofs: memoryKeyProofs() } : {}), ...extra });
     const account = await tines.signIn({ baseUrl: emu().tinesUrl, token: a.tinesToken, email: a.email }, options);
     const mine = tines.connect(account, () => a.tinesToken, options);
     const all = (await collect(mine.listReactions())).items;
@@ -298,15 +298,22 @@ describe('Tines: writes read first, and a key acting as someone else stops', () 
     assert.strictEqual(requestsTo(emu(), 'POST', /remove_reaction$/).length, 1, 'one write: sent once');
   });
 
-  it('a key that acts as another user: its first write is caught and nothing more is written', async () => {
+  it('a key that acts as another user: nothing is sent unasked; a write the person allowed is caught, and nothing more is written', async () => {
     const { service, all } = await tinesService(emu().tinesServiceKey);
     const r = all[2];
     emu().tines.removeReaction(r.target.parent!.id, r.target.id, 'alice', r.kind.id as 'heart');
     emu().clearLog();
+    const unproven = await rejectsKind(() => service.restore(r), 'unproven-key');
+    assert.match(unproven.message, /Nothing was sent: this Tines key has not been shown to be alice@example.com's/);
+    assert.strictEqual(requestsTo(emu(), 'POST', /_reaction$/).length, 0, 'no write with an unproven key');
+    await service.keyProof!.trustKeyOnce();
     const e = await rejectsKind(() => service.restore(r), 'forbidden');
-    assert.match(e.message, /acts as another user .*Nothing more is written with it/);
+    assert.match(
+      e.message,
+      /The key belongs to Automation Service Account \(user 90\), not alice@example.com.*Update Token/,
+    );
     const again = await rejectsKind(() => service.remove(all[3]), 'forbidden');
-    assert.match(again.message, /acts as another user/);
+    assert.strictEqual(again.message, e.message);
     assert.strictEqual(requestsTo(emu(), 'POST', /_reaction$/).length, 1, 'one write, then none');
   });
 });

@@ -96,7 +96,43 @@ export interface AccountService {
   webUrl(target: Target): string | undefined;
   /** The account's pace (reads and writes share it): its rate-limit waits, for progress and time left. */
   readonly pace?: PaceView;
+  /**
+   * Services whose keys may act as someone else (Tines): no write goes out before the key is proven.
+   * `proveKey` proves it with a harmless removal among `candidates` (reactions the person asked to
+   * remove) — its outcome is that reaction's — or says that none can; `trustKeyOnce` lets the next
+   * write go without a proof (the person confirmed); it runs alone and is checked.
+   */
+  readonly keyProof?: {
+    proveKey(candidates: readonly Reaction[], signal?: AbortSignal): Promise<KeyProof>;
+    trustKeyOnce(): Promise<void>;
+  };
 }
 
-/** Options shared by every client: passed through to the HTTP layer. */
-export type ClientOptions = Partial<HttpOptions>;
+/** Remembers per account the fingerprint of the key proven to act as its user (never the key). */
+export interface KeyProofStore {
+  isProven(accountId: string, fingerprint: string): boolean | PromiseLike<boolean>;
+  remember(accountId: string, fingerprint: string): void | PromiseLike<void>;
+}
+
+/**
+ * What `proveKey` found: proven (by `proof`, a removal it made, or before); no reaction could prove it;
+ * or the proof's removal of `reaction` failed with `error` (a key of someone else: kind 'forbidden').
+ */
+export type KeyProof =
+  | { readonly state: 'proven'; readonly proof?: RemoveResult }
+  | { readonly state: 'no-candidate' }
+  | { readonly state: 'failed'; readonly reaction: Reaction; readonly error: unknown };
+
+/** What a client's writes share with other windows and sessions (never a token). */
+export interface WriteOptions {
+  /**
+   * A directory shared by every window of the machine (the extension's global storage): each write
+   * holds its target's lock file there, so two windows never write to one reaction at once.
+   */
+  readonly writeLockDir?: string;
+  /** Tines: where keys proven to act as the account's user are remembered (fingerprints, never keys). */
+  readonly keyProofs?: KeyProofStore;
+}
+
+/** Options shared by every client: the HTTP layer's, and what writes share. */
+export type ClientOptions = Partial<HttpOptions> & WriteOptions;

@@ -40,7 +40,19 @@ export interface AddAccountArgs {
   token: string;
   email?: string;
   userId?: string;
+  /** Replace the key of an account that is already added (otherwise that is refused: never a silent replace). */
+  replace?: boolean;
 }
+
+/** Adding an account that exists would replace its key: never silently. */
+export const alreadyAdded = (account: Account) =>
+  new ReactionsError(
+    'conflict',
+    vscode.l10n.t(
+      '{0} is already added; its key was not replaced. Use "Update Token" to change it (or pass "replace": true).',
+      account.label,
+    ),
+  );
 
 const signInCancelled = () =>
   new ReactionsError('cancelled', vscode.l10n.t('The sign-in was cancelled; nothing was stored.'));
@@ -155,6 +167,7 @@ export class AccountManager implements FlowAccounts, vscode.Disposable {
       email: args.email,
       userId: args.userId,
     });
+    if (this.get(account.id) && !args.replace) throw alreadyAdded(account);
     await this.save(account, args.token.trim());
     return account;
   }

@@ -7,12 +7,15 @@ import type * as vscode from 'vscode';
 import { parseCredentials, secretsOf, serializeCredentials, type Credentials } from '../../core/auth/credentials';
 import { ReactionsError } from '../../core/errors';
 import type { Account } from '../../core/model';
+import type { KeyProofStore } from '../../core/services/service';
 import type { OutputLogger } from '../outputLogger';
 
 const ACCOUNTS_KEY = 'reactions.accounts';
 /** The OAuth client id last used per community URL (public, not secret) and the last community URL. */
 const OAUTH_CLIENTS_KEY = 'reactions.oauthClients';
 const LAST_COMMUNITY_KEY = 'reactions.lastCommunity';
+/** Per account, the fingerprint (salted SHA-256) of the key proven to act as its user: never the key. */
+const PROVEN_KEYS_KEY = 'reactions.provenKeys';
 
 function isAccount(x: unknown): x is Account {
   if (!x || typeof x !== 'object') return false;
@@ -90,9 +93,22 @@ export class AccountRepository {
     return existed;
   }
 
-  /** Deletes an account's token(s) and its data. */
+  /** Where proven Tines keys are remembered (fingerprints in globalState: every window sees them). */
+  readonly keyProofs: KeyProofStore = {
+    isProven: (id, fingerprint) => this.provenKeys()[id] === fingerprint,
+    remember: (id, fingerprint) => this.state.update(PROVEN_KEYS_KEY, { ...this.provenKeys(), [id]: fingerprint }),
+  };
+
+  private provenKeys(): Record<string, string> {
+    const map = this.state.get<Record<string, string>>(PROVEN_KEYS_KEY, {});
+    return map && typeof map === 'object' ? map : {};
+  }
+
+  /** Deletes an account's token(s), its data and its key's proof. */
   async delete(id: string): Promise<void> {
     await this.secrets.delete(id);
+    const { [id]: _gone, ...proven } = this.provenKeys();
+    await this.state.update(PROVEN_KEYS_KEY, proven);
     await this.state.update(
       ACCOUNTS_KEY,
       this.list().filter((a) => a.id !== id),

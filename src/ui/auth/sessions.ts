@@ -5,6 +5,7 @@
  * renewal at a time); a token changed in another window is read again before the next request; and
  * OAuth tokens are revoked on the community (best effort) when a sign-in ends.
  */
+import { join } from 'path';
 import * as vscode from 'vscode';
 import { TokenSource, type OAuthCredentials } from '../../core/auth/credentials';
 import type { Account } from '../../core/model';
@@ -58,6 +59,9 @@ export class AccountSessions implements vscode.Disposable {
       maxResponseBytes: maxMegabytes * 1024 * 1024,
       logger: this.logger,
       userAgent: `reactions-vscode/${version} (VS Code ${vscode.version})`,
+      // one write per reaction in every window of this machine; proven Tines keys seen by every window
+      writeLockDir: join(this.context.globalStorageUri.fsPath, 'write-locks'),
+      keyProofs: this.repository.keyProofs,
     };
   }
 

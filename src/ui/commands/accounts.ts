@@ -38,7 +38,14 @@ function addArgs(arg: Record<string, unknown>): AddAccountArgs {
     );
   }
   const userId = arg.userId === undefined || arg.userId === null ? undefined : String(arg.userId);
-  return { service: service as AddAccountArgs['service'], baseUrl, token, email: stringArg(arg, 'email'), userId };
+  return {
+    service: service as AddAccountArgs['service'],
+    baseUrl,
+    token,
+    email: stringArg(arg, 'email'),
+    userId,
+    replace: arg.replace === true,
+  };
 }
 
 export function register(context: vscode.ExtensionContext, deps: Deps): void {

@@ -5,6 +5,7 @@
  *   The kinds come from the account's `reactionKinds()`. Returns the reaction as it now is.
  */
 import * as vscode from 'vscode';
+import { proveBefore } from './keyProof';
 import { ReactionsError, isReactionsError } from '../../core/errors';
 import type { Reaction, ReactionKind } from '../../core/model';
 import type { Deps } from '../deps';
@@ -39,9 +40,17 @@ async function pickKind(deps: Deps, r: Reaction): Promise<ReactionKind | undefin
   return picked?.reactionKind;
 }
 
-export async function changeTo(deps: Deps, r: Reaction, kind: ReactionKind, notify = true): Promise<Reaction> {
+export async function changeTo(
+  deps: Deps,
+  r: Reaction,
+  kind: ReactionKind,
+  notify = true,
+  /** Whether a key not proven yet may be asked about (not for scripted calls: they get the refusal). */
+  ask = true,
+): Promise<Reaction> {
   const done = deps.tree.markBusy([r]);
   try {
+    await proveBefore(deps, r, 'restore', ask);
     const updated = await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () =>
       deps.accounts
         .client(r.accountId)
@@ -97,7 +106,7 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
       if (!kind) return undefined;
       if (kind.id === r.kind.id) return r;
       try {
-        return await changeTo(deps, r, kind);
+        return await changeTo(deps, r, kind, true, !isArgs(arg));
       } catch (e) {
         if (isArgs(arg)) throw e;
         showError(deps, e, r.accountId);

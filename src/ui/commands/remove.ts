@@ -33,6 +33,7 @@ import { ReactionNode } from '../tree/reactionNode';
 import { failure, withTreeFeedback, type Failure } from './treeFeedback';
 import { saveReceipt } from './receipt';
 import { sourceLabel } from './showRemoved';
+import { confirmUnprovenKey, proveBefore } from './keyProof';
 import { undoRemoval } from './undo';
 import { recordRun } from '../runs';
 
@@ -83,11 +84,12 @@ async function journal(deps: Deps, source: RemovalSource, removed: readonly Reac
   return batch?.id;
 }
 
-export async function removeOne(deps: Deps, r: Reaction): Promise<RemovalSummary> {
+export async function removeOne(deps: Deps, r: Reaction, ask = true): Promise<RemovalSummary> {
   const summary = emptySummary(1);
   try {
-    const result = await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () =>
-      withTreeFeedback(deps, r.accountId).remove(r),
+    const result = await vscode.window.withProgress(
+      { location: { viewId: VIEW_ID } },
+      async () => (await proveBefore(deps, r, 'removal', ask)) ?? withTreeFeedback(deps, r.accountId).remove(r),
     );
     const what = quote(r.target.excerpt);
     if (result.outcome === 'removed') {
@@ -183,6 +185,9 @@ export async function removeMany(
         concurrency: BULK_CONCURRENCY,
         signal: controller.signal,
         onStart: (r) => run.sending(r),
+        // scripted calls (confirm: false) are never asked: an unproven key then sends nothing
+        confirmUnproven: (account, list, what) =>
+          confirm ? confirmUnprovenKey(account, list, what) : Promise.resolve(false),
         onResult: (x) => {
           const written = run.outcome(x);
           if (x.outcome === 'not-attempted') return written;
@@ -297,7 +302,7 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
           placeHolder: vscode.l10n.t('Reactions to remove'),
         });
         if (!reactions?.length) return undefined;
-        if (reactions.length === 1) return removeOne(deps, reactions[0]);
+        if (reactions.length === 1) return removeOne(deps, reactions[0], !isArgs(arg));
         return removeMany(deps, reactions, !skipConfirm(arg));
       },
     ),

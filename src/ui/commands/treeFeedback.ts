@@ -19,7 +19,7 @@ export function failure(reaction: Reaction, e: unknown): Failure {
 }
 
 /** The two writes the tree shows while they run (bulk removal and undo take no more). */
-export type TreeWrites = Pick<AccountService, 'remove' | 'restore'>;
+export type TreeWrites = Pick<AccountService, 'remove' | 'restore' | 'account' | 'keyProof'>;
 
 /**
  * The account's removal and restore, wrapped so that each shows a spinner on its item while it runs,
@@ -42,6 +42,7 @@ export function withTreeFeedback(deps: Deps, accountId: string): TreeWrites {
     }
   };
   return {
+    account: inner.account,
     remove: (r, signal) =>
       busy(
         r,
@@ -52,6 +53,18 @@ export function withTreeFeedback(deps: Deps, accountId: string): TreeWrites {
           return result.outcome;
         },
       ),
+    // the key's proof removes one of the reactions asked for: the tree learns it like any removal
+    keyProof: inner.keyProof && {
+      proveKey: async (candidates, signal) => {
+        const p = await inner.keyProof!.proveKey(candidates, signal);
+        if (p.state === 'proven' && p.proof) {
+          deps.store.remove([p.proof.reaction.id]);
+          deps.logger.info(`remove ${p.proof.reaction.id}: ${p.proof.outcome} (proved the key)`);
+        }
+        return p;
+      },
+      trustKeyOnce: () => inner.keyProof!.trustKeyOnce(),
+    },
     restore: (r, signal) =>
       busy(
         r,

@@ -18,6 +18,7 @@ import { errorMessage } from '../errorMessage';
 import { kindText, quote } from '../labels';
 import { VIEW_ID } from '../listings';
 import { skipConfirm } from './plainArgs';
+import { confirmUnprovenKey } from './keyProof';
 import { failure, withTreeFeedback, type Failure } from './treeFeedback';
 
 /** What an undo did, by reaction id (JSON-friendly, for scripts and tests). */
@@ -80,6 +81,7 @@ export async function undoRemoval(
   const run = () =>
     restoreMany(batch, (id) => withTreeFeedback(deps, id), {
       concurrency: DEFAULT_BULK_CONCURRENCY,
+      confirmUnproven: confirmUnprovenKey,
       onResult: (x) => {
         if (x.error) deps.accounts.handleAuthError(x.reaction.accountId, x.error, true);
       },

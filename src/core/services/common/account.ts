@@ -3,6 +3,7 @@
  * that lists reactions and the part that writes them; the AccountService the UI sees is those two parts.
  */
 import { onceUntilFailure } from '../../async';
+import { fileLocksIn, type FileLocks } from '../../fileLock';
 import { HttpClient } from '../../http';
 import type { Account, Reaction, Target } from '../../model';
 import type { PaceView, ScanProgress } from '../../progress';
@@ -12,6 +13,11 @@ import type { AccountService, CheckResult, ClientOptions } from '../service';
 export interface Connection {
   readonly account: Account;
   readonly http: HttpClient;
+  /** The current token (Tines: its fingerprint tells whether this key was proven to be the user's). */
+  readonly token: () => Promise<string>;
+  /** Lock files shared by every window of the machine (see TargetLocks); none: this process only. */
+  readonly locks?: FileLocks;
+  readonly options: ClientOptions;
 }
 
 export function connection(
@@ -19,14 +25,24 @@ export function connection(
   getToken: () => Promise<string> | string,
   options: ClientOptions = {},
 ): Connection {
-  return { account, http: new HttpClient(account.baseUrl, getToken, options) };
+  return {
+    account,
+    http: new HttpClient(account.baseUrl, getToken, options),
+    token: async () => getToken(),
+    locks: fileLocksIn(options.writeLockDir, { logger: options.logger }),
+    options,
+  };
 }
 
 /** The reading half of a service: the kinds, a listing, a refresh from a checkpoint. */
 export type Listing = Pick<AccountService, 'reactionKinds' | 'listReactions' | 'refreshReactions' | 'checkpoint'>;
 
 /** The writing half: remove, restore (undo), change — each safe against a lost answer. */
-export type Writes = Pick<AccountService, 'remove' | 'restore' | 'change'>;
+export type Writes = Pick<AccountService, 'remove' | 'restore' | 'change'> & {
+  /** Services whose keys may act as someone else: see AccountService.keyProof. */
+  proveKey?: NonNullable<AccountService['keyProof']>['proveKey'];
+  trustKeyOnce?(): void;
+};
 
 /**
  * One account's service. `writes` is made on the first write (and kept: it remembers lost answers):
@@ -38,6 +54,8 @@ export function accountService(
   makeWrites: () => Promise<Writes>,
   webUrl: (target: Target) => string | undefined,
   check: (reaction: Reaction, signal?: AbortSignal) => Promise<CheckResult>,
+  /** Its keys may act as someone else (Tines): writes wait for a proof (AccountService.keyProof). */
+  provesKeys = false,
 ): AccountService {
   const writes = onceUntilFailure(makeWrites); // a failed load: the next write tries again
   const pace = c.http.pace;
@@ -56,6 +74,17 @@ export function accountService(
     restore: async (reaction, signal) => (await writes()).restore(reaction, signal),
     change: async (reaction, kind, signal) => (await writes()).change(reaction, kind, signal),
     webUrl,
+    ...(provesKeys
+      ? {
+          keyProof: {
+            proveKey: async (candidates, signal) => {
+              const w = await writes();
+              return w.proveKey ? w.proveKey(candidates, signal) : { state: 'proven' };
+            },
+            trustKeyOnce: async () => (await writes()).trustKeyOnce?.(),
+          },
+        }
+      : {}),
   };
 }
 

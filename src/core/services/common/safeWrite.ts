@@ -126,6 +126,12 @@ export class LostAnswers {
     );
   }
 
+  /** Whether the last write on `key` lost its answer and may still land. */
+  pending(key: string): boolean {
+    const since = this.at.get(key);
+    return since !== undefined && Date.now() < since + this.settleMs;
+  }
+
   /** Waits out the rest of the settle time of `key`, if its last write lost its answer. */
   async settle(key: string, signal?: AbortSignal): Promise<void> {
     const since = this.at.get(key);

@@ -7,12 +7,12 @@
  * own entry in the item's vote list names the reaction, or the write is refused (Open in Browser).
  * After a lost answer the next write on that item waits until the lost one would have landed.
  */
-import { KeyedLock } from '../../async';
 import { ReactionsError } from '../../errors';
 import type { Reaction, ReactionKind, Target } from '../../model';
 import type { Connection, Writes } from '../common/account';
 import { readPages } from '../common/pager';
-import { LostAnswers, untilAccepted, writeSafely, type WriteResult } from '../common/safeWrite';
+import { untilAccepted, writeSafely, type WriteResult } from '../common/safeWrite';
+import { TargetLocks } from '../common/targetLocks';
 import type { RemoveResult } from '../service';
 import { itemPath, kindOf, offsetList, readItem, type ScItem, type ScReaction } from './items';
 
@@ -22,8 +22,7 @@ interface ScVote {
 }
 
 export class SelfCommunityWrites implements Writes {
-  private readonly locks = new KeyedLock();
-  private readonly lost: LostAnswers;
+  private readonly locks: TargetLocks;
   private features: Promise<boolean> | undefined;
 
   constructor(
@@ -31,7 +30,7 @@ export class SelfCommunityWrites implements Writes {
     /** The community's reactions catalog (empty: reactions are off, a vote is a plain upvote). */
     private readonly catalog: (signal?: AbortSignal) => Promise<ReactionKind[]>,
   ) {
-    this.lost = new LostAnswers(c.http.options.writeSettleMs);
+    this.locks = new TargetLocks(c);
   }
 
   remove(reaction: Reaction, signal?: AbortSignal): Promise<RemoveResult> {
@@ -139,7 +138,7 @@ export class SelfCommunityWrites implements Writes {
       },
       signal,
     );
-    return this.lost.track(key, write);
+    return this.locks.lost.track(key, write);
   }
 
   /**
@@ -188,14 +187,11 @@ export class SelfCommunityWrites implements Writes {
   }
 
   /**
-   * Two operations on one item never overlap; one after a lost answer waits until that write would have
-   * landed. A vote the server refused (429) runs the operation again after the wait: read first again.
+   * Two operations on one item never overlap, in any window; one after a lost answer waits until that
+   * write would have landed. A vote the server refused (429) runs the operation again after the wait:
+   * read first again.
    */
   private exclusive<T>(target: Target, signal: AbortSignal | undefined, task: () => Promise<T>): Promise<T> {
-    const key = `${target.type}:${target.id}`;
-    return this.locks.run(key, async () => {
-      await this.lost.settle(key, signal);
-      return untilAccepted(task, this.c.http.logger, signal);
-    });
+    return this.locks.run(`${target.type}:${target.id}`, () => untilAccepted(task, this.c.http.logger, signal), signal);
   }
 }

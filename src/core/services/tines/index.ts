@@ -132,6 +132,7 @@ export const tines: ServiceProvider = {
       writes,
       (t) => webUrl(account, t),
       (r, signal) => checkReaction(c.http, account, r, signal),
+      true,
     );
   },
 };

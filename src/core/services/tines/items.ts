@@ -130,6 +130,13 @@ export function reactantsOf(comment: TinesComment | undefined, value: string): S
   return new Set((r?.reactants ?? []).map((x) => String(x.user_id)));
 }
 
+/** The name a comment shows for one of its reactants. */
+export function reactantName(comment: TinesComment, userId: string): string | undefined {
+  for (const r of comment.reactions ?? [])
+    for (const x of r.reactants ?? []) if (String(x.user_id) === userId && x.user_name) return x.user_name;
+  return undefined;
+}
+
 /** Whether the comment shows the user's reaction of this value. */
 export function hasMine(account: Account, comment: TinesComment | undefined, value: string): boolean {
   return !!comment?.reactions?.some(

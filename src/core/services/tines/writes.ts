@@ -1,48 +1,71 @@
 /**
  * Removing, putting back and changing a Tines reaction (`remove_reaction` / `add_reaction` on a comment).
- * Each write is sent once (`writeSafely`); reads that guard a write are fresh (`Cache-Control: no-cache`);
- * a put-back reads first and sends nothing when the reaction is there; a change adds the new reaction
- * before removing the old one, so a half-done change leaves both, never none (and its error carries
- * both, for the tree). The first write of a key is checked: when the reactant it added or removed is
- * another user (a team or service key with someone's email), nothing more is written with it.
+ * Each write is sent once (`writeSafely`), alone on its comment in every window (`TargetLocks`); reads
+ * that guard a write are fresh (`Cache-Control: no-cache`); a put-back reads first and sends nothing
+ * when the reaction is there; a change adds the new reaction before removing the old one, so a
+ * half-done change leaves both, never none (and its error carries both, for the tree). No write goes
+ * out with a key not proven to act as the account's user (`KeyGate`, keyProof.ts): `proveKey` proves
+ * it harmlessly first, and an unproven write the person allowed is checked after it.
  */
-import { KeyedLock } from '../../async';
 import { ReactionsError, isReactionsError } from '../../errors';
 import { reactionId, timeOf, type Reaction, type ReactionKind, type Target } from '../../model';
 import type { Connection, Writes } from '../common/account';
-import { LostAnswers, isUnconfirmed, untilAccepted, writeSafely, type WriteResult } from '../common/safeWrite';
+import { isUnconfirmed, untilAccepted, writeSafely, type WriteResult } from '../common/safeWrite';
+import { TargetLocks } from '../common/targetLocks';
 import type { RemoveResult } from '../service';
 import {
   TINES_KINDS,
   commentPath,
   hasMine,
   myReactant,
+  reactantName,
   reactantsOf,
   readComment,
   tinesKind,
   type TinesComment,
 } from './items';
+import { KeyGate, type KeyProof } from './keyProof';
 
 type Action = 'add_reaction' | 'remove_reaction';
 
 export class TinesWrites implements Writes {
-  private readonly locks = new KeyedLock();
-  private readonly lost: LostAnswers;
-  /** A write of this key changed the account user's reactions as expected: no more identity checks. */
-  private verified = false;
-  /** The user this key acts as, when that is not the account's user: nothing more is written. */
-  private foreign: string | undefined;
+  private readonly locks: TargetLocks;
+  private readonly gate: KeyGate;
 
   constructor(private readonly c: Connection) {
-    this.lost = new LostAnswers(c.http.options.writeSettleMs);
+    this.locks = new TargetLocks(c);
+    this.gate = new KeyGate(c, c.options.keyProofs);
   }
 
   remove(reaction: Reaction, signal?: AbortSignal): Promise<RemoveResult> {
-    return this.exclusive(reaction.target, () => this.removeNow(reaction, signal), signal);
+    return this.gate.write('removal', (check) =>
+      this.exclusive(reaction.target, signal, () => this.removeNow(reaction, signal, check)),
+    );
   }
 
   restore(reaction: Reaction, signal?: AbortSignal): Promise<Reaction> {
-    return this.exclusive(reaction.target, () => this.restoreNow(reaction, signal), signal);
+    return this.gate.write('reaction', (check) =>
+      this.exclusive(
+        reaction.target,
+        signal,
+        async () => (await this.restoreNow(reaction, signal, undefined, check))[0],
+      ),
+    );
+  }
+
+  /** Proves the key with the first of `candidates` that can do it harmlessly (see KeyGate). */
+  proveKey(candidates: readonly Reaction[], signal?: AbortSignal): Promise<KeyProof> {
+    return this.gate.prove(candidates, (r) =>
+      this.exclusive(r.target, signal, async () => {
+        const before = await readComment(this.c.http, r.target, signal);
+        if (!this.gate.isHarmless(before, r.kind.id)) return undefined;
+        return this.removeNow(r, signal, true, before);
+      }),
+    );
+  }
+
+  trustKeyOnce(): void {
+    this.gate.trustOnce();
   }
 
   /**
@@ -56,9 +79,8 @@ export class TinesWrites implements Writes {
       throw new ReactionsError('invalid-input', `Tines has no reaction "${kind.id}".`);
     const target = reaction.target;
     const next = tinesKind(kind.id);
-    return this.exclusive(
-      target,
-      async () => {
+    return this.gate.write('reaction', (check) =>
+      this.exclusive(target, signal, async () => {
         const now = await readComment(this.c.http, target, signal);
         if (!now)
           throw new ReactionsError(
@@ -71,13 +93,14 @@ export class TinesWrites implements Writes {
             `Your ${reaction.kind.label} reaction on this comment was already removed; nothing was changed. Refresh the list.`,
           );
         }
-        const added = await this.restoreNow(
+        const [added, after] = await this.restoreNow(
           { ...reaction, id: reactionId(reaction.accountId, target, next), kind: next },
           signal,
           now,
+          check,
         );
         try {
-          await this.removeNow(reaction);
+          await this.removeNow(reaction, undefined, false, after);
         } catch (e) {
           // Refused (429): the whole change runs again after the wait; it finds the new reaction there.
           if (isReactionsError(e) && e.refused) throw e;
@@ -97,21 +120,22 @@ export class TinesWrites implements Writes {
           );
         }
         return added;
-      },
-      signal,
+      }),
     );
   }
 
-  private async removeNow(reaction: Reaction, signal?: AbortSignal): Promise<RemoveResult> {
+  /** `check`: the key is not proven; read first and check the write after (KeyGate). */
+  private async removeNow(
+    reaction: Reaction,
+    signal: AbortSignal | undefined,
+    check: boolean,
+    known?: TinesComment,
+  ): Promise<RemoveResult> {
     const { target, kind } = reaction;
-    this.refuseForeign();
-    // Until a write of this key was seen to act as the account's user, read first to check it after.
-    let before: TinesComment | undefined;
-    if (!this.verified) {
-      before = await readComment(this.c.http, target, signal);
-      if (!before) return { outcome: 'target-deleted', reaction };
-      if (!hasMine(this.c.account, before, kind.id)) return { outcome: 'already-removed', reaction };
-    }
+    // Read first, under the comment's lock: a removal another window just made is "already removed", not a second write.
+    const before = known ?? (await readComment(this.c.http, target, signal));
+    if (!before) return { outcome: 'target-deleted', reaction };
+    if (!hasMine(this.c.account, before, kind.id)) return { outcome: 'already-removed', reaction };
     let result: WriteResult<TinesComment>;
     try {
       result = await this.write(target, 'remove_reaction', kind.id, signal);
@@ -121,7 +145,7 @@ export class TinesWrites implements Writes {
       throw e;
     }
     if (!result.state) return { outcome: 'target-deleted', reaction };
-    if (before) this.checkActor(before, result.state, kind.id, 'removal');
+    if (check) await this.check(reaction, before, result, 'removal');
     if (hasMine(this.c.account, result.state, kind.id)) {
       if (result.lost) {
         throw new ReactionsError(
@@ -138,21 +162,28 @@ export class TinesWrites implements Writes {
     return { outcome: 'removed', reaction };
   }
 
-  /** Puts a reaction back: reads first (`before`, when the caller just read it) and sends nothing when it is there. */
-  private async restoreNow(reaction: Reaction, signal?: AbortSignal, known?: TinesComment): Promise<Reaction> {
+  /**
+   * Puts a reaction back: reads first (`known`, when the caller just read it) and sends nothing when it
+   * is there. Returns the reaction as it now is, and the comment.
+   */
+  private async restoreNow(
+    reaction: Reaction,
+    signal: AbortSignal | undefined,
+    known: TinesComment | undefined,
+    check: boolean,
+  ): Promise<[Reaction, TinesComment]> {
     const { target, kind } = reaction;
-    this.refuseForeign();
     const before = known ?? (await readComment(this.c.http, target, signal));
     if (!before) throw deleted(target);
     const there = myReactant(this.c.account, before, kind.id);
-    if (there) return { ...reaction, reactedAt: timeOf(there.reacted_at) ?? reaction.reactedAt };
+    if (there) return [{ ...reaction, reactedAt: timeOf(there.reacted_at) ?? reaction.reactedAt }, before];
     const result = await this.write(target, 'add_reaction', kind.id, signal).catch((e) => {
       if (isReactionsError(e, 'not-found')) throw deleted(target);
       throw e;
     });
     const after = result.state;
     if (!after) throw deleted(target);
-    this.checkActor(before, after, kind.id, 'reaction');
+    if (check) await this.check(reaction, before, result, 'reaction');
     if (!hasMine(this.c.account, after, kind.id)) {
       if (result.lost) {
         throw new ReactionsError(
@@ -167,35 +198,25 @@ export class TinesWrites implements Writes {
     }
     if (result.lost) this.c.http.logger.info(`add_reaction on comment ${target.id}: confirmed by reading`);
     const reactant = myReactant(this.c.account, after, kind.id);
-    return { ...reaction, reactedAt: timeOf(reactant?.reacted_at) ?? reaction.reactedAt };
+    return [{ ...reaction, reactedAt: timeOf(reactant?.reacted_at) ?? reaction.reactedAt }, after];
   }
 
   /**
-   * After a write: the reactants it added or removed must be the account's user. Anyone else means the
-   * key acts as another user (a team or service key): stop writing with it.
+   * After an unproven write: whose reaction it changed (KeyGate.checked). A lost answer that changed
+   * nothing proves nothing (the write may not have arrived): the callers then say "not confirmed".
    */
-  private checkActor(before: TinesComment, after: TinesComment, value: string, what: 'reaction' | 'removal'): void {
-    if (this.verified) return;
-    const was = reactantsOf(before, value);
-    const now = reactantsOf(after, value);
-    const changed = what === 'reaction' ? [...now].filter((u) => !was.has(u)) : [...was].filter((u) => !now.has(u));
-    const me = this.c.account.userId;
-    if (changed.includes(me)) this.verified = true;
-    else if (changed.length) {
-      this.foreign = changed[0];
-      this.c.http.logger.warn(`this Tines key acts as user ${this.foreign}, not ${me}: writes stopped`);
-      this.refuseForeign(what);
-    }
-  }
-
-  /** Throws when this key was seen acting as another user. */
-  private refuseForeign(done?: 'reaction' | 'removal'): void {
-    if (this.foreign === undefined) return;
-    const me = this.c.account.userId;
-    throw new ReactionsError(
-      'forbidden',
-      `This Tines key acts as another user (id ${this.foreign}), not as you (id ${me})${done ? `: its ${done} went to that user's reactions (undo it in Tines)` : ''}. Nothing more is written with it; update the token to your Personal API key.`,
-    );
+  private async check(
+    reaction: Reaction,
+    before: TinesComment,
+    result: WriteResult<TinesComment>,
+    what: 'removal' | 'reaction',
+  ): Promise<void> {
+    const after = result.state!;
+    const was = reactantsOf(before, reaction.kind.id);
+    const now = reactantsOf(after, reaction.kind.id);
+    const same = was.size === now.size && [...was].every((u) => now.has(u));
+    if (result.lost && same) return;
+    await this.gate.checked(reaction, before, after, what, reactantName);
   }
 
   /** One write (never repeated), then the comment as it is afterwards: from the answer, or read. */
@@ -222,20 +243,20 @@ export class TinesWrites implements Writes {
       },
       signal,
     );
-    return this.lost.track(key, write);
+    return this.locks.lost.track(key, write);
   }
 
   /**
-   * One lock per comment: writes on one comment never overlap (a change is two writes on it); one after
-   * a lost answer waits until that write would have landed. A write the server refused (429) runs
-   * the operation again after the wait.
+   * One lock per comment, in every window: writes on one comment never overlap (a change is two writes
+   * on it); one after a lost answer waits until that write would have landed. A write the server refused
+   * (429) runs the operation again after the wait.
    */
-  private exclusive<T>(target: Target, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const key = `${target.parent?.id}/${target.id}`;
-    return this.locks.run(key, async () => {
-      await this.lost.settle(key, signal);
-      return untilAccepted(task, this.c.http.logger, signal);
-    });
+  private exclusive<T>(target: Target, signal: AbortSignal | undefined, task: () => Promise<T>): Promise<T> {
+    return this.locks.run(
+      `${target.parent?.id}/${target.id}`,
+      () => untilAccepted(task, this.c.http.logger, signal),
+      signal,
+    );
   }
 }
 

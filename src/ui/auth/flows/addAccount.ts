@@ -111,6 +111,7 @@ export async function addAccountFlow(accounts: FlowAccounts): Promise<Account | 
     try {
       const account = await signInWithProgress(accounts, p, input);
       if (!account) return flow.dismiss(); // cancelled: nothing stored
+      if (accounts.list().some((a) => a.id === account.id) && !(await confirmReplace(account))) return flow.dismiss(); // nothing replaced
       await accounts.save(account, state.token);
       void vscode.window.showInformationMessage(vscode.l10n.t('Added {0}.', account.label));
       added = account;
@@ -125,6 +126,25 @@ export async function addAccountFlow(accounts: FlowAccounts): Promise<Account | 
 
   await new MultiStepInput(accounts.logger).run(pickService);
   return browser ? browserSignInFlow(accounts) : added;
+}
+
+/** The account is already added: replacing its key is asked, never silent. */
+async function confirmReplace(account: Account): Promise<boolean> {
+  const update = vscode.l10n.t('Update Key');
+  const choice = await vscode.window.showWarningMessage(
+    vscode.l10n.t('{0} is already added. Update its key?', account.label),
+    {
+      modal: true,
+      detail:
+        account.service === 'tines'
+          ? vscode.l10n.t(
+              "The key you entered replaces the one stored for this account. Tines cannot tell whose key it is: before its first write, a removal only you made proves it is yours, and nothing is written if it is someone else's.",
+            )
+          : vscode.l10n.t('The token you entered replaces the one stored for this account.'),
+    },
+    update,
+  );
+  return choice === update;
 }
 
 /** Checks the token with the service behind a cancellable notification; undefined when cancelled. */

@@ -39,7 +39,11 @@ export async function updateTokenFlow(accounts: FlowAccounts, account: Account):
         },
         () => accounts.updateToken(account.id, token),
       );
-      void vscode.window.showInformationMessage(vscode.l10n.t('Updated the token of {0}.', updated.label));
+      void vscode.window.showInformationMessage(
+        updated.service === 'tines'
+          ? vscode.l10n.t('Updated the key of {0}. Its first write proves that it is yours.', updated.label)
+          : vscode.l10n.t('Updated the token of {0}.', updated.label),
+      );
       return undefined;
     } catch (e) {
       return flow.retryAt(newToken, e);
