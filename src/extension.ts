@@ -109,6 +109,7 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
       'reactions.groupByWhere',
       'reactions.sortOldest',
       'reactions.sortNewest',
+      'reactions.viewOptions',
       'reactions.deleteSelected',
     ],
     () => import('./ui/commands/keep'),

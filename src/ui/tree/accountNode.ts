@@ -8,6 +8,7 @@
 import * as vscode from 'vscode';
 import type { Account } from '../../core/model';
 import { provider } from '../../core/services/registry';
+import { timeAgo } from '../dates';
 import { serviceIcon } from '../labels';
 import { partialText, partialTooltip, progressLines, progressText } from '../scanProgress';
 import { ErrorNode } from './errorNode';
@@ -159,14 +160,4 @@ export class AccountNode implements TreeNode {
     }
     return children;
   }
-}
-
-/** "just now", "5 min ago", "3 h ago", "2 d ago". */
-export function timeAgo(then: Date, now = Date.now()): string {
-  const minutes = Math.floor(Math.max(0, now - then.getTime()) / 60_000);
-  if (minutes < 1) return vscode.l10n.t('just now');
-  if (minutes < 60) return vscode.l10n.t('{0} min ago', minutes);
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return vscode.l10n.t('{0} h ago', hours);
-  return vscode.l10n.t('{0} d ago', Math.floor(hours / 24));
 }
