@@ -45,8 +45,12 @@ function reactionItem(r: Reaction, kept = false): Item {
 
 export function previewTitle(p: CleanupPreview): string {
   return p.kept.length
-    ? vscode.l10n.t('Clean Up: {0} reactions match ({1} kept, left out)', p.toRemove.length, p.kept.length)
-    : vscode.l10n.t('Clean Up: {0} reactions match', p.toRemove.length);
+    ? p.toRemove.length === 1
+      ? vscode.l10n.t('Clean Up: {0} reaction matches ({1} kept, left out)', p.toRemove.length, p.kept.length)
+      : vscode.l10n.t('Clean Up: {0} reactions match ({1} kept, left out)', p.toRemove.length, p.kept.length)
+    : p.toRemove.length === 1
+      ? vscode.l10n.t('Clean Up: {0} reaction matches', p.toRemove.length)
+      : vscode.l10n.t('Clean Up: {0} reactions match', p.toRemove.length);
 }
 
 function items(deps: Deps, p: CleanupPreview, rule: string): Item[] {
@@ -55,7 +59,7 @@ function items(deps: Deps, p: CleanupPreview, rule: string): Item[] {
   if (p.toRemove.length)
     out.push({
       action: 'remove',
-      label: `$(trash) ${vscode.l10n.t('Remove {0} Reactions…', p.toRemove.length)}`,
+      label: `$(trash) ${p.toRemove.length === 1 ? vscode.l10n.t('Remove {0} Reaction…', p.toRemove.length) : vscode.l10n.t('Remove {0} Reactions…', p.toRemove.length)}`,
       detail: `${rule} — ${p.accounts
         .flatMap((a) => a.groups.map((g) => `${groupLabel(g.type as GroupType, g.title)} ${g.count}`))
         .join(', ')}`,
@@ -122,7 +126,9 @@ export async function showPreview(deps: Deps, p: CleanupPreview, rule: string): 
     qp.title = previewTitle(p);
     qp.placeholder =
       p.toRemove.length > 0
-        ? vscode.l10n.t('Check the list, then pick "Remove {0} Reactions…"', p.toRemove.length)
+        ? p.toRemove.length === 1
+          ? vscode.l10n.t('Check the list, then pick "Remove {0} Reaction…"', p.toRemove.length)
+          : vscode.l10n.t('Check the list, then pick "Remove {0} Reactions…"', p.toRemove.length)
         : vscode.l10n.t('Nothing to remove with this rule');
     qp.items = items(deps, p, rule);
     qp.matchOnDescription = true;

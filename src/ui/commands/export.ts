@@ -160,11 +160,17 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
         const open = vscode.l10n.t('Open');
         void vscode.window
           .showInformationMessage(
-            vscode.l10n.t(
-              'Exported {0} reactions to {1}.',
-              rows.length,
-              uri.scheme === 'file' ? uri.fsPath : uri.toString(true),
-            ),
+            rows.length === 1
+              ? vscode.l10n.t(
+                  'Exported {0} reaction to {1}.',
+                  rows.length,
+                  uri.scheme === 'file' ? uri.fsPath : uri.toString(true),
+                )
+              : vscode.l10n.t(
+                  'Exported {0} reactions to {1}.',
+                  rows.length,
+                  uri.scheme === 'file' ? uri.fsPath : uri.toString(true),
+                ),
             open,
           )
           .then((c) => {

@@ -126,7 +126,10 @@ async function pickSubset(
 }
 
 function dateText(f: ReactionFilter): string {
-  if (f.olderThanDays !== undefined) return vscode.l10n.t('older than {0} days', f.olderThanDays);
+  if (f.olderThanDays !== undefined)
+    return f.olderThanDays === 1
+      ? vscode.l10n.t('older than {0} day', f.olderThanDays)
+      : vscode.l10n.t('older than {0} days', f.olderThanDays);
   if (f.from || f.to) return `${f.from ?? '…'} – ${f.to ?? '…'}`;
   return '';
 }

@@ -54,7 +54,9 @@ async function pickAndRestore(deps: Deps): Promise<UndoSummary | undefined> {
   if (batches.length === 0) {
     const days = vscode.workspace.getConfiguration('reactions').get<number>('journal.retentionDays', 90);
     void vscode.window.showInformationMessage(
-      vscode.l10n.t('Nothing was removed in the last {0} days (the journal keeps removals that long).', days),
+      days === 1
+        ? vscode.l10n.t('Nothing was removed in the last {0} day (the journal keeps removals that long).', days)
+        : vscode.l10n.t('Nothing was removed in the last {0} days (the journal keeps removals that long).', days),
     );
     return undefined;
   }

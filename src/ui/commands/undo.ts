@@ -36,7 +36,10 @@ export async function undoRemoval(deps: Deps, batch: readonly Reaction[]): Promi
       : await vscode.window.withProgress(
           {
             location: vscode.ProgressLocation.Notification,
-            title: vscode.l10n.t('Putting back {0} reactions', batch.length),
+            title:
+              batch.length === 1
+                ? vscode.l10n.t('Putting back {0} reaction', batch.length)
+                : vscode.l10n.t('Putting back {0} reactions', batch.length),
           },
           run,
         );
@@ -57,19 +60,29 @@ export async function undoRemoval(deps: Deps, batch: readonly Reaction[]): Promi
     void vscode.window.showInformationMessage(
       batch.length === 1
         ? vscode.l10n.t('Put back your {0} reaction on {1}.', kindText(r.kind), quote(r.target.excerpt))
-        : vscode.l10n.t('Put back {0} reactions.', batch.length),
+        : batch.length === 1
+          ? vscode.l10n.t('Put back {0} reaction.', batch.length)
+          : vscode.l10n.t('Put back {0} reactions.', batch.length),
     );
   } else {
     const reasons = [...new Set(summary.failed.map((f) => f.error))].slice(0, 3).join(' · ');
     void vscode.window
       .showWarningMessage(
-        vscode.l10n.t(
-          'Put back {0} of {1} reactions. {2} could not be put back: {3}',
-          summary.restored.length,
-          batch.length,
-          summary.failed.length,
-          reasons,
-        ),
+        batch.length === 1
+          ? vscode.l10n.t(
+              'Put back {0} of {1} reaction. {2} could not be put back: {3}',
+              summary.restored.length,
+              batch.length,
+              summary.failed.length,
+              reasons,
+            )
+          : vscode.l10n.t(
+              'Put back {0} of {1} reactions. {2} could not be put back: {3}',
+              summary.restored.length,
+              batch.length,
+              summary.failed.length,
+              reasons,
+            ),
         showLog,
       )
       .then((c) => c === showLog && deps.logger.show());

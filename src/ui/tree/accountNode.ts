@@ -78,7 +78,9 @@ export class AccountNode implements TreeNode {
     md.appendMarkdown('\n\n');
     md.appendText(
       store.isFiltered
-        ? vscode.l10n.t('{0} of {1} reactions match the filter', shown, total)
+        ? total === 1
+          ? vscode.l10n.t('{0} of {1} reaction matches the filter', shown, total)
+          : vscode.l10n.t('{0} of {1} reactions match the filter', shown, total)
         : total === 1
           ? vscode.l10n.t('1 reaction')
           : vscode.l10n.t('{0} reactions', total),
@@ -113,22 +115,20 @@ export class AccountNode implements TreeNode {
       );
     }
     item.tooltip = md;
+    const spokenState = progress
+      ? vscode.l10n.t(', loading, {0}', progressText(progress))
+      : state.status === 'loading'
+        ? vscode.l10n.t(', loading')
+        : state.partial
+          ? `, ${partialText(state.partial)}`
+          : state.cachedAt && state.status !== 'error'
+            ? vscode.l10n.t(', cached {0}', timeAgo(state.cachedAt))
+            : '';
     item.accessibilityInformation = {
-      label: vscode.l10n.t(
-        '{0} account {1}, {2} reactions{3}',
-        service,
-        this.account.label,
-        shown,
-        progress
-          ? vscode.l10n.t(', loading, {0}', progressText(progress))
-          : state.status === 'loading'
-            ? vscode.l10n.t(', loading')
-            : state.partial
-              ? `, ${partialText(state.partial)}`
-              : state.cachedAt && state.status !== 'error'
-                ? vscode.l10n.t(', cached {0}', timeAgo(state.cachedAt))
-                : '',
-      ),
+      label:
+        shown === 1
+          ? vscode.l10n.t('{0} account {1}, {2} reaction{3}', service, this.account.label, shown, spokenState)
+          : vscode.l10n.t('{0} account {1}, {2} reactions{3}', service, this.account.label, shown, spokenState),
       role: 'treeitem',
     };
     const tokens = ['account', `service:${this.account.service}`, `state:${state.status}`];

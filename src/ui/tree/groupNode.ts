@@ -89,7 +89,10 @@ export class MoreNode implements TreeNode {
     item.iconPath = new vscode.ThemeIcon('ellipsis');
     item.contextValue = 'more';
     item.accessibilityInformation = {
-      label: vscode.l10n.t('Show {0} more reactions, {1} of {2} shown', next, this.shown, this.total),
+      label:
+        next === 1
+          ? vscode.l10n.t('Show {0} more reaction, {1} of {2} shown', next, this.shown, this.total)
+          : vscode.l10n.t('Show {0} more reactions, {1} of {2} shown', next, this.shown, this.total),
       role: 'treeitem',
     };
     item.command = { command: 'reactions.showMore', title: vscode.l10n.t('Show More'), arguments: [this] };

@@ -35,11 +35,7 @@ export class ReactionNode implements TreeNode {
     const time = reactionTime(r);
     const date = time === undefined ? vscode.l10n.t('no date') : shortDate(time);
     const when = r.target.type === 'case_comment' && r.target.author ? `${date} · ${r.target.author}` : date;
-    item.description = busy
-      ? vscode.l10n.t('{0} · working…', when)
-      : kept
-        ? vscode.l10n.t('{0} · kept', when)
-        : when;
+    item.description = busy ? vscode.l10n.t('{0} · working…', when) : kept ? vscode.l10n.t('{0} · kept', when) : when;
     item.iconPath = busy
       ? new vscode.ThemeIcon('loading~spin')
       : kept
