@@ -120,6 +120,7 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
   // The cache is read once activate() has returned (no request); then listing starts when the view is
   // shown (ensureLoaded waits for the cache read, so the two never race).
   void listings.startWarm().then(async () => {
+    if (view.visible) keys.set('reactions.viewSeen', true);
     if (view.visible) void listings.ensureLoaded();
     if (vscode.workspace.getConfiguration('reactions').get<boolean>('cleanUp.notifyOnStartup', false))
       await cleanUp
@@ -129,6 +130,7 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
   });
   context.subscriptions.push(
     view.onDidChangeVisibility((e) => {
+      if (e.visible) keys.set('reactions.viewSeen', true);
       if (e.visible) void listings.ensureLoaded();
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -10,6 +10,7 @@ import type { ReactionStore } from '../core/store';
 import { RestoreJournal } from '../core/cleanup/journal';
 import type { AccountManager } from './accounts';
 import type { Deps } from './deps';
+import type { ContextKey } from './contextKeys';
 import { CALLBACK_PATH } from './browserSignIn';
 import { lazyFamilies } from './commands/lazy';
 import type { ListingScheduler } from './listings';
@@ -86,6 +87,8 @@ export interface ReactionsTestHooks {
    * Resolves with the ids they declared.
    */
   loadAllCommands(): Promise<string[]>;
+  /** The value the extension last gave one of its context keys (false when never set). */
+  contextKey(key: string): boolean;
 }
 
 export type ReactionsExports = ReactionsApi & { readonly testing?: ReactionsTestHooks };
@@ -167,6 +170,7 @@ export function createApi(
           await Promise.all(lazyFamilies().map((f) => f.load()));
           return lazyFamilies().flatMap((f) => f.ids);
         },
+        contextKey: (key) => deps?.keys.get(key as ContextKey) ?? false,
         reloadJournal: async () => {
           const d = deps as { journal: RestoreJournal };
           await d.journal.flush();

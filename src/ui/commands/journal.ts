@@ -114,7 +114,10 @@ async function pickAndRestore(deps: Deps): Promise<UndoSummary | undefined> {
 
 export function register(context: vscode.ExtensionContext, deps: Deps): void {
   context.subscriptions.push(
-    command(deps, 'reactions.showRemoved', () => pickAndRestore(deps)),
+    command(deps, 'reactions.showRemoved', () => {
+      deps.keys.set('reactions.removedShown', true);
+      return pickAndRestore(deps);
+    }),
     command(deps, 'reactions.restoreRemoved', async (arg?: unknown): Promise<UndoSummary | undefined> => {
       if (!isArgs(arg)) return pickAndRestore(deps);
       const batchId = stringArg(arg, 'batchId');
