@@ -9,8 +9,8 @@ import { CacheSync, ReactionCache } from './core/cache';
 import { RestoreJournal } from './core/cleanup/journal';
 import { KeepList } from './core/cleanup/keepList';
 import { ReactionStore } from './core/store';
-import { AccountManager } from './ui/accounts';
-import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, SelfCommunityAuthProvider } from './ui/authProvider';
+import { AccountManager } from './ui/auth';
+import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, SelfCommunityAuthProvider } from './ui/auth/authProvider';
 import { createApi, testHooksEnabled, type ReactionsExports } from './ui/api';
 import { registerLazily, type CommandFamily } from './ui/commands/lazy';
 import { lastRule } from './ui/commands/lastRule';
@@ -18,11 +18,11 @@ import * as viewCommands from './ui/commands/view';
 import { ContextKeys } from './ui/contextKeys';
 import type { Deps } from './ui/deps';
 import { ListingScheduler, VIEW_ID } from './ui/listings';
-import { OutputLogger } from './ui/log';
+import { OutputLogger } from './ui/outputLogger';
 import type { TreeNode } from './ui/tree/node';
 import { ReactionsTreeProvider } from './ui/tree/provider';
 import { ViewOptions } from './ui/tree/viewOptions';
-import { UndoHistory } from './ui/undo';
+import { UndoHistory } from './ui/undoHistory';
 
 export type { ReactionsApi, ReactionsExports } from './ui/api';
 
@@ -115,7 +115,7 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
     () => import('./ui/commands/keep'),
   );
   const cleanUp = lazily(['reactions.cleanUp', 'reactions.cleanUpAgain'], () => import('./ui/commands/cleanUp'));
-  lazily(['reactions.showRemoved', 'reactions.restoreRemoved'], () => import('./ui/commands/journal'));
+  lazily(['reactions.showRemoved', 'reactions.restoreRemoved'], () => import('./ui/commands/showRemoved'));
   keys.set('reactions.hasCleanUpRule', !!lastRule(context.globalState));
   // The cache is read once activate() has returned (no request); then listing starts when the view is
   // shown (ensureLoaded waits for the cache read, so the two never race).

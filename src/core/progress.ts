@@ -13,7 +13,13 @@
  *
  * Plain data and arithmetic; the clock is injectable. No `vscode` here: the UI renders `snapshot()`.
  */
-import type { PageSink } from './services/common/pagedList';
+
+/** Hears how a list is read (progress reporting): its size once the first page told it, then each page. */
+export interface PageSink {
+  sized(pages: number | undefined, items: number | undefined): void;
+  /** A page arrived with `items` items; `more`: it links a page after it. */
+  page(items: number, more: boolean): void;
+}
 
 /** Where items come from: SelfCommunity contributions by type and their comments; Tines cases and comments. */
 export type SourceId = 'status' | 'discussion' | 'post' | 'comment' | 'case' | 'case_comment';

@@ -1,6 +1,6 @@
 /** Dates as the UI shows them: short ("3 d", "Mar 2024") in rows, full in tooltips, "5 min ago". */
 import * as vscode from 'vscode';
-import { ageOf } from '../core/cleanup/dates';
+import { ageOf } from '../core/dates';
 
 /** "now", "5 min", "3 h", "12 d", then "Mar 2024": short enough for a row's description. */
 export function shortDate(ms: number, now = Date.now()): string {

@@ -3,14 +3,14 @@ import type * as vscode from 'vscode';
 import type { RestoreJournal } from '../core/cleanup/journal';
 import type { KeepList } from '../core/cleanup/keepList';
 import type { ReactionStore } from '../core/store';
-import type { AccountManager } from './accounts';
+import type { AccountManager } from './auth';
 import type { ContextKeys } from './contextKeys';
 import type { ListingScheduler } from './listings';
-import type { OutputLogger } from './log';
+import type { OutputLogger } from './outputLogger';
 import type { TreeNode } from './tree/node';
 import type { ReactionsTreeProvider } from './tree/provider';
 import type { ViewOptions } from './tree/viewOptions';
-import type { UndoHistory } from './undo';
+import type { UndoHistory } from './undoHistory';
 
 export interface Deps {
   readonly store: ReactionStore;

@@ -7,10 +7,10 @@
  */
 import * as assert from 'assert';
 import { HttpClient } from '../../src/core/http';
-import { serializeCredentials, TokenSource, type OAuthCredentials } from '../../src/core/credentials';
+import { serializeCredentials, TokenSource, type OAuthCredentials } from '../../src/core/auth/credentials';
 import { ReactionsError } from '../../src/core/errors';
-import { authorizeUrl, codeFromCallback, createPkce, createState, OAuthClient } from '../../src/core/oauth';
-import { LOOPBACK_REGISTERED_URI, listenForCallback } from '../../src/core/oauthLoopback';
+import { authorizeUrl, codeFromCallback, createPkce, createState, OAuthClient } from '../../src/core/auth/oauth';
+import { LOOPBACK_REGISTERED_URI, listenForCallback } from '../../src/core/auth/oauthLoopback';
 import { selfCommunity } from '../../src/core/services/selfcommunity';
 import { ScriptedBrowser, startDot, type DotServer } from './harness';
 

@@ -7,7 +7,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { Account } from '../../src/core/model';
 import { testHooksEnabled } from '../../src/ui/api';
-import { chooseRedirect } from '../../src/ui/browserSignIn';
+import { chooseRedirect } from '../../src/ui/auth/browserCallback';
 import { consent } from '../emulator/consent';
 import { addScAccount, extensionApi, useEmulator, user, waitFor } from './helpers';
 

@@ -27,8 +27,8 @@
  */
 import { startEmulator, type Emulator, type FaultSpec, type LoggedRequest, type TinesValue } from '../emulator';
 import { signInWithBrowser } from '../support';
-import { TokenSource, parseCredentials, secretsOf, serializeCredentials } from '../../src/core/credentials';
-import { OAuthClient } from '../../src/core/oauth';
+import { TokenSource, parseCredentials, secretsOf, serializeCredentials } from '../../src/core/auth/credentials';
+import { OAuthClient } from '../../src/core/auth/oauth';
 import { Rng } from '../emulator/seed';
 import { removeMany, restoreMany, type BulkSummary } from '../../src/core/bulk';
 import { ReactionsError, isReactionsError } from '../../src/core/errors';

@@ -8,7 +8,7 @@ import {
   createState,
   parseCallback,
   type TokenSet,
-} from '../../src/core/oauth';
+} from '../../src/core/auth/oauth';
 import type { ClientOptions } from '../../src/core/services/service';
 import { selfCommunity } from '../../src/core/services/selfcommunity';
 import type { Emulator } from '../emulator';

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { removeMany, restoreMany } from '../../src/core/bulk';
-import { ageOf, DAY_MS, inDateRange, parseDateRange } from '../../src/core/cleanup/dates';
+import { ageOf, DAY_MS, inDateRange, parseDateRange } from '../../src/core/dates';
 import { RestoreJournal } from '../../src/core/cleanup/journal';
 import { KEEP_KEY, KeepList, type KeyValueStore } from '../../src/core/cleanup/keepList';
 import { parseRule, previewCleanup } from '../../src/core/cleanup/rule';

@@ -4,7 +4,7 @@
  * The whole flow against a real Django OAuth Toolkit is in test/dot/.
  */
 import * as assert from 'assert';
-import { listenForCallback } from '../../src/core/oauthLoopback';
+import { listenForCallback } from '../../src/core/auth/oauthLoopback';
 import { rejectsKind } from '../support';
 
 const community = 'community.example.com';

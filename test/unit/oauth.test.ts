@@ -11,7 +11,7 @@ import {
   type Credentials,
   type OAuthCredentials,
   type SecretStore,
-} from '../../src/core/credentials';
+} from '../../src/core/auth/credentials';
 import { MemoryLogger } from '../../src/core/log';
 import type { Account } from '../../src/core/model';
 import {
@@ -22,7 +22,7 @@ import {
   parseCallback,
   refusesPkce,
   type TokenSet,
-} from '../../src/core/oauth';
+} from '../../src/core/auth/oauth';
 import { selfCommunity } from '../../src/core/services/selfcommunity';
 import type { AccountService } from '../../src/core/services/service';
 import type { Emulator } from '../emulator';

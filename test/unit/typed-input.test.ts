@@ -9,11 +9,11 @@ import * as assert from 'assert';
 import { ReactionsError, isReactionsError } from '../../src/core/errors';
 import { normalizeBaseUrl } from '../../src/core/http';
 import { MemoryLogger } from '../../src/core/log';
-import { cleanClientId } from '../../src/core/oauth';
-import { RedactingLogger, tokenShaped } from '../../src/core/redaction';
+import { cleanClientId } from '../../src/core/auth/oauth';
+import { RedactingLogger, tokenShaped } from '../../src/core/auth/redaction';
 import { selfCommunity } from '../../src/core/services/selfcommunity';
 import { tines } from '../../src/core/services/tines';
-import { blamedInput } from '../../src/ui/accounts/flows/retry';
+import { blamedInput } from '../../src/ui/auth/flows/retry';
 import { errorMessage, messageOf } from '../../src/ui/errorMessage';
 import { fastOptions, useEmulator } from '../support';
 

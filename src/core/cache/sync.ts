@@ -5,7 +5,8 @@
  */
 import { errorText, silentLogger, type Logger } from '../log';
 import type { ScanCheckpoint } from '../services/service';
-import type { ReactionStore, StoreChange, Subscription } from '../store';
+import type { Subscription } from '../emitter';
+import type { ReactionStore, StoreChange } from '../store';
 import type { ReactionCache } from './files';
 import type { CacheEntry } from './format';
 

@@ -11,7 +11,7 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { modelOnly, upgradeDates, type Reaction } from '../model';
-import { DAY_MS } from './dates';
+import { DAY_MS } from '../dates';
 
 export type RemovalSource = 'single' | 'bulk' | 'cleanup';
 

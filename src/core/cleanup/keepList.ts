@@ -3,7 +3,7 @@
  * Kept per account by reaction id (ids are stable across refresh and rescan) in a key-value store —
  * VS Code's globalState in the extension, a Map in tests. It holds ids only, never a token.
  */
-import { Emitter, type Event } from '../store';
+import { Emitter, type Event } from '../emitter';
 
 /** The part of VS Code's Memento the keep list uses. */
 export interface KeyValueStore {

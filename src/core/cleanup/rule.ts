@@ -7,7 +7,7 @@
 import { ReactionsError } from '../errors';
 import type { Reaction, ServiceId } from '../model';
 import { groupOf, matches, type ReactionFilter } from '../store';
-import { inDateRange, parseDateRange } from './dates';
+import { inDateRange, parseDateRange } from '../dates';
 import { sortByDate } from './timeGroups';
 
 /** Plain JSON (it is remembered in globalState and passed as command arguments); never a token. */

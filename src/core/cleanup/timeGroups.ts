@@ -1,11 +1,11 @@
 /**
  * "By when" grouping and date sorting for the tree: This week / This month / each earlier month of the
  * current year / one group per earlier year (and "No date" for reactions the service gives no date for),
- * on the reaction's date (see dates.ts). Calendar-based, in local time: the week starts on Monday; a
+ * on the reaction's date (see ../dates.ts). Calendar-based, in local time: the week starts on Monday; a
  * group holds what is not in an earlier one (a day of this week in last month is "This week").
  */
 import type { Reaction } from '../model';
-import { reactionTime } from './dates';
+import { reactionTime } from '../dates';
 
 /** `month` and `year` groups carry which month (of the current year) or which earlier year. */
 export type TimeBucket = 'week' | 'month' | 'monthOf' | 'year' | 'undated';

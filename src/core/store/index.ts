@@ -1,4 +1,3 @@
-/** The in-memory index of reactions (`reactionStore.ts`), its filter and grouping (`queries.ts`), its events. */
-export * from './emitter';
+/** The in-memory index of reactions (`reactionStore.ts`), its filter and grouping (`queries.ts`). */
 export * from './queries';
 export * from './reactionStore';

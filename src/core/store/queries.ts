@@ -2,7 +2,7 @@
  * What the tree, the pickers and the export ask of a set of reactions: the filter (text, kinds,
  * services, date), and grouping (SelfCommunity by contribution type, Tines by case) with a stable order.
  */
-import { inDateRange, isEmptyRange, type DateRange } from '../cleanup/dates';
+import { inDateRange, isEmptyRange, type DateRange } from '../dates';
 import type { Reaction, ServiceId, TargetType } from '../model';
 
 export interface ReactionFilter extends DateRange {

@@ -14,7 +14,7 @@
  *   its id is derived, not stored (see reactionIndex.ts).
  */
 import { compactReaction, type Reaction } from '../model';
-import { Emitter, type Event } from './emitter';
+import { Emitter, type Event } from '../emitter';
 import { GroupCache } from './groupCache';
 import { isEmptyFilter, matches, type ReactionFilter, type ReactionGroup } from './queries';
 import { ReactionIndex } from './reactionIndex';

@@ -18,11 +18,11 @@
 import * as vscode from 'vscode';
 import { ReactionsError } from '../../core/errors';
 import type { Account } from '../../core/model';
-import type { AddAccountArgs, BrowserSignInArgs } from '../accounts';
-import { addAccountFlow } from '../accounts/flows/addAccount';
-import { browserSignInFlow } from '../accounts/flows/browserSignIn';
-import { removeAccountFlow } from '../accounts/flows/removeAccount';
-import { updateTokenFlow } from '../accounts/flows/updateToken';
+import type { AddAccountArgs, BrowserSignInArgs } from '../auth';
+import { addAccountFlow } from '../auth/flows/addAccount';
+import { browserSignInFlow } from '../auth/flows/browserSignIn';
+import { removeAccountFlow } from '../auth/flows/removeAccount';
+import { updateTokenFlow } from '../auth/flows/updateToken';
 import type { Deps } from '../deps';
 import { command } from '../commandRunner';
 import { accountFor, isArgs, skipConfirm, stringArg } from './args';

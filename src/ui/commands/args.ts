@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { ReactionsError } from '../../core/errors';
 import type { Account, Reaction } from '../../core/model';
 import { groupOf, serviceOfAccount } from '../../core/store';
-import { pickAccount } from '../accounts/flows/pickAccount';
+import { pickAccount } from '../auth/flows/pickAccount';
 import type { Deps } from '../deps';
 import { groupLabel, kindText, serviceLabel } from '../labels';
 import { AccountNode } from '../tree/accountNode';

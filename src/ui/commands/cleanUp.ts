@@ -11,7 +11,7 @@
  */
 import * as vscode from 'vscode';
 import { isEmptyRule, parseRule, previewCleanup, type CleanupRule, type PreviewAccount } from '../../core/cleanup/rule';
-import { pickAccount } from '../accounts/flows/pickAccount';
+import { pickAccount } from '../auth/flows/pickAccount';
 import type { Deps } from '../deps';
 import { command } from '../commandRunner';
 import { filterParts } from '../tree/provider';

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { CleanupPreview } from '../../core/cleanup/rule';
-import { reactionTime } from '../../core/cleanup/dates';
+import { reactionTime } from '../../core/dates';
 import type { Reaction } from '../../core/model';
 import type { Deps } from '../deps';
 import { groupLabel, kindText } from '../labels';

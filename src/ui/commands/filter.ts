@@ -6,7 +6,7 @@
  *   the text, reaction or service part. Both return the filter now in effect.
  */
 import * as vscode from 'vscode';
-import { parseDateRange } from '../../core/cleanup/dates';
+import { parseDateRange } from '../../core/dates';
 import { ReactionsError } from '../../core/errors';
 import type { ServiceId } from '../../core/model';
 import { providers } from '../../core/services/registry';

@@ -16,7 +16,7 @@ import { command } from '../commandRunner';
 import { AccountNode } from '../tree/accountNode';
 import { ErrorNode } from '../tree/errorNode';
 import { GroupNode, MoreNode } from '../tree/groupNode';
-import type { LoadOptions } from '../listings';
+import type { LoadOptions } from '../loadState';
 import { isArgs, stringArg } from './plainArgs';
 
 /** The accounts a refresh-like command is about: a tree node's, `{accountId}`'s, or all (undefined). */

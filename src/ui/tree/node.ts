@@ -5,7 +5,7 @@
 import type * as vscode from 'vscode';
 import type { KeepList } from '../../core/cleanup/keepList';
 import type { ReactionStore } from '../../core/store';
-import type { AccountManager } from '../accounts';
+import type { AccountManager } from '../auth';
 import type { ListingScheduler } from '../listings';
 import type { ViewOptions } from './viewOptions';
 

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { Reaction } from '../../core/model';
-import { reactionTime } from '../../core/cleanup/dates';
+import { reactionTime } from '../../core/dates';
 import { serviceOfAccount } from '../../core/store';
 import { plainText } from '../../core/text';
 import { fullDate, shortDate } from '../dates';

@@ -1,9 +1,10 @@
 /**
- * What a list endpoint looks like to the pager (pager.ts) and its completeness checks (junctions.ts):
+ * What a list endpoint looks like to the pager (pager.ts) and its completeness checks (pagerChecks.ts):
  * pages, cursors, item identities, and how one list is read. Each service makes its lists (`PagedList`)
- * from its wire format: SelfCommunity items.ts, Tines comments.ts.
+ * from its wire format: SelfCommunity items.ts, Tines items.ts.
  */
 import type { TaskStream } from '../../async';
+import type { PageSink } from '../../progress';
 import type { ListingBudget } from './pagerLimits';
 
 /** Where the page after this one is: a URL (SelfCommunity `next`) or a page number (Tines). */
@@ -38,13 +39,6 @@ export interface Page<T> {
    * this page was read, even when the page is full.
    */
   readonly end?: boolean;
-}
-
-/** Hears how a list is read (progress reporting): its size once the first page told it, then each page. */
-export interface PageSink {
-  sized(pages: number | undefined, items: number | undefined): void;
-  /** A page arrived with `items` items; `more`: it links a page after it. */
-  page(items: number, more: boolean): void;
 }
 
 /** How one list endpoint is read. */

@@ -32,10 +32,10 @@
  *    null `next`, that nothing followed that page when it sent it (`Page.end`).
  * What is deleted during the scan may or may not be listed; what is inserted may or may not be. Every
  * item that exists from the start of the scan to its end is listed. Lists without `compare` and without
- * overlap (pages by number, no order known) are only de-duplicated. Steps 2 and 3: junctions.ts.
+ * overlap (pages by number, no order known) are only de-duplicated. Steps 2 and 3: pagerChecks.ts.
  */
 import { pool } from '../../async';
-import { lastNonEmpty, readOf, repairJunctions, type Read } from './junctions';
+import { lastNonEmpty, readOf, repairJunctions, type Read } from './pagerChecks';
 import type { Identity, Page, PagedList, PagerOptions } from './pagedList';
 import { ceiling, ListingBudget, loop, PAGER_LIMITS } from './pagerLimits';
 

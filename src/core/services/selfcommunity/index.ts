@@ -1,12 +1,12 @@
 /**
  * SelfCommunity (API v2): sign-in with an access token (`/user/me`), and the per-account client —
- * listing in `listing.ts`, the safe toggle protocol for writes in `votes.ts`, the wire format in `items.ts`.
+ * listing in `listing.ts`, the safe toggle protocol for writes in `writes.ts`, the wire format in `items.ts`.
  */
 import { ReactionsError } from '../../errors';
 import { HttpClient, normalizeBaseUrl } from '../../http';
 import { accountId, type Account } from '../../model';
 import { accountService, connection } from '../common/account';
-import { cleanToken, probeSignIn } from '../common/signIn';
+import { cleanToken, probeSignIn } from '../../auth/signIn';
 import type { ClientOptions, ServiceProvider, SignInInput } from '../service';
 import { webUrl, type ScUser } from './items';
 import { SelfCommunityListing } from './listing';
@@ -51,7 +51,7 @@ export const selfCommunity: ServiceProvider = {
     const c = connection(account, getToken, options);
     const listing = new SelfCommunityListing(c);
     const votes = async () =>
-      new (await import('./votes')).SelfCommunityVotes(c, (signal) => listing.reactionKinds(signal));
+      new (await import('./writes')).SelfCommunityVotes(c, (signal) => listing.reactionKinds(signal));
     return accountService(account, listing, votes, (t) => webUrl(account, t));
   },
 };

@@ -1,20 +1,20 @@
 /**
  * Tines (cases → comments → reactions). There is no "who am I" endpoint: sign-in checks the key with
  * /api/v1/info and resolves the user's numeric id from their email through teams → members (or takes
- * the id as given). Listing is in `listing.ts`, writes in `reactionWrites.ts`, the wire format in
- * `comments.ts`.
+ * the id as given). Listing is in `listing.ts`, writes in `writes.ts`, the wire format in
+ * `items.ts`.
  */
 import { ReactionsError, isReactionsError } from '../../errors';
 import { HttpClient, normalizeBaseUrl } from '../../http';
 import { accountId, type Account } from '../../model';
 import { accountService, connection } from '../common/account';
 import { readPages } from '../common/pager';
-import { cleanToken, probeSignIn } from '../common/signIn';
+import { cleanToken, probeSignIn } from '../../auth/signIn';
 import type { ClientOptions, ServiceProvider, SignInInput } from '../service';
-import { pagedList, webUrl } from './comments';
+import { pagedList, webUrl } from './items';
 import { TinesListing } from './listing';
 
-export { TINES_KINDS, tinesKind } from './comments';
+export { TINES_KINDS, tinesKind } from './items';
 
 interface TinesMember {
   id: number | string;
@@ -117,7 +117,7 @@ export const tines: ServiceProvider = {
 
   connect(account, getToken, options) {
     const c = connection(account, getToken, options);
-    const writes = async () => new (await import('./reactionWrites')).TinesReactionWrites(c);
+    const writes = async () => new (await import('./writes')).TinesReactionWrites(c);
     return accountService(account, new TinesListing(c), writes, (t) => webUrl(account, t));
   },
 };

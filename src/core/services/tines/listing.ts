@@ -16,7 +16,7 @@ import {
   pagedList,
   type TinesCase,
   type TinesComment,
-} from './comments';
+} from './items';
 
 /**
  * Cases in pages of the API's most (500), as comments are: pages of 100 brought the first results about

@@ -6,13 +6,13 @@
  * OAuth tokens are revoked on the community (best effort) when a sign-in ends.
  */
 import * as vscode from 'vscode';
-import { TokenSource, type OAuthCredentials } from '../../core/credentials';
+import { TokenSource, type OAuthCredentials } from '../../core/auth/credentials';
 import type { Account } from '../../core/model';
-import { OAuthClient } from '../../core/oauth';
+import { OAuthClient } from '../../core/auth/oauth';
 import { provider } from '../../core/services/registry';
 import type { AccountService, ClientOptions } from '../../core/services/service';
 import { errorMessage } from '../errorMessage';
-import type { OutputLogger } from '../log';
+import type { OutputLogger } from '../outputLogger';
 import type { AccountRepository } from './repository';
 
 /** How long sign-out waits for the community to confirm the revocation. */

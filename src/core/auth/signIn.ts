@@ -2,8 +2,8 @@
  * What both sign-ins share: cleaning a pasted token, and the one mapping from what the service's "who
  * am I" request answered to a message that says which input to fix (`field`: the flow returns there).
  */
-import { ReactionsError, isReactionsError, type InputField } from '../../errors';
-import type { HttpClient } from '../../http';
+import { ReactionsError, isReactionsError, type InputField } from '../errors';
+import type { HttpClient } from '../http';
 
 /** Trims a pasted token and refuses an empty one or one with spaces inside (a pasted sentence, two tokens). */
 export function cleanToken(raw: string | undefined, noun: 'access token' | 'API key'): string {

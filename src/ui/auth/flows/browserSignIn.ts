@@ -7,17 +7,17 @@
 import * as vscode from 'vscode';
 import { cancelled, isReactionsError } from '../../../core/errors';
 import type { Account } from '../../../core/model';
-import { cleanClientId } from '../../../core/oauth';
+import { cleanClientId } from '../../../core/auth/oauth';
 import { provider } from '../../../core/services/registry';
 import { messageOf } from '../../errorMessage';
-import type { AccountManager } from '../index';
+import type { FlowAccounts } from './flowAccounts';
 import { MultiStepInput, type Step } from './multiStepInput';
 import { blamedInput } from './retry';
 
 /** The core's generic cancel message (a cancel with a more specific message is shown as it is). */
 const cancelledMessage = cancelled().message;
 
-export async function browserSignInFlow(accounts: AccountManager, expect?: Account): Promise<Account | undefined> {
+export async function browserSignInFlow(accounts: FlowAccounts, expect?: Account): Promise<Account | undefined> {
   const title = expect
     ? vscode.l10n.t('Sign In Again as {0}', expect.label)
     : vscode.l10n.t('Sign in to SelfCommunity');

@@ -21,7 +21,7 @@ import {
   readComment,
   tinesKind,
   type TinesComment,
-} from './comments';
+} from './items';
 
 type Action = 'add_reaction' | 'remove_reaction';
 

@@ -15,7 +15,7 @@
  * one we sent ends the waiting sign-in with a message and is otherwise ignored.
  */
 import * as vscode from 'vscode';
-import { ReactionsError, cancelled } from '../core/errors';
+import { ReactionsError, cancelled } from '../../core/errors';
 import {
   LOOPBACK_PATH,
   LOOPBACK_REGISTERED_URI,
@@ -26,9 +26,9 @@ import {
   parseCallback,
   refusesPkce,
   type CallbackResult,
-} from '../core/oauth';
-import type { LoopbackReceiver } from '../core/oauthLoopback';
-import type { OutputLogger } from './log';
+} from '../../core/auth/oauth';
+import type { LoopbackReceiver } from '../../core/auth/oauthLoopback';
+import type { OutputLogger } from '../outputLogger';
 
 export const CALLBACK_PATH = LOOPBACK_PATH;
 /** How long we wait for the browser before giving up (the loopback server has its own, shorter wait). */
@@ -70,7 +70,7 @@ interface Waiting {
   reject(error: unknown): void;
 }
 
-export class BrowserSignIn implements vscode.UriHandler, vscode.Disposable {
+export class BrowserCallback implements vscode.UriHandler, vscode.Disposable {
   private waiting: Waiting | undefined;
   /** Tests replace the browser; by default VS Code opens the system browser (or a tab in web). */
   opener: BrowserOpener = (url) =>
@@ -160,7 +160,7 @@ export class BrowserSignIn implements vscode.UriHandler, vscode.Disposable {
     try {
       let redirectUri: string;
       if (loopback) {
-        const { listenForCallback } = await import('../core/oauthLoopback'); // the server: first use only
+        const { listenForCallback } = await import('../../core/auth/oauthLoopback'); // the server: first use only
         receiver = await listenForCallback({ state, community });
         receiver.answer.then(this.waiting!.resolve, this.waiting!.reject);
         redirectUri = receiver.redirectUri;

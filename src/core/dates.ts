@@ -4,8 +4,8 @@
  * (SelfCommunity gives no vote date). A reaction with neither date never matches a date bound: a rule
  * "older than 90 days" must not remove what it cannot date.
  */
-import { ReactionsError } from '../errors';
-import type { Reaction } from '../model';
+import { ReactionsError } from './errors';
+import type { Reaction } from './model';
 
 export const DAY_MS = 86_400_000;
 

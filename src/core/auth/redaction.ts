@@ -3,8 +3,8 @@
  * typed) and anything token-shaped a person typed into any input box — a token pasted into the URL box
  * by mistake is redacted like a token, wherever the URL would show.
  */
-import { redact } from './errors';
-import type { Logger } from './log';
+import { redact } from '../errors';
+import type { Logger } from '../log';
 
 /** Runs of token characters (no dot, slash or colon, so host names and paths split into short pieces). */
 const RUN = /[A-Za-z0-9_~+=-]{16,}/g;

@@ -7,9 +7,8 @@
  * Tokens never appear in a message or a log line; the token endpoint's body is never quoted.
  */
 import { createHash, randomBytes } from 'crypto';
-import { ReactionsError, isReactionsError } from './errors';
-import { HttpClient, normalizeBaseUrl } from './http';
-import type { ClientOptions } from './services/service';
+import { ReactionsError, isReactionsError } from '../errors';
+import { HttpClient, normalizeBaseUrl, type HttpOptions } from '../http';
 
 export const AUTHORIZE_PATH = '/oauth/authorize/';
 export const TOKEN_PATH = '/oauth/token/';
@@ -158,7 +157,7 @@ export class OAuthClient {
   constructor(
     baseUrl: string,
     readonly clientId: string,
-    options: ClientOptions = {},
+    options: Partial<HttpOptions> = {},
     private readonly now: () => number = Date.now,
   ) {
     // Token requests are never retried blindly: a code is single use and a refresh token rotates.

@@ -4,10 +4,10 @@
  * community URL (public, not secret). No network, no UI, no events: AccountManager announces changes.
  */
 import type * as vscode from 'vscode';
-import { parseCredentials, secretsOf, serializeCredentials, type Credentials } from '../../core/credentials';
+import { parseCredentials, secretsOf, serializeCredentials, type Credentials } from '../../core/auth/credentials';
 import { ReactionsError } from '../../core/errors';
 import type { Account } from '../../core/model';
-import type { OutputLogger } from '../log';
+import type { OutputLogger } from '../outputLogger';
 
 const ACCOUNTS_KEY = 'reactions.accounts';
 /** The OAuth client id last used per community URL (public, not secret) and the last community URL. */

@@ -5,11 +5,11 @@
 import * as vscode from 'vscode';
 import type { Account } from '../../../core/model';
 import { provider } from '../../../core/services/registry';
-import type { AccountManager } from '../index';
+import type { FlowAccounts } from './flowAccounts';
 import { browserSignInFlow } from './browserSignIn';
 import { MultiStepInput, type Step } from './multiStepInput';
 
-export async function updateTokenFlow(accounts: AccountManager, account: Account): Promise<Account | undefined> {
+export async function updateTokenFlow(accounts: FlowAccounts, account: Account): Promise<Account | undefined> {
   if (account.oauthClientId) return browserSignInFlow(accounts, account);
   const p = provider(account.service);
   let token = '';

@@ -1,10 +1,10 @@
 /** "Remove Account": a modal confirm, then the account, its token(s) and its cached reactions go. */
 import * as vscode from 'vscode';
 import type { Account } from '../../../core/model';
-import type { AccountManager } from '../index';
+import type { FlowAccounts } from './flowAccounts';
 
 /** Resolves true when the account was removed. */
-export async function removeAccountFlow(accounts: AccountManager, account: Account): Promise<boolean> {
+export async function removeAccountFlow(accounts: FlowAccounts, account: Account): Promise<boolean> {
   const remove = vscode.l10n.t('Remove Account');
   const choice = await vscode.window.showWarningMessage(
     vscode.l10n.t('Remove the account {0}?', account.label),

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { Account } from '../../../core/model';
 import { providers } from '../../../core/services/registry';
 import type { ServiceProvider, SignInInput } from '../../../core/services/service';
-import type { AccountManager } from '../index';
+import type { FlowAccounts } from './flowAccounts';
 import { browserSignInFlow } from './browserSignIn';
 import { MultiStepInput, type Step } from './multiStepInput';
 import { blamedInput } from './retry';
@@ -31,7 +31,7 @@ function choices(): Choice[] {
   );
 }
 
-export async function addAccountFlow(accounts: AccountManager): Promise<Account | undefined> {
+export async function addAccountFlow(accounts: FlowAccounts): Promise<Account | undefined> {
   const title = vscode.l10n.t('Add Reactions Account');
   const state = { baseUrl: '', token: '', hint: '' };
   let p: ServiceProvider = providers[0];
@@ -129,7 +129,7 @@ export async function addAccountFlow(accounts: AccountManager): Promise<Account 
 
 /** Checks the token with the service behind a cancellable notification; undefined when cancelled. */
 function signInWithProgress(
-  accounts: AccountManager,
+  accounts: FlowAccounts,
   p: ServiceProvider,
   input: SignInInput,
 ): Promise<Account | undefined> {

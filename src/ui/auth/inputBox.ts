@@ -4,8 +4,8 @@
  * (the reason a previous attempt failed). Resolves with the value, BACK, or undefined (dismissed).
  */
 import * as vscode from 'vscode';
-import { normalizeBaseUrl } from '../core/http';
-import { messageOf } from './errorMessage';
+import { normalizeBaseUrl } from '../../core/http';
+import { messageOf } from '../errorMessage';
 
 /** What is wrong with a typed site address (never the address itself), or undefined when it is fine. */
 export const validateBaseUrl = (v: string): string | undefined => messageOf(() => normalizeBaseUrl(v));

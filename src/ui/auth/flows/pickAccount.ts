@@ -2,10 +2,10 @@
 import * as vscode from 'vscode';
 import type { Account } from '../../../core/model';
 import { provider } from '../../../core/services/registry';
-import type { AccountManager } from '../index';
+import type { FlowAccounts } from './flowAccounts';
 
 /** Resolves with the picked account, or undefined when cancelled or none. */
-export async function pickAccount(accounts: AccountManager, placeHolder: string): Promise<Account | undefined> {
+export async function pickAccount(accounts: FlowAccounts, placeHolder: string): Promise<Account | undefined> {
   const all = accounts.list();
   if (all.length === 0) {
     const add = vscode.l10n.t('Add Account');

@@ -4,25 +4,26 @@
  * - ./repository: the account data (globalState) and tokens (SecretStorage ONLY), saved with rollback;
  * - ./sessions: clients, token sources (renewal), revocation;
  * - ./reauth: the one "Update Token" / "Sign In Again" prompt per account (no command handles a 401);
- * - ../browserSignIn: the browser half of the OAuth sign-in.
+ * - ./browserCallback: the browser half of the OAuth sign-in.
  * A token is validated with the service BEFORE anything is stored; a failure stores nothing. Ending an
  * OAuth sign-in (Remove Account, or a pasted token replacing it) revokes its tokens on the community.
  */
 import * as vscode from 'vscode';
-import { secretsOf, type Credentials, type OAuthCredentials } from '../../core/credentials';
+import { secretsOf, type Credentials, type OAuthCredentials } from '../../core/auth/credentials';
 import { ReactionsError } from '../../core/errors';
 import { normalizeBaseUrl } from '../../core/http';
 import type { Account, ServiceId } from '../../core/model';
-import { OAuthClient, cleanClientId } from '../../core/oauth';
+import { OAuthClient, cleanClientId } from '../../core/auth/oauth';
 import { provider, providers } from '../../core/services/registry';
 import type { AccountService, ClientOptions, SignInInput } from '../../core/services/service';
 import type { ReactionStore } from '../../core/store';
-import { BrowserSignIn } from '../browserSignIn';
+import { BrowserCallback } from './browserCallback';
 import { errorMessage } from '../errorMessage';
-import type { OutputLogger } from '../log';
+import type { OutputLogger } from '../outputLogger';
 import { ReauthPrompt } from './reauth';
 import { AccountRepository } from './repository';
 import { AccountSessions } from './sessions';
+import type { FlowAccounts } from './flows/flowAccounts';
 
 export { REAUTH_COOLDOWN_MS } from './reauth';
 
@@ -44,14 +45,14 @@ export interface AddAccountArgs {
 const signInCancelled = () =>
   new ReactionsError('cancelled', vscode.l10n.t('The sign-in was cancelled; nothing was stored.'));
 
-export class AccountManager implements vscode.Disposable {
+export class AccountManager implements FlowAccounts, vscode.Disposable {
   readonly repository: AccountRepository;
   readonly sessions: AccountSessions;
   private readonly reauth: ReauthPrompt;
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly tokenUpdated = new vscode.EventEmitter<Account>();
   /** The browser half of the OAuth sign-in (extension.ts registers it as the URI handler). */
-  readonly browser: BrowserSignIn;
+  readonly browser: BrowserCallback;
   private readonly disposables: vscode.Disposable[];
 
   /** Accounts were added, removed or relabelled. */
@@ -81,7 +82,7 @@ export class AccountManager implements vscode.Disposable {
       async (a) => (await import('./flows/updateToken')).updateTokenFlow(this, a),
       now,
     );
-    this.browser = new BrowserSignIn(context.extension?.id ?? 'reactions-dev.reactions-vscode', logger);
+    this.browser = new BrowserCallback(context.extension?.id ?? 'reactions-dev.reactions-vscode', logger);
     this.onDidRenewToken = this.sessions.onDidRenewToken;
     this.onDidPromptReauth = this.reauth.onDidPrompt;
     this.disposables = [this.changed, this.tokenUpdated, this.sessions, this.reauth, this.browser];

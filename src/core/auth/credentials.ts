@@ -7,8 +7,8 @@
  *
  * The storage is abstract (VS Code's SecretStorage in the extension, a Map in tests).
  */
-import { ReactionsError, isReactionsError } from './errors';
-import { silentLogger, type Logger } from './log';
+import { ReactionsError, isReactionsError } from '../errors';
+import { silentLogger, type Logger } from '../log';
 import type { TokenSet } from './oauth';
 
 /** A token pasted by the user. */

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { Logger } from '../core/log';
-import { RedactingLogger } from '../core/redaction';
+import { RedactingLogger } from '../core/auth/redaction';
 
 export class OutputLogger implements Logger, vscode.Disposable {
   private readonly channel: vscode.LogOutputChannel;

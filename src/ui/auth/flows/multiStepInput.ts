@@ -8,9 +8,9 @@
  * box is redacted like one; errors shown in a box are redacted the same way.
  */
 import { normalizeBaseUrl } from '../../../core/http';
-import { BACK, input, validateBaseUrl, type InputOptions } from '../../inputBox';
+import { BACK, input, validateBaseUrl, type InputOptions } from '../inputBox';
 import { errorMessage } from '../../errorMessage';
-import type { OutputLogger } from '../../log';
+import type { OutputLogger } from '../../outputLogger';
 
 export type Step = (flow: MultiStepInput) => Promise<Step | undefined>;
 

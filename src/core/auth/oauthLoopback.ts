@@ -16,7 +16,7 @@
  */
 import * as http from 'http';
 import type { AddressInfo } from 'net';
-import { ReactionsError, cancelled } from './errors';
+import { ReactionsError, cancelled } from '../errors';
 import { LOOPBACK_HOST, LOOPBACK_PATH, checkState, parseCallback, type CallbackResult } from './oauth';
 
 // The addresses live with the OAuth client: the UI names them at activation, this server starts on first use.

@@ -9,9 +9,9 @@
  * when the user opted in with `reactions.offerPastedAccountsToExtensions`.
  */
 import * as vscode from 'vscode';
-import { accessTokenOf, type Credentials } from '../core/credentials';
-import type { Account } from '../core/model';
-import type { AccountManager } from './accounts';
+import { accessTokenOf, type Credentials } from '../../core/auth/credentials';
+import type { Account } from '../../core/model';
+import type { AccountManager } from './index';
 
 export const AUTH_PROVIDER_ID = 'selfcommunity';
 export const AUTH_PROVIDER_LABEL = 'SelfCommunity';
@@ -62,7 +62,7 @@ export class SelfCommunityAuthProvider implements vscode.AuthenticationProvider,
   }
 
   async createSession(scopes: readonly string[]): Promise<vscode.AuthenticationSession> {
-    const { browserSignInFlow } = await import('./accounts/flows/browserSignIn'); // loaded on first use
+    const { browserSignInFlow } = await import('./flows/browserSignIn'); // loaded on first use
     const account = await browserSignInFlow(this.accounts);
     if (!account) throw new Error(vscode.l10n.t('Sign-in to SelfCommunity was cancelled.'));
     const session = await this.session(account, scopes);
