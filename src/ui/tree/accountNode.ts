@@ -44,7 +44,9 @@ export class AccountNode implements TreeNode {
     const state = listings.state(id);
     const total = store.count(id);
     const shown = store.visibleCount(id);
-    const item = new vscode.TreeItem(this.account.label, vscode.TreeItemCollapsibleState.Expanded);
+    const service = provider(this.account.service).label;
+    // the service first: "alice @ host" and "Alice Martin @ host" alone do not say which is which
+    const item = new vscode.TreeItem(`${service}: ${this.account.label}`, vscode.TreeItemCollapsibleState.Expanded);
     item.id = AccountNode.treeId(id);
     const counts = store.isFiltered ? vscode.l10n.t('{0} of {1}', shown, total) : String(total);
     const progress = state.status === 'loading' ? listings.progress(id) : undefined;
@@ -69,7 +71,6 @@ export class AccountNode implements TreeNode {
         : state.status === 'error'
           ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
           : serviceIcon(this.account.service);
-    const service = provider(this.account.service).label;
     const md = new vscode.MarkdownString();
     md.appendMarkdown('**');
     md.appendText(this.account.label);
