@@ -1,7 +1,9 @@
 /**
  * The Clean Up preview: exactly what the rule removes, per account and group, with the kept ones shown
  * as excluded, in a QuickPick whose first item continues to the confirmation. "Open as Document" shows
- * the whole list in a read-only editor (a `reactions-preview:` document).
+ * the whole list in a read-only editor (a `reactions-preview:` document) and keeps the preview open
+ * (clicking into the document does not end it); the document follows the reactions: after a removal it
+ * shows what the rule matches now.
  */
 import * as vscode from 'vscode';
 import type { CleanupPreview } from '../../core/cleanup/rule';
@@ -19,11 +21,19 @@ const MAX_LISTED = 1000;
 type Action = 'remove' | 'document' | 'edit';
 type Item = vscode.QuickPickItem & { action?: Action };
 
-const documents = new Map<string, string>();
+/** Each open preview document's text, computed when VS Code asks (so it is always current). */
+const documents = new Map<string, () => string>();
+const documentsChanged = new vscode.EventEmitter<vscode.Uri>();
 
 export const previewDocuments: vscode.TextDocumentContentProvider = {
-  provideTextDocumentContent: (uri) => documents.get(uri.path) ?? '',
+  onDidChange: documentsChanged.event,
+  provideTextDocumentContent: (uri) => documents.get(uri.path)?.() ?? '',
 };
+
+/** Tells VS Code every preview document changed (after a removal): they show what matches now. */
+export function refreshPreviewDocuments(): void {
+  for (const path of documents.keys()) documentsChanged.fire(vscode.Uri.from({ scheme: PREVIEW_SCHEME, path }));
+}
 
 function day(r: Reaction): string {
   const t = reactionTime(r);
@@ -112,15 +122,23 @@ export function previewText(deps: Deps, p: CleanupPreview, rule: string): string
   return lines.join('\n');
 }
 
-async function openDocument(deps: Deps, p: CleanupPreview, rule: string): Promise<void> {
+async function openDocument(deps: Deps, current: () => CleanupPreview, rule: string): Promise<void> {
   const path = `/clean-up-preview-${Date.now()}.md`;
-  documents.set(path, previewText(deps, p, rule));
+  documents.set(path, () => previewText(deps, current(), rule));
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: PREVIEW_SCHEME, path }));
   await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Active });
 }
 
-/** Shows the preview; resolves with what the person chose ('remove', 'edit') or undefined (dismissed). */
-export async function showPreview(deps: Deps, p: CleanupPreview, rule: string): Promise<'remove' | 'edit' | undefined> {
+/**
+ * Shows the preview; resolves with what the person chose ('remove', 'edit') or undefined (dismissed).
+ * `current` computes the preview again (for the document, which outlives this choice).
+ */
+export async function showPreview(
+  deps: Deps,
+  p: CleanupPreview,
+  rule: string,
+  current: () => CleanupPreview = () => p,
+): Promise<'remove' | 'edit' | undefined> {
   for (;;) {
     const qp = vscode.window.createQuickPick<Item>();
     qp.title = previewTitle(p);
@@ -133,6 +151,7 @@ export async function showPreview(deps: Deps, p: CleanupPreview, rule: string): 
     qp.items = items(deps, p, rule);
     qp.matchOnDescription = true;
     qp.matchOnDetail = true;
+    qp.ignoreFocusOut = true; // reading the document next to it must not end the preview
     const action = await new Promise<Action | undefined>((resolve) => {
       qp.onDidAccept(() => {
         const a = qp.selectedItems[0]?.action;
@@ -143,6 +162,6 @@ export async function showPreview(deps: Deps, p: CleanupPreview, rule: string): 
     });
     qp.dispose();
     if (action !== 'document') return action;
-    await openDocument(deps, p, rule);
+    await openDocument(deps, current, rule);
   }
 }

@@ -192,10 +192,16 @@ export class ReactionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     this.keys.set('reactions.filtered', store.isFiltered);
     if (!this.view) return;
     const shown = store.visibleCount();
-    this.view.badge =
-      shown > 0
-        ? { value: shown, tooltip: shown === 1 ? vscode.l10n.t('1 reaction') : vscode.l10n.t('{0} reactions', shown) }
-        : undefined;
+    const total = store.count();
+    // a filtered badge says so: "3 of 116 reactions match the filter", not just "3 reactions"
+    const tooltip = store.isFiltered
+      ? total === 1
+        ? vscode.l10n.t('{0} of {1} reaction matches the filter', shown, total)
+        : vscode.l10n.t('{0} of {1} reactions match the filter', shown, total)
+      : shown === 1
+        ? vscode.l10n.t('1 reaction')
+        : vscode.l10n.t('{0} reactions', shown);
+    this.view.badge = shown > 0 ? { value: shown, tooltip } : undefined;
     this.view.message = store.isFiltered ? describeFilter(store.filter, shown, store.count()) : undefined;
     this.view.description = store.isFiltered ? filterParts(store.filter).join(' · ') : undefined;
   }

@@ -9,7 +9,8 @@
  * box is redacted like one; errors shown in a box are redacted the same way.
  */
 import { normalizeBaseUrl } from '../../../core/http';
-import { BACK, input, validateBaseUrl, type InputOptions } from '../inputBox';
+import type * as vscode from 'vscode';
+import { BACK, input, pickMany, validateBaseUrl, type InputOptions } from '../inputBox';
 import { errorMessage } from '../../errorMessage';
 import type { OutputLogger } from '../../outputLogger';
 
@@ -57,6 +58,14 @@ export class MultiStepInput {
     const changed = this.accepted.has(current) && this.accepted.get(current) !== value;
     if (this.error?.step === current || changed) this.error = undefined;
     this.accepted.set(current, value);
+    return value;
+  }
+
+  /** Shows one multi-select list; resolves with the checked items (Back and dismiss unwind the flow). */
+  async pickMany<T extends vscode.QuickPickItem>(o: Parameters<typeof pickMany<T>>[0]): Promise<T[]> {
+    const value = await pickMany(o);
+    if (value === undefined) throw Dismissed;
+    if (value === BACK) throw Back;
     return value;
   }
 
