@@ -21,8 +21,14 @@ export interface UndoSummary {
 }
 
 /** Puts back a removed batch (undo), bounded like a bulk removal; restored items return to the tree. */
-export async function undoRemoval(deps: Deps, batch: readonly Reaction[]): Promise<UndoSummary> {
-  if (batch.length === 0) return { restored: [], failed: [] };
+export async function undoRemoval(deps: Deps, removed: readonly Reaction[]): Promise<UndoSummary> {
+  if (removed.length === 0) return { restored: [], failed: [] };
+  // An old message's "Undo" after "Undo Last Removal" (or a second click): nothing is sent again.
+  const batch = deps.undo.notPutBack(removed);
+  if (batch.length === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Already put back; nothing was sent.'));
+    return { restored: [], failed: [] };
+  }
   const run = () =>
     restoreMany(batch, (id) => withTreeFeedback(deps, id), {
       concurrency: DEFAULT_BULK_CONCURRENCY,
@@ -52,6 +58,7 @@ export async function undoRemoval(deps: Deps, batch: readonly Reaction[]): Promi
     ...summary.restored,
     ...summary.failed.filter((f) => f.kind === 'not-found' || f.kind === 'conflict').map((f) => f.id),
   ]);
+  deps.undo.markPutBack(summary.restored);
   deps.undo.forget(batch.filter((r) => settled.has(r.id)));
   await deps.journal.markRestored(summary.restored).catch((e) => deps.logger.warn(`journal: ${errorMessage(e)}`));
   const showLog = vscode.l10n.t('Show Log');
