@@ -165,6 +165,12 @@ describe('host: tree', function () {
     roots = await children();
     const tinesNode = roots.find((n) => n.getTreeItem().id === `account/${ids.tines}`)!;
     assert.strictEqual((await leaves(tinesNode)).length, heart);
+    for (const group of await children(tinesNode)) {
+      const item = await treeItem(group);
+      // a new id, so VS Code opens the group even if the user had closed it: no hidden match
+      assert.match(String(item.id), /\/filtered$/);
+      assert.strictEqual(item.collapsibleState, vscode.TreeItemCollapsibleState.Expanded, 'a match is not hidden');
+    }
 
     const word =
       api

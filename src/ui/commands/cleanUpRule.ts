@@ -4,23 +4,16 @@
  */
 import * as vscode from 'vscode';
 import { parseRule, type CleanupRule } from '../../core/cleanup/rule';
-import { serviceOfAccount } from '../../core/store';
 import { MultiStepInput, type Step } from '../auth/flows/multiStepInput';
 import type { Deps } from '../deps';
-import { kindText, serviceLabel } from '../labels';
+import { kindChoices, serviceLabel } from '../labels';
 
 /** The rule, step by step; undefined when cancelled. */
 export async function askRule(deps: Deps, last: CleanupRule | undefined): Promise<CleanupRule | undefined> {
   const title = vscode.l10n.t('Clean Up');
   const accounts = deps.accounts.list();
-  const kinds = new Map<string, { label: string; services: Set<string> }>();
-  for (const r of deps.store.all()) {
-    const key = r.kind.label.toLowerCase();
-    const entry = kinds.get(key) ?? { label: kindText(r.kind), services: new Set<string>() };
-    entry.services.add(serviceLabel(serviceOfAccount(r.accountId)));
-    kinds.set(key, entry);
-  }
-  const totalSteps = 2 + (accounts.length > 1 ? 1 : 0) + (kinds.size > 1 ? 1 : 0);
+  const kinds = kindChoices(deps.store.all());
+  const totalSteps = 2 + (accounts.length > 1 ? 1 : 0) + (kinds.length > 1 ? 1 : 0);
   const state = {
     days: String(last?.olderThanDays ?? 90),
     accountIds: last?.accountIds,
@@ -41,7 +34,7 @@ export async function askRule(deps: Deps, last: CleanupRule | undefined): Promis
       validate: (v) =>
         v.trim() === '' || /^\d{1,5}$/.test(v.trim()) ? undefined : vscode.l10n.t('A whole number of days, e.g. 90.'),
     });
-    return accounts.length > 1 ? askAccounts : kinds.size > 1 ? askKinds : askText;
+    return accounts.length > 1 ? askAccounts : kinds.length > 1 ? askKinds : askText;
   };
 
   const askAccounts: Step = async (flow) => {
@@ -61,7 +54,7 @@ export async function askRule(deps: Deps, last: CleanupRule | undefined): Promis
     });
     if (picked.length === 0) return flow.dismiss();
     state.accountIds = picked.length === accounts.length ? undefined : picked.map((p) => p.id);
-    return kinds.size > 1 ? askKinds : askText;
+    return kinds.length > 1 ? askKinds : askText;
   };
 
   const askKinds: Step = async (flow) => {
@@ -72,14 +65,7 @@ export async function askRule(deps: Deps, last: CleanupRule | undefined): Promis
       step,
       totalSteps,
       placeholder: vscode.l10n.t('Only these reactions? (none checked: all)'),
-      items: [...kinds]
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([key, k]) => ({
-          label: k.label,
-          description: [...k.services].sort().join(', '),
-          key,
-          picked: was.has(key),
-        })),
+      items: kinds.map((k) => ({ ...k, picked: was.has(k.key) })),
     });
     state.kinds = picked.length ? picked.map((p) => p.key) : undefined;
     return askText;

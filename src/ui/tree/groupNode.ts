@@ -44,7 +44,10 @@ export class GroupNode implements TreeNode {
         ? vscode.TreeItemCollapsibleState.Collapsed
         : vscode.TreeItemCollapsibleState.Expanded;
     const item = new vscode.TreeItem(label, state);
-    item.id = GroupNode.treeId(this.accountId, g.key);
+    // Filtered, a group has its own id: VS Code opens it afresh (as `state` says) instead of keeping it
+    // closed, so a match is never hidden inside a collapsed group; clearing the filter brings back the
+    // expansion the user chose.
+    item.id = GroupNode.treeId(this.accountId, g.key) + (this.ctx.store.isFiltered ? '/filtered' : '');
     item.description = String(g.reactions.length);
     item.iconPath = groupIcon(g.type);
     item.tooltip =
