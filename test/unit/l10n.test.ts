@@ -44,6 +44,13 @@ function l10nStrings(): { messages: Set<string>; dynamic: string[] } {
 
 const placeholders = (s: string) => (s.match(/\{\d+\}/g) ?? []).sort().join(',');
 
+/** The placeholders of a message other than `{n}`. */
+const othersThan = (s: string, n: string) =>
+  (s.match(/\{\d+\}/g) ?? [])
+    .filter((p) => p !== `{${n}}`)
+    .sort()
+    .join(',');
+
 /** English plural words that follow a count, and their singular. */
 const SINGULAR: Record<string, string> = {
   reactions: 'reaction',
@@ -77,6 +84,8 @@ export function pluralsWithoutSingular(messages: ReadonlySet<string>): string[] 
       const found = [...messages].some(
         (other) =>
           other !== m &&
+          // the same other placeholders: "{0} reaction on {1}: {2}" is not the singular of "{0} reactions match"
+          othersThan(other, match[1]) === othersThan(m, match[1]) &&
           [withCount, withOne].some((p) => other.startsWith(p) && !/^[A-Za-z]/.test(other.slice(p.length))),
       );
       if (!found) missing.push(m);
@@ -105,6 +114,11 @@ describe('l10n: plurals', () => {
       [],
     );
     assert.deepStrictEqual(pluralsWithoutSingular(new Set(['{0} kept reactions left', '{0} kept reaction left'])), []);
+    assert.deepStrictEqual(
+      pluralsWithoutSingular(new Set(['{0} reactions match', '{0} reaction on {1}: {2}'])),
+      ['{0} reactions match'],
+      'a message with other placeholders is not the singular',
+    );
     assert.deepStrictEqual(
       pluralsWithoutSingular(new Set(['Removed {0} of {1} reactions.', 'Removed {0} of {1} reactionsX'])),
       ['Removed {0} of {1} reactions.'],

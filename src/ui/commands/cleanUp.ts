@@ -96,7 +96,9 @@ export async function checkOnStartup(deps: Deps): Promise<void> {
   if (n === 0) return;
   const review = vscode.l10n.t('Review');
   const choice = await vscode.window.showInformationMessage(
-    vscode.l10n.t('{0} reactions match your clean-up rule.', n),
+    n === 1
+      ? vscode.l10n.t('{0} reaction matches your clean-up rule.', n)
+      : vscode.l10n.t('{0} reactions match your clean-up rule.', n),
     review,
   );
   if (choice === review) await vscode.commands.executeCommand('reactions.cleanUpAgain');
