@@ -231,7 +231,9 @@ describe('host: tree', function () {
     const [group] = (await children(account)) as GroupNode[];
     const one = group.reactions[0];
     const sized = (n: number) =>
-      new GroupNode(ids.sc, { ...group.group, reactions: Array.from({ length: n }, () => one) }, account, {} as never);
+      new GroupNode(ids.sc, { ...group.group, reactions: Array.from({ length: n }, () => one) }, account, {
+        store: { isFiltered: false },
+      } as never);
     assert.strictEqual(sized(EXPAND_UP_TO).getTreeItem().collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
     const big = sized(EXPAND_UP_TO + 1).getTreeItem();
     assert.strictEqual(big.collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);

@@ -54,6 +54,9 @@ describe('host: walkthrough', function () {
     assert.deepStrictEqual(on('addAccount'), [['reactions.hasAccounts', true]], 'after Add Account');
 
     await vscode.commands.executeCommand('reactions.tree.focus');
+    // the view's visibility event reaches the extension host a moment after the command
+    for (let i = 0; i < 50 && !api.testing.contextKey('reactions.viewSeen'); i++)
+      await new Promise((r) => setTimeout(r, 100));
     assert.deepStrictEqual(on('findReactions'), [['reactions.viewSeen', true]], 'after the view was shown');
 
     await vscode.commands.executeCommand('reactions.cleanUp', { olderThanDays: 36500, dryRun: true });
