@@ -138,7 +138,7 @@ describe('E2E: clean-up rules', () => {
     await w.notification(new RegExp(`Removed ${n} of ${n} reactions`)).waitFor({ state: 'visible', timeout: 60_000 });
     // the document follows: nothing matches the rule any more (the kept one is still left out)
     await w.page
-      .locator('.editor-instance .view-lines', { hasText: /Clean Up: 0 reactions match \(1 kept, left out\)/ })
+      .locator('.editor-instance .view-lines', { hasText: /Clean\sUp:\s0\sreactions\smatch\s\(1\skept,\sleft\sout\)/ })
       .first()
       .waitFor({ state: 'visible', timeout: 20_000 });
     await w.screenshot('cleanup-03c-document-after-removal');

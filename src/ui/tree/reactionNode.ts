@@ -29,7 +29,7 @@ export class ReactionNode implements TreeNode {
     const r = this.reaction;
     const busy = this.ctx.busy.has(r.id);
     const kept = !busy && !!this.ctx.keep?.has(r.id);
-    const text = plainText(r.target.excerpt) || targetTypeLabel(r.target.type);
+    const text = short(plainText(r.target.excerpt)) || targetTypeLabel(r.target.type);
     const item = new vscode.TreeItem(`${kindText(r.kind)} · ${text}`, vscode.TreeItemCollapsibleState.None);
     item.id = ReactionNode.treeId(r.id);
     const time = reactionTime(r);
@@ -90,4 +90,10 @@ export class ReactionNode implements TreeNode {
   getChildren(): TreeNode[] {
     return [];
   }
+}
+
+/** A label's text is cut short, so the date after it stays in view; the tooltip has all of it. */
+const LABEL_TEXT_MAX = 40;
+function short(text: string): string {
+  return text.length > LABEL_TEXT_MAX ? `${text.slice(0, LABEL_TEXT_MAX - 1).trimEnd()}…` : text;
 }
