@@ -8,28 +8,24 @@ import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ReactionCache } from '../src/core/cache';
-import { reactionId, type Reaction, type Target } from '../src/core/model';
+import type { Reaction } from '../src/core/model';
+import { scReaction } from '../test/support/builders';
 import { ReactionStore } from '../src/core/store';
 
 const SC = 'selfcommunity:community.example.com:7';
 const COUNT = 10_000;
 
-function reaction(i: number): Reaction {
-  const target: Target = {
-    type: 'post',
-    id: String(i),
-    excerpt: `A fairly typical excerpt of a post, number ${i}, about as long as the tree shows it…`.padEnd(140, '.'),
-    createdAt: Date.parse('2024-01-02T00:00:00Z'),
-    url: `https://community.example.com/post/${i}`,
-    author: 'Ann',
-  };
-  return {
-    id: reactionId(SC, target),
-    accountId: SC,
-    target,
-    kind: { id: '1', label: 'Like', emoji: '👍', active: true },
-  };
-}
+const reaction = (i: number): Reaction =>
+  scReaction('post', String(i), 'Like', {
+    account: SC,
+    target: {
+      excerpt: `A fairly typical excerpt of a post, number ${i}, about as long as the tree shows it…`.padEnd(140, '.'),
+      createdAt: Date.parse('2024-01-02T00:00:00Z'),
+      url: `https://community.example.com/post/${i}`,
+      author: 'Ann',
+    },
+    kind: { active: true },
+  });
 
 async function timed<T>(fn: () => Promise<T> | T): Promise<{ value: T; ms: number }> {
   const t = process.hrtime.bigint();

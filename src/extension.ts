@@ -12,6 +12,7 @@ import { ReactionStore } from './core/store';
 import { AccountManager } from './ui/auth';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, SelfCommunityAuthProvider } from './ui/auth/authProvider';
 import { createApi, testHooksEnabled, type ReactionsExports } from './ui/api';
+import { COMMAND_FAMILIES, type CommandFamilyName } from './ui/commandIds';
 import { registerLazily, type CommandFamily } from './ui/commands/lazy';
 import { lastRule } from './ui/commands/lastRule';
 import * as viewCommands from './ui/commands/view';
@@ -89,33 +90,19 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
   };
   viewCommands.register(context, deps);
   // The rest load on first use (lazy.ts): activation parses only what the tree needs.
-  const lazily = <M extends CommandFamily>(ids: readonly string[], load: () => Promise<M>) =>
-    registerLazily(context, deps, ids, load);
-  lazily(
-    ['reactions.addAccount', 'reactions.signInSelfCommunity', 'reactions.removeAccount', 'reactions.updateToken'],
-    () => import('./ui/commands/accounts'),
-  );
-  lazily(['reactions.removeReaction', 'reactions.removeAll'], () => import('./ui/commands/remove'));
-  lazily(['reactions.undo'], () => import('./ui/commands/undo'));
-  lazily(['reactions.changeReaction'], () => import('./ui/commands/change'));
-  lazily(['reactions.openInBrowser', 'reactions.copyLink'], () => import('./ui/commands/open'));
-  lazily(['reactions.filter', 'reactions.clearFilter'], () => import('./ui/commands/filter'));
-  lazily(['reactions.export'], () => import('./ui/commands/export'));
-  lazily(
-    [
-      'reactions.keep',
-      'reactions.unkeep',
-      'reactions.groupByWhen',
-      'reactions.groupByWhere',
-      'reactions.sortOldest',
-      'reactions.sortNewest',
-      'reactions.viewOptions',
-      'reactions.deleteSelected',
-    ],
-    () => import('./ui/commands/keep'),
-  );
-  const cleanUp = lazily(['reactions.cleanUp', 'reactions.cleanUpAgain'], () => import('./ui/commands/cleanUp'));
-  lazily(['reactions.showRemoved', 'reactions.restoreRemoved'], () => import('./ui/commands/showRemoved'));
+  const lazily = <M extends CommandFamily>(family: Exclude<CommandFamilyName, 'view'>, load: () => Promise<M>) =>
+    registerLazily(context, deps, COMMAND_FAMILIES[family], load);
+  lazily('accounts', () => import('./ui/commands/accounts'));
+  lazily('remove', () => import('./ui/commands/remove'));
+  lazily('undo', () => import('./ui/commands/undo'));
+  lazily('change', () => import('./ui/commands/change'));
+  lazily('open', () => import('./ui/commands/open'));
+  lazily('filter', () => import('./ui/commands/filter'));
+  lazily('export', () => import('./ui/commands/export'));
+  lazily('keep', () => import('./ui/commands/keep'));
+  const cleanUp = lazily('cleanUp', () => import('./ui/commands/cleanUp'));
+  lazily('showRemoved', () => import('./ui/commands/showRemoved'));
+  lazily('viewOptions', () => import('./ui/commands/viewOptions'));
   keys.set('reactions.hasCleanUpRule', !!lastRule(context.globalState));
   // The cache is read once activate() has returned (no request); then listing starts when the view is
   // shown (ensureLoaded waits for the cache read, so the two never race).
@@ -139,17 +126,13 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
   );
 
   const withTestHooks = testHooksEnabled(context.extensionMode);
-  const { api, disposable } = createApi(
-    store,
-    accounts,
-    listings,
-    tree,
+  const { api, disposable } = createApi({
+    deps,
     withTestHooks,
     cache,
-    () => activationMs,
+    activationMs: () => activationMs,
     authProvider,
-    deps,
-  );
+  });
   context.subscriptions.push(disposable);
   activationMs = performance.now() - started;
   logger.info(`Reactions activated in ${activationMs.toFixed(1)} ms (${accounts.list().length} account(s))`);

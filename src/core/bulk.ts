@@ -70,7 +70,7 @@ export interface RestoreSummary {
 /** Removes reactions, each through the service of its account. Never throws for one reaction's failure. */
 export async function removeMany(
   items: readonly Reaction[],
-  serviceFor: (accountId: string) => AccountService,
+  serviceFor: (accountId: string) => Pick<AccountService, 'remove'>,
   options: BulkOptions = {},
 ): Promise<BulkSummary> {
   const removeOne = async (r: Reaction) => {
@@ -95,7 +95,7 @@ export async function removeMany(
 /** Puts reactions back (undo of a bulk removal), each through the service of its account. */
 export async function restoreMany(
   items: readonly Reaction[],
-  serviceFor: (accountId: string) => AccountService,
+  serviceFor: (accountId: string) => Pick<AccountService, 'restore'>,
   options: BulkOptions = {},
 ): Promise<RestoreSummary> {
   const restoreOne = async (r: Reaction) => ({
@@ -132,7 +132,7 @@ function byOutcome(results: readonly BulkItemResult[]): Record<Exclude<BulkOutco
   return lists;
 }
 
-function service(serviceFor: (accountId: string) => AccountService, r: Reaction): AccountService {
+function service<S>(serviceFor: (accountId: string) => S, r: Reaction): S {
   try {
     return serviceFor(r.accountId);
   } catch (e) {

@@ -6,16 +6,12 @@
 import * as vscode from 'vscode';
 import type { CacheSync } from '../core/cache';
 import type { Account, Reaction } from '../core/model';
-import type { ReactionStore } from '../core/store';
 import { RestoreJournal } from '../core/cleanup/journal';
-import type { AccountManager } from './auth';
 import type { Deps } from './deps';
 import type { ContextKey } from './contextKeys';
 import { CALLBACK_PATH } from './auth/browserCallback';
 import { lazyFamilies } from './commands/lazy';
-import type { ListingScheduler } from './listings';
 import type { TreeNode } from './tree/node';
-import type { ReactionsTreeProvider } from './tree/provider';
 
 export interface ReactionsApi {
   /** The accounts added so far (non-secret data only: id, service, baseUrl, userId, label, email). */
@@ -102,17 +98,23 @@ export function testHooksEnabled(mode: vscode.ExtensionMode): boolean {
   return mode === vscode.ExtensionMode.Development || mode === vscode.ExtensionMode.Test;
 }
 
-export function createApi(
-  store: ReactionStore,
-  accounts: AccountManager,
-  listings: ListingScheduler,
-  tree: ReactionsTreeProvider,
-  withTestHooks: boolean,
-  cache?: CacheSync,
-  activationMs: () => number = () => 0,
-  authProvider?: vscode.AuthenticationProvider,
-  deps?: Deps,
-): { api: ReactionsExports; disposable: vscode.Disposable } {
+/** What the API reads from: the wired pieces, and what only the test hooks need. */
+export interface ApiOptions {
+  /** The pieces activate() wired (store, accounts, listings, tree, view, journal, …). */
+  readonly deps: Deps;
+  /** Add `testing` (see testHooksEnabled). */
+  readonly withTestHooks: boolean;
+  readonly cache?: CacheSync;
+  /** How long activate() took, once it has returned. */
+  readonly activationMs?: () => number;
+  readonly authProvider?: vscode.AuthenticationProvider;
+}
+
+export function createApi({ deps, withTestHooks, cache, activationMs = () => 0, authProvider }: ApiOptions): {
+  api: ReactionsExports;
+  disposable: vscode.Disposable;
+} {
+  const { store, accounts, listings, tree } = deps;
   const changed = new vscode.EventEmitter<void>();
   const defaultOpener = accounts.browser.opener;
   const storeSub = store.onDidChange(() => changed.fire());
@@ -164,8 +166,8 @@ export function createApi(
         isSignInWaiting: () => accounts.browser.isWaiting,
         callbackUri: () => accounts.browser.callbackUri(),
         authSessions: async (scopes) => (authProvider ? authProvider.getSessions(scopes, {}) : []),
-        journalFile: () => deps!.journal.file,
-        viewText: () => ({ description: deps?.view.description, message: deps?.view.message }),
+        journalFile: () => deps.journal.file,
+        viewText: () => ({ description: deps.view.description, message: deps.view.message }),
         loadAllCommands: async () => {
           await Promise.all(lazyFamilies().map((f) => f.load()));
           return lazyFamilies().flatMap((f) => f.ids);

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { isReactionsError } from '../core/errors';
 import { errorMessage } from './errorMessage';
+import type { CommandId } from './commandIds';
 import type { Deps } from './deps';
 import { isArgs } from './commands/plainArgs';
 
@@ -27,7 +28,7 @@ export function showError(deps: Pick<Deps, 'accounts' | 'logger'>, error: unknow
 /** Wraps a command handler: UI calls show their errors; scripted calls (plain-object args) get them thrown. */
 export function command<A extends unknown[], R>(
   deps: Pick<Deps, 'accounts' | 'logger'>,
-  id: string,
+  id: CommandId,
   handler: (...args: A) => Promise<R>,
 ): vscode.Disposable {
   return vscode.commands.registerCommand(id, async (...args: A) => {
@@ -42,4 +43,9 @@ export function command<A extends unknown[], R>(
       return undefined;
     }
   });
+}
+
+/** Runs one of our own commands (typed: only an id of commandIds.ts). */
+export function runCommand<R = unknown>(id: CommandId, ...args: unknown[]): Thenable<R | undefined> {
+  return vscode.commands.executeCommand<R>(id, ...args);
 }

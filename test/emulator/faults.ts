@@ -8,7 +8,8 @@ interface Entry {
   removed: boolean;
 }
 
-function pathMatches(pattern: string | RegExp, path: string): boolean {
+/** Whether a fault's `path` (exact, `prefix*`, or a RegExp) matches a request's path. */
+export function pathMatches(pattern: string | RegExp, path: string): boolean {
   if (pattern instanceof RegExp) {
     pattern.lastIndex = 0;
     return pattern.test(path);

@@ -5,6 +5,7 @@
  */
 import * as http from 'http';
 import type { AddressInfo } from 'net';
+import { sleep } from '../../src/core/async';
 import { isFailing, type Faults } from './faults';
 import type { FaultSpec, LoggedRequest, ServerName } from './types';
 
@@ -52,8 +53,6 @@ export interface Shared {
   /** Called once per request when it is answered (or reset, or given up). */
   onRequest?: (entry: LoggedRequest) => void;
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve) => {

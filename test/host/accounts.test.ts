@@ -7,11 +7,11 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { Account } from '../../src/core/model';
-import { addScAccount, addTinesAccount, extensionApi, refresh, rejects, useEmulator, user } from './helpers';
+import { addScAccount, addTinesAccount, extensionApi, refresh, rejects, useHostEmulator, user } from './helpers';
 
 describe('host: accounts', function () {
   this.timeout(60_000);
-  const emu = useEmulator({ seed: 3 });
+  const emu = useHostEmulator({ seed: 3 });
 
   it('adds a SelfCommunity account from plain arguments, without UI, and lists with the stored token', async () => {
     const api = await extensionApi();

@@ -9,13 +9,13 @@ import type { Account } from '../../src/core/model';
 import { testHooksEnabled } from '../../src/ui/api';
 import { chooseRedirect } from '../../src/ui/auth/browserCallback';
 import { consent } from '../emulator/consent';
-import { addScAccount, extensionApi, useEmulator, user, waitFor } from './helpers';
+import { addScAccount, extensionApi, useHostEmulator, user, waitFor } from './helpers';
 
 const OPT_IN = 'offerPastedAccountsToExtensions';
 
 describe('host: the SelfCommunity authentication provider', function () {
   this.timeout(60_000);
-  const emu = useEmulator({ seed: 6 });
+  const emu = useHostEmulator({ seed: 6 });
   let oauth: Account;
   let pasted: Account;
 

@@ -10,7 +10,7 @@ import type { Reaction } from '../../src/core/model';
 import type { CleanUpResult } from '../../src/ui/commands/cleanUp';
 import type { RemovalSummary, UndoSummary } from '../../src/ui/commands/remove';
 import type { TreeNode } from '../../src/ui/tree/node';
-import { addScAccount, children, extensionApi, refresh, scKey, scTruth, treeItem, useEmulator } from './helpers';
+import { addScAccount, children, extensionApi, refresh, scKey, scTruth, treeItem, useHostEmulator } from './helpers';
 
 const DAY = 86_400_000;
 const label = async (n: TreeNode) => String((await treeItem(n)).label);
@@ -18,7 +18,7 @@ const dateOf = (r: Reaction) => r.reactedAt ?? r.target.createdAt ?? NaN;
 
 describe('host: clean-up rules', function () {
   this.timeout(120_000);
-  const emu = useEmulator({ seed: 21 });
+  const emu = useHostEmulator({ seed: 21 });
   let scId = '';
   let fresh = '';
 
@@ -195,5 +195,25 @@ describe('host: clean-up rules', function () {
     emu().clearLog();
     await vscode.commands.executeCommand('reactions.restoreRemoved', { batchId });
     assert.strictEqual(emu().requests.filter((q) => q.method === 'POST').length, 0);
+  });
+
+  it('a single removal (no modal, not bulk) is in the journal: after a restart Show Removed puts it back', async () => {
+    const api = await extensionApi();
+    const r = (await all()).find((x) => `${x.target.type}:${x.target.id}` !== fresh)!;
+    const key = `${r.target.type}:${r.target.id}`;
+    const before = scTruth(emu()).get(key);
+    const batchesBefore = await api.testing.reloadJournal();
+    const removed = await vscode.commands.executeCommand<RemovalSummary>('reactions.removeReaction', {
+      reactionId: r.id,
+    });
+    assert.deepStrictEqual(removed.removed, [r.id], JSON.stringify(removed));
+    assert.ok(!scTruth(emu()).has(key), 'removed on the server');
+    // "Restart": the journal is read back from its file; the undo history plays no part.
+    const batches = await api.testing.reloadJournal();
+    const batchId = batches.find((id) => !batchesBefore.includes(id));
+    assert.ok(batchId, 'the removal is a batch of the journal');
+    const restored = await vscode.commands.executeCommand<UndoSummary>('reactions.restoreRemoved', { batchId });
+    assert.deepStrictEqual(restored.restored, [r.id], 'the batch is that one removal');
+    assert.strictEqual(scTruth(emu()).get(key), before, 'the vote is back, with its reaction');
   });
 });

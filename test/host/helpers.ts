@@ -7,12 +7,12 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { Emulator, EmulatorOptions } from '../emulator';
-import { useEmulator as useSuiteEmulator, user, type UserName } from '../support';
+import { sleep, useEmulator, user, type UserName } from '../support';
 import type { Account } from '../../src/core/model';
 import type { ReactionsExports, ReactionsTestHooks } from '../../src/ui/api';
 import type { TreeNode } from '../../src/ui/tree/node';
 
-export { scKey, scTruth, tinesKey, tinesTruth, user } from '../support';
+export { scKey, scTruth, sleep, tinesKey, tinesTruth, user } from '../support';
 
 export const EXTENSION_ID = 'reactions-dev.reactions-vscode';
 
@@ -25,8 +25,8 @@ export async function extensionApi(): Promise<ReactionsExports & { testing: Reac
 }
 
 /** Starts an emulator before the suite (closed after). Also removes every account before and after. */
-export function useEmulator(options: EmulatorOptions = {}): () => Emulator {
-  return useSuiteEmulator(options, { setUp: removeAllAccounts, tearDown: removeAllAccounts, timeoutMs: 30_000 });
+export function useHostEmulator(options: EmulatorOptions = {}): () => Emulator {
+  return useEmulator(options, { setUp: removeAllAccounts, tearDown: removeAllAccounts, timeoutMs: 30_000 });
 }
 
 /**
@@ -37,7 +37,7 @@ export function useListedAccounts(options: EmulatorOptions = {}): {
   emu: () => Emulator;
   ids: { sc: string; tines: string };
 } {
-  const emu = useEmulator(options);
+  const emu = useHostEmulator(options);
   const ids = { sc: '', tines: '' };
   before(async function () {
     this.timeout(60_000);
@@ -99,7 +99,7 @@ export async function waitFor(what: string, cond: () => boolean | Promise<boolea
   const until = Date.now() + timeoutMs;
   while (!(await cond())) {
     if (Date.now() > until) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
   }
 }
 

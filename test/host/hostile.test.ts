@@ -13,7 +13,7 @@ import * as vm from 'vm';
 import * as vscode from 'vscode';
 import type { HostileOptions } from '../emulator';
 import { AccountNode } from '../../src/ui/tree/accountNode';
-import { addScAccount, children, extensionApi, scKey, scTruth, treeItem, useEmulator } from './helpers';
+import { addScAccount, children, extensionApi, scKey, scTruth, treeItem, useHostEmulator } from './helpers';
 
 const MB = 1024 * 1024;
 /** Where each case's outcome is written (the host's console is not the runner's). */
@@ -81,7 +81,7 @@ async function accountItem(accountId: string): Promise<vscode.TreeItem> {
 
 describe('host: a misbehaving server', function () {
   this.timeout(90_000);
-  const emu = useEmulator({ seed: 13, sc: { statuses: 150, discussions: 40, posts: 30, commentsPerItem: 1 } });
+  const emu = useHostEmulator({ seed: 13, sc: { statuses: 150, discussions: 40, posts: 30, commentsPerItem: 1 } });
   let scId = '';
 
   before(async function () {

@@ -10,13 +10,13 @@ import * as fs from 'fs';
 import * as vscode from 'vscode';
 import type { Account } from '../../src/core/model';
 import { consent } from '../emulator/consent';
-import { extensionApi, refresh, rejects, scTruth, useEmulator, waitFor } from './helpers';
+import { extensionApi, refresh, rejects, scTruth, useHostEmulator, waitFor } from './helpers';
 
 const TOKEN = /\/oauth\/token\/$/;
 
 describe('host: OAuth sign-in', function () {
   this.timeout(60_000);
-  const emu = useEmulator({ seed: 4 });
+  const emu = useHostEmulator({ seed: 4 });
   let account: Account;
 
   /** The browser: approve as `user` (or deny, or come back with a forged state). */

@@ -6,7 +6,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { TreeNode } from '../../src/ui/tree/node';
-import { addScAccount, children, extensionApi, refresh, treeItem, useEmulator, waitFor } from './helpers';
+import { addScAccount, children, extensionApi, refresh, sleep, treeItem, useHostEmulator, waitFor } from './helpers';
 
 /** The tooltip's text as a person reads it (appendText escapes spaces and punctuation). */
 function tooltipText(item: vscode.TreeItem): string {
@@ -24,7 +24,7 @@ async function accountRow(accountId: string): Promise<vscode.TreeItem> {
 describe('host: listing progress and Cancel', function () {
   this.timeout(120_000);
   // ~1,000 contributions with comments at 150 ms a request: a listing of several hundred requests.
-  const emu = useEmulator({
+  const emu = useHostEmulator({
     seed: 21,
     latencyMs: 150,
     sc: { statuses: 500, discussions: 300, posts: 200, commentsPerItem: 1 },
@@ -54,11 +54,11 @@ describe('host: listing progress and Cancel', function () {
     await api.testing.whenIdle();
     // Requests already written to their sockets when Cancel ran may still be read by the emulator a
     // moment later (on a busy machine): at most the 8 that were in flight. After that, nothing more.
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
     const settled = emu().requests.length;
     assert.ok(settled - sentAtCancel <= 8, `${settled - sentAtCancel} requests after Cancel: more than were in flight`);
     // Longer than several request latencies: a request still queued would have arrived by now.
-    await new Promise((r) => setTimeout(r, 1500));
+    await sleep(1500);
     const after = emu().requests.slice(settled);
     assert.deepStrictEqual(
       after.map((r) => `${r.method} ${r.path}?${new URLSearchParams(r.query)}`),

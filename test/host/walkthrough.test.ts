@@ -5,7 +5,7 @@
  */
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { addScAccount, EXTENSION_ID, extensionApi, removeAllAccounts, useEmulator } from './helpers';
+import { addScAccount, EXTENSION_ID, extensionApi, removeAllAccounts, useHostEmulator } from './helpers';
 
 interface Step {
   id: string;
@@ -14,7 +14,7 @@ interface Step {
 
 describe('host: walkthrough', function () {
   this.timeout(60_000);
-  const emu = useEmulator({ seed: 3 });
+  const emu = useHostEmulator({ seed: 3 });
 
   const manifest = () =>
     vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as {

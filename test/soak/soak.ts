@@ -26,7 +26,7 @@
  * Prints a summary and exits 1 on any violation.
  */
 import { startEmulator, type Emulator, type FaultSpec, type LoggedRequest, type TinesValue } from '../emulator';
-import { signInWithBrowser } from '../support';
+import { signInWithBrowser, sleep } from '../support';
 import { TokenSource, parseCredentials, secretsOf, serializeCredentials } from '../../src/core/auth/credentials';
 import { OAuthClient } from '../../src/core/auth/oauth';
 import { Rng } from '../emulator/seed';
@@ -508,7 +508,7 @@ async function main(): Promise<void> {
       await oauthSignIn(emu, options(side.logger));
       stats.reauths++;
     }
-    await new Promise((r) => setTimeout(r, 2));
+    await sleep(2);
 
     const log = [...emu.requests];
     checkState(emu, side, before, expectations, othersBefore);

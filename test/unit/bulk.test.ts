@@ -12,20 +12,14 @@ import { selfCommunity } from '../../src/core/services/selfcommunity';
 import type { AccountService, RemoveResult } from '../../src/core/services/service';
 import { TINES_KINDS, tines } from '../../src/core/services/tines';
 import type { Emulator } from '../emulator';
-import { assertNoToken, collect, fastOptions, requestsTo, useEmulator } from '../support';
+import { assertNoToken, collect, fastOptions, requestsTo, scReaction, sleep, useEmulator } from '../support';
 
 const VOTE_POST = /\/vote\/$/;
 
 // ---- unit: the worker pool, with a fake service -----------------------------------------------------
 
-function fakeReaction(i: number, accountId = 'fake:acct:1'): Reaction {
-  return {
-    id: `${accountId}|status:${i}`,
-    accountId,
-    target: { type: 'status', id: String(i), excerpt: `status ${i}` },
-    kind: { id: '1', label: 'Like' },
-  };
-}
+const fakeReaction = (i: number, account = 'fake:acct:1'): Reaction =>
+  scReaction('status', String(i), 'Like', { account, target: { excerpt: `status ${i}` } });
 
 /** A service whose removals take `ms`, recording how many run at once; `fail` decides per reaction. */
 function fakeService(
@@ -397,7 +391,7 @@ describe('bulk against SelfCommunity: duplicates, races, cancel, network loss', 
     );
     assert.strictEqual(s.notAttempted.length, items.length - s.removed.length - s.failed.length);
     assertConsistent(s, (r) => scHas(emu(), r));
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     for (const r of s.notAttempted)
       assert.strictEqual(
         requestsTo(emu(), 'POST', new RegExp(`/${r.target.type}/${r.target.id}/vote/$`)).length,

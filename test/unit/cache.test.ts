@@ -5,55 +5,45 @@ import * as path from 'path';
 import { CACHE_VERSION, CacheSync, ReactionCache, cacheFileName } from '../../src/core/cache';
 import { decodeEntry, encodeEntry } from '../../src/core/cache/format';
 import { MemoryLogger } from '../../src/core/log';
-import { plainReaction, reactionId, type Reaction, type Target } from '../../src/core/model';
+import { plainReaction, type Reaction, type Target } from '../../src/core/model';
 import { selfCommunity } from '../../src/core/services/selfcommunity';
 import { tines } from '../../src/core/services/tines';
 import { ReactionStore } from '../../src/core/store';
-import { allTokens, collect, fastOptions, useEmulator } from '../support';
+import {
+  SC_ACCOUNT,
+  TINES_ACCOUNT,
+  allTokens,
+  collect,
+  fastOptions,
+  scReaction,
+  sleep,
+  tinesReaction,
+  useEmulator,
+} from '../support';
 
-const SC = 'selfcommunity:community.example.com:7';
-const TI = 'tines:tenant.tines.com:42';
+const SC = SC_ACCOUNT;
+const TI = TINES_ACCOUNT;
 
-function sc(id: string, account = SC, extra: Partial<Target> = {}): Reaction {
-  const target: Target = {
-    type: 'post',
-    id,
-    excerpt: `post ${id} — ünïcödé ✓`,
-    createdAt: Date.parse('2024-01-02T00:00:00Z'),
-    url: `https://community.example.com/post/${id}`,
-    author: 'Ann',
-    ...extra,
-  };
-  return {
-    id: reactionId(account, target),
-    accountId: account,
-    target,
-    kind: { id: '1', label: 'Like', emoji: '👍', active: true },
-  };
-}
+/** A post reaction with every field the cache must keep, non-ASCII text included. */
+const sc = (id: string, account = SC, extra: Partial<Target> = {}): Reaction =>
+  scReaction('post', id, 'Like', {
+    account,
+    target: {
+      excerpt: `post ${id} — ünïcödé ✓`,
+      createdAt: Date.parse('2024-01-02T00:00:00Z'),
+      url: `https://community.example.com/post/${id}`,
+      author: 'Ann',
+      ...extra,
+    },
+    kind: { active: true },
+  });
 
-function ti(caseId: string, commentId: string, value = 'heart'): Reaction {
-  const target: Target = {
-    type: 'case_comment',
-    id: commentId,
-    parent: { type: 'case', id: caseId, title: `Case ${caseId}` },
-    excerpt: `comment ${commentId}`,
-  };
-  const kind = { id: value, label: value };
-  return {
-    id: reactionId(TI, target, kind),
-    accountId: TI,
-    target,
-    kind,
-    reactedAt: Date.parse('2024-03-04T05:06:07Z'),
-  };
-}
+const ti = (caseId: string, commentId: string, value = 'heart'): Reaction =>
+  tinesReaction(caseId, commentId, value, { reactedAt: Date.parse('2024-03-04T05:06:07Z') });
 
 async function tempDir(): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), 'reactions-cache-test-'));
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Every file in a directory with its text. */
 async function filesOf(dir: string): Promise<Map<string, string>> {

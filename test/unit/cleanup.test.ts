@@ -17,29 +17,24 @@ import { ReactionsError } from '../../src/core/errors';
 import type { Reaction } from '../../src/core/model';
 import { selfCommunity } from '../../src/core/services/selfcommunity';
 import { ReactionStore } from '../../src/core/store';
-import { assertNoToken, collect, fastOptions, requestsTo, useEmulator } from '../support';
+import { assertNoToken, collect, fastOptions, requestsTo, scReaction, useEmulator } from '../support';
 
 const NOW = new Date(2026, 5, 17, 12, 0, 0); // Wednesday 17 June 2026, local time
 const daysAgo = (n: number) => NOW.getTime() - n * DAY_MS;
 
-function r(
+const r = (
   id: string,
   opts: { days?: number; reacted?: number; kind?: string; account?: string; text?: string } = {},
-): Reaction {
-  const accountId = opts.account ?? 'selfcommunity:c.example:1';
-  return {
-    id: `${accountId}|status:${id}`,
-    accountId,
+): Reaction =>
+  scReaction('status', id, opts.kind === '2' ? 'Love' : 'Like', {
+    account: opts.account ?? 'selfcommunity:c.example:1',
     target: {
-      type: 'status',
-      id,
       excerpt: opts.text ?? `status ${id}`,
       createdAt: opts.days === undefined ? undefined : daysAgo(opts.days),
     },
-    kind: { id: opts.kind ?? '1', label: opts.kind === '2' ? 'Love' : 'Like' },
+    kind: { id: opts.kind ?? '1' },
     reactedAt: opts.reacted === undefined ? undefined : daysAgo(opts.reacted),
-  };
-}
+  });
 
 class MapState implements KeyValueStore {
   readonly map = new Map<string, unknown>();
@@ -60,6 +55,27 @@ describe('clean-up: dates and rules', () => {
     assert.ok(!inDateRange(r('c', { days: 400, reacted: 5 }), { olderThanDays: 90 }, now));
     assert.ok(!inDateRange(r('d'), { olderThanDays: 0 }, now), 'no date: not removed by a date rule');
     assert.ok(inDateRange(r('d'), {}, now), 'no bound: everything');
+  });
+
+  it('older than N days, at the boundary: exactly N days old is removed, N days less a minute is not', () => {
+    const now = NOW.getTime();
+    const MINUTE = 1 / 1440; // of a day
+    const set = [
+      r('exactly-90', { days: 90 }),
+      r('90-less-a-minute', { days: 90 - MINUTE }),
+      r('90-and-a-minute', { days: 90 + MINUTE }),
+      r('89', { days: 89 }),
+      r('reacted-exactly-90', { days: 400, reacted: 90 }),
+      r('reacted-90-less-a-minute', { days: 400, reacted: 90 - MINUTE }),
+    ];
+    const preview = previewCleanup(set, parseRule({ olderThanDays: 90 }), () => false, now);
+    assert.deepStrictEqual(preview.toRemove.map((x) => x.target.id).sort(), [
+      '90-and-a-minute',
+      'exactly-90',
+      'reacted-exactly-90',
+    ]);
+    assert.ok(inDateRange(r('now', { days: 0 }), { olderThanDays: 0 }, now), '0 days: up to this moment');
+    assert.ok(!inDateRange(r('soon', { days: -MINUTE }), { olderThanDays: 0 }, now), '0 days: nothing later');
   });
 
   it('between two days is inclusive of both days', () => {

@@ -5,10 +5,9 @@
  */
 import * as assert from 'assert';
 import { createHash, randomBytes } from 'crypto';
-import { call, useEmulator, type Reply } from '../support';
+import { call, sleep, useEmulator, type Reply } from '../support';
 import { OAUTH_DEMO_CLIENT_ID, OAUTH_STRICT_CLIENT_ID, startEmulator, type Emulator } from '../emulator';
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const CALLBACK = 'vscode://reactions-dev.reactions-vscode/oauth-callback?windowId=1';
 
 function pkcePair(): { verifier: string; challenge: string } {

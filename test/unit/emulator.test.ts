@@ -3,7 +3,7 @@
  * error bodies, Tines reactions), every fault kind, the request log, determinism and scale.
  */
 import * as assert from 'assert';
-import { call, useEmulator, type Reply } from '../support';
+import { call, sleep, useEmulator, type Reply } from '../support';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator';
 
 /** An emulator for the enclosing describe(); faults and the log are reset after each test. */
@@ -740,7 +740,7 @@ describe('emulator: faults', () => {
     setTimeout(() => controller.abort(), 150);
     await assert.rejects(() => me(controller.signal), /abort/i);
     assert.ok(Date.now() - t0 >= 140);
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     const entry = emu().requests.find((r) => r.path === ME)!;
     assert.strictEqual(entry.status, 0);
     assert.ok(entry.ms >= 100, `ms ${entry.ms}`);
@@ -753,7 +753,7 @@ describe('emulator: faults', () => {
       () => 'answered',
       () => 'failed',
     );
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     const t0 = Date.now();
     await e.close();
     assert.ok(Date.now() - t0 < 1000);

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as http from 'http';
 import type { AddressInfo, Socket } from 'net';
 import { HttpClient } from '../../src/core/http';
-import { fastOptions } from '../support';
+import { fastOptions, sleep } from '../support';
 
 /**
  * Connections (src/core/http/agents.ts): reads share kept-alive connections; a write always goes on a
@@ -88,7 +88,7 @@ describe('HTTP client connections', () => {
     const open = () => new Promise<number>((r) => server.getConnections((_e, n) => r(n)));
     assert.ok((await open()) >= 1, 'kept alive after the reads');
     c.dispose();
-    for (let i = 0; i < 50 && (await open()) > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 50 && (await open()) > 0; i++) await sleep(10);
     assert.strictEqual(await open(), 0);
   });
 });

@@ -249,9 +249,12 @@ describe('SelfCommunity: a vote that says reaction null on a community with reac
 describe('Tines: writes read first, and a key acting as someone else stops', () => {
   const emu = useEmulator({ seed: 23, tines: { cases: 6, commentsPerCase: 4, reactionRate: 0.6 } });
 
-  async function tinesService(token?: string): Promise<{ service: AccountService; all: Reaction[] }> {
+  async function tinesService(
+    token?: string,
+    extra: ClientOptions = {},
+  ): Promise<{ service: AccountService; all: Reaction[] }> {
     const a = alice(emu());
-    const options = fastOptions();
+    const options = fastOptions(undefined, extra);
     const account = await tines.signIn({ baseUrl: emu().tinesUrl, token: a.tinesToken, email: a.email }, options);
     const mine = tines.connect(account, () => a.tinesToken, options);
     const all = (await collect(mine.listReactions())).items;
@@ -277,6 +280,22 @@ describe('Tines: writes read first, and a key acting as someone else stops', () 
     const e = await rejectsKind(() => service.change(r, { id: to, label: to }), 'conflict');
     assert.match(e.message, /Both reactions are on the comment now/);
     assert.deepStrictEqual(e.present?.map((x) => x.kind.id).sort(), [r.kind.id, to].sort());
+  });
+
+  it('after a lost answer, the next write on that comment waits out the settle time before it reads', async () => {
+    const { service, all } = await tinesService(undefined, { writeSettleMs: 400 });
+    const r = all[4];
+    const comment = new RegExp(`/comments/${r.target.id}$`);
+    emu().fault({ method: 'POST', path: /remove_reaction$/, reset: true, times: 1 }); // lost, and not applied
+    emu().fault({ method: 'GET', path: comment, status: 503, skip: 1, times: 3 }); // and its outcome unread
+    emu().clearLog();
+    await rejectsKind(() => service.remove(r), 'unknown-outcome');
+    const lostAt = requestsTo(emu(), 'POST', /remove_reaction$/)[0].time;
+    emu().clearLog();
+    assert.strictEqual((await service.remove(r)).outcome, 'removed');
+    const firstRead = emu().requests[0].time;
+    assert.ok(firstRead - lostAt >= 400, `the next attempt read ${firstRead - lostAt} ms after the lost write`);
+    assert.strictEqual(requestsTo(emu(), 'POST', /remove_reaction$/).length, 1, 'one write: sent once');
   });
 
   it('a key that acts as another user: its first write is caught and nothing more is written', async () => {

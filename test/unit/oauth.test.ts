@@ -4,6 +4,7 @@
  * past its access token's lifetime, a dead sign-in asks once, sign-out really revokes, no token leaks.
  */
 import * as assert from 'assert';
+import { createHash } from 'crypto';
 import {
   TokenSource,
   parseCredentials,
@@ -35,6 +36,7 @@ import {
   rejectsKind,
   requestsTo,
   signInWithBrowser,
+  sleep,
   useEmulator,
 } from '../support';
 
@@ -97,8 +99,6 @@ function keys(reactions: Array<{ target: { type: string; id: string } }>): strin
   return reactions.map((r) => `${r.target.type}:${r.target.id}`).sort();
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 describe('OAuth: browser sign-in (authorization code + PKCE)', () => {
   const emu = useEmulator({ seed: 3, sc: { statuses: 60, discussions: 20, posts: 10 } });
 
@@ -116,6 +116,20 @@ describe('OAuth: browser sign-in (authorization code + PKCE)', () => {
     const all = logger.lines.join('\n');
     for (const secret of [tokens.accessToken, tokens.refreshToken!])
       assert.ok(!all.includes(secret), 'no token in the log');
+  });
+
+  it('PKCE is S256 on the wire: the challenge sent is base64url(SHA-256(the verifier sent later)), never the verifier', async () => {
+    emu().clearLog();
+    await signInWithBrowser(emu(), 'alice');
+    const authorize = emu().requests.find((e) => e.method === 'GET' && /\/oauth\/authorize\/$/.test(e.path));
+    const token = requestsTo(emu(), 'POST', TOKEN)[0];
+    assert.ok(authorize && token, 'the consent page was asked for, then the code exchanged');
+    const verifier = new URLSearchParams(token.body).get('code_verifier')!;
+    const challenge = authorize.query.code_challenge;
+    assert.strictEqual(authorize.query.code_challenge_method, 'S256');
+    assert.match(verifier, /^[A-Za-z0-9_-]{43,128}$/, 'a verifier of RFC 7636 characters and length');
+    assert.notStrictEqual(challenge, verifier, 'the challenge is not the verifier itself');
+    assert.strictEqual(challenge, createHash('sha256').update(verifier).digest('base64url'));
   });
 
   it('a callback with another state is refused before the code is used', async () => {

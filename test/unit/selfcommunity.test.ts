@@ -3,7 +3,7 @@ import { selfCommunity } from '../../src/core/services/selfcommunity';
 import type { AccountService } from '../../src/core/services/service';
 import type { Account, Reaction } from '../../src/core/model';
 import type { Emulator } from '../emulator';
-import { assertNoToken, collect, fastOptions, rejectsKind, requestsTo, useEmulator } from '../support';
+import { assertNoToken, collect, fastOptions, rejectsKind, requestsTo, sleep, useEmulator } from '../support';
 
 const VOTE_POST = /\/vote\/$/;
 
@@ -114,9 +114,9 @@ describe('SelfCommunity: listing', () => {
         for await (const _ of service.listReactions(controller.signal)) controller.abort();
       })();
       await rejectsKind(() => iterate, 'cancelled');
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
       const n = emu().requests.length;
-      await new Promise((r) => setTimeout(r, 200));
+      await sleep(200);
       assert.strictEqual(emu().requests.length, n, 'no request after cancel settled');
     } finally {
       emu().setLatency(0);

@@ -4,10 +4,11 @@
  */
 import * as assert from 'assert';
 import { ReactionStore, groupReactions, type ReactionGroup } from '../../src/core/store';
-import { reactionId, type Reaction, type Target } from '../../src/core/model';
+import type { Reaction } from '../../src/core/model';
+import { SC_ACCOUNT, TINES_ACCOUNT, scReaction, tinesReaction } from '../support';
 
-const SC = 'selfcommunity:community.example.com:7';
-const TI = 'tines:tenant.tines.com:42';
+const SC = SC_ACCOUNT;
+const TI = TINES_ACCOUNT;
 
 /** A small seeded generator: the same sequence on every run. */
 function rng(seed: number) {
@@ -23,17 +24,22 @@ const LABELS = ['Like', 'Love', 'heart', 'Wow'];
 
 function reaction(next: (n: number) => number): Reaction {
   const type = TYPES[next(TYPES.length)];
-  const account = type === 'case_comment' ? TI : SC;
-  const target: Target = {
-    type,
-    id: String(next(400)),
-    // few distinct dates and excerpts: ties are frequent, so the order's tie-breaks matter
+  const id = String(next(400));
+  // few distinct dates and excerpts: ties are frequent, so the order's tie-breaks matter
+  const target = {
     excerpt: `about ${['search', 'widgets', 'login'][next(3)]}`,
     createdAt: Date.parse(`2024-0${1 + next(3)}-1${next(3)}T00:00:00Z`),
-    ...(type === 'case_comment' ? { parent: { type: 'case' as const, id: String(next(6)), title: 'A case' } } : {}),
   };
+  const caseId = type === 'case_comment' ? String(next(6)) : undefined;
   const label = LABELS[next(LABELS.length)];
-  return { id: reactionId(account, target, { id: label }), accountId: account, target, kind: { id: label, label } };
+  const kind = { id: label, label };
+  return caseId === undefined
+    ? scReaction(type, id, label, { account: SC, target, kind })
+    : tinesReaction(caseId, id, label, {
+        account: TI,
+        target: { ...target, parent: { type: 'case', id: caseId, title: 'A case' } },
+        kind,
+      });
 }
 
 const shape = (groups: readonly ReactionGroup[]) =>

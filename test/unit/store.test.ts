@@ -5,7 +5,7 @@ import * as path from 'path';
 import { CacheSync, ReactionCache } from '../../src/core/cache';
 import { Emitter } from '../../src/core/emitter';
 import { ReactionStore, groupOf, matches, serviceOfAccount, type StoreChange } from '../../src/core/store';
-import { reactionId, type Account, type Reaction, type Target } from '../../src/core/model';
+import { type Account, type Reaction, type Target } from '../../src/core/model';
 import { selfCommunity } from '../../src/core/services/selfcommunity';
 import type { AccountService } from '../../src/core/services/service';
 import { tines } from '../../src/core/services/tines';
@@ -18,39 +18,33 @@ import {
   useEmulator,
   user,
   type UserName,
+  SC_ACCOUNT,
+  SC_ACCOUNT_2,
+  TINES_ACCOUNT,
+  scReaction,
+  tinesReaction,
 } from '../support';
 
-const SC = 'selfcommunity:community.example.com:7';
-const SC2 = 'selfcommunity:other.example.com:9';
-const TI = 'tines:tenant.tines.com:42';
+const SC = SC_ACCOUNT;
+const SC2 = SC_ACCOUNT_2;
+const TI = TINES_ACCOUNT;
 
-function sc(type: Target['type'], id: string, label = 'Like', extra: Partial<Target> = {}, account = SC): Reaction {
-  const target: Target = {
-    type,
-    id,
-    excerpt: `${type} ${id} text`,
-    createdAt: Date.parse(`2024-01-${id.padStart(2, '0')}T00:00:00Z`),
-    ...extra,
-  };
-  return {
-    id: reactionId(account, target),
-    accountId: account,
-    target,
-    kind: { id: label === 'Like' ? '1' : '2', label, emoji: label === 'Like' ? '👍' : '❤️' },
-  };
-}
+/** A reaction dated 2024-01-<id>, with an excerpt the text filter can find. */
+const sc = (type: Target['type'], id: string, label = 'Like', extra: Partial<Target> = {}, account = SC): Reaction =>
+  scReaction(type, id, label, {
+    account,
+    target: {
+      excerpt: `${type} ${id} text`,
+      createdAt: Date.parse(`2024-01-${id.padStart(2, '0')}T00:00:00Z`),
+      ...extra,
+    },
+  });
 
-function ti(caseId: string, commentId: string, value = 'heart', title = `Case ${caseId}`): Reaction {
-  const target: Target = {
-    type: 'case_comment',
-    id: commentId,
-    parent: { type: 'case', id: caseId, title },
-    excerpt: `comment ${commentId}`,
-    author: 'Bob Builder',
-  };
-  const kind = { id: value, label: value === 'heart' ? 'Heart' : 'Eyes' };
-  return { id: reactionId(TI, target, kind), accountId: TI, target, kind };
-}
+const ti = (caseId: string, commentId: string, value = 'heart', title = `Case ${caseId}`): Reaction =>
+  tinesReaction(caseId, commentId, value, {
+    target: { parent: { type: 'case', id: caseId, title }, author: 'Bob Builder' },
+    kind: { label: value === 'heart' ? 'Heart' : 'Eyes' },
+  });
 
 function recorder(store: ReactionStore): StoreChange[] {
   const events: StoreChange[] = [];

@@ -1,5 +1,5 @@
 /**
- * Account commands (the interactive flows live in ../accounts/flows, the changes without UI in ../accounts).
+ * Account commands (the interactive flows live in ../auth/flows, the changes without UI in ../auth).
  * - `reactions.addAccount`
  *     args: `{ service: 'selfcommunity' | 'tines', baseUrl, token, email?, userId? }` — validates and
  *     stores without any UI (rejects with the ReactionsError on failure; nothing stored); none: the

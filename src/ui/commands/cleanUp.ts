@@ -13,7 +13,7 @@ import * as vscode from 'vscode';
 import { isEmptyRule, parseRule, previewCleanup, type CleanupRule, type PreviewAccount } from '../../core/cleanup/rule';
 import { pickAccount } from '../auth/flows/pickAccount';
 import type { Deps } from '../deps';
-import { command } from '../commandRunner';
+import { command, runCommand } from '../commandRunner';
 import { filterParts } from '../tree/provider';
 import { ensureListed, isArgs, skipConfirm } from './args';
 import { LAST_RULE_KEY, lastRule } from './lastRule';
@@ -101,7 +101,7 @@ export async function checkOnStartup(deps: Deps): Promise<void> {
       : vscode.l10n.t('{0} reactions match your clean-up rule.', n),
     review,
   );
-  if (choice === review) await vscode.commands.executeCommand('reactions.cleanUpAgain');
+  if (choice === review) await runCommand('reactions.cleanUpAgain');
 }
 
 export function register(context: vscode.ExtensionContext, deps: Deps): void {
@@ -121,7 +121,7 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
     }),
     command(deps, 'reactions.cleanUpAgain', async (): Promise<CleanUpResult | undefined> => {
       const rule = lastRule(deps.globalState);
-      if (!rule) return vscode.commands.executeCommand<CleanUpResult | undefined>('reactions.cleanUp');
+      if (!rule) return runCommand<CleanUpResult>('reactions.cleanUp');
       return run(deps, rule, { interactive: true, confirm: true, dryRun: false });
     }),
   );

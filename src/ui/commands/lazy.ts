@@ -9,6 +9,7 @@
  */
 import * as vscode from 'vscode';
 import { onceUntilFailure } from '../../core/async';
+import type { CommandId } from '../commandIds';
 import type { Deps } from '../deps';
 
 /** What a command module offers: it registers its commands (and anything they need) on `context`. */
@@ -18,7 +19,7 @@ export interface CommandFamily {
 
 /** A family registered lazily: `load()` imports it (once) and puts its real commands in place. */
 export interface LazyFamily<M extends CommandFamily> {
-  readonly ids: readonly string[];
+  readonly ids: readonly CommandId[];
   load(): Promise<M>;
 }
 
@@ -27,7 +28,7 @@ const families: Array<LazyFamily<CommandFamily>> = [];
 export function registerLazily<M extends CommandFamily>(
   context: vscode.ExtensionContext,
   deps: Deps,
-  ids: readonly string[],
+  ids: readonly CommandId[],
   importer: () => Promise<M>,
 ): LazyFamily<M> {
   // A failed import: a later call tries again.

@@ -12,6 +12,8 @@
  *     then a summary naming what failed and why. Failed items stay in the tree.
  *     Kept reactions (the keep list) are left out of every bulk removal and listed in `kept`.
  *     Every removal is appended to the restore journal ("Show Removed…").
+ * - `reactions.deleteSelected` — the Delete key on the focused view: removes the selected reactions
+ *   through the same flow as the context menu's Remove Reaction.
  * Undo (the "Undo" button on the result messages, `reactions.undo`) lives in ./undo.ts.
  */
 import * as vscode from 'vscode';
@@ -20,11 +22,12 @@ import type { Reaction } from '../../core/model';
 import { DEFAULT_BULK_CONCURRENCY, removeMany as coreRemoveMany } from '../../core/bulk';
 import type { Deps } from '../deps';
 import { errorMessage } from '../errorMessage';
-import { command, showError } from '../commandRunner';
+import { command, runCommand, showError } from '../commandRunner';
 import { kindText, quote, targetTypeLabel } from '../labels';
 import { VIEW_ID } from '../listings';
 import { accountFor, isArgs, reactionsFor, skipConfirm, stringArg } from './args';
 import { GroupNode } from '../tree/groupNode';
+import { ReactionNode } from '../tree/reactionNode';
 import { failure, withTreeFeedback, type Failure } from './treeFeedback';
 import { undoRemoval } from './undo';
 
@@ -293,6 +296,13 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
         return emptySummary(0);
       }
       return removeMany(deps, reactions, !skipConfirm(arg));
+    }),
+
+    command(deps, 'reactions.deleteSelected', async (arg?: unknown, selection?: unknown): Promise<unknown> => {
+      const picked = Array.isArray(selection) && selection.length ? selection : arg ? [arg] : deps.view.selection;
+      const nodes = picked.filter((n): n is ReactionNode => n instanceof ReactionNode);
+      if (nodes.length === 0) return undefined;
+      return runCommand('reactions.removeReaction', nodes[0], nodes);
     }),
   );
 }

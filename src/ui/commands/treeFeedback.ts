@@ -18,11 +18,14 @@ export function failure(reaction: Reaction, e: unknown): Failure {
   return { id: reaction.id, error: errorMessage(e), kind: isReactionsError(e) ? e.kind : undefined };
 }
 
+/** The two writes the tree shows while they run (bulk removal and undo take no more). */
+export type TreeWrites = Pick<AccountService, 'remove' | 'restore'>;
+
 /**
- * The account's service, wrapped so that every removal / restore shows a spinner on its item while it
- * runs, and updates the store only once the service confirmed the outcome.
+ * The account's removal and restore, wrapped so that each shows a spinner on its item while it runs,
+ * and updates the store only once the service confirmed the outcome.
  */
-export function withTreeFeedback(deps: Deps, accountId: string): AccountService {
+export function withTreeFeedback(deps: Deps, accountId: string): TreeWrites {
   const inner = deps.accounts.client(accountId);
   /** Runs one write with a spinner on the item; `confirmed` updates the store and names the outcome for the log. */
   const busy = async <T>(r: Reaction, what: string, write: () => Promise<T>, confirmed: (v: T) => string) => {
@@ -39,15 +42,6 @@ export function withTreeFeedback(deps: Deps, accountId: string): AccountService 
     }
   };
   return {
-    account: inner.account,
-    reactionKinds: (signal) => inner.reactionKinds(signal),
-    listReactions: (signal, progress) => inner.listReactions(signal, progress),
-    get checkpoint() {
-      return inner.checkpoint;
-    },
-    refreshReactions: (known, since, signal, progress) => inner.refreshReactions(known, since, signal, progress),
-    change: (r, kind, signal) => inner.change(r, kind, signal),
-    webUrl: (target) => inner.webUrl(target),
     remove: (r, signal) =>
       busy(
         r,

@@ -10,6 +10,9 @@
  *   account listing). Resolves with how many listings it stopped.
  * - `reactions.showLog` — shows the "Reactions" output channel. No args.
  * - `reactions.showMore` — the next page of a long group's rows. args: its "Show more" row (the row's own command).
+ * - `reactions.groupByWhen` / `reactions.groupByWhere` / `reactions.sortOldest` / `reactions.sortNewest`
+ *   — set the grouping or the order (palette, and the "Group and Sort…" picker of viewOptions.ts); the
+ *   choice persists. Return `{ groupBy, sort }`.
  */
 import * as vscode from 'vscode';
 import type { Deps } from '../deps';
@@ -18,6 +21,7 @@ import { AccountNode } from '../tree/accountNode';
 import { ErrorNode } from '../tree/errorNode';
 import { GroupNode, MoreNode } from '../tree/groupNode';
 import type { LoadOptions } from '../loadState';
+import type { ViewChoice } from '../tree/viewOptions';
 import { isArgs, stringArg } from './plainArgs';
 
 /** The accounts a refresh-like command is about: a tree node's, `{accountId}`'s, or all (undefined). */
@@ -43,6 +47,11 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
     await deps.listings.load(accountIds(deps, arg), { interactive: true, mode, notifyLarge: mode === 'full' });
     deps.tree.flush();
   };
+  const setView = (change: Partial<ViewChoice>) => async (): Promise<ViewChoice> => {
+    const choice = await deps.viewOptions.set(change);
+    deps.tree.flush();
+    return choice;
+  };
   context.subscriptions.push(
     command(deps, 'reactions.refresh', (arg?: unknown) => list(arg, 'refresh')),
     command(deps, 'reactions.fullRescan', (arg?: unknown) => list(arg, 'full')),
@@ -58,5 +67,10 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
     command(deps, 'reactions.showMore', async (arg?: unknown): Promise<void> => {
       if (arg instanceof MoreNode) deps.tree.showMore(arg);
     }),
+    command(deps, 'reactions.groupByWhen', setView({ groupBy: 'when' })),
+    command(deps, 'reactions.groupByWhere', setView({ groupBy: 'where' })),
+    command(deps, 'reactions.sortOldest', setView({ sort: 'oldest' })),
+    command(deps, 'reactions.sortNewest', setView({ sort: 'newest' })),
+    deps.viewOptions.onDidChange(() => deps.tree.refreshAll()),
   );
 }

@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { ReactionsError } from '../../core/errors';
+import type { CommandId } from '../commandIds';
 import type { TreeNode } from './node';
 
 export class ErrorNode implements TreeNode {
@@ -47,11 +48,11 @@ export class ErrorNode implements TreeNode {
     item.contextValue = auth ? 'error auth' : 'error';
     item.command = auth
       ? {
-          command: 'reactions.updateToken',
+          command: 'reactions.updateToken' satisfies CommandId,
           title: this.oauth ? vscode.l10n.t('Sign In Again') : vscode.l10n.t('Update Token'),
           arguments: [this],
         }
-      : { command: 'reactions.refresh', title: vscode.l10n.t('Retry'), arguments: [this] };
+      : { command: 'reactions.refresh' satisfies CommandId, title: vscode.l10n.t('Retry'), arguments: [this] };
     return item;
   }
 

@@ -1,6 +1,7 @@
 /** A group under an account: SelfCommunity Statuses / Discussions / Posts / Comments, or one Tines case. */
 import * as vscode from 'vscode';
 import type { ReactionGroup } from '../../core/store';
+import type { CommandId } from '../commandIds';
 import { groupIcon, groupLabel } from '../labels';
 import type { TreeContext, TreeNode } from './node';
 import { ReactionNode } from './reactionNode';
@@ -98,7 +99,11 @@ export class MoreNode implements TreeNode {
           : vscode.l10n.t('Show {0} more reactions, {1} of {2} shown', next, this.shown, this.total),
       role: 'treeitem',
     };
-    item.command = { command: 'reactions.showMore', title: vscode.l10n.t('Show More'), arguments: [this] };
+    item.command = {
+      command: 'reactions.showMore' satisfies CommandId,
+      title: vscode.l10n.t('Show More'),
+      arguments: [this],
+    };
     return item;
   }
 

@@ -51,7 +51,7 @@ export const selfCommunity: ServiceProvider = {
     const c = connection(account, getToken, options);
     const listing = new SelfCommunityListing(c);
     const votes = async () =>
-      new (await import('./writes')).SelfCommunityVotes(c, (signal) => listing.reactionKinds(signal));
+      new (await import('./writes')).SelfCommunityWrites(c, (signal) => listing.reactionKinds(signal));
     return accountService(account, listing, votes, (t) => webUrl(account, t));
   },
 };

@@ -21,7 +21,7 @@ interface ScVote {
   reaction?: ScReaction | null;
 }
 
-export class SelfCommunityVotes implements Writes {
+export class SelfCommunityWrites implements Writes {
   private readonly locks = new KeyedLock();
   private readonly lost: LostAnswers;
   private features: Promise<boolean> | undefined;

@@ -117,7 +117,7 @@ export const tines: ServiceProvider = {
 
   connect(account, getToken, options) {
     const c = connection(account, getToken, options);
-    const writes = async () => new (await import('./writes')).TinesReactionWrites(c);
+    const writes = async () => new (await import('./writes')).TinesWrites(c);
     return accountService(account, new TinesListing(c), writes, (t) => webUrl(account, t));
   },
 };

@@ -25,7 +25,7 @@ import {
 
 type Action = 'add_reaction' | 'remove_reaction';
 
-export class TinesReactionWrites implements Writes {
+export class TinesWrites implements Writes {
   private readonly locks = new KeyedLock();
   private readonly lost: LostAnswers;
   /** A write of this key changed the account user's reactions as expected: no more identity checks. */

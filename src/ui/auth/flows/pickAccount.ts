@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { Account } from '../../../core/model';
 import { provider } from '../../../core/services/registry';
+import { runCommand } from '../../commandRunner';
 import type { FlowAccounts } from './flowAccounts';
 
 /** Resolves with the picked account, or undefined when cancelled or none. */
@@ -13,7 +14,7 @@ export async function pickAccount(accounts: FlowAccounts, placeHolder: string): 
       vscode.l10n.t('No Reactions account has been added yet.'),
       add,
     );
-    if (choice === add) await vscode.commands.executeCommand('reactions.addAccount');
+    if (choice === add) await runCommand('reactions.addAccount');
     return undefined;
   }
   if (all.length === 1) return all[0];
