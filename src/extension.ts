@@ -120,11 +120,13 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
   lazily('showRemoved', () => import('./ui/commands/showRemoved'));
   lazily('verify', () => import('./ui/commands/verify'));
   lazily('receipt', () => import('./ui/commands/receipt'));
+  lazily('viewOptions', () => import('./ui/commands/viewOptions'));
   keys.set('reactions.hasCleanUpRule', !!lastRule(context.globalState));
   // The cache is read once activate() has returned (no request); then listing starts when the view is
   // shown (ensureLoaded waits for the cache read, so the two never race).
   void listings.startWarm().then(async () => {
     void cameBack.refresh(); // the cached reactions against the journal (a file read, no request)
+    if (view.visible) keys.set('reactions.viewSeen', true);
     if (view.visible) void listings.ensureLoaded();
     // A bulk removal or Clean Up cut short last time: one notice (Resume / Show Removed), no request.
     await import('./ui/commands/interrupted')
@@ -138,6 +140,7 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
   });
   context.subscriptions.push(
     view.onDidChangeVisibility((e) => {
+      if (e.visible) keys.set('reactions.viewSeen', true);
       if (e.visible) void listings.ensureLoaded();
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -65,3 +65,21 @@ export function parseDateRange(x: { olderThanDays?: unknown; from?: unknown; to?
     throw new ReactionsError('invalid-input', `"from" (${out.from}) is after "to" (${out.to}).`);
   return out;
 }
+
+/** How long ago, for a short date: minutes/hours/days under 30 days, else the month and year. */
+export type Age =
+  | { readonly unit: 'now' }
+  | { readonly unit: 'min' | 'h' | 'd'; readonly n: number }
+  | { readonly unit: 'month'; readonly month: number; readonly year: number };
+
+export function ageOf(time: number, now = Date.now()): Age {
+  const minutes = Math.floor(Math.max(0, now - time) / 60_000);
+  if (minutes < 1) return { unit: 'now' };
+  if (minutes < 60) return { unit: 'min', n: minutes };
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return { unit: 'h', n: hours };
+  const days = Math.floor(hours / 24);
+  if (days < 30) return { unit: 'd', n: days };
+  const d = new Date(time);
+  return { unit: 'month', month: d.getMonth(), year: d.getFullYear() };
+}

@@ -8,6 +8,7 @@ import type { CacheSync } from '../core/cache';
 import type { Account, Reaction } from '../core/model';
 import { RestoreJournal } from '../core/cleanup/journal';
 import type { Deps } from './deps';
+import type { ContextKey } from './contextKeys';
 import { CALLBACK_PATH } from './auth/browserCallback';
 import { lazyFamilies } from './commands/lazy';
 import type { TreeNode } from './tree/node';
@@ -84,6 +85,8 @@ export interface ReactionsTestHooks {
    * Resolves with the ids they declared.
    */
   loadAllCommands(): Promise<string[]>;
+  /** The value the extension last gave one of its context keys (false when never set). */
+  contextKey(key: string): boolean;
 }
 
 export type ReactionsExports = ReactionsApi & { readonly testing?: ReactionsTestHooks };
@@ -172,6 +175,7 @@ export function createApi({ deps, withTestHooks, cache, activationMs = () => 0, 
           await Promise.all(lazyFamilies().map((f) => f.load()));
           return lazyFamilies().flatMap((f) => f.ids);
         },
+        contextKey: (key) => deps?.keys.get(key as ContextKey) ?? false,
         reloadJournal: async () => {
           const d = deps as { journal: RestoreJournal };
           await d.journal.flush();

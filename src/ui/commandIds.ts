@@ -34,6 +34,7 @@ export const COMMAND_FAMILIES = {
   showRemoved: ['reactions.showRemoved', 'reactions.restoreRemoved'],
   verify: ['reactions.verifyRemovals', 'reactions.removeAgain'],
   receipt: ['reactions.openReceipt', 'reactions.exportReceipt'],
+  viewOptions: ['reactions.viewOptions'],
 } as const;
 
 export type CommandFamilyName = keyof typeof COMMAND_FAMILIES;

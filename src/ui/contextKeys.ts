@@ -15,7 +15,11 @@ export type ContextKey =
   /** The tree shows the oldest reactions first. */
   | 'reactions.sortOldest'
   /** A clean-up rule was run before ("Clean Up Again" shows). */
-  | 'reactions.hasCleanUpRule';
+  | 'reactions.hasCleanUpRule'
+  /** The "My Reactions" view was shown (the walkthrough's "Find your reactions" step). */
+  | 'reactions.viewSeen'
+  /** "Show Removed…" listed the journal (the walkthrough's "Put back anything" step). */
+  | 'reactions.removedShown';
 
 export class ContextKeys {
   private readonly values = new Map<ContextKey, boolean>();

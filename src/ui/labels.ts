@@ -1,7 +1,7 @@
 /** Human (localised) words for the core's vocabulary, shared by the tree, pickers and messages. */
 import * as vscode from 'vscode';
 import type { Reaction, ReactionKind, ServiceId, TargetType } from '../core/model';
-import type { GroupType } from '../core/store';
+import { serviceOfAccount, type GroupType } from '../core/store';
 import { providers } from '../core/services/registry';
 
 export function serviceLabel(id: ServiceId): string {
@@ -91,4 +91,21 @@ export function spokenReaction(r: Reaction): string {
 export function quote(text: string, max = 60): string {
   const t = text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text;
   return `"${t}"`;
+}
+
+/**
+ * The reaction kinds among `reactions`, one per name (case-insensitive), sorted, each saying which
+ * services offer it ("❤️ Heart — Tines" next to "❤️ Love — SelfCommunity"): for the kind pickers.
+ */
+export function kindChoices(reactions: Iterable<Reaction>): Array<{ key: string; label: string; description: string }> {
+  const kinds = new Map<string, { label: string; services: Set<string> }>();
+  for (const r of reactions) {
+    const key = r.kind.label.toLowerCase();
+    const entry = kinds.get(key) ?? { label: kindText(r.kind), services: new Set<string>() };
+    entry.services.add(serviceLabel(serviceOfAccount(r.accountId)));
+    kinds.set(key, entry);
+  }
+  return [...kinds]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, k]) => ({ key, label: k.label, description: [...k.services].sort().join(', ') }));
 }

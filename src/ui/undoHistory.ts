@@ -5,6 +5,8 @@ import type { ContextKeys } from './contextKeys';
 
 export class UndoHistory implements vscode.Disposable {
   private last: readonly Reaction[] | undefined;
+  /** Reactions put back since they were last removed: an older "Undo" button must not send them again. */
+  private readonly putBack = new Set<string>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
 
@@ -15,8 +17,19 @@ export class UndoHistory implements vscode.Disposable {
   /** Remembers a removed batch (replacing the previous one). Empty batches are ignored. */
   record(removed: readonly Reaction[]): void {
     if (removed.length === 0) return;
+    for (const r of removed) this.putBack.delete(r.id);
     this.last = [...removed];
     this.update();
+  }
+
+  /** Notes reactions that were put back (by any Undo). */
+  markPutBack(ids: readonly string[]): void {
+    for (const id of ids) this.putBack.add(id);
+  }
+
+  /** The reactions of a batch not put back yet. */
+  notPutBack(batch: readonly Reaction[]): Reaction[] {
+    return batch.filter((r) => !this.putBack.has(r.id));
   }
 
   peek(): readonly Reaction[] | undefined {

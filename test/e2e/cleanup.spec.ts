@@ -8,9 +8,7 @@ import * as assert from 'assert';
 import { excerpt } from '../../src/core/model';
 import type { Emulator } from '../emulator';
 import type { Locator } from 'playwright-core';
-import * as fs from 'fs';
-import * as path from 'path';
-import { SCREENSHOT_DIR, useWorkbench, type Workbench } from './harness';
+import { useWorkbench, type Workbench } from './harness';
 
 const DAY = 86_400_000;
 const votes = (emu: Emulator) => emu.sc.votesOf('alice');
@@ -41,17 +39,6 @@ async function reveal(w: Workbench, label: RegExp): Promise<Locator> {
   return row;
 }
 
-/** A cropped screenshot (side bar and quick input), the source of the walkthrough's images in media/walkthrough/. */
-async function walkthroughShot(w: Workbench, name: string): Promise<void> {
-  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await w.page.mouse.move(1300, 800);
-  await w.page.waitForTimeout(300);
-  await w.page.screenshot({
-    path: path.join(SCREENSHOT_DIR, `walkthrough-${name}.png`),
-    clip: { x: 0, y: 0, width: 1000, height: 540 },
-  });
-}
-
 describe('E2E: clean-up rules', () => {
   // Notify on startup is on from the start: with no rule saved yet it says nothing (the last test reloads).
   const wb = useWorkbench({
@@ -70,7 +57,6 @@ describe('E2E: clean-up rules', () => {
     }
     await w.openReactions();
     await (await w.waitForViewContent('My Reactions')).getByText('Add Account').first().waitFor();
-    await walkthroughShot(w, 'add-account');
     await w.addScAccount(votes(w.emulator).length);
     // The second-oldest status: old enough for the clean-up rule below, and visible once grouped by date.
     kept = statuses(w.emulator)[1];
@@ -83,14 +69,16 @@ describe('E2E: clean-up rules', () => {
     await w.screenshot('cleanup-01-kept-pin');
   });
 
-  it('groups by date from the view title menu', async () => {
+  it('groups by date from the view title picker', async () => {
     const w = wb();
-    await w.page.locator('.part.sidebar .title-actions').getByRole('button', { name: 'Group and Sort' }).click();
-    await w.page.locator('.monaco-menu').getByRole('menuitem', { name: 'Group by Date' }).click();
+    await w.page
+      .locator('.part.sidebar .title-actions')
+      .getByRole('button', { name: /Group and Sort/ })
+      .click();
+    await w.pickQuickItem(/By date/);
     await w.findTreeItem(/^This week: 3 reactions$/);
-    await w.findTreeItem(/^Older: \d+ reactions$/);
+    await w.findTreeItem(/^20\d\d: \d+ reactions$/);
     await w.screenshot('cleanup-02-grouped-by-date');
-    await walkthroughShot(w, 'find');
   });
 
   it('Clean Up shows exactly what matches, kept one left out, then removes exactly that', async () => {
@@ -103,6 +91,14 @@ describe('E2E: clean-up rules', () => {
     await w.answerQuickInput(String(days), { expectPrompt: /older than how many days/ });
     const widget = w.page.locator('.quick-input-widget');
     await widget.locator('.quick-input-list .monaco-list-row', { hasText: 'Celebrate' }).waitFor();
+    // a wizard like Add Account: a step counter, and Back to the days with what was typed
+    await widget.filter({ hasText: /2\/3/ }).waitFor({ state: 'visible', timeout: 5000 });
+    await w.screenshot('cleanup-03a-wizard-step-2-of-3');
+    await widget.getByRole('button', { name: 'Back' }).click();
+    await widget.filter({ hasText: /older than how many days/ }).waitFor();
+    assert.strictEqual(await widget.locator('.quick-input-box input').first().inputValue(), String(days));
+    await w.answerQuickInput(String(days), { expectPrompt: /older than how many days/ });
+    await widget.locator('.quick-input-list .monaco-list-row', { hasText: 'Celebrate' }).waitFor();
     await widget.getByRole('button', { name: 'OK' }).click();
     await w.answerQuickInput('', { expectPrompt: /containing these words/ });
     const title = w.page
@@ -112,13 +108,29 @@ describe('E2E: clean-up rules', () => {
     const n = Number(/Clean Up: (\d+) reactions match/.exec(await title.innerText())![1]);
     assert.ok(n > 0 && n < before, `the rule matches some (${n} of ${before})`);
     await w.screenshot('cleanup-03-preview');
-    await walkthroughShot(w, 'clean-up');
+
+    // The list as a document beside the preview: clicking into it does not end the preview
+    await w.pickQuickItem(/Open the List as a Document/);
+    const editor = w.page.locator('.editor-instance .view-lines').first();
+    await editor.waitFor({ state: 'visible', timeout: 20_000 });
+    await title.waitFor({ state: 'visible', timeout: 20_000 });
+    await editor.click();
+    await w.page.waitForTimeout(500);
+    assert.ok(await title.isVisible(), 'the preview is still open after a click into the document');
+    await w.screenshot('cleanup-03b-document-beside-preview');
 
     await w.pickQuickItem(new RegExp(`Remove ${n} Reactions…`));
     const dialog = w.page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible', timeout: 10_000 });
     await dialog.getByRole('button', { name: `Remove ${n} Reactions` }).click();
     await w.notification(new RegExp(`Removed ${n} of ${n} reactions`)).waitFor({ state: 'visible', timeout: 60_000 });
+    // the document follows: nothing matches the rule any more (the kept one is still left out)
+    await w.page
+      .locator('.editor-instance .view-lines', { hasText: /Clean\sUp:\s0\sreactions\smatch\s\(1\skept,\sleft\sout\)/ })
+      .first()
+      .waitFor({ state: 'visible', timeout: 20_000 });
+    await w.screenshot('cleanup-03c-document-after-removal');
+    await w.page.keyboard.press('Control+W');
     assert.strictEqual(votes(emu).length, before - n, 'the server lost exactly the previewed count');
     assert.ok(
       votes(emu).some((v) => v.type === 'status' && v.id === kept.id),
@@ -141,7 +153,6 @@ describe('E2E: clean-up rules', () => {
       .filter({ hasText: /Put Back — Clean Up/ })
       .waitFor();
     await w.screenshot('cleanup-05-journal-batch');
-    await walkthroughShot(w, 'restore');
     await w.page.locator('.quick-input-widget').getByRole('button', { name: 'OK' }).click();
     // A put-back is a new reaction: the modal says so (people notified again, today's date) before anything is sent.
     const dialog = w.page.locator('.monaco-dialog-box');

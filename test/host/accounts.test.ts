@@ -144,6 +144,32 @@ describe('host: accounts', function () {
     assert.strictEqual(emu().requests.length, 0, 'nothing was sent');
   });
 
+  it('refuses a mistyped address (htp:/x, http//x, ftp://x, x y) naming the problem, with no request sent', async () => {
+    const api = await extensionApi();
+    const before = api.accounts();
+    emu().clearLog();
+    const cases: Array<[string, RegExp]> = [
+      ['htp:/x', /"htp:" must be followed by "\/\/"/],
+      ['http//x', /colon is missing/],
+      ['ftp://x', /"ftp:" is not supported/],
+      ['x y', /contains a space/],
+    ];
+    for (const [baseUrl, message] of cases) {
+      for (const service of ['selfcommunity', 'tines']) {
+        const e = await rejects('reactions.addAccount', {
+          service,
+          baseUrl,
+          token: user(emu()).scToken,
+          email: user(emu()).email,
+        });
+        assert.match(e.message, message, `${service} ${baseUrl}`);
+        assert.doesNotMatch(e.message, /network/i, 'the address is named, not the network');
+      }
+    }
+    assert.deepStrictEqual(api.accounts(), before);
+    assert.strictEqual(emu().requests.length, 0, 'nothing was sent');
+  });
+
   it("Update Token accepts a token of the same user and refuses another user's", async () => {
     const api = await extensionApi();
     const sc = api.accounts().find((a) => a.service === 'selfcommunity')!;

@@ -48,14 +48,33 @@ describe('host: clean-up rules', function () {
     return ages[Math.floor(ages.length / 2)];
   }
 
-  it('groups by when (This week … Older) and sorts oldest first; the choice shows in the tree at once', async () => {
+  it('groups by when: This week, This month, the months of this year, then one group per earlier year', async () => {
+    const rs = await all();
+    const years = new Set(rs.map((r) => new Date(dateOf(r)).getFullYear()));
+    assert.ok(years.size >= 3, `the reactions span three years or more (${[...years].join(', ')})`);
+    const now = new Date();
+    const today = new Date(now.getFullYear(), now.getMonth(), now.getDate());
+    const monday = new Date(today).setDate(today.getDate() - ((today.getDay() + 6) % 7));
+    const expectedLabel = (t: number): [number, string] => {
+      const d = new Date(t);
+      if (t >= monday) return [Infinity, 'This week'];
+      if (d.getFullYear() === now.getFullYear() && d.getMonth() === now.getMonth()) return [1e9, 'This month'];
+      if (d.getFullYear() === now.getFullYear())
+        return [d.getFullYear() * 12 + d.getMonth(), d.toLocaleString('en', { month: 'long' })];
+      return [d.getFullYear() * 12, String(d.getFullYear())];
+    };
+    const expected = [...new Map(rs.map((r) => expectedLabel(dateOf(r))).map(([k, l]) => [l, k])).entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([l]) => l);
+
     const choice = await vscode.commands.executeCommand<{ groupBy: string; sort: string }>('reactions.groupByWhen');
     assert.deepStrictEqual(choice, { groupBy: 'when', sort: 'newest' });
     const [account] = await children();
     const groups = await children(account);
     const labels = await Promise.all(groups.map(label));
-    assert.strictEqual(labels[0], 'This week');
-    assert.strictEqual(labels.at(-1), 'Older');
+    assert.deepStrictEqual(labels, expected, 'newest group first');
+    assert.ok(labels.filter((l) => /^\d{4}$/.test(l)).length >= 2, `one group per earlier year: ${labels.join(' / ')}`);
+    assert.ok(!labels.includes('Older'), 'no catch-all "Older" group');
     const week = await Promise.all(
       (await children(groups[0])).map((n) => (n as unknown as { reaction: Reaction }).reaction),
     );
@@ -63,7 +82,7 @@ describe('host: clean-up rules', function () {
 
     await vscode.commands.executeCommand('reactions.sortOldest');
     const oldestFirst = await children((await children())[0]);
-    assert.strictEqual(await label(oldestFirst[0]), 'Older');
+    assert.deepStrictEqual(await Promise.all(oldestFirst.map(label)), [...expected].reverse(), 'oldest group first');
     const olderRows = (await children(oldestFirst[0])).map((n) => (n as unknown as { reaction: Reaction }).reaction);
     const times = olderRows.map(dateOf);
     assert.deepStrictEqual(

@@ -95,7 +95,28 @@ describe('host: tree', function () {
     assert.deepStrictEqual(shown.sort(), [...truth].sort());
   });
 
-  it('reaction items: excerpt label, emoji description, spoken label, lazy tooltip, stable ids', async () => {
+  it('every row has a short date as its description, the full date in its tooltip', async () => {
+    const api = await extensionApi();
+    const rows: TreeNode[] = [];
+    for (const account of await children()) rows.push(...(await leaves(account)));
+    assert.ok(rows.length > 20, `${rows.length} rows`);
+    const short = /^(now|\d+ min|\d+ h|\d+ d|[A-Z][a-z]{2} \d{4})( · |$)/;
+    for (const row of rows) {
+      const item = await treeItem(row);
+      assert.match(String(item.description), short, `the row "${String(item.label)}" shows when`);
+    }
+    const dated = rows.find((n) => / \d{4}/.test(String(n.getTreeItem().description)))!;
+    assert.ok(dated, 'some row is older than a month ("Mar 2024")');
+    const resolved = await api.testing.tree.resolveTreeItem!(
+      dated.getTreeItem(),
+      dated,
+      new vscode.CancellationTokenSource().token,
+    );
+    const tooltip = ((resolved ?? dated.getTreeItem()).tooltip as vscode.MarkdownString).value;
+    assert.match(tooltip, /\*(Posted|Reacted):\* .*\d{4}.*\d{1,2}:\d{2}/, 'the full date and time in the tooltip');
+  });
+
+  it('reaction items: kind-first plain label, date description, spoken label, lazy tooltip, stable ids', async () => {
     const api = await extensionApi();
     const roots = await children();
     const account = roots.find((n) => n.getTreeItem().id === `account/${ids.sc}`)!;
@@ -104,8 +125,8 @@ describe('host: tree', function () {
     const reaction = (
       first as unknown as { reaction: { id: string; target: { excerpt: string }; kind: { label: string } } }
     ).reaction;
-    assert.strictEqual(item.label, reaction.target.excerpt);
-    assert.ok(String(item.description).includes(reaction.kind.label));
+    assert.ok(String(item.label).includes(`${reaction.kind.label} · `), 'the kind starts the label: never cut off');
+    assert.ok(!/[`*]{1,2}\w/.test(String(item.label)), `no markdown in the label: ${String(item.label)}`);
     assert.strictEqual(item.id, `reaction/${reaction.id}`);
     assert.match(String(item.contextValue), /^reaction\b/);
     assert.match(
@@ -144,6 +165,12 @@ describe('host: tree', function () {
     roots = await children();
     const tinesNode = roots.find((n) => n.getTreeItem().id === `account/${ids.tines}`)!;
     assert.strictEqual((await leaves(tinesNode)).length, heart);
+    for (const group of await children(tinesNode)) {
+      const item = await treeItem(group);
+      // a new id, so VS Code opens the group even if the user had closed it: no hidden match
+      assert.match(String(item.id), /\/filtered$/);
+      assert.strictEqual(item.collapsibleState, vscode.TreeItemCollapsibleState.Expanded, 'a match is not hidden');
+    }
 
     const word =
       api
@@ -204,7 +231,9 @@ describe('host: tree', function () {
     const [group] = (await children(account)) as GroupNode[];
     const one = group.reactions[0];
     const sized = (n: number) =>
-      new GroupNode(ids.sc, { ...group.group, reactions: Array.from({ length: n }, () => one) }, account, {} as never);
+      new GroupNode(ids.sc, { ...group.group, reactions: Array.from({ length: n }, () => one) }, account, {
+        store: { isFiltered: false },
+      } as never);
     assert.strictEqual(sized(EXPAND_UP_TO).getTreeItem().collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
     const big = sized(EXPAND_UP_TO + 1).getTreeItem();
     assert.strictEqual(big.collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { removeMany, restoreMany } from '../../src/core/bulk';
-import { DAY_MS, inDateRange, parseDateRange } from '../../src/core/dates';
+import { ageOf, DAY_MS, inDateRange, parseDateRange } from '../../src/core/dates';
 import { RestoreJournal } from '../../src/core/cleanup/journal';
 import { KEEP_KEY, KeepList, type KeyValueStore } from '../../src/core/cleanup/keepList';
 import { parseRule, previewCleanup } from '../../src/core/cleanup/rule';
@@ -173,27 +173,60 @@ describe('clean-up: dates and rules', () => {
 });
 
 describe('clean-up: grouping by when', () => {
-  it('This week / This month / This year / Older / No date, newest or oldest first', () => {
-    const list = [r('w', { days: 1 }), r('m', { days: 10 }), r('y', { days: 100 }), r('o', { days: 400 }), r('n')];
+  it('This week / This month / each month of this year / each earlier year / No date, newest or oldest first', () => {
+    const list = [
+      r('w', { days: 1 }),
+      r('m', { days: 10 }),
+      r('mar', { days: 100 }), // 9 March 2026
+      r('feb', { days: 130 }), // 7 February 2026
+      r('y25', { days: 400 }), // May 2025
+      r('y24', { days: 800 }), // April 2024
+      r('y24b', { days: 700 }), // July 2024
+      r('n'),
+    ];
     const g = groupByTime(list, NOW, 'newest');
     assert.deepStrictEqual(
-      g.map((x) => [x.bucket, x.reactions.map((y) => y.target.id).join()]),
+      g.map((x) => [x.key, x.reactions.map((y) => y.target.id).join()]),
       [
-        ['week', 'w'],
-        ['month', 'm'],
-        ['year', 'y'],
-        ['older', 'o'],
-        ['undated', 'n'],
+        ['when:week', 'w'],
+        ['when:month', 'm'],
+        ['when:2026-03', 'mar'],
+        ['when:2026-02', 'feb'],
+        ['when:2025', 'y25'],
+        ['when:2024', 'y24b,y24'],
+        ['when:undated', 'n'],
       ],
     );
     assert.deepStrictEqual(
-      groupByTime(list, NOW, 'oldest').map((x) => x.bucket),
-      ['older', 'year', 'month', 'week', 'undated'],
+      g.map((x) => [x.bucket, x.month, x.year]),
+      [
+        ['week', undefined, undefined],
+        ['month', undefined, undefined],
+        ['monthOf', 2, 2026],
+        ['monthOf', 1, 2026],
+        ['year', undefined, 2025],
+        ['year', undefined, 2024],
+        ['undated', undefined, undefined],
+      ],
+    );
+    assert.deepStrictEqual(
+      groupByTime(list, NOW, 'oldest').map((x) => x.key),
+      ['when:2024', 'when:2025', 'when:2026-02', 'when:2026-03', 'when:month', 'when:week', 'when:undated'],
     );
     assert.deepStrictEqual(
       sortByDate(list, 'oldest').map((x) => x.target.id),
-      ['o', 'y', 'm', 'w', 'n'],
+      ['y24', 'y24b', 'y25', 'feb', 'mar', 'm', 'w', 'n'],
     );
+  });
+
+  it('a short age: minutes, hours, days under 30, then month and year', () => {
+    const now = NOW.getTime();
+    assert.deepStrictEqual(ageOf(now - 20_000, now), { unit: 'now' });
+    assert.deepStrictEqual(ageOf(now - 5 * 60_000, now), { unit: 'min', n: 5 });
+    assert.deepStrictEqual(ageOf(now - 3 * 3_600_000, now), { unit: 'h', n: 3 });
+    assert.deepStrictEqual(ageOf(now - 3 * DAY_MS, now), { unit: 'd', n: 3 });
+    assert.deepStrictEqual(ageOf(new Date(2024, 2, 5).getTime(), now), { unit: 'month', month: 2, year: 2024 });
+    assert.deepStrictEqual(ageOf(now + 60_000, now), { unit: 'now' }, 'a clock ahead is "now", not negative');
   });
 
   it('the week starts on Monday: Sunday before is not this week', () => {

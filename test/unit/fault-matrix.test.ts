@@ -515,12 +515,14 @@ describe('bad input at sign-in', () => {
   const malformed: Array<[string, RegExp]> = [
     ['', /Enter the URL/],
     ['   ', /Enter the URL/],
-    ['https://exa mple.com', /not a valid URL/],
+    ['https://exa mple.com', /contains a space/],
     ['https://', /not a valid URL/],
     ['http://[::1', /not a valid URL/],
-    ['ftp://community.example.com', /Only https:\/\//],
-    ['file:///etc/passwd', /Only https:\/\//],
-    ['javascript:alert(1)', /not a valid URL/],
+    ['ftp://community.example.com', /"ftp:" is not supported/],
+    ['file:///etc/passwd', /"file:" is not supported/],
+    ['javascript:alert(1)', /"javascript:" must be followed by "\/\/"/],
+    ['htp:/community.example.com', /"htp:" must be followed by "\/\/"/],
+    ['http//community.example.com', /a colon is missing/],
   ];
   for (const [url, message] of malformed) {
     it(`a malformed URL ${JSON.stringify(url)} is refused with a clear message and no request`, async () => {

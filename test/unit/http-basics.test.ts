@@ -33,7 +33,19 @@ describe('base URL validation (what a person types in Add Account)', () => {
     throwsKind(() => normalizeBaseUrl('https://example.com/#x'), 'invalid-input', /fragment/);
     throwsKind(() => normalizeBaseUrl('ftp://example.com'), 'invalid-input', /https/);
     throwsKind(() => normalizeBaseUrl('   '), 'invalid-input', /Enter the URL/);
-    throwsKind(() => normalizeBaseUrl('https://exa mple.com'), 'invalid-input', /not a valid URL/);
+    throwsKind(() => normalizeBaseUrl('https://exa mple.com'), 'invalid-input', /contains a space/);
+  });
+  it('names what is wrong with a mistyped address, before any request: scheme, colon, slashes, space, host', () => {
+    throwsKind(() => normalizeBaseUrl('htp:/x'), 'invalid-input', /"htp:" must be followed by "\/\/"/);
+    throwsKind(() => normalizeBaseUrl('http//x'), 'invalid-input', /a colon is missing/);
+    throwsKind(() => normalizeBaseUrl('ftp://x'), 'invalid-input', /"ftp:" is not supported.*https:\/\//);
+    throwsKind(() => normalizeBaseUrl('x y'), 'invalid-input', /contains a space/);
+    throwsKind(() => normalizeBaseUrl('https:///x'), 'invalid-input', /no host name/);
+    throwsKind(() => normalizeBaseUrl('https://a//b'), 'invalid-input', /stray "\/\/"/);
+    // a host with a port is not a scheme
+    assert.strictEqual(normalizeBaseUrl('community.example.com:8443'), 'https://community.example.com:8443');
+    // a long "scheme" may be a pasted token: not echoed
+    throwsKind(() => normalizeBaseUrl('sc-token-abcdef123:x'), 'invalid-input', /^The scheme must/);
   });
 });
 

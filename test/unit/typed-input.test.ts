@@ -81,7 +81,7 @@ describe('a token typed into the URL box', () => {
         (e: unknown) =>
           isReactionsError(e, 'invalid-input') &&
           e.field === 'baseUrl' &&
-          /not a valid URL/.test(e.message) &&
+          /not a valid URL|contains a space/.test(e.message) &&
           !e.message.includes(token),
       );
     }

@@ -1,20 +1,24 @@
 /**
- * "By when" grouping and date sorting for the tree: This week / This month / This year / Older (and
- * "No date" for reactions the service gives no date for), on the reaction's date (see ../dates.ts).
- * Calendar-based, in local time: the week starts on Monday; a bucket holds what is not in an earlier one.
+ * "By when" grouping and date sorting for the tree: This week / This month / each earlier month of the
+ * current year / one group per earlier year (and "No date" for reactions the service gives no date for),
+ * on the reaction's date (see ../dates.ts). Calendar-based, in local time: the week starts on Monday; a
+ * group holds what is not in an earlier one (a day of this week in last month is "This week").
  */
 import type { Reaction } from '../model';
 import { reactionTime } from '../dates';
 
-export type TimeBucket = 'week' | 'month' | 'year' | 'older' | 'undated';
+/** `month` and `year` groups carry which month (of the current year) or which earlier year. */
+export type TimeBucket = 'week' | 'month' | 'monthOf' | 'year' | 'undated';
 export type SortOrder = 'newest' | 'oldest';
 
-export const TIME_BUCKETS: readonly TimeBucket[] = ['week', 'month', 'year', 'older', 'undated'];
-
 export interface TimeGroup {
-  /** `when:week`, `when:month`, ... stable, so tree expansion survives a refresh. */
+  /** `when:week`, `when:month`, `when:2026-03`, `when:2024`, `when:undated`: stable across refreshes. */
   readonly key: string;
   readonly bucket: TimeBucket;
+  /** The month (0–11) of a `monthOf` group, of the current year. */
+  readonly month?: number;
+  /** The year of a `monthOf` or `year` group. */
+  readonly year?: number;
   readonly reactions: readonly Reaction[];
 }
 
@@ -30,13 +34,20 @@ export function bucketStarts(now: Date): { week: number; month: number; year: nu
   };
 }
 
-export function timeBucket(time: number | undefined, now: Date): TimeBucket {
-  if (time === undefined) return 'undated';
+/** The group a date falls in (without its reactions); `rank` orders groups newest first. */
+export function timeGroupOf(time: number | undefined, now: Date): Omit<TimeGroup, 'reactions'> & { rank: number } {
+  if (time === undefined) return { key: 'when:undated', bucket: 'undated', rank: -Infinity };
   const s = bucketStarts(now);
-  if (time >= s.week) return 'week';
-  if (time >= s.month) return 'month';
-  if (time >= s.year) return 'year';
-  return 'older';
+  if (time >= s.week) return { key: 'when:week', bucket: 'week', rank: Infinity };
+  if (time >= s.month) return { key: 'when:month', bucket: 'month', rank: 1e9 };
+  const d = new Date(time);
+  const year = d.getFullYear();
+  if (time >= s.year) {
+    const month = d.getMonth();
+    const key = `when:${year}-${String(month + 1).padStart(2, '0')}`;
+    return { key, bucket: 'monthOf', month, year, rank: year * 12 + month };
+  }
+  return { key: `when:${year}`, bucket: 'year', year, rank: year * 12 };
 }
 
 /** Sorted by date (undated last either way), ties by excerpt then id: the order never flickers. */
@@ -53,18 +64,22 @@ export function sortByDate(reactions: readonly Reaction[], order: SortOrder): Re
   return keyed.map((x) => x.r);
 }
 
-/** The non-empty time groups, newest bucket first (oldest first for `oldest`; "No date" always last). */
+/** The non-empty time groups, newest first (oldest first for `oldest`; "No date" always last). */
 export function groupByTime(reactions: readonly Reaction[], now: Date, order: SortOrder): TimeGroup[] {
-  const buckets = new Map<TimeBucket, Reaction[]>();
+  const groups = new Map<string, { group: ReturnType<typeof timeGroupOf>; reactions: Reaction[] }>();
   for (const r of sortByDate(reactions, order)) {
-    const b = timeBucket(reactionTime(r), now);
-    let list = buckets.get(b);
-    if (!list) buckets.set(b, (list = []));
-    list.push(r);
+    const group = timeGroupOf(reactionTime(r), now);
+    let entry = groups.get(group.key);
+    if (!entry) groups.set(group.key, (entry = { group, reactions: [] }));
+    entry.reactions.push(r);
   }
-  const dated = TIME_BUCKETS.filter((b) => b !== 'undated');
-  const sequence = [...(order === 'newest' ? dated : [...dated].reverse()), 'undated' as const];
-  return sequence
-    .filter((b) => buckets.has(b))
-    .map((bucket) => ({ key: `when:${bucket}`, bucket, reactions: buckets.get(bucket)! }));
+  const sign = order === 'newest' ? -1 : 1;
+  return [...groups.values()]
+    .sort((a, b) => {
+      const ua = a.group.bucket === 'undated';
+      const ub = b.group.bucket === 'undated';
+      if (ua !== ub) return ua ? 1 : -1;
+      return a.group.rank === b.group.rank ? 0 : a.group.rank < b.group.rank ? -sign : sign;
+    })
+    .map(({ group: { rank: _rank, ...g }, reactions: list }) => ({ ...g, reactions: list }));
 }

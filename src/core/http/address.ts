@@ -17,9 +17,10 @@ export function isLoopbackHost(hostname: string): boolean {
 const URL_FIELD = { field: 'baseUrl' } as const;
 
 /**
- * Validates and normalises a base URL a person typed: https (http only for loopback hosts), no
+ * Validates and normalises a base URL a person typed: https (http only for loopback hosts), a host, no
  * credentials, query or fragment; keeps a path prefix; strips trailing slashes. A bare host name is
- * taken as https.
+ * taken as https. Strict, so a typo is named at the URL step instead of failing after the token:
+ * `htp:/x`, `http//x`, `ftp://x`, `x y`, `https:///x` are refused, each with what is wrong.
  */
 export function normalizeBaseUrl(raw: string): string {
   const text = (raw ?? '').trim();
@@ -29,7 +30,37 @@ export function normalizeBaseUrl(raw: string): string {
       'Enter the URL of the site, e.g. https://community.example.com.',
       URL_FIELD,
     );
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
+  if (/\s/.test(text))
+    throw new ReactionsError(
+      'invalid-input',
+      'The address contains a space: enter just the site address, e.g. https://community.example.com.',
+      URL_FIELD,
+    );
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(text);
+  // "host:8080" is a host and a port, not a scheme
+  const isScheme = scheme && !/^\d/.test(text.slice(scheme[0].length));
+  // named in the message only when short: a token pasted into the box must not be echoed
+  const named = scheme && scheme[1].length <= 10 ? `"${scheme[1]}:"` : 'The scheme';
+  if (isScheme && !text.slice(scheme[0].length).startsWith('//'))
+    throw new ReactionsError(
+      'invalid-input',
+      `${named} must be followed by "//": write https://community.example.com.`,
+      URL_FIELD,
+    );
+  if (isScheme && !/^https?$/i.test(scheme[1]))
+    throw new ReactionsError(
+      'invalid-input',
+      `${named} is not supported: the address must start with https:// (or http:// for localhost).`,
+      URL_FIELD,
+    );
+  const missingColon = /^(https?)\/\//i.exec(text);
+  if (!isScheme && missingColon)
+    throw new ReactionsError(
+      'invalid-input',
+      `The address starts with "${missingColon[0]}": a colon is missing, write ${missingColon[1].toLowerCase()}://….`,
+      URL_FIELD,
+    );
+  const withScheme = isScheme ? text : `https://${text}`;
   let u: URL;
   try {
     u = new URL(withScheme);
@@ -41,9 +72,13 @@ export function normalizeBaseUrl(raw: string): string {
       URL_FIELD,
     );
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') {
-    throw new ReactionsError('invalid-input', 'Only https:// URLs are supported.', URL_FIELD);
-  }
+  const afterScheme = withScheme.slice(withScheme.indexOf('//') + 2);
+  if (!u.hostname || afterScheme.startsWith('/') || afterScheme.includes('//'))
+    throw new ReactionsError(
+      'invalid-input',
+      'The address has no host name, or a stray "//": enter e.g. https://community.example.com.',
+      URL_FIELD,
+    );
   if (u.username || u.password) {
     throw new ReactionsError(
       'unsafe',
@@ -58,7 +93,6 @@ export function normalizeBaseUrl(raw: string): string {
       URL_FIELD,
     );
   }
-  if (!u.hostname) throw new ReactionsError('invalid-input', 'The URL has no host name.', URL_FIELD);
   if (u.protocol === 'http:' && !isLoopbackHost(u.hostname)) {
     throw new ReactionsError(
       'unsafe',

@@ -140,10 +140,15 @@ export class BrowserCallback implements vscode.UriHandler, vscode.Disposable {
             reject(
               new ReactionsError(
                 'timeout',
-                vscode.l10n.t(
-                  'No answer from the browser within {0} minutes; nothing was stored. Start the sign-in again.',
-                  WAIT_MS / 60_000,
-                ),
+                WAIT_MS / 60_000 === 1
+                  ? vscode.l10n.t(
+                      'No answer from the browser within {0} minute; nothing was stored. Start the sign-in again.',
+                      WAIT_MS / 60_000,
+                    )
+                  : vscode.l10n.t(
+                      'No answer from the browser within {0} minutes; nothing was stored. Start the sign-in again.',
+                      WAIT_MS / 60_000,
+                    ),
               ),
             ),
           WAIT_MS,

@@ -76,3 +76,36 @@ export function input(o: InputOptions): Promise<string | typeof BACK | undefined
     box.show();
   });
 }
+
+/** One multi-select QuickPick step with a Back button (when it is a later step). */
+export function pickMany<T extends vscode.QuickPickItem>(o: {
+  title: string;
+  step: number;
+  totalSteps: number;
+  placeholder: string;
+  items: readonly T[];
+}): Promise<T[] | typeof BACK | undefined> {
+  return new Promise((resolve) => {
+    const qp = vscode.window.createQuickPick<T>();
+    qp.title = o.title;
+    qp.step = o.step;
+    qp.totalSteps = o.totalSteps;
+    qp.placeholder = o.placeholder;
+    qp.canSelectMany = true;
+    qp.ignoreFocusOut = true;
+    qp.items = o.items;
+    qp.selectedItems = o.items.filter((i) => i.picked);
+    qp.buttons = o.step > 1 ? [vscode.QuickInputButtons.Back] : [];
+    let done = false;
+    const finish = (v: T[] | typeof BACK | undefined) => {
+      if (done) return;
+      done = true;
+      resolve(v);
+      qp.dispose();
+    };
+    qp.onDidAccept(() => finish([...qp.selectedItems]));
+    qp.onDidTriggerButton((b) => b === vscode.QuickInputButtons.Back && finish(BACK));
+    qp.onDidHide(() => finish(undefined));
+    qp.show();
+  });
+}

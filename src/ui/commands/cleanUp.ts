@@ -17,7 +17,8 @@ import { command, runCommand } from '../commandRunner';
 import { filterParts } from '../tree/provider';
 import { ensureListed, isArgs, skipConfirm } from './args';
 import { LAST_RULE_KEY, lastRule } from './lastRule';
-import { PREVIEW_SCHEME, previewDocuments, showPreview } from './cleanUpPreview';
+import { PREVIEW_SCHEME, previewDocuments, refreshPreviewDocuments, showPreview } from './cleanUpPreview';
+import { askRule } from './cleanUpRule';
 import { removeMany, type RemovalSummary } from './remove';
 import { scheduleRecheck } from './verify';
 
@@ -43,51 +44,6 @@ export function describeRule(deps: Deps, rule: CleanupRule): string {
   return parts.length ? parts.join(' · ') : vscode.l10n.t('every reaction');
 }
 
-/** The rule, step by step; undefined when cancelled. */
-async function askRule(deps: Deps, last: CleanupRule | undefined): Promise<CleanupRule | undefined> {
-  const title = vscode.l10n.t('Clean Up');
-  const days = await vscode.window.showInputBox({
-    title,
-    prompt: vscode.l10n.t('Remove reactions older than how many days? Empty: any age.'),
-    value: String(last?.olderThanDays ?? 90),
-    validateInput: (v) =>
-      v.trim() === '' || /^\d{1,5}$/.test(v.trim()) ? undefined : vscode.l10n.t('A whole number of days, e.g. 90.'),
-  });
-  if (days === undefined) return undefined;
-  const accounts = deps.accounts.list();
-  let accountIds: string[] | undefined;
-  if (accounts.length > 1) {
-    const was = new Set(last?.accountIds ?? accounts.map((a) => a.id));
-    const picked = await vscode.window.showQuickPick(
-      accounts.map((a) => ({ label: a.label, id: a.id, picked: was.has(a.id) })),
-      { title, canPickMany: true, placeHolder: vscode.l10n.t('From which accounts?') },
-    );
-    if (!picked) return undefined;
-    if (picked.length === 0) return undefined;
-    accountIds = picked.length === accounts.length ? undefined : picked.map((p) => p.id);
-  }
-  const labels = new Map<string, string>();
-  for (const r of deps.store.all())
-    labels.set(r.kind.label.toLowerCase(), r.kind.emoji ? `${r.kind.emoji} ${r.kind.label}` : r.kind.label);
-  let kinds: string[] | undefined;
-  if (labels.size > 1) {
-    const was = new Set((last?.kinds ?? []).map((k) => k.toLowerCase()));
-    const picked = await vscode.window.showQuickPick(
-      [...labels].sort().map(([key, label]) => ({ label, key, picked: was.has(key) })),
-      { title, canPickMany: true, placeHolder: vscode.l10n.t('Only these reactions? (none checked: all)') },
-    );
-    if (!picked) return undefined;
-    kinds = picked.length ? picked.map((p) => p.key) : undefined;
-  }
-  const text = await vscode.window.showInputBox({
-    title,
-    prompt: vscode.l10n.t('Only reactions on items containing these words? Empty: any.'),
-    value: last?.text ?? '',
-  });
-  if (text === undefined) return undefined;
-  return parseRule({ olderThanDays: days.trim() || undefined, accountIds, kinds, text });
-}
-
 async function run(
   deps: Deps,
   rule: CleanupRule,
@@ -110,7 +66,10 @@ async function run(
     );
     if (mode.dryRun) return base;
     if (mode.interactive) {
-      const choice = await showPreview(deps, p, describeRule(deps, rule));
+      const matching = rule;
+      const choice = await showPreview(deps, p, describeRule(deps, rule), () =>
+        previewCleanup(deps.store.all(), matching, (id) => deps.keep.has(id)),
+      );
       if (choice === 'edit') {
         const next = await askRule(deps, rule);
         if (!next) return base;
@@ -127,6 +86,7 @@ async function run(
     });
     const recheck = scheduleRecheck(deps, summary.batchId);
     if (recheck) rechecks.add(recheck);
+    refreshPreviewDocuments();
     return { ...base, summary };
   }
 }
@@ -142,7 +102,9 @@ export async function checkOnStartup(deps: Deps): Promise<void> {
   if (n === 0) return;
   const review = vscode.l10n.t('Review');
   const choice = await vscode.window.showInformationMessage(
-    vscode.l10n.t('{0} reactions match your clean-up rule.', n),
+    n === 1
+      ? vscode.l10n.t('{0} reaction matches your clean-up rule.', n)
+      : vscode.l10n.t('{0} reactions match your clean-up rule.', n),
     review,
   );
   if (choice === review) await runCommand('reactions.cleanUpAgain');

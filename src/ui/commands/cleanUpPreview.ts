@@ -1,7 +1,9 @@
 /**
  * The Clean Up preview: exactly what the rule removes, per account and group, with the kept ones shown
  * as excluded, in a QuickPick whose first item continues to the confirmation. "Open as Document" shows
- * the whole list in a read-only editor (a `reactions-preview:` document).
+ * the whole list in a read-only editor (a `reactions-preview:` document) and keeps the preview open
+ * (clicking into the document does not end it); the document follows the reactions: after a removal it
+ * shows what the rule matches now.
  */
 import * as vscode from 'vscode';
 import { explainMatch } from '../../core/cleanup/explain';
@@ -20,11 +22,19 @@ const MAX_LISTED = 1000;
 type Action = 'remove' | 'document' | 'edit';
 type Item = vscode.QuickPickItem & { action?: Action };
 
-const documents = new Map<string, string>();
+/** Each open preview document's text, computed when VS Code asks (so it is always current). */
+const documents = new Map<string, () => string>();
+const documentsChanged = new vscode.EventEmitter<vscode.Uri>();
 
 export const previewDocuments: vscode.TextDocumentContentProvider = {
-  provideTextDocumentContent: (uri) => documents.get(uri.path) ?? '',
+  onDidChange: documentsChanged.event,
+  provideTextDocumentContent: (uri) => documents.get(uri.path)?.() ?? '',
 };
+
+/** Tells VS Code every preview document changed (after a removal): they show what matches now. */
+export function refreshPreviewDocuments(): void {
+  for (const path of documents.keys()) documentsChanged.fire(vscode.Uri.from({ scheme: PREVIEW_SCHEME, path }));
+}
 
 function day(r: Reaction): string {
   const t = reactionTime(r);
@@ -84,8 +94,12 @@ function reactionItem(r: Reaction, rule: CleanupRule, kept = false): Item {
 
 export function previewTitle(p: CleanupPreview): string {
   return p.kept.length
-    ? vscode.l10n.t('Clean Up: {0} reactions match ({1} kept, left out)', p.toRemove.length, p.kept.length)
-    : vscode.l10n.t('Clean Up: {0} reactions match', p.toRemove.length);
+    ? p.toRemove.length === 1
+      ? vscode.l10n.t('Clean Up: {0} reaction matches ({1} kept, left out)', p.toRemove.length, p.kept.length)
+      : vscode.l10n.t('Clean Up: {0} reactions match ({1} kept, left out)', p.toRemove.length, p.kept.length)
+    : p.toRemove.length === 1
+      ? vscode.l10n.t('Clean Up: {0} reaction matches', p.toRemove.length)
+      : vscode.l10n.t('Clean Up: {0} reactions match', p.toRemove.length);
 }
 
 function items(deps: Deps, p: CleanupPreview, rule: string): Item[] {
@@ -94,7 +108,7 @@ function items(deps: Deps, p: CleanupPreview, rule: string): Item[] {
   if (p.toRemove.length)
     out.push({
       action: 'remove',
-      label: `$(trash) ${vscode.l10n.t('Remove {0} Reactions…', p.toRemove.length)}`,
+      label: `$(trash) ${p.toRemove.length === 1 ? vscode.l10n.t('Remove {0} Reaction…', p.toRemove.length) : vscode.l10n.t('Remove {0} Reactions…', p.toRemove.length)}`,
       detail: `${rule} — ${p.accounts
         .flatMap((a) => a.groups.map((g) => `${groupLabel(g.type as GroupType, g.title)} ${g.count}`))
         .join(', ')}`,
@@ -149,25 +163,36 @@ export function previewText(deps: Deps, p: CleanupPreview, rule: string): string
   return lines.join('\n');
 }
 
-async function openDocument(deps: Deps, p: CleanupPreview, rule: string): Promise<void> {
+async function openDocument(deps: Deps, current: () => CleanupPreview, rule: string): Promise<void> {
   const path = `/clean-up-preview-${Date.now()}.md`;
-  documents.set(path, previewText(deps, p, rule));
+  documents.set(path, () => previewText(deps, current(), rule));
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: PREVIEW_SCHEME, path }));
   await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Active });
 }
 
-/** Shows the preview; resolves with what the person chose ('remove', 'edit') or undefined (dismissed). */
-export async function showPreview(deps: Deps, p: CleanupPreview, rule: string): Promise<'remove' | 'edit' | undefined> {
+/**
+ * Shows the preview; resolves with what the person chose ('remove', 'edit') or undefined (dismissed).
+ * `current` computes the preview again (for the document, which outlives this choice).
+ */
+export async function showPreview(
+  deps: Deps,
+  p: CleanupPreview,
+  rule: string,
+  current: () => CleanupPreview = () => p,
+): Promise<'remove' | 'edit' | undefined> {
   for (;;) {
     const qp = vscode.window.createQuickPick<Item>();
     qp.title = previewTitle(p);
     qp.placeholder =
       p.toRemove.length > 0
-        ? vscode.l10n.t('Check the list, then pick "Remove {0} Reactions…"', p.toRemove.length)
+        ? p.toRemove.length === 1
+          ? vscode.l10n.t('Check the list, then pick "Remove {0} Reaction…"', p.toRemove.length)
+          : vscode.l10n.t('Check the list, then pick "Remove {0} Reactions…"', p.toRemove.length)
         : vscode.l10n.t('Nothing to remove with this rule');
     qp.items = items(deps, p, rule);
     qp.matchOnDescription = true;
     qp.matchOnDetail = true;
+    qp.ignoreFocusOut = true; // reading the document next to it must not end the preview
     const action = await new Promise<Action | undefined>((resolve) => {
       qp.onDidAccept(() => {
         const a = qp.selectedItems[0]?.action;
@@ -178,6 +203,6 @@ export async function showPreview(deps: Deps, p: CleanupPreview, rule: string): 
     });
     qp.dispose();
     if (action !== 'document') return action;
-    await openDocument(deps, p, rule);
+    await openDocument(deps, current, rule);
   }
 }

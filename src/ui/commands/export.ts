@@ -144,7 +144,12 @@ export async function writeExport(deps: Deps, uri: vscode.Uri, text: string, cou
   const open = vscode.l10n.t('Open');
   const where = uri.scheme === 'file' ? uri.fsPath : uri.toString(true);
   void vscode.window
-    .showInformationMessage(vscode.l10n.t('Exported {0} reactions to {1}.', count, where), open)
+    .showInformationMessage(
+      count === 1
+        ? vscode.l10n.t('Exported {0} reaction to {1}.', count, where)
+        : vscode.l10n.t('Exported {0} reactions to {1}.', count, where),
+      open,
+    )
     .then((c) => {
       if (c === open) void vscode.window.showTextDocument(uri);
     });

@@ -13,7 +13,7 @@ import { providers } from '../../core/services/registry';
 import type { ReactionFilter } from '../../core/store';
 import type { Deps } from '../deps';
 import { command } from '../commandRunner';
-import { serviceLabel } from '../labels';
+import { kindChoices, serviceLabel } from '../labels';
 import { isArgs } from './args';
 
 function stringList(v: unknown, name: string): string[] | undefined {
@@ -80,16 +80,14 @@ async function editFilter(deps: Deps): Promise<void> {
       return;
     }
     case 'kind': {
-      const labels = new Map<string, string>();
-      for (const r of deps.store.all())
-        labels.set(r.kind.label.toLowerCase(), r.kind.emoji ? `${r.kind.emoji} ${r.kind.label}` : r.kind.label);
-      if (labels.size === 0) {
+      const choices = kindChoices(deps.store.all());
+      if (choices.length === 0) {
         void vscode.window.showInformationMessage(vscode.l10n.t('No reactions are listed yet.'));
         return;
       }
       const current = new Set((f.kinds ?? []).map((k) => k.toLowerCase()));
       const kinds = await pickSubset(
-        [...labels].sort((a, b) => a[0].localeCompare(b[0])).map(([key, label]) => ({ label, key })),
+        choices,
         current,
         vscode.l10n.t('Filter Reactions by Reaction'),
         vscode.l10n.t('Show only these reactions (none: all)'),
@@ -113,7 +111,7 @@ async function editFilter(deps: Deps): Promise<void> {
 
 /** A multi-select QuickPick over `items`, with `current` ticked; the keys picked, or undefined when dismissed. */
 async function pickSubset(
-  items: { label: string; key: string }[],
+  items: { label: string; key: string; description?: string }[],
   current: ReadonlySet<string>,
   title: string,
   placeHolder: string,
@@ -126,7 +124,10 @@ async function pickSubset(
 }
 
 function dateText(f: ReactionFilter): string {
-  if (f.olderThanDays !== undefined) return vscode.l10n.t('older than {0} days', f.olderThanDays);
+  if (f.olderThanDays !== undefined)
+    return f.olderThanDays === 1
+      ? vscode.l10n.t('older than {0} day', f.olderThanDays)
+      : vscode.l10n.t('older than {0} days', f.olderThanDays);
   if (f.from || f.to) return `${f.from ?? '…'} – ${f.to ?? '…'}`;
   return '';
 }

@@ -28,7 +28,7 @@ function num(n: number): string {
 export function interruptedText(batch: JournalBatch): string {
   const { asked, done } = runCounts(batch);
   return asked === 1
-    ? vscode.l10n.t('{0} was interrupted after {1} of 1 reaction.', sourceLabel(batch.source), num(done))
+    ? vscode.l10n.t('{0} was interrupted after {1} of {2} reaction.', sourceLabel(batch.source), num(done), num(asked))
     : vscode.l10n.t(
         '{0} was interrupted after {1} of {2} reactions.',
         sourceLabel(batch.source),

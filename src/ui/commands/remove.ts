@@ -143,15 +143,17 @@ export async function removeMany(
   if (n === 0) {
     if (kept.length)
       void vscode.window.showInformationMessage(
-        vscode.l10n.t('All {0} are kept; nothing was removed. "Don\'t Keep" unpins them.', kept.length),
+        kept.length === 1
+          ? vscode.l10n.t('{0} is kept; nothing was removed. "Don\'t Keep" unpins it.', kept.length)
+          : vscode.l10n.t('{0} are all kept; nothing was removed. "Don\'t Keep" unpins them.', kept.length),
       );
     return { ...emptySummary(0), kept: keptIds };
   }
   if (confirm) {
     const accountLabels = [...new Set(reactions.map((r) => deps.accounts.get(r.accountId)?.label ?? r.accountId))];
-    const go = vscode.l10n.t('Remove {0} Reactions', n);
+    const go = n === 1 ? vscode.l10n.t('Remove {0} Reaction', n) : vscode.l10n.t('Remove {0} Reactions', n);
     const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Remove {0} reactions?', n),
+      n === 1 ? vscode.l10n.t('Remove {0} reaction?', n) : vscode.l10n.t('Remove {0} reactions?', n),
       {
         modal: true,
         detail: [
@@ -159,7 +161,13 @@ export async function removeMany(
             'From {0}. They are removed one by one; you can cancel midway, and "Undo Last Removal" puts back what was removed.',
             accountLabels.join(', '),
           ),
-          ...(kept.length ? [vscode.l10n.t('{0} kept reactions are left out.', kept.length)] : []),
+          ...(kept.length
+            ? [
+                kept.length === 1
+                  ? vscode.l10n.t('{0} kept reaction is left out.', kept.length)
+                  : vscode.l10n.t('{0} kept reactions are left out.', kept.length),
+              ]
+            : []),
         ].join('\n\n'),
       },
       go,
@@ -170,7 +178,7 @@ export async function removeMany(
   const bulk = await vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
-      title: vscode.l10n.t('Removing {0} reactions', n),
+      title: n === 1 ? vscode.l10n.t('Removing {0} reaction', n) : vscode.l10n.t('Removing {0} reactions', n),
       cancellable: true,
     },
     async (progress, token) => {
@@ -249,8 +257,18 @@ function bulkTracker(deps: Deps, reactions: readonly Reaction[]): BulkProgress {
 function reportBulk(deps: Deps, s: RemovalSummary, removed: readonly Reaction[]): void {
   const ok = s.removed.length + s.alreadyRemoved.length + s.targetDeleted.length;
   const extras: string[] = [];
-  if (s.alreadyRemoved.length) extras.push(vscode.l10n.t('{0} were already gone', s.alreadyRemoved.length));
-  if (s.targetDeleted.length) extras.push(vscode.l10n.t('{0} were on deleted items', s.targetDeleted.length));
+  if (s.alreadyRemoved.length)
+    extras.push(
+      s.alreadyRemoved.length === 1
+        ? vscode.l10n.t('{0} was already gone', s.alreadyRemoved.length)
+        : vscode.l10n.t('{0} were already gone', s.alreadyRemoved.length),
+    );
+  if (s.targetDeleted.length)
+    extras.push(
+      s.targetDeleted.length === 1
+        ? vscode.l10n.t('{0} was on a deleted item', s.targetDeleted.length)
+        : vscode.l10n.t('{0} were on deleted items', s.targetDeleted.length),
+    );
   const extra = extras.length ? ` (${extras.join(', ')})` : '';
   const undo = vscode.l10n.t('Undo');
   const showLog = vscode.l10n.t('Show Log');
@@ -267,27 +285,47 @@ function reportBulk(deps: Deps, s: RemovalSummary, removed: readonly Reaction[])
   for (const f of s.failed) deps.logger.warn(`  failed: ${f.id}: ${f.error}`);
   if (s.failed.length === 0 && s.notAttempted.length === 0) {
     void vscode.window
-      .showInformationMessage(vscode.l10n.t('Removed {0} of {1} reactions{2}.', ok, s.requested, extra), ...buttons)
+      .showInformationMessage(
+        s.requested === 1
+          ? vscode.l10n.t('Removed {0} of {1} reaction{2}.', ok, s.requested, extra)
+          : vscode.l10n.t('Removed {0} of {1} reactions{2}.', ok, s.requested, extra),
+        ...buttons,
+      )
       .then(onChoice);
     return;
   }
-  const parts = [vscode.l10n.t('Removed {0} of {1} reactions{2}.', ok, s.requested, extra)];
+  const parts = [
+    s.requested === 1
+      ? vscode.l10n.t('Removed {0} of {1} reaction{2}.', ok, s.requested, extra)
+      : vscode.l10n.t('Removed {0} of {1} reactions{2}.', ok, s.requested, extra),
+  ];
   if (s.failed.length) {
     const reasons = [...new Set(s.failed.map((f) => f.error))];
     const shown = reasons.slice(0, 3).join(' · ');
     parts.push(
       reasons.length > 3
-        ? vscode.l10n.t(
-            '{0} failed and stay in the list: {1} (and {2} more reasons).',
-            s.failed.length,
-            shown,
-            reasons.length - 3,
-          )
+        ? reasons.length - 3 === 1
+          ? vscode.l10n.t(
+              '{0} failed and stay in the list: {1} (and {2} more reason).',
+              s.failed.length,
+              shown,
+              reasons.length - 3,
+            )
+          : vscode.l10n.t(
+              '{0} failed and stay in the list: {1} (and {2} more reasons).',
+              s.failed.length,
+              shown,
+              reasons.length - 3,
+            )
         : vscode.l10n.t('{0} failed and stay in the list: {1}', s.failed.length, shown),
     );
   }
   if (s.notAttempted.length)
-    parts.push(vscode.l10n.t('Cancelled: {0} were not attempted and are unchanged.', s.notAttempted.length));
+    parts.push(
+      s.notAttempted.length === 1
+        ? vscode.l10n.t('Cancelled: {0} was not attempted and is unchanged.', s.notAttempted.length)
+        : vscode.l10n.t('Cancelled: {0} were not attempted and are unchanged.', s.notAttempted.length),
+    );
   void vscode.window.showWarningMessage(parts.join(' '), ...buttons, showLog).then(onChoice);
 }
 

@@ -92,7 +92,9 @@ async function pickAndRestore(deps: Deps): Promise<UndoSummary | undefined> {
   if (batches.length === 0) {
     const days = vscode.workspace.getConfiguration('reactions').get<number>('journal.retentionDays', 90);
     void vscode.window.showInformationMessage(
-      vscode.l10n.t('Nothing was removed in the last {0} days (the journal keeps removals that long).', days),
+      days === 1
+        ? vscode.l10n.t('Nothing was removed in the last {0} day (the journal keeps removals that long).', days)
+        : vscode.l10n.t('Nothing was removed in the last {0} days (the journal keeps removals that long).', days),
     );
     return undefined;
   }
@@ -152,7 +154,10 @@ async function pickAndRestore(deps: Deps): Promise<UndoSummary | undefined> {
 
 export function register(context: vscode.ExtensionContext, deps: Deps): void {
   context.subscriptions.push(
-    command(deps, 'reactions.showRemoved', () => pickAndRestore(deps)),
+    command(deps, 'reactions.showRemoved', () => {
+      deps.keys.set('reactions.removedShown', true);
+      return pickAndRestore(deps);
+    }),
     command(deps, 'reactions.restoreRemoved', async (arg?: unknown): Promise<UndoSummary | undefined> => {
       if (!isArgs(arg)) return pickAndRestore(deps);
       const batchId = stringArg(arg, 'batchId');

@@ -31,7 +31,7 @@ export interface UndoSummary {
 
 /** The modal of a batch put-back: what a put-back does to other people and to the date. */
 async function confirmPutBack(n: number): Promise<boolean> {
-  const go = vscode.l10n.t('Put Back {0} Reactions', n);
+  const go = n === 1 ? vscode.l10n.t('Put Back {0} Reaction', n) : vscode.l10n.t('Put Back {0} Reactions', n);
   const choice = await vscode.window.showWarningMessage(
     vscode.l10n.t('Put back {0} reactions?', n),
     {
@@ -73,10 +73,16 @@ async function confirmBack(
 /** Puts back a removed batch (undo), bounded like a bulk removal; restored items return to the tree. */
 export async function undoRemoval(
   deps: Deps,
-  batch: readonly Reaction[],
-  confirm = batch.length > 1,
+  removed: readonly Reaction[],
+  confirm = removed.length > 1,
 ): Promise<UndoSummary> {
-  if (batch.length === 0) return { restored: [], failed: [] };
+  if (removed.length === 0) return { restored: [], failed: [] };
+  // An old message's "Undo" after "Undo Last Removal" (or a second click): nothing is sent again.
+  const batch = deps.undo.notPutBack(removed);
+  if (batch.length === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Already put back; nothing was sent.'));
+    return { restored: [], failed: [] };
+  }
   if (confirm && !(await confirmPutBack(batch.length))) return { restored: [], failed: [], cancelled: true };
   const run = () =>
     restoreMany(batch, (id) => withTreeFeedback(deps, id), {
@@ -92,7 +98,10 @@ export async function undoRemoval(
       : await vscode.window.withProgress(
           {
             location: vscode.ProgressLocation.Notification,
-            title: vscode.l10n.t('Putting back {0} reactions', batch.length),
+            title:
+              batch.length === 1
+                ? vscode.l10n.t('Putting back {0} reaction', batch.length)
+                : vscode.l10n.t('Putting back {0} reactions', batch.length),
           },
           run,
         );
@@ -106,6 +115,7 @@ export async function undoRemoval(
     ...summary.restored,
     ...summary.failed.filter((f) => f.kind === 'not-found' || f.kind === 'conflict').map((f) => f.id),
   ]);
+  deps.undo.markPutBack(summary.restored);
   deps.undo.forget(batch.filter((r) => settled.has(r.id)));
   await deps.journal.markRestored(summary.restored).catch((e) => deps.logger.warn(`journal: ${errorMessage(e)}`));
   void deps.cameBack.refresh();
@@ -115,19 +125,29 @@ export async function undoRemoval(
     void vscode.window.showInformationMessage(
       batch.length === 1
         ? vscode.l10n.t('Put back your {0} reaction on {1}.', kindText(r.kind), quote(r.target.excerpt))
-        : vscode.l10n.t('Put back {0} reactions.', batch.length),
+        : batch.length === 1
+          ? vscode.l10n.t('Put back {0} reaction.', batch.length)
+          : vscode.l10n.t('Put back {0} reactions.', batch.length),
     );
   } else {
     const reasons = [...new Set(summary.failed.map((f) => f.error))].slice(0, 3).join(' · ');
     void vscode.window
       .showWarningMessage(
-        vscode.l10n.t(
-          'Put back {0} of {1} reactions. {2} could not be put back: {3}',
-          summary.restored.length,
-          batch.length,
-          summary.failed.length,
-          reasons,
-        ),
+        batch.length === 1
+          ? vscode.l10n.t(
+              'Put back {0} of {1} reaction. {2} could not be put back: {3}',
+              summary.restored.length,
+              batch.length,
+              summary.failed.length,
+              reasons,
+            )
+          : vscode.l10n.t(
+              'Put back {0} of {1} reactions. {2} could not be put back: {3}',
+              summary.restored.length,
+              batch.length,
+              summary.failed.length,
+              reasons,
+            ),
         showLog,
       )
       .then((c) => c === showLog && deps.logger.show());

@@ -63,7 +63,7 @@ async function pickBatches(deps: Deps, arg: unknown): Promise<JournalBatch[] | u
   }
   type Item = vscode.QuickPickItem & { batches: JournalBatch[] };
   const items: Item[] = [7, 30, 90].map((d) => ({
-    label: `$(checklist) ${vscode.l10n.t('All removals of the last {0} days', d)}`,
+    label: `$(checklist) ${d === 1 ? vscode.l10n.t('All removals of the last {0} day', d) : vscode.l10n.t('All removals of the last {0} days', d)}`,
     description:
       batchesWithin(all, d).length === 1
         ? vscode.l10n.t('1 removal')

@@ -1,6 +1,7 @@
 /**
  * View commands.
  * - `reactions.refresh` — lists again. args: account/error node | `{ accountId }` | none (all accounts).
+ *   With no account it says so and offers Add Account (not a silent no-op).
  *   Resolves when the listing has finished (errors become the account's error node).
  * - `reactions.fullRescan` — drops the cached set and lists from scratch. Same args as refresh. A large
  *   account (> ~20k items) also gets a cancellable notification with the listing's numbers.
@@ -10,7 +11,8 @@
  * - `reactions.showLog` — shows the "Reactions" output channel. No args.
  * - `reactions.showMore` — the next page of a long group's rows. args: its "Show more" row (the row's own command).
  * - `reactions.groupByWhen` / `reactions.groupByWhere` / `reactions.sortOldest` / `reactions.sortNewest`
- *   — the view-title "View" submenu; the choice persists. Return `{ groupBy, sort }`.
+ *   — set the grouping or the order (palette, and the "Group and Sort…" picker of viewOptions.ts); the
+ *   choice persists. Return `{ groupBy, sort }`.
  */
 import * as vscode from 'vscode';
 import type { Deps } from '../deps';
@@ -31,6 +33,17 @@ function accountIds(deps: Deps, arg: unknown): string[] | undefined {
 
 export function register(context: vscode.ExtensionContext, deps: Deps): void {
   const list = async (arg: unknown, mode: LoadOptions['mode']): Promise<void> => {
+    if (deps.accounts.list().length === 0) {
+      // not a silent no-op: say why, and offer the way forward
+      const add = vscode.l10n.t('Add Account…');
+      void vscode.window
+        .showInformationMessage(
+          vscode.l10n.t('There is no account to refresh yet. Add a SelfCommunity or Tines account first.'),
+          add,
+        )
+        .then((choice) => choice === add && vscode.commands.executeCommand('reactions.addAccount'));
+      return;
+    }
     await deps.listings.load(accountIds(deps, arg), { interactive: true, mode, notifyLarge: mode === 'full' });
     deps.tree.flush();
   };

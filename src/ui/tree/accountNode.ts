@@ -8,6 +8,7 @@
 import * as vscode from 'vscode';
 import type { Account } from '../../core/model';
 import { provider } from '../../core/services/registry';
+import { timeAgo } from '../dates';
 import { serviceIcon } from '../labels';
 import { partialText, partialTooltip, progressLines, progressText } from '../scanProgress';
 import { ErrorNode } from './errorNode';
@@ -43,7 +44,9 @@ export class AccountNode implements TreeNode {
     const state = listings.state(id);
     const total = store.count(id);
     const shown = store.visibleCount(id);
-    const item = new vscode.TreeItem(this.account.label, vscode.TreeItemCollapsibleState.Expanded);
+    const service = provider(this.account.service).label;
+    // the service first: "alice @ host" and "Alice Martin @ host" alone do not say which is which
+    const item = new vscode.TreeItem(`${service}: ${this.account.label}`, vscode.TreeItemCollapsibleState.Expanded);
     item.id = AccountNode.treeId(id);
     const counts = store.isFiltered ? vscode.l10n.t('{0} of {1}', shown, total) : String(total);
     const progress = state.status === 'loading' ? listings.progress(id) : undefined;
@@ -70,7 +73,6 @@ export class AccountNode implements TreeNode {
         : state.status === 'error'
           ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
           : serviceIcon(this.account.service);
-    const service = provider(this.account.service).label;
     const md = new vscode.MarkdownString();
     md.appendMarkdown('**');
     md.appendText(this.account.label);
@@ -79,7 +81,9 @@ export class AccountNode implements TreeNode {
     md.appendMarkdown('\n\n');
     md.appendText(
       store.isFiltered
-        ? vscode.l10n.t('{0} of {1} reactions match the filter', shown, total)
+        ? total === 1
+          ? vscode.l10n.t('{0} of {1} reaction matches the filter', shown, total)
+          : vscode.l10n.t('{0} of {1} reactions match the filter', shown, total)
         : total === 1
           ? vscode.l10n.t('1 reaction')
           : vscode.l10n.t('{0} reactions', total),
@@ -135,24 +139,22 @@ export class AccountNode implements TreeNode {
       );
     }
     item.tooltip = md;
+    const spokenState = progress
+      ? vscode.l10n.t(', loading, {0}', progressText(progress))
+      : state.status === 'loading'
+        ? vscode.l10n.t(', loading')
+        : state.notRefreshed
+          ? vscode.l10n.t(', not refreshed: {0}', state.notRefreshed.reason)
+          : state.partial
+            ? `, ${partialText(state.partial)}`
+            : state.cachedAt && state.status !== 'error'
+              ? vscode.l10n.t(', cached {0}', timeAgo(state.cachedAt))
+              : '';
     item.accessibilityInformation = {
-      label: vscode.l10n.t(
-        '{0} account {1}, {2} reactions{3}',
-        service,
-        this.account.label,
-        shown,
-        progress
-          ? vscode.l10n.t(', loading, {0}', progressText(progress))
-          : state.status === 'loading'
-            ? vscode.l10n.t(', loading')
-            : state.notRefreshed
-              ? vscode.l10n.t(', not refreshed: {0}', state.notRefreshed.reason)
-              : state.partial
-                ? `, ${partialText(state.partial)}`
-                : state.cachedAt && state.status !== 'error'
-                  ? vscode.l10n.t(', cached {0}', timeAgo(state.cachedAt))
-                  : '',
-      ),
+      label:
+        shown === 1
+          ? vscode.l10n.t('{0} account {1}, {2} reaction{3}', service, this.account.label, shown, spokenState)
+          : vscode.l10n.t('{0} account {1}, {2} reactions{3}', service, this.account.label, shown, spokenState),
       role: 'treeitem',
     };
     const tokens = ['account', `service:${this.account.service}`, `state:${state.status}`];
@@ -186,14 +188,4 @@ export class AccountNode implements TreeNode {
     }
     return children;
   }
-}
-
-/** "just now", "5 min ago", "3 h ago", "2 d ago". */
-export function timeAgo(then: Date, now = Date.now()): string {
-  const minutes = Math.floor(Math.max(0, now - then.getTime()) / 60_000);
-  if (minutes < 1) return vscode.l10n.t('just now');
-  if (minutes < 60) return vscode.l10n.t('{0} min ago', minutes);
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return vscode.l10n.t('{0} h ago', hours);
-  return vscode.l10n.t('{0} d ago', Math.floor(hours / 24));
 }

@@ -45,7 +45,10 @@ export class GroupNode implements TreeNode {
         ? vscode.TreeItemCollapsibleState.Collapsed
         : vscode.TreeItemCollapsibleState.Expanded;
     const item = new vscode.TreeItem(label, state);
-    item.id = GroupNode.treeId(this.accountId, g.key);
+    // Filtered, a group has its own id: VS Code opens it afresh (as `state` says) instead of keeping it
+    // closed, so a match is never hidden inside a collapsed group; clearing the filter brings back the
+    // expansion the user chose.
+    item.id = GroupNode.treeId(this.accountId, g.key) + (this.ctx.store.isFiltered ? '/filtered' : '');
     item.description = String(g.reactions.length);
     item.iconPath = groupIcon(g.type);
     item.tooltip =
@@ -90,7 +93,10 @@ export class MoreNode implements TreeNode {
     item.iconPath = new vscode.ThemeIcon('ellipsis');
     item.contextValue = 'more';
     item.accessibilityInformation = {
-      label: vscode.l10n.t('Show {0} more reactions, {1} of {2} shown', next, this.shown, this.total),
+      label:
+        next === 1
+          ? vscode.l10n.t('Show {0} more reaction, {1} of {2} shown', next, this.shown, this.total)
+          : vscode.l10n.t('Show {0} more reactions, {1} of {2} shown', next, this.shown, this.total),
       role: 'treeitem',
     };
     item.command = {

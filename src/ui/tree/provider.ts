@@ -193,10 +193,16 @@ export class ReactionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     this.keys.set('reactions.filtered', store.isFiltered);
     if (!this.view) return;
     const shown = store.visibleCount();
-    this.view.badge =
-      shown > 0
-        ? { value: shown, tooltip: shown === 1 ? vscode.l10n.t('1 reaction') : vscode.l10n.t('{0} reactions', shown) }
-        : undefined;
+    const total = store.count();
+    // a filtered badge says so: "3 of 116 reactions match the filter", not just "3 reactions"
+    const tooltip = store.isFiltered
+      ? total === 1
+        ? vscode.l10n.t('{0} of {1} reaction matches the filter', shown, total)
+        : vscode.l10n.t('{0} of {1} reactions match the filter', shown, total)
+      : shown === 1
+        ? vscode.l10n.t('1 reaction')
+        : vscode.l10n.t('{0} reactions', shown);
+    this.view.badge = shown > 0 ? { value: shown, tooltip } : undefined;
     this.view.message = store.isFiltered ? describeFilter(store.filter, shown, store.count()) : undefined;
     this.view.description = store.isFiltered ? filterParts(store.filter).join(' · ') : undefined;
   }
@@ -214,7 +220,12 @@ function rootKey(nodes: readonly AccountNode[]): string {
 /** The filter in a few words: "older than 90 days", "text "x"", … (the view's description). */
 export function filterParts(f: ReactionFilter): string[] {
   const parts: string[] = [];
-  if (f.olderThanDays !== undefined) parts.push(vscode.l10n.t('older than {0} days', f.olderThanDays));
+  if (f.olderThanDays !== undefined)
+    parts.push(
+      f.olderThanDays === 1
+        ? vscode.l10n.t('older than {0} day', f.olderThanDays)
+        : vscode.l10n.t('older than {0} days', f.olderThanDays),
+    );
   if (f.from && f.to) parts.push(vscode.l10n.t('{0} to {1}', f.from, f.to));
   else if (f.from) parts.push(vscode.l10n.t('since {0}', f.from));
   else if (f.to) parts.push(vscode.l10n.t('until {0}', f.to));
@@ -226,5 +237,7 @@ export function filterParts(f: ReactionFilter): string[] {
 
 export function describeFilter(f: ReactionFilter, shown: number, total: number): string {
   const parts = filterParts(f);
-  return vscode.l10n.t('Showing {0} of {1} reactions matching {2}.', shown, total, parts.join('; '));
+  return total === 1
+    ? vscode.l10n.t('Showing {0} of {1} reaction matching {2}.', shown, total, parts.join('; '))
+    : vscode.l10n.t('Showing {0} of {1} reactions matching {2}.', shown, total, parts.join('; '));
 }

@@ -1,22 +1,28 @@
 /**
  * The groups under an account, as the view options ask: by where (the store's groups) or by when
- * (This week / This month / This year / Older / No date), newest or oldest first. A time group is a
+ * (This week / This month / each month of this year / each earlier year / No date), newest or oldest first. A time group is a
  * GroupNode (Remove All, selection and pickers treat it like any group) with its own label and icon.
  */
 import * as vscode from 'vscode';
-import { sortByDate, groupByTime, type TimeBucket, type TimeGroup } from '../../core/cleanup/timeGroups';
+import { sortByDate, groupByTime, type TimeGroup } from '../../core/cleanup/timeGroups';
+import { monthName } from '../dates';
 import { GroupNode } from './groupNode';
 import type { TreeContext, TreeNode } from './node';
 
-export function timeBucketLabel(bucket: TimeBucket): string {
-  const labels: Record<TimeBucket, () => string> = {
-    week: () => vscode.l10n.t('This week'),
-    month: () => vscode.l10n.t('This month'),
-    year: () => vscode.l10n.t('This year'),
-    older: () => vscode.l10n.t('Older'),
-    undated: () => vscode.l10n.t('No date'),
-  };
-  return labels[bucket]();
+/** "This week", "This month", "March" (a month of this year), "2024" (an earlier year), "No date". */
+export function timeGroupLabel(g: Pick<TimeGroup, 'bucket' | 'month' | 'year'>): string {
+  switch (g.bucket) {
+    case 'week':
+      return vscode.l10n.t('This week');
+    case 'month':
+      return vscode.l10n.t('This month');
+    case 'monthOf':
+      return monthName(g.month ?? 0, g.year ?? 0, 'long', false);
+    case 'year':
+      return String(g.year);
+    case 'undated':
+      return vscode.l10n.t('No date');
+  }
 }
 
 export class TimeGroupNode extends GroupNode {
@@ -28,7 +34,7 @@ export class TimeGroupNode extends GroupNode {
   ) {
     super(
       accountId,
-      { key: timeGroup.key, type: 'case', title: timeBucketLabel(timeGroup.bucket), reactions: timeGroup.reactions },
+      { key: timeGroup.key, type: 'case', title: timeGroupLabel(timeGroup), reactions: timeGroup.reactions },
       parent,
       ctx,
     );

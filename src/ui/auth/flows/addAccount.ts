@@ -60,7 +60,7 @@ export async function addAccountFlow(accounts: FlowAccounts): Promise<Account | 
       step: 2,
       totalSteps: totalSteps(),
       value: state.baseUrl,
-      prompt: vscode.l10n.t('The address of the {0} site (https).', p.label),
+      prompt: vscode.l10n.t('The address of the {0} site: https://…, or http:// for localhost only.', p.label),
       placeholder: p.exampleUrl,
     });
     return token;

@@ -35,7 +35,7 @@ export async function browserSignInFlow(accounts: FlowAccounts, expect?: Account
       step: 1,
       totalSteps: 2,
       value: state.baseUrl,
-      prompt: vscode.l10n.t('The address of the SelfCommunity community (https).'),
+      prompt: vscode.l10n.t('The address of the SelfCommunity community: https://…, or http:// for localhost only.'),
       placeholder: provider('selfcommunity').exampleUrl,
     });
     if (baseUrl !== state.baseUrl) state.clientId = accounts.repository.rememberedClientId(baseUrl) ?? state.clientId;

@@ -2,13 +2,15 @@
  * A multi-step input with a Back stack: a flow is a chain of steps, each a function that shows one
  * box and returns the next step (or nothing when the flow is done). Back returns to the step before;
  * dismissing a box ends the flow; a failed sign-in jumps back to the step whose input was wrong
- * (`retryAt`), with the reason shown in that box when it opens.
+ * (`retryAt`), with the reason shown in that box when it opens — until that input, or one accepted
+ * before it, changes (then the reason is stale and no longer shown).
  *
  * Everything typed goes through the log's redaction (`addTyped`), so a token pasted into the wrong
  * box is redacted like one; errors shown in a box are redacted the same way.
  */
 import { normalizeBaseUrl } from '../../../core/http';
-import { BACK, input, validateBaseUrl, type InputOptions } from '../inputBox';
+import type * as vscode from 'vscode';
+import { BACK, input, pickMany, validateBaseUrl, type InputOptions } from '../inputBox';
 import { errorMessage } from '../../errorMessage';
 import type { OutputLogger } from '../../outputLogger';
 
@@ -20,6 +22,8 @@ const Back = Symbol('back');
 export class MultiStepInput {
   private readonly stack: Step[] = [];
   private error: { step: Step; message: string } | undefined;
+  /** What each step's box last accepted: an error about a later step is dropped when this changes. */
+  private readonly accepted = new Map<Step, string>();
 
   constructor(private readonly logger: OutputLogger) {}
 
@@ -49,7 +53,19 @@ export class MultiStepInput {
     if (value === undefined) throw Dismissed;
     if (value === BACK) throw Back;
     this.logger.addTyped(value);
-    if (this.error?.step === current) this.error = undefined;
+    // the error was about this box's input, or about one that depended on what changed here (a 401 on
+    // the token is stale once the site address is another one)
+    const changed = this.accepted.has(current) && this.accepted.get(current) !== value;
+    if (this.error?.step === current || changed) this.error = undefined;
+    this.accepted.set(current, value);
+    return value;
+  }
+
+  /** Shows one multi-select list; resolves with the checked items (Back and dismiss unwind the flow). */
+  async pickMany<T extends vscode.QuickPickItem>(o: Parameters<typeof pickMany<T>>[0]): Promise<T[]> {
+    const value = await pickMany(o);
+    if (value === undefined) throw Dismissed;
+    if (value === BACK) throw Back;
     return value;
   }
 
