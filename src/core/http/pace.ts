@@ -106,9 +106,12 @@ export class Pace {
       this.learn(now + retryAfterMs, now);
       return;
     }
+    // Requests already on their way when the first refusal came are refused too: they do not make the
+    // back-off longer (only a refusal of a request sent after the pause ended is one more in a row).
+    if (now < this.pausedUntil) return;
     const bound = this.limit?.windowMs ?? this.windowMs;
     const wait = Math.min(bound, this.options.backoffMs * 2 ** this.backoffs++);
-    this.pausedUntil = Math.max(this.pausedUntil, now + wait);
+    this.pausedUntil = now + wait;
   }
 
   /** A request was answered: the next refusal without Retry-After starts the back-off over. */
