@@ -193,6 +193,20 @@ export class Workbench {
     await this.findTreeItem(new RegExp(`^SelfCommunity account alice @ .*, ${reactions} reactions$`), timeoutMs);
   }
 
+  /** Adds alice's Tines account with a pasted key (the Add Account flow) and waits for its "Added" message. */
+  async addTinesAccount(timeoutMs = 60_000): Promise<void> {
+    const alice = this.emulator.users.find((u) => u.name === 'alice')!;
+    const widget = this.page.locator('.quick-input-widget');
+    await this.runCommand('Reactions: Add Account');
+    await this.pickQuickItem(/Tines.*paste an API key/);
+    await this.answerQuickInput(this.emulator.tinesUrl, { expectPrompt: /address of the Tines site/ });
+    await widget.locator('input[type=password]').waitFor({ state: 'visible', timeout: 20_000 });
+    await widget.locator('input[type=password]').fill(alice.tinesToken);
+    await widget.locator('input[type=password]').press('Enter');
+    await this.answerQuickInput(alice.email, { expectPrompt: /email address/ });
+    await this.notification(/Added Alice Martin @/).waitFor({ state: 'visible', timeout: timeoutMs });
+  }
+
   /** Clicks the activity-bar tab of a view container (default: ours, "Reactions"). */
   async openViewContainer(title = 'Reactions'): Promise<void> {
     const tab = this.page.locator('.part.activitybar').getByRole('tab', { name: title });

@@ -9,6 +9,8 @@ import * as assert from 'assert';
 import * as path from 'path';
 import { RestoreJournal } from '../../src/core/cleanup/journal';
 import { resumePlan } from '../../src/core/cleanup/runs';
+import { tines } from '../../src/core/services/tines';
+import type { Reaction } from '../../src/core/model';
 import type { Emulator } from '../emulator';
 import { useWorkbench, type Workbench } from './harness';
 
@@ -55,7 +57,12 @@ describe('E2E: a bulk removal interrupted by a window reload', function () {
   this.timeout(10 * 60_000);
   // ~630 voted statuses, no comments: one list, a long removal once latency is on.
   const wb = useWorkbench({
-    emulator: { seed: 24, sc: { statuses: 700, discussions: 0, posts: 0, commentsPerItem: 0, voteRate: 0.9 } },
+    emulator: {
+      seed: 24,
+      sc: { statuses: 700, discussions: 0, posts: 0, commentsPerItem: 0, voteRate: 0.9 },
+      // for the second test: bob reacted with the same emoji as alice everywhere (no harmless proof)
+      tines: { cases: 4, commentsPerCase: 3, reactionRate: 0.8, shared: { user: 'bob', share: 1 } },
+    },
     sideBarWidth: 520,
   });
 
@@ -140,5 +147,40 @@ describe('E2E: a bulk removal interrupted by a window reload', function () {
     await w.runCommand('Reactions: Show Log');
     await w.page.waitForTimeout(4000);
     assert.strictEqual(await w.page.locator('.notification-toast', { hasText: text }).count(), 0);
+  });
+
+  it('Resume of a run cut short before its Tines key was proven asks about the key, then removes the rest', async () => {
+    const w = wb();
+    const emu = w.emulator;
+    const alice = emu.users.find((u) => u.name === 'alice')!;
+    const bobBefore = emu.tines.reactionsOf('bob');
+    const n = emu.tines.reactionsOf('alice').length;
+    assert.ok(n >= 3 && bobBefore.length >= n, `alice ${n}, bob ${bobBefore.length}`);
+    await w.openReactions();
+    await w.addTinesAccount();
+    await w.findTreeItem(new RegExp(`^Tines account Alice Martin @ .*, ${n} reactions$`), 60_000);
+
+    // A run the window closed on before its first Tines write (as one whose SelfCommunity part went
+    // first): in the journal with what it asked, nothing sent. The same reactions the extension lists.
+    const account = await tines.signIn({ baseUrl: emu.tinesUrl, token: alice.tinesToken, email: alice.email });
+    const asked: Reaction[] = [];
+    for await (const batch of tines.connect(account, () => alice.tinesToken).listReactions()) asked.push(...batch);
+    assert.strictEqual(asked.length, n);
+    await journalOf(w).startRun('bulk', asked);
+    await w.reload();
+
+    const text = new RegExp(`Bulk removal was interrupted after 0 of ${n} reactions\\.`);
+    await (await notice(w, text)).getByRole('button', { name: 'Resume' }).click();
+    // Resume is the person's choice: no count question, but the key is asked about, since every one of
+    // these comments also carries bob's reaction with the same emoji (a wrong key would remove his).
+    const dialog = w.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await dialog.innerText(), /This Tines key has not been shown to be .*'s yet/);
+    assert.strictEqual(emu.tines.reactionsOf('alice').length, n, 'nothing was written before the answer');
+    await w.screenshot('interrupted-05-resume-asks-key');
+    await dialog.getByRole('button', { name: 'Write Anyway' }).click();
+    await notice(w, new RegExp(`Removed ${n} of ${n} reactions`));
+    assert.deepStrictEqual(emu.tines.reactionsOf('alice'), [], "every one of alice's reactions is gone");
+    assert.deepStrictEqual(emu.tines.reactionsOf('bob'), bobBefore, "bob's reactions are all still there");
   });
 });

@@ -30,18 +30,6 @@ async function toTop(w: Workbench): Promise<void> {
   await w.page.waitForTimeout(300);
 }
 
-async function addTines(w: Workbench): Promise<void> {
-  const alice = w.emulator.users.find((u) => u.name === 'alice')!;
-  await w.runCommand('Reactions: Add Account');
-  await w.pickQuickItem(/Tines.*paste an API key/);
-  await w.answerQuickInput(w.emulator.tinesUrl, { expectPrompt: /address of the Tines site/ });
-  await widget(w).locator('input[type=password]').waitFor({ state: 'visible', timeout: 20_000 });
-  await widget(w).locator('input[type=password]').fill(alice.tinesToken);
-  await widget(w).locator('input[type=password]').press('Enter');
-  await w.answerQuickInput(alice.email, { expectPrompt: /email address/ });
-  await w.notification(/Added Alice Martin @/).waitFor({ state: 'visible', timeout: 60_000 });
-}
-
 describe('E2E: as a new user sees it', () => {
   const wb = useWorkbench({ emulator: { seed: 3 }, sideBarWidth: 0 });
 
@@ -115,7 +103,7 @@ describe('E2E: as a new user sees it', () => {
   it('rows show a date and the kind first; accounts name their service', async () => {
     const w = wb();
     await addSc(w);
-    await addTines(w);
+    await w.addTinesAccount();
     await w.resizeSideBar(520);
     await toTop(w);
     const descriptions = await w.page

@@ -49,7 +49,9 @@ export async function resumeRun(deps: Deps, batchId: string): Promise<RemovalSum
     return undefined;
   }
   const { removeMany } = await import('./remove');
-  return removeMany(deps, left, false, batch.source, { resume: batch });
+  // The person pressed Resume: no second count question, but a Tines key never proven is asked about
+  // (scripted, it would send nothing for that account).
+  return removeMany(deps, left, 'key', batch.source, { resume: batch });
 }
 
 async function notify(deps: Deps, batch: JournalBatch): Promise<void> {

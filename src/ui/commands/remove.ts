@@ -97,13 +97,21 @@ export async function removeOne(deps: Deps, r: Reaction, ask = true): Promise<Re
 }
 
 /**
+ * Who is asked before a bulk run writes: `true` — the count (a modal), then about a Tines key not yet
+ * proven to be the account user's; `'key'` — only about such a key (the person chose the run by other
+ * means: Resume in the interrupted-run notice); `false` — nobody (scripted calls: an unproven key then
+ * sends nothing).
+ */
+export type Confirmation = boolean | 'key';
+
+/**
  * The bulk flow. Journaled as it goes (../runs.ts): the run's start, each outcome as soon as it is known,
  * its end. `resume` continues an interrupted run of the journal (its outcomes go to the same entry).
  */
 export async function removeMany(
   deps: Deps,
   requested: readonly Reaction[],
-  confirm: boolean,
+  confirm: Confirmation,
   source: RemovalSource = 'bulk',
   /** What was asked, for the receipt (the command's words, a Clean Up's rule); `resume`: an interrupted run to go on with. */
   asked: { command?: string; rule?: string; resume?: JournalBatch } = {},
@@ -120,7 +128,7 @@ export async function removeMany(
       );
     return { ...emptySummary(0), kept: keptIds };
   }
-  if (confirm) {
+  if (confirm === true) {
     const accountLabels = [...new Set(reactions.map((r) => deps.accounts.get(r.accountId)?.label ?? r.accountId))];
     const go = n === 1 ? vscode.l10n.t('Remove {0} Reaction', n) : vscode.l10n.t('Remove {0} Reactions', n);
     const choice = await vscode.window.showWarningMessage(
@@ -164,7 +172,8 @@ export async function removeMany(
         concurrency: BULK_CONCURRENCY,
         signal: controller.signal,
         onStart: (r) => run.sending(r),
-        // scripted calls (confirm: false) are never asked: an unproven key then sends nothing
+        // scripted calls (confirm: false) are never asked: an unproven key then sends nothing; a person
+        // who chose the run another way (Resume) is asked about the key, not about the count
         confirmUnproven: (account, list, what) =>
           confirm ? confirmUnprovenKey(account, list, what) : Promise.resolve(false),
         onResult: (x) => {
