@@ -1,13 +1,14 @@
 /**
- * Rate limits as real servers enforce them, per token (per key): a sliding window of the requests a
- * token was allowed. Over the limit a request is refused before it is handled (nothing is applied) and
+ * Rate limits as real servers enforce them: a sliding window of the requests allowed per user
+ * (SelfCommunity: DRF's UserRateThrottle keys by user, so every token of a user shares it) or per key
+ * (Tines). Over the limit a request is refused before it is handled (nothing is applied) and
  * not counted in the window (as Django REST Framework's throttle):
  *
  * - SelfCommunity (DRF): `429` + `Retry-After: <whole seconds>` (ceil of when the window has room) and
  *   `{"detail": "Request was throttled. Expected available in N seconds."}` ("1 second.");
  * - Tines (its documentation: 5,000 requests a minute per key): `429` with no Retry-After.
  *
- * Requests without a token count per server under one key; OAuth endpoints are not limited. Counters
+ * Requests without a known user or key count per server under one key (DRF: one IP); OAuth endpoints are not limited. Counters
  * let tests assert on what the server saw: requests allowed and refused, and every write applied.
  */
 import type { Reply } from './server';
