@@ -11,6 +11,8 @@ export const PACKAGES = [
   { name: 'fonts-noto-color-emoji', for: ['test'], why: 'reactions are emoji: without it screenshots show boxes' },
   { name: 'python3-django', for: ['test'], why: 'the Django OAuth Toolkit test server' },
   { name: 'python3-django-oauth-toolkit', for: ['test'], why: 'the Django OAuth Toolkit test server' },
+  // only Recommended by python3-django-oauth-toolkit: an install without Recommends lacks it
+  { name: 'python3-djangorestframework', for: ['test'], why: 'the Django REST Framework throttle test server' },
 ];
 
 export const PURPOSES = ['demo', 'test'];

@@ -11,6 +11,10 @@ threaded WSGI server, and prints one JSON line (base URL, client id, user) when 
   /_test/stats/           rows of DOT's token tables
   /_test/expire/          POST: makes every access token expired in the database (a 401 on next use)
 
+With DOT_DRF_RATE set (e.g. "40/s"), drfapi.py's SelfCommunity-shaped API written with Django REST
+Framework is mounted in front (its /api/v2/user/me/ replaces the one here), throttled by DRF's
+UserRateThrottle at that rate, and an access token for the user is made and printed ("token").
+
 Settings under test (OAUTH2_PROVIDER): PKCE required, rotating refresh tokens, a short access-token
 lifetime, no refresh grace period. Everything else is DOT's default, ALLOWED_REDIRECT_URI_SCHEMES
 included.
@@ -20,12 +24,14 @@ import os
 import secrets
 import sys
 import threading
+import time
 
 import django
 from django.conf import settings
 
 TMP = sys.argv[1]
 ACCESS_TOKEN_SECONDS = int(os.environ.get("DOT_ACCESS_TOKEN_SECONDS", "60"))
+DRF_RATE = os.environ.get("DOT_DRF_RATE")
 USERNAME, PASSWORD = "alice", secrets.token_urlsafe(12)
 REDIRECT_URIS = [
     "http://127.0.0.1/oauth-callback",  # desktop VS Code: the loopback redirect, any port (RFC 8252)
@@ -39,7 +45,22 @@ with open(os.path.join(TMP, "templates", "registration", "login.html"), "w") as 
         '<input type="hidden" name="next" value="{{ next }}"><button>Log in</button></form>'
     )
 
+# Stock DRF, configured as a DRF project would be: DOT's authentication, DRF's per-user throttle in
+# Django's local-memory cache, JSON only.
+DRF_SETTINGS = {
+    "INSTALLED_APPS": ["rest_framework"],
+    "CACHES": {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+    "REST_FRAMEWORK": {
+        "DEFAULT_AUTHENTICATION_CLASSES": ["oauth2_provider.contrib.rest_framework.OAuth2Authentication"],
+        "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+        "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+        "DEFAULT_THROTTLE_RATES": {"user": DRF_RATE},
+        "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    },
+}
+
 settings.configure(
+    **({k: v for k, v in DRF_SETTINGS.items() if k != "INSTALLED_APPS"} if DRF_RATE else {}),
     DEBUG=False,
     SECRET_KEY=secrets.token_urlsafe(40),
     ALLOWED_HOSTS=["127.0.0.1"],
@@ -54,6 +75,7 @@ settings.configure(
         "django.contrib.sessions",
         "django.contrib.messages",
         "oauth2_provider",
+        *(DRF_SETTINGS["INSTALLED_APPS"] if DRF_RATE else []),
     ],
     MIDDLEWARE=[
         __name__ + ".RequestLog",
@@ -108,6 +130,7 @@ from oauth2_provider.models import AccessToken, Application, Grant, RefreshToken
 from oauth2_provider.oauth2_backends import get_oauthlib_core  # noqa: E402
 
 LOG = []
+STARTED = time.monotonic()
 LOG_LOCK = threading.Lock()
 
 
@@ -116,13 +139,16 @@ class RequestLog:
         self.get_response = get_response
 
     def __call__(self, request):
+        at = (time.monotonic() - STARTED) * 1000
         grant_type = request.POST.get("grant_type") if request.method == "POST" else None
         response = self.get_response(request)
         if not request.path.startswith("/_test/"):
+            entry = {"method": request.method, "path": request.path, "grant_type": grant_type}
+            entry.update(status=response.status_code, at=at, retry_after=response.get("Retry-After"))
+            if response.status_code == 429:
+                entry["body"] = json.loads(response.content)
             with LOG_LOCK:
-                LOG.append(
-                    {"method": request.method, "path": request.path, "grant_type": grant_type, "status": response.status_code}
-                )
+                LOG.append(entry)
         return response
 
 
@@ -165,6 +191,10 @@ urlpatterns = [
     path("_test/stats/", stats),
     path("_test/expire/", expire),
 ]
+if DRF_RATE:
+    import drfapi  # noqa: E402 (beside this file: needs the settings above)
+
+    urlpatterns[:0] = drfapi.urlpatterns
 
 
 def admin_form_verdict(uri):
@@ -184,7 +214,7 @@ def admin_form_verdict(uri):
 
 def main():
     call_command("migrate", verbosity=0, interactive=False)
-    User.objects.create_user(USERNAME, password=PASSWORD)
+    user = User.objects.create_user(USERNAME, password=PASSWORD)
     app = Application(
         name="Reactions for VS Code",
         client_type=Application.CLIENT_PUBLIC,
@@ -194,6 +224,17 @@ def main():
     )
     app.full_clean()  # what the admin form checks
     app.save()
+    drf = {}
+    if DRF_RATE:
+        token = AccessToken.objects.create(
+            user=user,
+            application=app,
+            token=secrets.token_urlsafe(30),
+            expires=timezone.now() + timezone.timedelta(hours=1),
+            scope="read write",
+        )
+        drf = {"token": token.token, "rate": DRF_RATE, "voted": drfapi.seed(user.id)}
+        drf["versions"] = {"drf": __import__("rest_framework").__version__}
 
     class QuietHandler(WSGIRequestHandler):
         def log_message(self, *args):
@@ -213,6 +254,7 @@ def main():
                 "accessTokenSeconds": ACCESS_TOKEN_SECONDS,
                 "versions": {"django": django.get_version(), "dot": __import__("oauth2_provider").__version__},
                 "vscodeSchemeVerdict": admin_form_verdict("vscode://reactions-dev.reactions-vscode/oauth-callback"),
+                **({"drf": drf} if drf else {}),
             }
         ),
         flush=True,

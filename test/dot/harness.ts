@@ -1,7 +1,8 @@
 /**
  * The DOT layer's harness: starts test/dot/dotserver.py (stock Django OAuth Toolkit from Debian in a
- * throwaway Django project in a temp dir) and a scripted "browser" that logs in with Django's login
- * form (CSRF cookie + token, session cookie), opens the consent page and presses Authorize or Cancel.
+ * throwaway Django project in a temp dir; with `DOT_DRF_RATE`, also drfapi.py's SelfCommunity-shaped
+ * Django REST Framework API under that throttle) and a scripted "browser" that logs in with Django's
+ * login form (CSRF cookie + token, session cookie), opens the consent page and presses Authorize or Cancel.
  */
 import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
@@ -10,7 +11,8 @@ import * as path from 'path';
 
 /** Debian's interpreter: the python3 first on PATH may be another build that does not see Debian's packages. */
 export const PYTHON = process.env.REACTIONS_DOT_PYTHON ?? '/usr/bin/python3';
-export const APT_COMMAND = 'sudo apt-get update && sudo apt-get install -y python3-django python3-django-oauth-toolkit';
+export const APT_COMMAND =
+  'sudo apt-get update && sudo apt-get install -y python3-django python3-django-oauth-toolkit python3-djangorestframework';
 
 export interface DotInfo {
   baseUrl: string;
@@ -22,6 +24,8 @@ export interface DotInfo {
   versions: { django: string; dot: string };
   /** What DOT's admin-form validation says about a `vscode://` redirect URI. */
   vscodeSchemeVerdict: string;
+  /** With `DOT_DRF_RATE`: an access token of the user, the throttle rate, the statuses the user voted. */
+  drf?: { token: string; rate: string; voted: number[]; versions: { drf: string } };
 }
 
 export interface LogEntry {
@@ -29,6 +33,11 @@ export interface LogEntry {
   path: string;
   grant_type: string | null;
   status: number;
+  /** When the request arrived, ms since the server started. */
+  at: number;
+  retry_after: string | null;
+  /** The JSON body of a 429. */
+  body?: unknown;
 }
 
 export interface DotServer extends DotInfo {
@@ -36,15 +45,17 @@ export interface DotServer extends DotInfo {
   stats(): Promise<{ accessTokens: number; refreshTokens: number; liveRefreshTokens: number; grants: number }>;
   /** Expires every access token in DOT's database: the next use is refused with 401. */
   expireAccessTokens(): Promise<void>;
+  /** drfapi.py: vote POSTs that reached the view, per status id; the statuses voted now. */
+  drfState(): Promise<{ applied: Record<string, number>; voted: number[] }>;
   close(): Promise<void>;
 }
 
-/** Throws with the exact install command when Debian's Django / DOT are missing. */
+/** Throws with the exact install command when Debian's Django / DOT / DRF are missing. */
 export function requireDjango(): void {
-  const probe = spawnSync(PYTHON, ['-c', 'import django, oauth2_provider'], { encoding: 'utf8' });
+  const probe = spawnSync(PYTHON, ['-c', 'import django, oauth2_provider, rest_framework'], { encoding: 'utf8' });
   if (probe.status !== 0) {
     throw new Error(
-      `The DOT test layer needs Debian's Django and Django OAuth Toolkit for ${PYTHON} ` +
+      `The DOT test layer needs Debian's Django, Django OAuth Toolkit and Django REST Framework for ${PYTHON} ` +
         `(${(probe.error?.message ?? probe.stderr).trim().split('\n').pop()}). Install them with:\n  ${APT_COMMAND}`,
     );
   }
@@ -85,6 +96,7 @@ export async function startDot(env: Record<string, string> = {}): Promise<DotSer
     log: () => json<LogEntry[]>('/_test/log/'),
     stats: () => json('/_test/stats/'),
     expireAccessTokens: async () => void (await json('/_test/expire/', { method: 'POST' })),
+    drfState: () => json('/_test/drf/'),
     close: async () => {
       if (child.exitCode === null) {
         const gone = new Promise((r) => child.once('exit', r));

@@ -36,8 +36,8 @@ const USAGE = `Usage: npm run emulator -- [options]
                       contributions and adds I at the head (seeded; alice votes on some)
   --hostile MODES     a misbehaving server, comma-separated: huge-count, next-loop, huge-body[=MB] (default
                       50), pathological-text[=N] (default 200000), null-reaction
-  --rate-limit LIMITS per-token rate limits, a sliding window, comma-separated SERVER=N/SECONDS: sc=600/60
-                      (SelfCommunity: 429 + Retry-After, as Django REST), tines=5000/60 (429, no header);
+  --rate-limit LIMITS rate limits, a sliding window, comma-separated SERVER=N/SECONDS: sc=600/60 (SelfCommunity,
+                      per user: 429 + Retry-After, as Django REST), tines=5000/60 (per key: 429, no header);
                       "documented" = both of those
   --ghost S,C[,MS[,N]] removals that do not stick: of every N-th removal (default 10), S answer success but
                       stay, then C come back MS later (default 1000)

@@ -1,13 +1,14 @@
 /**
- * Rate limits as real servers enforce them, per token (per key): a sliding window of the requests a
- * token was allowed. Over the limit a request is refused before it is handled (nothing is applied) and
+ * Rate limits as real servers enforce them: a sliding window of the requests allowed per user
+ * (SelfCommunity: DRF's UserRateThrottle keys by user, so every token of a user shares it) or per key
+ * (Tines). Over the limit a request is refused before it is handled (nothing is applied) and
  * not counted in the window (as Django REST Framework's throttle):
  *
  * - SelfCommunity (DRF): `429` + `Retry-After: <whole seconds>` (ceil of when the window has room) and
- *   `{"detail": "Request was throttled. Expected available in N seconds."}`;
+ *   `{"detail": "Request was throttled. Expected available in N seconds."}` ("1 second.");
  * - Tines (its documentation: 5,000 requests a minute per key): `429` with no Retry-After.
  *
- * Requests without a token count per server under one key; OAuth endpoints are not limited. Counters
+ * Requests without a known user or key count per server under one key (DRF: one IP); OAuth endpoints are not limited. Counters
  * let tests assert on what the server saw: requests allowed and refused, and every write applied.
  */
 import type { Reply } from './server';
@@ -71,10 +72,18 @@ function fresh(): RateLimitStats {
 
 function refusal(server: Limited, waitMs: number): Reply {
   if (server === 'tines') return { status: 429, json: { error: 'Too many requests' } };
+  return selfCommunityRefusal(waitMs);
+}
+
+/**
+ * Django REST Framework's answer when its throttle refuses (3.14: `Throttled`, checked against the real
+ * one in test/dot/throttle.test.ts): the wait rounded up to whole seconds, singular for one.
+ */
+export function selfCommunityRefusal(waitMs: number): Reply & { json: { detail: string } } {
   const seconds = Math.max(1, Math.ceil(waitMs / 1000));
   return {
     status: 429,
     headers: { 'retry-after': String(seconds) },
-    json: { detail: `Request was throttled. Expected available in ${seconds} seconds.` },
+    json: { detail: `Request was throttled. Expected available in ${seconds} second${seconds === 1 ? '' : 's'}.` },
   };
 }

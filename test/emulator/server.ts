@@ -204,8 +204,10 @@ export class EmuServer {
     };
 
     if (this.shared.latencyMs > 0) await sleep(this.shared.latencyMs);
-    // Over the token's rate limit: refused before anything is handled (and before any fault).
-    const refused = this.shared.limits.check(this.app.name, token ?? 'anonymous', path);
+    // Over the limit: refused before anything is handled (and before any fault). SelfCommunity counts
+    // per user, as DRF's UserRateThrottle (every token of a user shares one window); Tines per key.
+    const key = this.app.name === 'selfcommunity' && user ? `user ${user}` : (token ?? 'anonymous');
+    const refused = this.shared.limits.check(this.app.name, key, path);
     if (refused) {
       if (res.destroyed) return finish(0);
       this.send(res, refused);

@@ -60,13 +60,13 @@ export interface EmulatorOptions {
   churn?: ChurnOptions;
   /** A misbehaving server (see modes.ts); `emu.hostile` changes it later. */
   hostile?: HostileOptions;
-  /** Rate limits per token (rateLimits.ts); `emu.setRateLimits` changes them later. */
+  /** Rate limits per user (SelfCommunity) or key (Tines) (rateLimits.ts); `emu.setRateLimits` changes them later. */
   rateLimits?: RateLimitOptions;
   /** Removals that do not stick (see ghost.ts); `emu.setGhost` changes it later. */
   ghost?: GhostOptions;
 }
 
-/** A sliding window: at most `requests` accepted per token within any `windowMs`. */
+/** A sliding window: at most `requests` accepted per user (SelfCommunity) or key (Tines) within any `windowMs`. */
 export interface RateLimitSpec {
   requests: number;
   windowMs: number;

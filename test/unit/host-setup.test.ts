@@ -147,7 +147,13 @@ describe('host set-up: Debian packages', () => {
   });
 
   it('root: apt-get update, then a non-interactive install of exactly the missing ones', () => {
-    const have = new Set(['chromium', 'libkrb5-dev', 'python3-django', 'python3-django-oauth-toolkit']);
+    const have = new Set([
+      'chromium',
+      'libkrb5-dev',
+      'python3-django',
+      'python3-django-oauth-toolkit',
+      'python3-djangorestframework',
+    ]);
     const ran: string[] = [];
     const result = ensureSystemPackages({
       purpose: 'test',
