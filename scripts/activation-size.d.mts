@@ -4,3 +4,4 @@ export interface Size {
   files: number;
 }
 export declare function activationSize(dist: string): { loaded: Size; all: Size } | undefined;
+export declare function activationInputs(metafile: import('esbuild').Metafile): Array<{ input: string; bytes: number }>;

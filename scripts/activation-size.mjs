@@ -25,3 +25,23 @@ export function activationSize(dist) {
   const bytes = (files) => [...files].reduce((n, f) => n + statSync(f).size, 0);
   return { loaded: { bytes: bytes(loaded), files: loaded.size }, all: { bytes: bytes(all), files: all.length } };
 }
+
+/**
+ * From an esbuild metafile (`--metafile`): the bytes each source file adds to what activation loads (the
+ * entry and the chunks it imports statically), biggest first.
+ */
+export function activationInputs(metafile) {
+  const entry = Object.keys(metafile.outputs).find((o) => metafile.outputs[o].entryPoint === 'src/extension.ts');
+  const loaded = new Set();
+  for (const stack = [entry]; stack.length;) {
+    const out = stack.pop();
+    if (loaded.has(out)) continue;
+    loaded.add(out);
+    for (const i of metafile.outputs[out].imports) if (i.kind === 'import-statement' && !i.external) stack.push(i.path);
+  }
+  const bytes = new Map();
+  for (const out of loaded)
+    for (const [input, { bytesInOutput }] of Object.entries(metafile.outputs[out].inputs))
+      if (bytesInOutput > 0) bytes.set(input, (bytes.get(input) ?? 0) + bytesInOutput);
+  return [...bytes].map(([input, n]) => ({ input, bytes: n })).sort((a, b) => b.bytes - a.bytes);
+}

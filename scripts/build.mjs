@@ -5,21 +5,15 @@
 //   node scripts/build.mjs                 development build (sourcemaps)
 //   node scripts/build.mjs --production    minified release build
 //   node scripts/build.mjs --watch         rebuild on change
+//   node scripts/build.mjs --production --metafile   also lists the bytes each source file adds to what activation loads
 import { rmSync } from 'node:fs';
 import * as esbuild from 'esbuild';
-import { activationSize } from './activation-size.mjs';
+import { activationInputs, activationSize } from './activation-size.mjs';
+import { buildOptions } from './build-options.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
-
-// node-fetch's fetch-blob falls back to a 60 KB web-streams polyfill when globalThis.ReadableStream is
-// missing. Every VS Code extension host (Node >= 18) has it, so the fallback resolves to Node's own.
-const nativeWebStreams = {
-  name: 'native-web-streams',
-  setup(build) {
-    build.onResolve({ filter: /^web-streams-polyfill(\/|$)/ }, () => ({ path: 'node:stream/web', external: true }));
-  },
-};
+const metafile = process.argv.includes('--metafile');
 
 // Watch mode prints lines a problem matcher can read (.vscode/tasks.json): "[watch] build started",
 // one "file:line:col: error|warning: message" line per problem, then "[watch] build finished".
@@ -40,25 +34,10 @@ const watchReport = {
 };
 
 const options = {
-  plugins: watch ? [nativeWebStreams, watchReport] : [nativeWebStreams],
-  entryPoints: ['src/extension.ts'],
-  bundle: true,
-  format: 'esm',
-  splitting: true,
-  platform: 'node',
-  target: 'node20',
-  outdir: 'dist',
-  outExtension: { '.js': '.mjs' },
-  chunkNames: 'chunks/[name]-[hash]',
-  // Bundled CommonJS dependencies (node-fetch's) call require() for Node's modules: give ESM one.
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  external: ['vscode'],
-  minify: production,
-  sourcemap: production ? false : 'linked',
-  sourcesContent: false,
-  legalComments: production ? 'none' : 'inline',
+  ...buildOptions({ production, plugins: watch ? [watchReport] : [] }),
   // In watch mode the watch-report plugin prints instead (one line per problem, for the matcher).
-  logLevel: watch ? 'silent' : 'warning',
+  ...(watch ? { logLevel: 'silent' } : {}),
+  metafile,
 };
 
 if (watch) {
@@ -66,10 +45,15 @@ if (watch) {
   await ctx.watch();
 } else {
   rmSync('dist', { recursive: true, force: true }); // no stale chunks (chunk names carry a hash)
-  await esbuild.build(options);
+  const result = await esbuild.build(options);
   const size = activationSize('dist');
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
   console.log(
     `dist/extension.mjs: ${kb(size.loaded.bytes)} loaded at activation, ${kb(size.all.bytes)} with the chunks loaded on first use${production ? ' (minified)' : ''}`,
   );
+  if (metafile) {
+    console.log('Bytes each source file adds to what activation loads, biggest first:');
+    for (const { input, bytes } of activationInputs(result.metafile))
+      console.log(`${String(bytes).padStart(8)}  ${input}`);
+  }
 }

@@ -82,7 +82,7 @@ export function activate(context: vscode.ExtensionContext): ReactionsExports {
   const authProvider = new SelfCommunityAuthProvider(accounts);
   context.subscriptions.push(
     authProvider,
-    vscode.window.registerUriHandler(accounts.browser),
+    vscode.window.registerUriHandler(accounts.uriHandler),
     vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, authProvider, {
       supportsMultipleAccounts: true,
     }),

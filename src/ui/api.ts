@@ -9,7 +9,6 @@ import type { Account, Reaction } from '../core/model';
 import { RestoreJournal } from '../core/cleanup/journal';
 import type { Deps } from './deps';
 import type { ContextKey } from './contextKeys';
-import { CALLBACK_PATH } from './auth/browserCallback';
 import { lazyFamilies } from './commands/lazy';
 import type { TreeNode } from './tree/node';
 
@@ -64,7 +63,7 @@ export interface ReactionsTestHooks {
    */
   setBrowser(opener: ((url: string) => Promise<boolean>) | undefined): void;
   /** Hands a callback query (`code=…&state=…`) to the URI handler, as the browser's redirect does. */
-  deliverCallback(query: string): void;
+  deliverCallback(query: string): Promise<void>;
   /** Whether a sign-in is waiting for the browser. */
   isSignInWaiting(): boolean;
   /** The redirect URI the sign-in uses (from env.asExternalUri). */
@@ -118,7 +117,6 @@ export function createApi({ deps, withTestHooks, cache, activationMs = () => 0, 
 } {
   const { store, accounts, listings, tree } = deps;
   const changed = new vscode.EventEmitter<void>();
-  const defaultOpener = accounts.browser.opener;
   const storeSub = store.onDidChange(() => changed.fire());
   const accountsSub = accounts.onDidChange(() => changed.fire());
   const api: ReactionsApi = {
@@ -154,20 +152,20 @@ export function createApi({ deps, withTestHooks, cache, activationMs = () => 0, 
         },
         flushCache: async () => cache?.flush(),
         reloadFromCache: () => listings.reloadFromCache(),
-        setBrowser: (opener) => {
-          accounts.browser.opener = opener ?? defaultOpener;
-        },
-        deliverCallback: (query) =>
-          accounts.browser.handleUri(
+        setBrowser: (opener) => accounts.setBrowserOpener(opener),
+        deliverCallback: async (query) => {
+          const { CALLBACK_PATH } = await import('./auth/browserCallback');
+          accounts.uriHandler.handleUri(
             vscode.Uri.from({
               scheme: vscode.env.uriScheme,
               authority: 'reactions-dev.reactions-vscode',
               path: CALLBACK_PATH,
               query,
             }),
-          ),
-        isSignInWaiting: () => accounts.browser.isWaiting,
-        callbackUri: () => accounts.browser.callbackUri(),
+          );
+        },
+        isSignInWaiting: () => accounts.isSignInWaiting,
+        callbackUri: async () => (await accounts.browser()).callbackUri(),
         authSessions: async (scopes) => (authProvider ? authProvider.getSessions(scopes, {}) : []),
         journalFile: () => deps.journal.file,
         viewText: () => ({ description: deps.view.description, message: deps.view.message }),

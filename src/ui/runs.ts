@@ -5,7 +5,7 @@
  * the next start notices it as interrupted.
  */
 import type { JournalBatch, RemovalSource } from '../core/cleanup/journal';
-import { RunRecorder } from '../core/cleanup/runs';
+import type { RunOutcome } from '../core/cleanup/runs';
 import type { Reaction } from '../core/model';
 import type { Deps } from './deps';
 
@@ -24,7 +24,7 @@ export interface RecordedRun {
   /** The journal batch the run writes to. */
   readonly batchId: string;
   sending(r: Reaction): Promise<void>;
-  outcome(x: Parameters<RunRecorder['outcome']>[0]): Promise<void>;
+  outcome(x: RunOutcome): Promise<void>;
   /** The run is over: its end is written, unless the window is going away (then it stays interrupted). */
   end(cancelled: boolean): Promise<void>;
 }
@@ -38,6 +38,8 @@ export async function recordRun(
   resume?: JournalBatch,
 ): Promise<RecordedRun> {
   const options = { warn: (m: string) => deps.logger.warn(m) };
+  // The recorder loads with the first run: activation only needs stopRuns.
+  const { RunRecorder } = await import('../core/cleanup/runs');
   const recorder = resume
     ? await RunRecorder.resume(deps.journal, resume, options)
     : await RunRecorder.start(deps.journal, source, reactions, options);

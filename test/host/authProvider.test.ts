@@ -23,7 +23,7 @@ describe('host: the SelfCommunity authentication provider', function () {
     const api = await extensionApi();
     api.testing.setBrowser(async (url) => {
       const back = await consent(url, { user: 'alice' });
-      api.testing.deliverCallback(back.searchParams.toString());
+      await api.testing.deliverCallback(back.searchParams.toString());
       return true;
     });
     oauth = await vscode.commands.executeCommand<Account>('reactions.signInSelfCommunity', {

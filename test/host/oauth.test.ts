@@ -29,7 +29,7 @@ describe('host: OAuth sign-in', function () {
       urls.push(url);
       const back = await consent(url, { user: options.user, decision: options.decision });
       if (options.forgeState) back.searchParams.set('state', 'forged-state-from-another-page');
-      api.testing.deliverCallback(back.searchParams.toString());
+      await api.testing.deliverCallback(back.searchParams.toString());
       return true;
     });
     return { urls };
@@ -176,7 +176,7 @@ describe('host: OAuth sign-in', function () {
     assert.match(e.message, /browser was not opened; nothing was stored/);
     assert.ok(!api.testing.isSignInWaiting());
     emu().clearLog();
-    api.testing.deliverCallback('code=stray-code-123&state=nobody-asked');
+    await api.testing.deliverCallback('code=stray-code-123&state=nobody-asked');
     assert.strictEqual(api.accounts().length, 1);
     assert.strictEqual(emu().requests.length, 0, 'a stray answer sends nothing');
   });

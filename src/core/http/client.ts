@@ -4,7 +4,8 @@
  * the token everywhere. Pacing and retries are in `throttle.ts`, where a request may go in `address.ts`,
  * what a failure says in `messages.ts`, reading a body in `body.ts`, parsing it in `../json.ts`.
  */
-import fetch, { type RequestInit, type Response } from 'node-fetch';
+import type { RequestInit, Response } from 'node-fetch';
+import { onceUntilFailure } from '../async';
 import { ReactionsError, cancelled, redact, type ErrorDetails, type ErrorKind } from '../errors';
 import type { Logger } from '../log';
 import { Origin, type Query } from './address';
@@ -56,6 +57,12 @@ export interface RequestOptions {
   /** Internal: this is the one resend after a 401 and a token refresh. */
   afterRefresh?: boolean;
 }
+
+/**
+ * node-fetch, loaded by the first request (a chunk of its own): activation, which sends none, does not
+ * parse it. A failed load fails that request as a network failure; the next one tries again.
+ */
+const loadFetch = onceUntilFailure(async () => (await import('node-fetch')).default);
 
 /** One request on its way: what its log lines and error messages name. */
 interface Exchange {
@@ -169,6 +176,7 @@ export class HttpClient {
       let res: Response;
       try {
         const init = this.requestInit(method, options, token);
+        const fetch = await loadFetch();
         res = await fetch(url.toString(), { ...init, agent: this.agents.for(method, url), signal: controller.signal });
       } catch (e) {
         throw transportFailure(e);

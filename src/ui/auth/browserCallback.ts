@@ -70,17 +70,20 @@ interface Waiting {
   reject(error: unknown): void;
 }
 
+/** VS Code opens the system browser (or a tab in web). */
+const openExternal: BrowserOpener = (url) =>
+  // A string, not a Uri: VS Code re-encodes a Uri's query on the way to the browser, which breaks a
+  // redirect_uri that has a query of its own (code-server's callback). A string is passed as is.
+  vscode.env.openExternal(url as unknown as vscode.Uri);
+
 export class BrowserCallback implements vscode.UriHandler, vscode.Disposable {
   private waiting: Waiting | undefined;
-  /** Tests replace the browser; by default VS Code opens the system browser (or a tab in web). */
-  opener: BrowserOpener = (url) =>
-    // A string, not a Uri: VS Code re-encodes a Uri's query on the way to the browser, which breaks a
-    // redirect_uri that has a query of its own (code-server's callback). A string is passed as is.
-    vscode.env.openExternal(url as unknown as vscode.Uri);
 
   constructor(
     private readonly extensionId: string,
     private readonly logger: OutputLogger,
+    /** Tests replace the browser (undefined: VS Code's). */
+    private readonly replacedOpener: () => BrowserOpener | undefined = () => undefined,
   ) {}
 
   /** Which redirect this VS Code uses now (environment + setting). */
@@ -171,7 +174,7 @@ export class BrowserCallback implements vscode.UriHandler, vscode.Disposable {
       this.logger.info(
         `opening the consent page of ${community} (client ${clientId}, callback ${redirectUri.split('?')[0]})`,
       );
-      const opened = await this.opener(url);
+      const opened = await (this.replacedOpener() ?? openExternal)(url);
       if (!opened)
         throw new ReactionsError('cancelled', vscode.l10n.t('The browser was not opened; nothing was stored.'));
       const result = await answer;

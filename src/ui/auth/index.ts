@@ -4,20 +4,21 @@
  * - ./repository: the account data (globalState) and tokens (SecretStorage ONLY), saved with rollback;
  * - ./sessions: clients, token sources (renewal), revocation;
  * - ./reauth: the one "Update Token" / "Sign In Again" prompt per account (no command handles a 401);
- * - ./browserCallback: the browser half of the OAuth sign-in.
+ * - ./browserCallback: the browser half of the OAuth sign-in (with the OAuth code, it loads with the
+ *   first sign-in or browser answer: `browser()`, `uriHandler`).
  * A token is validated with the service BEFORE anything is stored; a failure stores nothing. Ending an
  * OAuth sign-in (Remove Account, or a pasted token replacing it) revokes its tokens on the community.
  */
 import * as vscode from 'vscode';
+import { onceUntilFailure } from '../../core/async';
 import { secretsOf, type Credentials, type OAuthCredentials } from '../../core/auth/credentials';
 import { ReactionsError } from '../../core/errors';
 import { normalizeBaseUrl } from '../../core/http';
 import type { Account, ServiceId } from '../../core/model';
-import { OAuthClient, cleanClientId } from '../../core/auth/oauth';
 import { provider, providers } from '../../core/services/registry';
 import type { AccountService, ClientOptions, SignInInput } from '../../core/services/service';
 import type { ReactionStore } from '../../core/store';
-import { BrowserCallback } from './browserCallback';
+import type { BrowserCallback, BrowserOpener } from './browserCallback';
 import { errorMessage } from '../errorMessage';
 import type { OutputLogger } from '../outputLogger';
 import { ReauthPrompt } from './reauth';
@@ -63,9 +64,33 @@ export class AccountManager implements FlowAccounts, vscode.Disposable {
   private readonly reauth: ReauthPrompt;
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly tokenUpdated = new vscode.EventEmitter<Account>();
-  /** The browser half of the OAuth sign-in (extension.ts registers it as the URI handler). */
-  readonly browser: BrowserCallback;
+  /** The browser half of the OAuth sign-in, once loaded (`browser()`). */
+  private callback: BrowserCallback | undefined;
+  /** What opens the consent page instead of VS Code's browser (test hooks). */
+  private opener: BrowserOpener | undefined;
+  private readonly extensionId: string;
   private readonly disposables: vscode.Disposable[];
+
+  /** The browser half of the OAuth sign-in; its code (and the OAuth code) loads with the first call. */
+  readonly browser = onceUntilFailure(async (): Promise<BrowserCallback> => {
+    const { BrowserCallback } = await import('./browserCallback');
+    this.callback ??= new BrowserCallback(this.extensionId, this.logger, () => this.opener);
+    return this.callback;
+  });
+
+  /**
+   * extension.ts registers it with VS Code: the browser's answer goes to the waiting sign-in. A sign-in
+   * that waits has loaded the browser half, so its answer arrives at once; any other loads it to be told.
+   */
+  readonly uriHandler: vscode.UriHandler = {
+    handleUri: (uri) => {
+      if (this.callback) return this.callback.handleUri(uri);
+      this.browser().then(
+        (b) => b.handleUri(uri),
+        (e: unknown) => this.logger.warn(`a sign-in answer could not be handled: ${errorMessage(e)}`),
+      );
+    },
+  };
 
   /** Accounts were added, removed or relabelled. */
   readonly onDidChange = this.changed.event;
@@ -94,10 +119,26 @@ export class AccountManager implements FlowAccounts, vscode.Disposable {
       async (a) => (await import('./flows/updateToken')).updateTokenFlow(this, a),
       now,
     );
-    this.browser = new BrowserCallback(context.extension?.id ?? 'reactions-dev.reactions-vscode', logger);
+    this.extensionId = context.extension?.id ?? 'reactions-dev.reactions-vscode';
     this.onDidRenewToken = this.sessions.onDidRenewToken;
     this.onDidPromptReauth = this.reauth.onDidPrompt;
-    this.disposables = [this.changed, this.tokenUpdated, this.sessions, this.reauth, this.browser];
+    this.disposables = [
+      this.changed,
+      this.tokenUpdated,
+      this.sessions,
+      this.reauth,
+      { dispose: () => this.callback?.dispose() },
+    ];
+  }
+
+  /** Replaces the browser the sign-in opens (test hooks); undefined: VS Code's again. */
+  setBrowserOpener(opener: BrowserOpener | undefined): void {
+    this.opener = opener;
+  }
+
+  /** Whether a sign-in is waiting for the browser. */
+  get isSignInWaiting(): boolean {
+    return this.callback?.isWaiting ?? false;
   }
 
   // ---- reads ----------------------------------------------------------------------------------
@@ -210,8 +251,9 @@ export class AccountManager implements FlowAccounts, vscode.Disposable {
     if (!args || typeof args !== 'object')
       throw new ReactionsError('invalid-input', vscode.l10n.t('Pass "baseUrl" and "clientId".'));
     const baseUrl = normalizeBaseUrl(args.baseUrl);
+    const { OAuthClient, cleanClientId } = await import('../../core/auth/oauth');
     const clientId = cleanClientId(args.clientId);
-    const grant = await this.browser.authorize(baseUrl, clientId, cancel);
+    const grant = await (await this.browser()).authorize(baseUrl, clientId, cancel);
     const oauth = new OAuthClient(baseUrl, clientId, this.clientOptions());
     if (cancel?.isCancellationRequested) throw signInCancelled();
     const tokens = await oauth.exchangeCode(grant.code, grant.redirectUri, grant.verifier);

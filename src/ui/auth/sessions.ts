@@ -9,12 +9,14 @@ import { join } from 'path';
 import * as vscode from 'vscode';
 import { TokenSource, type OAuthCredentials } from '../../core/auth/credentials';
 import type { Account } from '../../core/model';
-import { OAuthClient } from '../../core/auth/oauth';
 import { provider } from '../../core/services/registry';
 import type { AccountService, ClientOptions } from '../../core/services/service';
 import { errorMessage } from '../errorMessage';
 import type { OutputLogger } from '../outputLogger';
 import type { AccountRepository } from './repository';
+
+/** The OAuth client: loaded by the first renewal or revocation (pasted tokens never need it). */
+const oauth = () => import('../../core/auth/oauth');
 
 /** How long sign-out waits for the community to confirm the revocation. */
 const REVOKE_TIMEOUT_MS = 5_000;
@@ -93,7 +95,8 @@ export class AccountSessions implements vscode.Disposable {
         label: account.label,
         logger: this.logger,
         onSecret: (s) => this.logger.addSecret(s),
-        refresh: (c) => new OAuthClient(account.baseUrl, c.clientId, this.clientOptions()).refresh(c.refreshToken),
+        refresh: async (c) =>
+          new (await oauth()).OAuthClient(account.baseUrl, c.clientId, this.clientOptions()).refresh(c.refreshToken),
       });
       this.sources.set(account.id, source);
     }
@@ -114,11 +117,11 @@ export class AccountSessions implements vscode.Disposable {
 
   /** Asks the community to revoke OAuth tokens; never throws (sign-out goes on regardless). */
   async revoke(account: Pick<Account, 'id' | 'baseUrl'>, c: OAuthCredentials): Promise<boolean> {
-    const client = new OAuthClient(account.baseUrl, c.clientId, {
-      ...this.clientOptions(),
-      timeoutMs: REVOKE_TIMEOUT_MS,
-    });
     try {
+      const client = new (await oauth()).OAuthClient(account.baseUrl, c.clientId, {
+        ...this.clientOptions(),
+        timeoutMs: REVOKE_TIMEOUT_MS,
+      });
       // The refresh token first: revoking it also ends the access token it belongs to.
       if (c.refreshToken) await client.revoke(c.refreshToken, 'refresh_token');
       await client.revoke(c.accessToken, 'access_token');

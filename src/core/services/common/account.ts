@@ -3,7 +3,6 @@
  * that lists reactions and the part that writes them; the AccountService the UI sees is those two parts.
  */
 import { onceUntilFailure } from '../../async';
-import { fileLocksIn, type FileLocks } from '../../fileLock';
 import { HttpClient } from '../../http';
 import type { Account, Reaction, Target } from '../../model';
 import type { PaceView, ScanProgress } from '../../progress';
@@ -15,8 +14,7 @@ export interface Connection {
   readonly http: HttpClient;
   /** The current token (Tines: its fingerprint tells whether this key was proven to be the user's). */
   readonly token: () => Promise<string>;
-  /** Lock files shared by every window of the machine (see TargetLocks); none: this process only. */
-  readonly locks?: FileLocks;
+  /** Its `writeLockDir`: the lock files every window of the machine shares (TargetLocks, made by the first write). */
   readonly options: ClientOptions;
 }
 
@@ -29,7 +27,6 @@ export function connection(
     account,
     http: new HttpClient(account.baseUrl, getToken, options),
     token: async () => getToken(),
-    locks: fileLocksIn(options.writeLockDir, { logger: options.logger }),
     options,
   };
 }

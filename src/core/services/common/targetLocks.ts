@@ -7,22 +7,26 @@
  * state the lost write is about to change.
  */
 import { KeyedLock } from '../../async';
+import { fileLocksIn, type FileLocks } from '../../fileLock';
 import type { Connection } from './account';
 import { LostAnswers } from './safeWrite';
 
 export class TargetLocks {
   private readonly local = new KeyedLock();
+  /** The lock files (one FileLocks per directory and process: every account's writes share them). */
+  private readonly files: FileLocks | undefined;
   readonly lost: LostAnswers;
 
   constructor(private readonly c: Connection) {
     this.lost = new LostAnswers(c.http.options.writeSettleMs);
+    this.files = fileLocksIn(c.options.writeLockDir, { logger: c.options.logger });
   }
 
   /** Runs `task` alone on `key` (a target of this account), here and in every other window. */
   run<T>(key: string, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     return this.local.run(key, async () => {
       await this.lost.settle(key, signal);
-      const held = await this.c.locks?.acquire(`${this.c.account.id}|${key}`, signal);
+      const held = await this.files?.acquire(`${this.c.account.id}|${key}`, signal);
       try {
         return await task();
       } finally {

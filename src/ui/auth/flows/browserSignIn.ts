@@ -44,7 +44,7 @@ export async function browserSignInFlow(accounts: FlowAccounts, expect?: Account
   };
 
   const clientId: Step = async (flow) => {
-    callback ??= await accounts.browser.registrableCallbackUri();
+    callback ??= await (await accounts.browser()).registrableCallbackUri();
     const redirect = callback;
     const value = await flow.ask({
       title,

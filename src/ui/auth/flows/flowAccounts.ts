@@ -16,8 +16,8 @@ export interface FlowAccounts {
     lastCommunity(): string;
     rememberedClientId(baseUrl: string): string | undefined;
   };
-  /** The browser callback: the redirect URI a community must register. */
-  readonly browser: { registrableCallbackUri(): Promise<string> };
+  /** The browser callback (loaded on first use): the redirect URI a community must register. */
+  browser(): Promise<{ registrableCallbackUri(): Promise<string> }>;
   list(): Account[];
   /** Validates the token with the service; stores nothing. */
   signIn(service: ServiceId, input: SignInInput): Promise<Account>;
