@@ -4,8 +4,8 @@
  * - A documented limit (Tines: 5,000 requests a minute per key) is kept on our own: a sliding window of
  *   our requests, so the server's limit is not learned from 429s. A server counts a request when it
  *   arrives, somewhere between the moment we start it and the moment its answer is back: a request leaves
- *   our window one window after its ANSWER came (exact however busy the machine, no guessed margin), and
- *   the next one then may start.
+ *   our window one window after its ANSWER came (exact however late the server counts it; up to 100 ms
+ *   kept for a server's clocks), and the next one then may start.
  * - A server that refuses (429, or 503 with Retry-After) pauses every request of the account: until its
  *   Retry-After (seconds or an HTTP date), or — when it says nothing, as Tines — for a back-off that
  *   doubles with each refusal in a row, bounded by the window. With a Retry-After the server also tells
