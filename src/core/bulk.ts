@@ -180,7 +180,11 @@ async function proveKeys(
 ): Promise<Map<string, Decided>> {
   const decided = new Map<string, Decided>();
   const byAccount = new Map<string, Reaction[]>();
-  for (const r of items) byAccount.set(r.accountId, [...(byAccount.get(r.accountId) ?? []), r]);
+  for (const r of items) {
+    const list = byAccount.get(r.accountId);
+    if (list) list.push(r);
+    else byAccount.set(r.accountId, [r]);
+  }
   for (const list of byAccount.values()) {
     if (options.signal?.aborted) break;
     let s: KeyProving;

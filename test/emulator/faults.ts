@@ -54,11 +54,15 @@ export class Faults {
     this.entries = [];
   }
 
-  /** The first active fault for this request, counted as a hit; undefined when none applies. */
-  take(server: 'selfcommunity' | 'tines', method: string, path: string): FaultSpec | undefined {
+  /**
+   * The first active fault for this request, counted as a hit; undefined when none applies. `queued`:
+   * only the faults that hold a request before the rate limit (`queuedMs`), otherwise only the others.
+   */
+  take(server: 'selfcommunity' | 'tines', method: string, path: string, queued = false): FaultSpec | undefined {
     for (const e of this.entries) {
       const { spec } = e;
       if (e.removed || (spec.times !== undefined && e.hits >= spec.times)) continue;
+      if ((spec.queuedMs !== undefined) !== queued) continue;
       if (spec.server && spec.server !== server) continue;
       if (spec.method && spec.method.toUpperCase() !== method) continue;
       if (!pathMatches(spec.path, path)) continue;

@@ -1,15 +1,17 @@
 /**
- * Rate limits as real servers enforce them: a sliding window of the requests allowed per user
- * (SelfCommunity: DRF's UserRateThrottle keys by user, so every token of a user shares it) or per key
- * (Tines). Over the limit a request is refused before it is handled (nothing is applied) and
- * not counted in the window (as Django REST Framework's throttle):
+ * Rate limits as real servers enforce them: a sliding window of the times of the requests allowed. Over
+ * the limit a request is refused before it is handled (nothing is applied) and not counted in the window:
  *
- * - SelfCommunity (DRF): `429` + `Retry-After: <whole seconds>` (ceil of when the window has room) and
- *   `{"detail": "Request was throttled. Expected available in N seconds."}` ("1 second.");
- * - Tines (its documentation: 5,000 requests a minute per key): `429` with no Retry-After.
+ * - SelfCommunity is Django REST Framework: its SimpleRateThrottle (UserRateThrottle) keeps per USER the
+ *   times of the requests it let through; one older than the window is dropped (`<= now - duration`);
+ *   with as many as the limit left, the request is refused, before the view runs, with `429`,
+ *   `Retry-After: <whole seconds>` (`math.ceil` of the time until the oldest leaves the window) and
+ *   `{"detail": "Request was throttled. Expected available in N seconds."}` ("1 second." for one);
+ * - Tines (its documentation: 5,000 requests a minute per (IP, key)): per key, `429` with no Retry-After.
  *
- * Requests without a known user or key count per server under one key (DRF: one IP); OAuth endpoints are not limited. Counters
- * let tests assert on what the server saw: requests allowed and refused, and every write applied.
+ * Requests without a token (or with one nobody owns) count per server under one key; OAuth endpoints
+ * are not limited. Counters let tests assert on what the server saw: requests allowed and refused, and
+ * every write applied.
  */
 import type { Reply } from './server';
 import type { AppliedWrite, RateLimitOptions, RateLimitStats } from './types';
@@ -39,11 +41,15 @@ export class RateLimits {
     for (const s of Object.values(this.stats)) Object.assign(s, fresh());
   }
 
-  /** A refusal reply when `key` is over the server's limit now; otherwise counts the request and allows it. */
-  check(server: string, key: string, path: string, now = Date.now()): Reply | undefined {
+  /**
+   * A refusal reply when the caller (SelfCommunity: its user; Tines: its key) is over the server's limit
+   * now; otherwise counts the request and allows it.
+   */
+  check(server: string, who: { token?: string; user?: string }, path: string, now = Date.now()): Reply | undefined {
     if (server !== 'selfcommunity' && server !== 'tines') return undefined;
     const spec = this.specs[server];
     if (!spec || path.includes('/oauth/')) return undefined;
+    const key = server === 'selfcommunity' && who.user ? `user ${who.user}` : `token ${who.token ?? ''}`;
     const id = `${server} ${key}`;
     let times = this.windows.get(id);
     if (!times) this.windows.set(id, (times = []));
@@ -76,8 +82,9 @@ function refusal(server: Limited, waitMs: number): Reply {
 }
 
 /**
- * Django REST Framework's answer when its throttle refuses (3.14: `Throttled`, checked against the real
- * one in test/dot/throttle.test.ts): the wait rounded up to whole seconds, singular for one.
+ * Django REST Framework's answer when its throttle refuses (3.14: `Throttled`; the real one is run in
+ * test/dot/throttle.test.ts, which compares its bodies with this): the wait rounded up to whole seconds,
+ * singular for one.
  */
 export function selfCommunityRefusal(waitMs: number): Reply & { json: { detail: string } } {
   const seconds = Math.max(1, Math.ceil(waitMs / 1000));

@@ -204,10 +204,11 @@ export class EmuServer {
     };
 
     if (this.shared.latencyMs > 0) await sleep(this.shared.latencyMs);
-    // Over the limit: refused before anything is handled (and before any fault). SelfCommunity counts
-    // per user, as DRF's UserRateThrottle (every token of a user shares one window); Tines per key.
-    const key = this.app.name === 'selfcommunity' && user ? `user ${user}` : (token ?? 'anonymous');
-    const refused = this.shared.limits.check(this.app.name, key, path);
+    // Waiting in the server's queue: the rate limit sees the request only after that.
+    const queued = this.app.name === 'other' ? undefined : this.shared.faults.take(this.app.name, method, path, true);
+    if (queued?.queuedMs) await sleep(queued.queuedMs);
+    // Over the rate limit: refused before anything is handled (and before any other fault).
+    const refused = this.shared.limits.check(this.app.name, { token, user }, path);
     if (refused) {
       if (res.destroyed) return finish(0);
       this.send(res, refused);

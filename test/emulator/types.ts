@@ -60,13 +60,13 @@ export interface EmulatorOptions {
   churn?: ChurnOptions;
   /** A misbehaving server (see modes.ts); `emu.hostile` changes it later. */
   hostile?: HostileOptions;
-  /** Rate limits per user (SelfCommunity) or key (Tines) (rateLimits.ts); `emu.setRateLimits` changes them later. */
+  /** Rate limits (rateLimits.ts: SelfCommunity per user, Tines per key); `emu.setRateLimits` changes them later. */
   rateLimits?: RateLimitOptions;
   /** Removals that do not stick (see ghost.ts); `emu.setGhost` changes it later. */
   ghost?: GhostOptions;
 }
 
-/** A sliding window: at most `requests` accepted per user (SelfCommunity) or key (Tines) within any `windowMs`. */
+/** A sliding window: at most `requests` accepted per caller within any `windowMs`. */
 export interface RateLimitSpec {
   requests: number;
   windowMs: number;
@@ -250,6 +250,11 @@ export interface FaultSpec {
   /** Retry-After header value: seconds or an HTTP date. */
   retryAfter?: string;
   latencyMs?: number;
+  /**
+   * The request waits this long in the server's queue BEFORE its rate limit sees it (a busy server
+   * counts it late). A fault with `queuedMs` does nothing else; `latencyMs` delays after the limit.
+   */
+  queuedMs?: number;
   /** 200 with truncated JSON. */
   malformedJson?: boolean;
   /** Destroy the socket. */

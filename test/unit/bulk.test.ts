@@ -91,6 +91,30 @@ describe('bulk: removeMany / restoreMany (worker pool)', () => {
     assert.strictEqual(c.stats.maxActive, 1, 'a nonsense concurrency becomes 1, not "unbounded"');
   });
 
+  it('a removal of 40,000 reactions starts at once: the list is not copied once per reaction first (a frozen window)', async () => {
+    // the yardstick, measured here: making the 40,000 reactions, work linear in their number
+    const made = performance.now();
+    const many = Array.from({ length: 40_000 }, (_, i) => fakeReaction(i + 1));
+    const makeMs = performance.now() - made;
+    const { service, stats } = fakeService({ ms: 0 });
+    const controller = new AbortController();
+    const started = performance.now();
+    let firstMs = Number.NaN;
+    const run = removeMany(many, () => service, {
+      signal: controller.signal,
+      onResult: () => {
+        if (Number.isNaN(firstMs)) firstMs = performance.now() - started;
+        controller.abort();
+      },
+    });
+    const summary = await run;
+    assert.ok(stats.started.length > 0 && summary.notAttempted.length > 0, 'cancelled after the first removals');
+    assert.ok(
+      firstMs < 5 * makeMs + 50,
+      `the first removal ended after ${firstMs.toFixed(0)} ms (making the list took ${makeMs.toFixed(0)} ms)`,
+    );
+  });
+
   it('sorts every reaction into exactly one list, in input order, and reports each once through onResult', async () => {
     const outcomes: RemoveResult['outcome'][] = ['removed', 'already-removed', 'target-deleted'];
     const { service } = fakeService({

@@ -207,6 +207,25 @@ describe('rate limits: our own pace and the progress of waits', function () {
     e.setRateLimits(undefined);
   });
 
+  it('Tines: a request the server counts late (held in its queue) leaves our window a window after its answer: no 429', async () => {
+    const e = emu();
+    const alice = e.users[0];
+    const limit = { requests: 50, windowMs: 1000 };
+    const options = fastOptions(new MemoryLogger(), { rateLimit: limit });
+    const account = await tines.signIn({ baseUrl: e.tinesUrl, token: alice.tinesToken, email: alice.email }, options);
+    const service = tines.connect(account, () => alice.tinesToken, options);
+    e.setRateLimits({ tines: limit });
+    e.resetRateStats();
+    // the listing's first request waits 600 ms in the server's queue: its limit counts it 600 ms after we
+    // sent it, and 49 more soon after; the 51st may go only once that first one is out of the server's window
+    e.fault({ server: 'tines', path: '/api/v2/cases', queuedMs: 600, times: 1 });
+    const { items } = await collect(service.listReactions());
+    const { accepted, throttled } = e.rateStats().tines;
+    assert.ok(items.length > 0 && accepted > 2 * limit.requests, `${accepted} requests: more than two windows`);
+    assert.strictEqual(throttled, 0, 'no 429: our window counted the late request from its answer');
+    e.setRateLimits(undefined);
+  });
+
   it('while a listing waits for the server, its progress says how long, and the time left includes the wait', async () => {
     const e = emu();
     const alice = e.users[0];

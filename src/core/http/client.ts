@@ -262,14 +262,13 @@ export class HttpClient {
     return target;
   }
 
-  /** A non-2xx answer as a typed error; a refusal (429, or 503 with Retry-After) also pauses the whole client. */
+  /** A non-2xx answer as a typed error (a refusal, 429 or 503 with Retry-After, pauses the whole client: throttle.ts). */
   private statusError(x: Exchange, res: Response, text: string): ReactionsError {
     const status = res.status;
     const kind = kindForStatus(status);
     // an HTML error page (proxies, frameworks) says nothing the status does not: do not quote it
     const msg = serverMessage(parseJson(text) ?? (/^\s*</.test(text) ? undefined : text.slice(0, 300)));
     const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
-    if (status === 429 || (status === 503 && retryAfterMs !== undefined)) this.throttle.throttled(retryAfterMs);
     const quoted = msg ? ` — server says: "${this.redact(msg).slice(0, 200)}"` : '';
     return this.fail(x, kind, `${describeStatus(kind, status)}${quoted}. ${nextStep(kind, retryAfterMs)}`, {
       status,

@@ -2,12 +2,16 @@
  * One account's pace: when its next request (read or write: they share it) may start.
  *
  * - A documented limit (Tines: 5,000 requests a minute per key) is kept on our own: a sliding window of
- *   the starts of our requests, so the server's limit is not learned from 429s.
+ *   our requests, so the server's limit is not learned from 429s. A server counts a request when it
+ *   arrives, somewhere between the moment we start it and the moment its answer is back: a request leaves
+ *   our window one window after its ANSWER came (exact however late the server counts it; up to 100 ms
+ *   kept for a server's clocks), and the next one then may start.
  * - A server that refuses (429, or 503 with Retry-After) pauses every request of the account: until its
  *   Retry-After (seconds or an HTTP date), or — when it says nothing, as Tines — for a back-off that
  *   doubles with each refusal in a row, bounded by the window. With a Retry-After the server also tells
  *   its window is full: the requests we started within the last window are its limit, and we keep to it
- *   from then on (a Django REST throttle such as SelfCommunity's: 429s stay rare).
+ *   from then on (a Django REST throttle such as SelfCommunity's: 429s stay rare). A refused request was
+ *   not counted there, so it is not counted here.
  * - Waiting never fails, however long; the caller's AbortSignal ends it. Whoever shows progress hears
  *   when a wait starts (`onWait`) and can ask how long the next requests will take (`timeFor`).
  *
@@ -30,15 +34,24 @@ export interface PaceOptions {
   backoffMs: number;
 }
 
+/** One request the pace let start: when, and when its answer (or failure) came back. */
+export interface PaceTicket {
+  readonly start: number;
+  /** Unset while the request is on its way. */
+  end?: number;
+}
+
 /** Waits shorter than this are not worth telling anyone about. */
 const NOTICEABLE_MS = 1000;
 const DEFAULT_WINDOW_MS = 60_000;
 /** The fewest requests in a window that a Retry-After teaches as the server's limit. */
 const LEARN_MIN = 100;
+/** How often a full window is looked at again while the request that must leave it has no answer yet. */
+const IN_FLIGHT_POLL_MS = 25;
 
 export class Pace {
-  /** Start times of our accepted requests within the last window (oldest first, from `head`). */
-  private starts: number[] = [];
+  /** Our requests the server may still count in its window (oldest first, from `head`); refused ones leave. */
+  private sent: PaceTicket[] = [];
   private head = 0;
   private limit: RateLimit | undefined;
   private readonly windowMs: number;
@@ -73,14 +86,18 @@ export class Pace {
     return Math.max(0, this.waitEnds - this.now());
   }
 
-  /** Waits until one more request may start, then counts it as started. */
-  async take(signal?: AbortSignal): Promise<void> {
+  /**
+   * Waits until one more request may start, then counts it: the caller tells when it is answered
+   * (`settled`) or refused (`refused`) with the ticket returned.
+   */
+  async take(signal?: AbortSignal): Promise<PaceTicket> {
     for (;;) {
       const now = this.now();
       const wait = Math.max(this.pausedUntil - now, this.windowWait(now));
       if (wait <= 0) {
-        this.starts.push(now);
-        return;
+        const ticket: PaceTicket = { start: now };
+        this.sent.push(ticket);
+        return ticket;
       }
       const ends = now + wait;
       if (wait >= NOTICEABLE_MS && ends > this.waitEnds + NOTICEABLE_MS / 2) {
@@ -93,13 +110,20 @@ export class Pace {
     }
   }
 
+  /** The request's answer came back, or it failed without one: the server has counted it by now, if ever. */
+  settled(ticket: PaceTicket): void {
+    ticket.end ??= this.now();
+  }
+
   /**
    * The server refused a request (429, or 503 with Retry-After): it was not counted there, so it is not
    * counted here; everyone pauses as the server says, or backs off when it says nothing.
    */
-  refused(retryAfterMs: number | undefined): void {
+  refused(ticket: PaceTicket, retryAfterMs: number | undefined): void {
     const now = this.now();
-    this.starts.pop();
+    this.settled(ticket);
+    const at = this.sent.lastIndexOf(ticket);
+    if (at >= this.head) this.sent.splice(at, 1);
     if (retryAfterMs !== undefined) {
       this.backoffs = 0;
       this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
@@ -126,10 +150,10 @@ export class Pace {
     const limit = this.limit;
     if (!limit || requests <= 0) return paused;
     this.prune(now);
-    const used = this.starts.length - this.head;
+    const used = this.sent.length - this.head;
     const windows = Math.floor((used + requests - 1) / limit.requests);
     if (windows === 0) return paused;
-    const oldest = used > 0 ? this.starts[this.head] : now;
+    const oldest = used > 0 ? (this.sent[this.head].end ?? now) : now;
     return Math.max(paused, windows * limit.windowMs - (now - oldest));
   }
 
@@ -141,11 +165,13 @@ export class Pace {
       return 0;
     }
     this.prune(now);
-    const used = this.starts.length - this.head;
+    const used = this.sent.length - this.head;
     if (used < limit.requests) return 0;
-    // the start that must leave the window first, plus a margin for the way there (arrivals, not starts, count)
-    const leaving = this.starts[this.starts.length - limit.requests];
-    return leaving + limit.windowMs + margin(limit.windowMs) - now;
+    // The request that must leave the server's window first. It arrived there before its answer came
+    // back: one window after that answer it is out, whenever it arrived. No answer yet: look again soon.
+    const leaving = this.sent[this.sent.length - limit.requests];
+    if (leaving.end === undefined) return IN_FLIGHT_POLL_MS;
+    return leaving.end + limit.windowMs + skew(limit.windowMs) - now;
   }
 
   /**
@@ -162,27 +188,29 @@ export class Pace {
     this.limit = { requests: filled, windowMs: this.windowMs };
   }
 
+  /** Requests started after `t` (not refused). */
   private countSince(t: number): number {
     let n = 0;
-    for (let i = this.starts.length - 1; i >= this.head && this.starts[i] > t; i--) n++;
+    for (let i = this.sent.length - 1; i >= this.head && this.sent[i].start > t; i--) n++;
     return n;
   }
 
-  /** Forgets starts older than the window (and compacts the array now and then). */
+  /** Forgets requests answered more than a window ago (and compacts the array now and then). */
   private prune(now: number): void {
-    const window = Math.max(this.windowMs, this.limit?.windowMs ?? 0) + margin(this.windowMs);
-    while (this.head < this.starts.length && this.starts[this.head] <= now - window) this.head++;
-    if (this.head > 1024 && this.head * 2 > this.starts.length) {
-      this.starts = this.starts.slice(this.head);
+    const window = Math.max(this.windowMs, this.limit?.windowMs ?? 0);
+    const before = now - window - skew(window);
+    while (this.head < this.sent.length && (this.sent[this.head].end ?? Infinity) <= before) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.sent.length) {
+      this.sent = this.sent.slice(this.head);
       this.head = 0;
     }
   }
 }
 
 /**
- * Kept beyond the window: 2% of it (at least 250 ms), for requests that arrive later than they start
- * (a busy machine delays some more than others; a 429 without Retry-After costs far more than this).
+ * Kept beyond the window, for a server whose machines' clocks differ a little (one counts the request,
+ * another refuses the next): 1% of the window, at most 100 ms.
  */
-function margin(windowMs: number): number {
-  return Math.max(250, windowMs / 50);
+function skew(windowMs: number): number {
+  return Math.min(100, windowMs / 100);
 }

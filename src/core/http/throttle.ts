@@ -6,9 +6,9 @@
  * with jittered exponential backoff.
  */
 import { Semaphore, sleep } from '../async';
-import { ReactionsError } from '../errors';
+import { ReactionsError, isReactionsError } from '../errors';
 import type { Logger } from '../log';
-import { Pace, type RateLimit } from './pace';
+import { Pace, type PaceTicket, type RateLimit } from './pace';
 
 export interface ThrottleOptions {
   maxConcurrency: number;
@@ -36,21 +36,31 @@ export class Throttle {
     });
   }
 
-  /** Runs one request once a slot is free and the pace allows it (`ahead`: see Semaphore). */
+  /**
+   * Runs one request once a slot is free and the pace allows it (`ahead`: see Semaphore), and tells the
+   * pace when it is answered or refused (429, or 503 with Retry-After).
+   */
   run<T>(request: () => Promise<T>, signal?: AbortSignal, ahead = false): Promise<T> {
     return this.limiter.run(
       async () => {
-        await this.pace.take(signal);
-        return request();
+        const ticket = await this.pace.take(signal);
+        try {
+          return await request();
+        } catch (e) {
+          if (isReactionsError(e) && e.refused) this.throttled(ticket, e.retryAfterMs);
+          throw e;
+        } finally {
+          this.pace.settled(ticket);
+        }
       },
       signal,
       ahead,
     );
   }
 
-  /** The server refused a request (429, or 503 with Retry-After): pause everyone, halve the requests in flight. */
-  throttled(retryAfterMs: number | undefined): void {
-    this.pace.refused(retryAfterMs);
+  /** The server refused a request: pause everyone, halve the requests in flight. */
+  private throttled(ticket: PaceTicket, retryAfterMs: number | undefined): void {
+    this.pace.refused(ticket, retryAfterMs);
     this.limiter.setLimit(Math.max(1, Math.floor(this.limiter.limit / 2)));
     this.successesSinceThrottle = 0;
   }
