@@ -9,8 +9,9 @@
  * - A server that refuses (429, or 503 with Retry-After) pauses every request of the account: until its
  *   Retry-After (seconds or an HTTP date), or — when it says nothing, as Tines — for a back-off that
  *   doubles with each refusal in a row, bounded by the window. With a Retry-After the server also tells
- *   its window is full: the requests we started within the last window are its limit, and we keep to it
- *   from then on (a Django REST throttle such as SelfCommunity's: 429s stay rare). A refused request was
+ *   its window is full: the requests we sent within that window (a second or a minute, whichever the
+ *   Retry-After agrees with: `learn`) are its limit, and we keep to it from then on (a Django REST
+ *   throttle such as SelfCommunity's: 429s stay rare). A refused request was
  *   not counted there, so it is not counted here.
  * - Waiting never fails, however long; the caller's AbortSignal ends it. Whoever shows progress hears
  *   when a wait starts (`onWait`) and can ask how long the next requests will take (`timeFor`).
@@ -28,7 +29,10 @@ export interface RateLimit {
 export interface PaceOptions {
   /** The documented limit, kept from the first request; none: only what the server says is followed. */
   rateLimit?: RateLimit;
-  /** The window assumed when a Retry-After tells where it opens again (default: the documented one, or 60 s). */
+  /**
+   * The server's window, when known: a Retry-After is read against it only (default: a second or a
+   * minute, whichever it agrees with; tests and the bench scale it).
+   */
   rateWindowMs?: number;
   /** The first back-off after a 429 without Retry-After (doubles with each one in a row). */
   backoffMs: number;
@@ -45,7 +49,11 @@ export interface PaceTicket {
 const NOTICEABLE_MS = 1000;
 const DEFAULT_WINDOW_MS = 60_000;
 /** The fewest requests in a window that a Retry-After teaches as the server's limit. */
-const LEARN_MIN = 100;
+const LEARN_MIN = 10;
+/** The windows a Retry-After is read against when none is given: Django REST's per second and per minute. */
+const LEARNABLE_WINDOWS_MS = [1_000, 60_000];
+/** How far from the Retry-After a window's prediction may be and still fit (arrival and clock jitter). */
+const FIT_TOLERANCE_MS = 250;
 /** How often a full window is looked at again while the request that must leave it has no answer yet. */
 const IN_FLIGHT_POLL_MS = 25;
 
@@ -127,7 +135,7 @@ export class Pace {
     if (retryAfterMs !== undefined) {
       this.backoffs = 0;
       this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
-      this.learn(now + retryAfterMs, now);
+      this.learn(retryAfterMs, ticket.start, now);
       return;
     }
     // Requests already on their way when the first refusal came are refused too: they do not make the
@@ -175,24 +183,40 @@ export class Pace {
   }
 
   /**
-   * A refusal with Retry-After means the server's window is full: the requests we started within the
-   * last window are its limit (counting back from now, not from the Retry-After, which is rounded up to
-   * whole seconds). Keep to that many from now on. Not with a documented limit (it is kept already: a
-   * 429 then is someone else's share), nor from a Retry-After longer than the window or fewer than
-   * LEARN_MIN requests in it: that is no full window of the size we assume, only its pause is kept.
+   * A refusal with Retry-After means the server's window is full: the requests we sent within it are its
+   * limit; keep to that many from now on. Which window: the one the Retry-After agrees with. A Django
+   * REST throttle (SelfCommunity's) says when its window has room again — when the oldest request it
+   * counts leaves it, rounded up to whole seconds — and its rates are per second or per minute (or hour,
+   * day: too long to learn; only their pause is kept). So a window W fits when our oldest request within
+   * the last W would leave it about when the server says; of the windows that fit, the slowest pace is
+   * kept. (Read against a minute only, a limit of 40 a second was learned as 119 a minute: 20 times too
+   * slow.) Nothing is learned with a documented limit (it is kept already: a 429 then is someone else's
+   * share), from fewer than LEARN_MIN requests, or when no window fits (another client shares the limit).
    */
-  private learn(reopens: number, now: number): void {
+  private learn(retryAfterMs: number, refusedSent: number, now: number): void {
     if (this.options.rateLimit) return;
-    const filled = this.countSince(now - this.windowMs);
-    if (filled < LEARN_MIN || reopens - now > this.windowMs) return;
-    this.limit = { requests: filled, windowMs: this.windowMs };
+    let best: RateLimit | undefined;
+    for (const windowMs of this.options.rateWindowMs ? [this.options.rateWindowMs] : LEARNABLE_WINDOWS_MS) {
+      const inWindow = this.sentSince(now - windowMs);
+      if (inWindow.length < LEARN_MIN) continue;
+      // when the oldest would leave the server's window, as the server saw it when it refused (between
+      // the refused request's start and now): it arrived between its own start and its answer
+      const oldest = inWindow[0];
+      const earliest = oldest.start + windowMs - now;
+      const latest = (oldest.end ?? now) + windowMs - refusedSent;
+      // the server rounds up to whole seconds (an HTTP date: to the second too)
+      if (latest < retryAfterMs - 1000 - FIT_TOLERANCE_MS || earliest > retryAfterMs + FIT_TOLERANCE_MS) continue;
+      const limit = { requests: inWindow.length, windowMs };
+      if (!best || limit.requests / windowMs < best.requests / best.windowMs) best = limit;
+    }
+    if (best) this.limit = best;
   }
 
-  /** Requests started after `t` (not refused). */
-  private countSince(t: number): number {
-    let n = 0;
-    for (let i = this.sent.length - 1; i >= this.head && this.sent[i].start > t; i--) n++;
-    return n;
+  /** Our requests (not refused) started after `t`, oldest first. */
+  private sentSince(t: number): PaceTicket[] {
+    let i = this.sent.length;
+    while (i > this.head && this.sent[i - 1].start > t) i--;
+    return this.sent.slice(i);
   }
 
   /** Forgets requests answered more than a window ago (and compacts the array now and then). */
