@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick | --memory-only | --rate-limits-only | --host …]`: how fast listing is, against the emulator (in a child process, so the server does
+ * `npm run bench [-- --quick | --memory-only | --rate-limits-only | --tines-only | --host …]`: how fast listing is, against the emulator (in a child process, so the server does
  * not share this process's event loop) with injected latency. Speeds are ratios within this one run,
  * never absolute thresholds: timings on shared machines are noisy.
  *
@@ -346,10 +346,11 @@ async function main() {
   }
   // Each memory scenario in a process of its own: RSS never shrinks, so one measured after another
   // scenario would see that one's peak.
-  if (!process.argv.includes('--rate-limits-only'))
+  const tinesOnly = process.argv.includes('--tines-only');
+  if (!process.argv.includes('--rate-limits-only') && !tinesOnly)
     for (const rate of [0.05, 0.45]) await memoryInChild(quick ? 20_000 : 100_000, rate);
   if (process.argv.includes('--memory-only')) return summary();
-  {
+  if (!tinesOnly) {
     const { info, child } = await startEmulator(RATE_LIMIT_EMULATOR_ARGS);
     try {
       await rateLimitScenario(info, row);
@@ -365,6 +366,7 @@ async function main() {
     'tines',
     [1, 8],
   );
+  if (tinesOnly) return summary();
   await scanScenario(
     'SelfCommunity 500 contributions with comments',
     ['--statuses', '300', '--discussions', '150', '--posts', '50', '--comments', '2', '--cases', '0'],
