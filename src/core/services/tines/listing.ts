@@ -116,15 +116,30 @@ export class TinesListing implements Listing {
     readCase: (c: TinesCase, pages: PageSink | undefined, signal: AbortSignal) => Promise<void>,
     progress: ScanProgress | undefined,
   ): void {
-    const cases = pagedList<TinesCase>(this.c.http, '/api/v2/cases', 'cases', query, newestCaseFirst, true);
     // Progress plans each case's comment list as the case arrives, not when its read starts.
     type Queued = { c: TinesCase; pages: PageSink | undefined };
     const queue = new WorkQueue<Queued>(stream, 2 * this.c.http.options.maxConcurrency, (q, signal) =>
       readCase(q.c, q.pages, signal),
     );
+    const add = (c: TinesCase) => queue.add({ c, pages: progress?.list('case_comment') });
+    // The first page's cases, handed on while the page is parsed; the pager brings them again.
+    const early = new Set<string>();
+    const onFirstItems = (items: TinesCase[]) => {
+      for (const c of items) {
+        const id = String(c.case_id);
+        if (early.has(id)) continue;
+        early.add(id);
+        add(c);
+      }
+    };
+    const cases = pagedList<TinesCase>(this.c.http, '/api/v2/cases', 'cases', {
+      query,
+      compare: newestCaseFirst,
+      opensWork: onFirstItems,
+    });
     const pages = progress?.list('case');
     const onPage = (page: TinesCase[]) => {
-      for (const c of page) queue.add({ c, pages: progress?.list('case_comment') });
+      for (const c of page) if (!early.delete(String(c.case_id))) add(c);
     };
     stream.spawn((signal) => readPages(cases, onPage, { signal, stream, progress: pages }));
   }
