@@ -18,7 +18,7 @@ import { ReactionStore } from '../src/core/store';
 import { CacheSync, ReactionCache } from '../src/core/cache';
 import { HttpClient } from '../src/core/http';
 import type { Reaction } from '../src/core/model';
-import { CountingLogger } from './counting';
+import { CountingLogger, TimingLogger, firstBatchChain } from './counting';
 import { RATE_LIMIT_EMULATOR_ARGS, rateLimitScenario } from './rateLimits';
 
 interface EmuInfo {
@@ -51,6 +51,8 @@ interface ScanResult {
   ms: number;
   firstBatchMs: number;
   reactions: number;
+  /** The dependent requests before the first batch, and where its time went (see firstBatchChain). */
+  firstChain: ReturnType<typeof firstBatchChain>;
 }
 
 async function scan(
@@ -59,10 +61,11 @@ async function scan(
   token: string,
   email: string | undefined,
   concurrency: number,
+  latency: number,
 ): Promise<ScanResult> {
   const signInLogger = new CountingLogger();
   const account = await provider.signIn({ baseUrl, token, email }, { logger: signInLogger });
-  const logger = new CountingLogger();
+  const logger = new TimingLogger();
   const service: AccountService = provider.connect(account, () => token, {
     logger,
     maxConcurrency: concurrency,
@@ -75,7 +78,8 @@ async function scan(
     if (first < 0) first = performance.now() - t0;
     n += batch.length;
   }
-  return { requests: logger.requests, ms: performance.now() - t0, firstBatchMs: first, reactions: n };
+  const firstChain = firstBatchChain(logger.answered, t0, t0 + first, latency);
+  return { requests: logger.requests, ms: performance.now() - t0, firstBatchMs: first, reactions: n, firstChain };
 }
 
 interface Row {
@@ -106,12 +110,16 @@ async function scanScenario(
     for (const c of concurrencies) {
       const r =
         service === 'sc'
-          ? await scan(selfCommunity, info.selfcommunityUrl, alice.scToken, undefined, c)
-          : await scan(tines, info.tinesUrl, alice.tinesToken, alice.email, c);
+          ? await scan(selfCommunity, info.selfcommunityUrl, alice.scToken, undefined, c, latency)
+          : await scan(tines, info.tinesUrl, alice.tinesToken, alice.email, c, latency);
       results.set(c, r);
       const floor = Math.ceil(r.requests / c) * latency;
       console.log(
         `  C=${c}: ${r.reactions} reactions, ${r.requests} requests, ${(r.ms / 1000).toFixed(2)} s, floor ${(floor / 1000).toFixed(2)} s, ratio ${(r.ms / floor).toFixed(2)}, first batch after ${(r.firstBatchMs / latency).toFixed(1)} round trips`,
+      );
+      const f = r.firstChain;
+      console.log(
+        `    first batch: ${r.firstBatchMs.toFixed(0)} ms = ${f.requests} dependent request(s) × L (${f.paths.join(' → ')}) + ${f.beyondLatencyMs.toFixed(0)} ms in them beyond L (server's work, transfer) + ${f.clientMs.toFixed(0)} ms of client time between them`,
       );
     }
     const c8 = results.get(8);
