@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { getEventListeners } from 'events';
 import { isReactionsError } from '../../src/core/errors';
-import { Semaphore, sleep } from '../../src/core/async';
+import { Semaphore, TaskStream, WorkQueue, sleep } from '../../src/core/async';
 
 describe('Semaphore queueing under a scan-wide signal', () => {
   it('keeps one abort listener for thousands of queued tasks (queueing stays linear)', async () => {
@@ -76,5 +76,47 @@ describe('Semaphore: reads that open more work go ahead (the next page of a list
     release();
     await Promise.all([busy, ...backlog, page]);
     assert.strictEqual(order.indexOf('page'), Semaphore.AHEAD_BACKLOG, 'after the backlog, not before it');
+  });
+});
+
+describe('WorkQueue: the cases of a listing, each read by one of a few tasks', () => {
+  it('works items in the order they came, never more than `width` at once, and the stream ends after the last', async () => {
+    const stream = new TaskStream<number>();
+    let running = 0;
+    let most = 0;
+    const queue = new WorkQueue<number>(stream, 4, async (n) => {
+      most = Math.max(most, ++running);
+      await sleep(n % 3);
+      running--;
+      stream.push(n);
+    });
+    for (let i = 0; i < 1000; i++) queue.add(i);
+    const done: number[] = [];
+    for await (const n of stream) done.push(n);
+    assert.strictEqual(most, 4);
+    assert.strictEqual(done.length, 1000, 'every item, once');
+    assert.deepStrictEqual(
+      [...done].sort((a, b) => a - b),
+      Array.from({ length: 1000 }, (_, i) => i),
+    );
+    assert.ok(
+      done.slice(0, 4).every((n) => n < 8),
+      'the first items done are the first that came',
+    );
+  });
+
+  it('an item that fails ends the stream with its error; the items left are not worked on', async () => {
+    const stream = new TaskStream<number>();
+    const worked: number[] = [];
+    const queue = new WorkQueue<number>(stream, 2, async (n, signal) => {
+      await sleep(1, signal);
+      worked.push(n);
+      if (n === 3) throw new Error('case 3 unreadable');
+    });
+    for (let i = 0; i < 100; i++) queue.add(i);
+    await assert.rejects(async () => {
+      for await (const _ of stream);
+    }, /case 3 unreadable/);
+    assert.ok(worked.length < 10, `${worked.length} worked on`);
   });
 });
