@@ -20,7 +20,7 @@ export class CountingLogger implements Logger {
   }
 }
 
-/** One answered request: when it started and ended (performance.now()), its path. */
+/** One answered request: when it started and ended (performance.now()), its path and query. */
 export interface Answered {
   start: number;
   end: number;
@@ -35,7 +35,7 @@ export class TimingLogger extends CountingLogger {
   readonly answered: Answered[] = [];
   override info(m: string) {
     super.info(m);
-    const x = / (\/[^? ]*)\S* → \d+ \((\d+) ms\)/.exec(m);
+    const x = / (\/\S*) → \d+ \((\d+) ms\)/.exec(m);
     if (!x) return;
     const end = performance.now();
     this.answered.push({ start: end - Number(x[2]), end, path: x[1] });

@@ -29,21 +29,39 @@ interface EmuInfo {
 
 const ROOT = path.resolve(__dirname, '..');
 
-async function startEmulator(args: string[]): Promise<{ info: EmuInfo; child: ChildProcess }> {
+/**
+ * The emulator in a child process. `serverLog`: its request log is kept (not printed), one line per
+ * answered request with the server's own time from arrival to answer ("GET /path?q → 200 58 ms").
+ */
+async function startEmulator(args: string[], serverLog?: string[]): Promise<{ info: EmuInfo; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(ROOT, 'test/emulator/cli.ts'), '--json', '--quiet', ...args],
+    ['--import', 'tsx', path.join(ROOT, 'test/emulator/cli.ts'), '--json', ...(serverLog ? [] : ['--quiet']), ...args],
     {
       cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', serverLog ? 'pipe' : 'inherit'],
     },
   );
+  if (serverLog)
+    createInterface({ input: child.stderr! }).on('line', (l) => {
+      if (l.includes(' → ')) serverLog.push(l);
+      else console.error(l);
+    });
   const line = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout! });
     rl.once('line', resolve);
     child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
   });
   return { info: JSON.parse(line) as EmuInfo, child };
+}
+
+/** The server's own time (arrival to answer, less the injected latency) of the first request to `url` (path and query) in its log. */
+function serverTime(log: readonly string[], url: string, latency: number): number | undefined {
+  for (const l of log) {
+    const m = / (GET|POST) (\/\S*) → \d+ (\d+) ms/.exec(l);
+    if (m && m[2] === url) return Number(m[3]) - latency;
+  }
+  return undefined;
 }
 
 interface ScanResult {
@@ -103,11 +121,13 @@ async function scanScenario(
   concurrencies: number[],
 ) {
   console.log(`\n${name} — latency ${latency} ms`);
-  const { info, child } = await startEmulator([...emuArgs, '--latency', String(latency)]);
+  const serverLog: string[] = [];
+  const { info, child } = await startEmulator([...emuArgs, '--latency', String(latency)], serverLog);
   try {
     const alice = info.users.find((u) => u.name === 'alice')!;
     const results = new Map<number, ScanResult>();
     for (const c of concurrencies) {
+      serverLog.length = 0;
       const r =
         service === 'sc'
           ? await scan(selfCommunity, info.selfcommunityUrl, alice.scToken, undefined, c, latency)
@@ -118,8 +138,15 @@ async function scanScenario(
         `  C=${c}: ${r.reactions} reactions, ${r.requests} requests, ${(r.ms / 1000).toFixed(2)} s, floor ${(floor / 1000).toFixed(2)} s, ratio ${(r.ms / floor).toFixed(2)}, first batch after ${(r.firstBatchMs / latency).toFixed(1)} round trips`,
       );
       const f = r.firstChain;
+      await new Promise((resolve) => setTimeout(resolve, 200)); // the log's last lines
+      const server = f.paths.map((p) => serverTime(serverLog, p, latency));
+      const own = server.every((x) => x !== undefined) ? server.reduce((a, b) => a! + b!, 0)! : undefined;
+      const split =
+        own === undefined
+          ? `${f.beyondLatencyMs.toFixed(0)} ms in them beyond L`
+          : `${own.toFixed(0)} ms of the server's own work (${server.map((x) => x!.toFixed(0)).join(' + ')}) + ${(f.beyondLatencyMs - own).toFixed(0)} ms of transfer`;
       console.log(
-        `    first batch: ${r.firstBatchMs.toFixed(0)} ms = ${f.requests} dependent request(s) × L (${f.paths.join(' → ')}) + ${f.beyondLatencyMs.toFixed(0)} ms in them beyond L (server's work, transfer) + ${f.clientMs.toFixed(0)} ms of client time between them`,
+        `    first batch: ${r.firstBatchMs.toFixed(0)} ms = ${f.requests} dependent request(s) × L (${f.paths.map((p) => p.split('?')[0]).join(' → ')}) + ${split} + ${f.clientMs.toFixed(0)} ms of client time between them`,
       );
     }
     const c8 = results.get(8);
