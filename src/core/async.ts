@@ -1,4 +1,4 @@
-/** Small async building blocks: a semaphore, a keyed lock, an abortable sleep, a push-pull queue and a work queue. */
+/** Small async building blocks: a semaphore, a keyed lock, an abortable sleep and a push-pull queue. */
 import { setMaxListeners } from 'events';
 import { cancelled } from './errors';
 
@@ -232,48 +232,6 @@ export class TaskStream<T> implements AsyncIterable<T> {
     } finally {
       this.finished = true;
       if (!this.controller.signal.aborted) this.controller.abort();
-    }
-  }
-}
-
-/**
- * Items handed in one at a time (the cases of a listing, as their page arrives), each worked on by a
- * task of a TaskStream, at most `width` at once: a task is spawned only while fewer run, and takes
- * the items in the order they came. Spawning a task per item made 500 cases cost ~20 ms of promise
- * chains before the first comment read could leave, and held a pending task per item for the whole
- * listing. The stream ends when its other tasks (the one handing items in) and these have finished.
- */
-export class WorkQueue<I> {
-  private items: Array<I | undefined> = [];
-  private head = 0;
-  private running = 0;
-
-  constructor(
-    private readonly stream: TaskStream<unknown>,
-    private readonly width: number,
-    private readonly work: (item: I, signal: AbortSignal) => Promise<void>,
-  ) {}
-
-  add(item: I): void {
-    this.items.push(item);
-    if (this.running >= this.width) return;
-    this.running++;
-    this.stream.spawn((signal) => this.drain(signal));
-  }
-
-  private async drain(signal: AbortSignal): Promise<void> {
-    try {
-      while (this.head < this.items.length) {
-        const item = this.items[this.head] as I;
-        this.items[this.head++] = undefined;
-        if (this.head > 1024 && this.head * 2 > this.items.length) {
-          this.items = this.items.slice(this.head);
-          this.head = 0;
-        }
-        await this.work(item, signal);
-      }
-    } finally {
-      this.running--;
     }
   }
 }

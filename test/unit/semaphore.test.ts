@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import { getEventListeners } from 'events';
 import { isReactionsError } from '../../src/core/errors';
-import { Semaphore, TaskStream, WorkQueue, sleep } from '../../src/core/async';
+import { Semaphore, TaskStream, sleep } from '../../src/core/async';
+import { WorkQueue } from '../../src/core/workQueue';
 
 describe('Semaphore queueing under a scan-wide signal', () => {
   it('keeps one abort listener for thousands of queued tasks (queueing stays linear)', async () => {
@@ -118,5 +119,29 @@ describe('WorkQueue: the cases of a listing, each read by one of a few tasks', (
       for await (const _ of stream);
     }, /case 3 unreadable/);
     assert.ok(worked.length < 10, `${worked.length} worked on`);
+  });
+});
+
+describe('WorkQueue.room: whoever finds the items waits while many wait', () => {
+  it('resolves once fewer than `below` items wait, at once if they do, and when the signal aborts', async () => {
+    const stream = new TaskStream<number>();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const queue = new WorkQueue<number>(stream, 1, () => gate);
+    for (let i = 0; i < 10; i++) queue.add(i);
+    assert.strictEqual(queue.waiting, 9, 'one taken by the task, nine wait');
+    let roomy = false;
+    const room = queue.room(5).then(() => (roomy = true));
+    await queue.room(20); // at once
+    const aborted = new AbortController();
+    const cut = queue.room(1, aborted.signal);
+    aborted.abort();
+    await cut;
+    await sleep(5);
+    assert.strictEqual(roomy, false, 'nine still wait');
+    release();
+    await room;
+    assert.ok(queue.waiting < 5);
+    for await (const _ of stream);
   });
 });

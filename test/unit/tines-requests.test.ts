@@ -4,6 +4,7 @@
  * listing of a tenant that does not change sends. Counts, never timings.
  */
 import * as assert from 'assert';
+import { Semaphore } from '../../src/core/async';
 import { tines } from '../../src/core/services/tines';
 import type { AccountService, ClientOptions } from '../../src/core/services/service';
 import { startEmulator, type Emulator, type LoggedRequest } from '../emulator';
@@ -126,6 +127,30 @@ describe('Tines: a listing of a tenant that does not change sends no request bey
       }
     });
   }
+});
+
+describe('Tines: a big tenant’s cases are not all read (and held in memory) before their comments', () => {
+  it('30 pages of cases: the last one is asked for only once most cases’ comments were read', async () => {
+    const [cases, perPage] = [1500, 50];
+    const e = await startEmulator({ seed: 5, tines: { cases, commentsPerCase: 1, maxPerPage: perPage }, latencyMs: 2 });
+    try {
+      const service = await connectAlice(e);
+      e.clearLog();
+      for await (const _ of service.listReactions());
+      const paths = e.requests.map((r) => r.path);
+      assert.strictEqual(paths.length, cases / perPage + cases, 'every page once');
+      const lastCasesPage = paths.lastIndexOf('/api/v2/cases');
+      const commentsBefore = paths.slice(0, lastCasesPage).filter((p) => p.endsWith('/comments')).length;
+      // At most the read-ahead backlog (256) waits, plus the pages of cases in flight (8 of 50).
+      const atMostWaiting = Semaphore.AHEAD_BACKLOG + 8 * perPage;
+      assert.ok(
+        commentsBefore >= cases - atMostWaiting,
+        `the last page of cases was asked for after only ${commentsBefore} of ${cases} cases' comments`,
+      );
+    } finally {
+      await e.close();
+    }
+  });
 });
 
 /** A tenant of its own (cases numbered 1…n, comment pages capped at `maxPerPage`), 10 ms latency. */

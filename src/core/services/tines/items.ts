@@ -183,13 +183,23 @@ export interface ListHow<T> {
   query?: Query;
   /** The list's order: the pager checks its junctions with it. */
   compare?: (a: T, b: T) => number;
+  /** The items have lists of their own (cases and their comments), read by other work. */
+  opensWork?: OpensWork<T>;
+}
+
+/**
+ * The work a list's items open (each case's comments). Pages are read ahead of that work's requests
+ * (HttpClient `ahead`), but a page after the first is asked for only once `room` resolves: finding
+ * work never runs far ahead of doing it (all of a big tenant's cases would wait in memory).
+ */
+export interface OpensWork<T> {
   /**
-   * The items have lists of their own (cases and their comments): pages are read ahead (HttpClient
-   * `ahead`), and the FIRST page's items are handed here run by run while its body is parsed, before
-   * the pager has the page (the same items then come through the pager as usual: the caller skips
-   * them). Only the first: no page before it can have brought them already.
+   * The FIRST page's items, run by run while its body is parsed, before the pager has the page (the
+   * same items then come through the pager as usual: the caller skips them). Only the first: no page
+   * before it can have brought them already.
    */
-  opensWork?: (firstItems: T[]) => void;
+  early(firstItems: T[]): void;
+  room(signal?: AbortSignal): Promise<void>;
 }
 
 /**
@@ -200,8 +210,9 @@ export interface ListHow<T> {
 export function pagedList<T>(http: HttpClient, path: string, key: string, how: ListHow<T> = {}): PagedList<T> {
   let size = 0;
   const { query = {}, compare, opensWork } = how;
-  const early: OnRun | undefined = opensWork && ((member, run) => member === key && opensWork(run as T[]));
+  const early: OnRun | undefined = opensWork && ((member, run) => member === key && opensWork.early(run as T[]));
   const read = async (page: number, signal?: AbortSignal, onRun?: OnRun): Promise<Page<T>> => {
+    if (page > 1) await opensWork?.room(signal);
     const body = await http.get<Record<string, unknown> & { meta?: Meta }>(path, {
       query: { per_page: PER_PAGE, ...query, page },
       signal,

@@ -2,7 +2,8 @@
  * Listing a Tines user's reactions. There is no "my reactions" endpoint: a listing scans cases and their
  * comments for reactions whose reactants include the account's user id.
  */
-import { TaskStream, WorkQueue, whenComplete } from '../../async';
+import { Semaphore, TaskStream, whenComplete } from '../../async';
+import { WorkQueue } from '../../workQueue';
 import type { Reaction, ReactionKind } from '../../model';
 import type { PageSink, ScanProgress } from '../../progress';
 import type { Connection, Listing } from '../common/account';
@@ -135,7 +136,8 @@ export class TinesListing implements Listing {
     const cases = pagedList<TinesCase>(this.c.http, '/api/v2/cases', 'cases', {
       query,
       compare: newestCaseFirst,
-      opensWork: onFirstItems,
+      // more pages of cases only while fewer than the HTTP client's read-ahead backlog wait for comments
+      opensWork: { early: onFirstItems, room: (signal) => queue.room(Semaphore.AHEAD_BACKLOG, signal) },
     });
     const pages = progress?.list('case');
     const onPage = (page: TinesCase[]) => {
