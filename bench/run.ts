@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick | --memory-only | --rate-limits-only [--rate-window S] [--product-dir DIR] | --host …]`:
+ * `npm run bench [-- --quick | --memory-only | --rate-limits-only [--rate-window S] [--product-dir DIR] | --tines-only | --host …]`:
  * how fast listing is, against the emulator (in a child process, so the server does not share this
  * process's event loop) with injected latency; the rate-limit rows (rateLimits.ts) at the documented
  * 60 s window unless `--rate-window` scales it. Speeds are ratios within this one run,
@@ -20,7 +20,7 @@ import { ReactionStore } from '../src/core/store';
 import { CacheSync, ReactionCache } from '../src/core/cache';
 import { HttpClient } from '../src/core/http';
 import type { Reaction } from '../src/core/model';
-import { CountingLogger } from './counting';
+import { CountingLogger, TimingLogger, firstBatchChain } from './counting';
 import { rateLimitEmulators, rateLimitRun, rateLimitScenario } from './rateLimits';
 
 interface EmuInfo {
@@ -31,15 +31,24 @@ interface EmuInfo {
 
 const ROOT = path.resolve(__dirname, '..');
 
-async function startEmulator(args: string[]): Promise<{ info: EmuInfo; child: ChildProcess }> {
+/**
+ * The emulator in a child process. `serverLog`: its request log is kept (not printed), one line per
+ * answered request with the server's own time from arrival to answer ("GET /path?q → 200 58 ms").
+ */
+async function startEmulator(args: string[], serverLog?: string[]): Promise<{ info: EmuInfo; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(ROOT, 'test/emulator/cli.ts'), '--json', '--quiet', ...args],
+    ['--import', 'tsx', path.join(ROOT, 'test/emulator/cli.ts'), '--json', ...(serverLog ? [] : ['--quiet']), ...args],
     {
       cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', serverLog ? 'pipe' : 'inherit'],
     },
   );
+  if (serverLog)
+    createInterface({ input: child.stderr! }).on('line', (l) => {
+      if (l.includes(' → ')) serverLog.push(l);
+      else console.error(l);
+    });
   const line = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout! });
     rl.once('line', resolve);
@@ -48,11 +57,22 @@ async function startEmulator(args: string[]): Promise<{ info: EmuInfo; child: Ch
   return { info: JSON.parse(line) as EmuInfo, child };
 }
 
+/** The server's own time (arrival to answer, less the injected latency) of the first request to `url` (path and query) in its log. */
+function serverTime(log: readonly string[], url: string, latency: number): number | undefined {
+  for (const l of log) {
+    const m = / (GET|POST) (\/\S*) → \d+ (\d+) ms/.exec(l);
+    if (m && m[2] === url) return Number(m[3]) - latency;
+  }
+  return undefined;
+}
+
 interface ScanResult {
   requests: number;
   ms: number;
   firstBatchMs: number;
   reactions: number;
+  /** The dependent requests before the first batch, and where its time went (see firstBatchChain). */
+  firstChain: ReturnType<typeof firstBatchChain>;
 }
 
 async function scan(
@@ -61,10 +81,11 @@ async function scan(
   token: string,
   email: string | undefined,
   concurrency: number,
+  latency: number,
 ): Promise<ScanResult> {
   const signInLogger = new CountingLogger();
   const account = await provider.signIn({ baseUrl, token, email }, { logger: signInLogger });
-  const logger = new CountingLogger();
+  const logger = new TimingLogger();
   const service: AccountService = provider.connect(account, () => token, {
     logger,
     maxConcurrency: concurrency,
@@ -77,7 +98,8 @@ async function scan(
     if (first < 0) first = performance.now() - t0;
     n += batch.length;
   }
-  return { requests: logger.requests, ms: performance.now() - t0, firstBatchMs: first, reactions: n };
+  const firstChain = firstBatchChain(logger.answered, t0, t0 + first, latency);
+  return { requests: logger.requests, ms: performance.now() - t0, firstBatchMs: first, reactions: n, firstChain };
 }
 
 interface Row {
@@ -101,19 +123,32 @@ async function scanScenario(
   concurrencies: number[],
 ) {
   console.log(`\n${name} — latency ${latency} ms`);
-  const { info, child } = await startEmulator([...emuArgs, '--latency', String(latency)]);
+  const serverLog: string[] = [];
+  const { info, child } = await startEmulator([...emuArgs, '--latency', String(latency)], serverLog);
   try {
     const alice = info.users.find((u) => u.name === 'alice')!;
     const results = new Map<number, ScanResult>();
     for (const c of concurrencies) {
+      serverLog.length = 0;
       const r =
         service === 'sc'
-          ? await scan(selfCommunity, info.selfcommunityUrl, alice.scToken, undefined, c)
-          : await scan(tines, info.tinesUrl, alice.tinesToken, alice.email, c);
+          ? await scan(selfCommunity, info.selfcommunityUrl, alice.scToken, undefined, c, latency)
+          : await scan(tines, info.tinesUrl, alice.tinesToken, alice.email, c, latency);
       results.set(c, r);
       const floor = Math.ceil(r.requests / c) * latency;
       console.log(
         `  C=${c}: ${r.reactions} reactions, ${r.requests} requests, ${(r.ms / 1000).toFixed(2)} s, floor ${(floor / 1000).toFixed(2)} s, ratio ${(r.ms / floor).toFixed(2)}, first batch after ${(r.firstBatchMs / latency).toFixed(1)} round trips`,
+      );
+      const f = r.firstChain;
+      await new Promise((resolve) => setTimeout(resolve, 200)); // the log's last lines
+      const server = f.paths.map((p) => serverTime(serverLog, p, latency));
+      const own = server.every((x) => x !== undefined) ? server.reduce((a, b) => a! + b!, 0)! : undefined;
+      const split =
+        own === undefined
+          ? `${f.beyondLatencyMs.toFixed(0)} ms in them beyond L`
+          : `${own.toFixed(0)} ms of the server's own work (${server.map((x) => x!.toFixed(0)).join(' + ')}) + ${(f.beyondLatencyMs - own).toFixed(0)} ms of transfer`;
+      console.log(
+        `    first batch: ${r.firstBatchMs.toFixed(0)} ms = ${f.requests} dependent request(s) × L (${f.paths.map((p) => p.split('?')[0]).join(' → ')}) + ${split} + ${f.clientMs.toFixed(0)} ms of client time between them`,
       );
     }
     const c8 = results.get(8);
@@ -348,10 +383,11 @@ async function main() {
   }
   // Each memory scenario in a process of its own: RSS never shrinks, so one measured after another
   // scenario would see that one's peak.
-  if (!process.argv.includes('--rate-limits-only'))
+  const tinesOnly = process.argv.includes('--tines-only');
+  if (!process.argv.includes('--rate-limits-only') && !tinesOnly)
     for (const rate of [0.05, 0.45]) await memoryInChild(quick ? 20_000 : 100_000, rate);
   if (process.argv.includes('--memory-only')) return summary();
-  {
+  if (!tinesOnly) {
     const run = await rateLimitRun(process.argv);
     const args = rateLimitEmulators(run.windowMs);
     const [sc, tines] = await Promise.all([startEmulator(args.sc), startEmulator(args.tines)]);
@@ -370,6 +406,7 @@ async function main() {
     'tines',
     [1, 8],
   );
+  if (tinesOnly) return summary();
   await scanScenario(
     'SelfCommunity 500 contributions with comments',
     ['--statuses', '300', '--discussions', '150', '--posts', '50', '--comments', '2', '--cases', '0'],

@@ -83,7 +83,15 @@ interface EmuInfo {
   users: Array<{ name: string; scToken: string; tinesToken: string; email: string; tinesUserId: number }>;
 }
 
-async function startEmulator(args: string[]): Promise<{ info: EmuInfo; requests: () => Promise<number> }> {
+interface Emu {
+  info: EmuInfo;
+  /** Requests logged so far, once the log has been quiet for 150 ms. */
+  requests: () => Promise<number>;
+  /** The log lines of requests `from` (a count `requests` returned) on. */
+  lines: (from: number) => string[];
+}
+
+async function startEmulator(args: string[]): Promise<Emu> {
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', 'tsx', path.join(ROOT, 'test/emulator/cli.ts'), '--json', ...args],
@@ -98,8 +106,11 @@ async function startEmulator(args: string[]): Promise<{ info: EmuInfo; requests:
   };
   addCleanup('emulator', async () => kill(), kill);
   let requests = 0;
+  const logged: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (l) => {
-    if (l.includes(' → ')) requests++;
+    if (!l.includes(' → ')) return;
+    requests++;
+    logged.push(l);
   });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
@@ -114,7 +125,7 @@ async function startEmulator(args: string[]): Promise<{ info: EmuInfo; requests:
     }
     return requests;
   };
-  return { info: JSON.parse(line) as EmuInfo, requests: settled };
+  return { info: JSON.parse(line) as EmuInfo, requests: settled, lines: (from) => logged.slice(from) };
 }
 
 // ---- the driver extension and its job queue ------------------------------------------------------
@@ -422,9 +433,12 @@ async function main(): Promise<void> {
         const all0 = sampleAll();
         const r = await lister(s.name);
         listerCpu = cpuBetween(all0, sampleAll());
-        return { ...r, requests: (await emu.requests()) - before };
+        const after = await emu.requests();
+        listerLines = emu.lines(before).slice(0, after - before);
+        return { ...r, requests: after - before };
       };
       let listerCpu: Array<{ name: string; cpuMs: number }> = [];
+      let listerLines: string[] = [];
       const listerFirst = round % 2 === 0;
       const lr = listerFirst ? await runLister() : undefined;
       await page.evaluate(`(${ROW_WATCH})(${JSON.stringify(s.services)})`);
@@ -441,6 +455,7 @@ async function main(): Promise<void> {
       const proc1 = sample(pid);
       const productCpu = cpuBetween(all0, sampleAll());
       const requests = (await emu.requests()) - reqBefore;
+      const productLines = emu.lines(reqBefore).slice(0, requests);
       const rows = (await page.evaluate('window.__benchRows')) as Record<string, { doneAt?: number }>;
       const t0 = Number(p.t0);
       const uiDone = Object.values(rows).map((r) => r.doneAt);
@@ -448,6 +463,8 @@ async function main(): Promise<void> {
       const commandMs = Number(p.commandDone) - t0;
       const hostMs = Math.max(Number(p.commandDone), Number(p.lastChange)) - t0;
       const lr2 = lr ?? (await runLister());
+      const extra = beyond(productLines, listerLines);
+      if (extra.length) log(`${s.name} r${round}: requests the product sent beyond the lister's: ${extra.join('; ')}`);
       const hostLister = await runHostLister(s.name);
       const eventLoop = p.eventLoop as {
         maxMs: number;
@@ -528,6 +545,35 @@ async function main(): Promise<void> {
   }
   await browser.close();
   await cs.stop();
+}
+
+/**
+ * A request log line ("05:35:49 SC    GET /api/v2/comment/?status=6000&limit=100&offset=0 → 200 51 ms (alice)")
+ * as its kind: server, method, path and query with every number as N, status ("SC GET
+ * /api/v2/comment/?status=N&limit=N&offset=N → 200").
+ */
+function shapeOf(line: string): string {
+  const m = / (\S+)\s+(GET|POST|PUT|PATCH|DELETE) (\S+) → (\S+)/.exec(line);
+  if (!m) return line;
+  const [, server, method, url, status] = m;
+  return `${server} ${method} ${url.replace(/(?<![a-z])\d+/g, 'N')} → ${status}`;
+}
+
+/** The kinds of request (shapeOf) the product sent more often than the lister, with how many more (the 10 largest). */
+function beyond(product: string[], lister: string[]): string[] {
+  const count = (lines: string[]) => {
+    const n = new Map<string, number>();
+    for (const l of lines) n.set(shapeOf(l), (n.get(shapeOf(l)) ?? 0) + 1);
+    return n;
+  };
+  const p = count(product);
+  const l = count(lister);
+  return [...p]
+    .map(([k, n]) => [k, n - (l.get(k) ?? 0)] as const)
+    .filter(([, more]) => more > 0)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 10)
+    .map(([k, more]) => `${more} × ${k}`);
 }
 
 function printTable(results: Measured[], scN: number, tinesN: number): void {

@@ -9,8 +9,13 @@
  *   die young in the nursery.
  * - A 16 MB body parsed at once blocks the event loop (the extension host's one thread) for a long
  *   time; in pieces, the parse yields every few milliseconds.
+ * - The elements of a top-level member array can be handed on run by run as they are parsed
+ *   (`onRun`), before the rest of the body is: a listing starts the first cases' comment reads while
+ *   the 500-case page is still being parsed (the parse yields right after each handover, so the
+ *   requests the handover started can leave).
  * Anything the scan does not expect falls back to one `JSON.parse` of the whole text, so invalid JSON is
- * refused exactly as before (undefined).
+ * refused exactly as before (undefined); what `onRun` was told before that stays told (a caller uses it
+ * for work it would have started anyway once the whole value was parsed).
  */
 
 /** Bodies smaller than this are parsed in one go: short strings, short work. */
@@ -51,11 +56,17 @@ export function parseJson(text: string): unknown {
   }
 }
 
+/**
+ * Told the elements of the array member `member` of a top-level object, a run at a time, as a large
+ * body is parsed (a small body, parsed in one go, tells nothing: its value is there at once).
+ */
+export type OnRun = (member: string, elements: readonly unknown[]) => void;
+
 /** Parses JSON bytes (UTF-8); undefined when they are not JSON. Large bodies are parsed in pieces. */
-export async function parseJsonBytes(bytes: Buffer): Promise<unknown> {
+export async function parseJsonBytes(bytes: Buffer, onRun?: OnRun): Promise<unknown> {
   if (bytes.length < PIECEWISE_MIN_BYTES) return parseJson(bytes.toString('utf8'));
   try {
-    return await parsePiecewise(bytes);
+    return await parsePiecewise(bytes, onRun);
   } catch (e) {
     if (!(e instanceof Unexpected) && !(e instanceof SyntaxError)) throw e;
     return parseJson(bytes.toString('utf8'));
@@ -66,14 +77,17 @@ export async function parseJsonBytes(bytes: Buffer): Promise<unknown> {
  * The piecewise parse alone: throws where the scan meets what it does not expect, instead of falling
  * back to one `JSON.parse` (tests use it to see that valid pages never need the fallback).
  */
-export function parsePiecewise(bytes: Buffer): Promise<unknown> {
-  return new PiecewiseParser(bytes).parse();
+export function parsePiecewise(bytes: Buffer, onRun?: OnRun): Promise<unknown> {
+  return new PiecewiseParser(bytes, onRun).parse();
 }
 
 class PiecewiseParser {
   private sliceStart = performance.now();
 
-  constructor(private readonly b: Buffer) {}
+  constructor(
+    private readonly b: Buffer,
+    private readonly onRun?: OnRun,
+  ) {}
 
   async parse(): Promise<unknown> {
     const start = this.skipSpace(0);
@@ -100,7 +114,7 @@ class PiecewiseParser {
       if (this.b[i] !== COLON) throw new Unexpected();
       const valueStart = this.skipSpace(i + 1);
       let value: unknown;
-      if (this.b[valueStart] === OPEN_ARRAY) [value, i] = await this.array(valueStart);
+      if (this.b[valueStart] === OPEN_ARRAY) [value, i] = await this.array(valueStart, this.onRun && key);
       else {
         i = this.valueEnd(valueStart);
         value = this.piece(valueStart, i);
@@ -116,9 +130,10 @@ class PiecewiseParser {
 
   /**
    * `[ value, ... ]` from `at` (its `[`): elements parsed a run at a time (a run of whole elements up to
-   * BATCH_BYTES, parsed as one small array: short strings, few calls).
+   * BATCH_BYTES, parsed as one small array: short strings, few calls). `member`: the array is that
+   * member of the top-level object, its runs are handed to `onRun`.
    */
-  private async array(at: number): Promise<[unknown[], number]> {
+  private async array(at: number, member?: string): Promise<[unknown[], number]> {
     const out: unknown[] = [];
     let i = this.skipSpace(at + 1);
     if (this.b[i] === CLOSE_ARRAY) return [out, i + 1];
@@ -129,10 +144,12 @@ class PiecewiseParser {
       const last = this.b[i] === CLOSE_ARRAY;
       if (!last && this.b[i] !== COMMA) throw new Unexpected();
       if (last || end - runStart >= BATCH_BYTES) {
-        for (const value of JSON.parse(`[${this.b.toString('utf8', runStart, end)}]`) as unknown[]) out.push(value);
+        const run = JSON.parse(`[${this.b.toString('utf8', runStart, end)}]`) as unknown[];
+        for (const value of run) out.push(value);
+        if (member !== undefined) this.onRun!(member, run);
         if (last) return [out, i + 1];
         runStart = this.skipSpace(i + 1);
-        if (performance.now() - this.sliceStart > SLICE_MS) {
+        if (member !== undefined || performance.now() - this.sliceStart > SLICE_MS) {
           await new Promise<void>((resolve) => setImmediate(resolve));
           this.sliceStart = performance.now();
         }

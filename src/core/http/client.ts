@@ -11,7 +11,7 @@ import type { Logger } from '../log';
 import { Origin, type Query } from './address';
 import { Agents, keepsAlive } from './agents';
 import { discard, readBytes, textOf } from './body';
-import { isBlank, parseJson, parseJsonBytes } from '../json';
+import { isBlank, parseJson, parseJsonBytes, type OnRun } from '../json';
 import {
   describeStatus,
   describeTransportFailure,
@@ -54,6 +54,11 @@ export interface RequestOptions {
    * before the reads already waiting, while few wait (Semaphore.AHEAD_BACKLOG).
    */
   ahead?: boolean;
+  /**
+   * Told a large answer's list (an array member of the top-level object) run by run while it is parsed,
+   * before `get` resolves with the whole (see json.ts).
+   */
+  onRun?: OnRun;
   /** Internal: this is the one resend after a 401 and a token refresh. */
   afterRefresh?: boolean;
 }
@@ -280,7 +285,7 @@ export class HttpClient {
 
   private async parseSuccess<T>(x: Exchange, status: number, body: Buffer, options: RequestOptions): Promise<T> {
     if (status === 204 || isBlank(body)) return undefined as T;
-    const parsed = await parseJsonBytes(body);
+    const parsed = await parseJsonBytes(body, options.onRun);
     if (parsed !== undefined) return parsed as T;
     const text = textOf(body, 1024);
     const problem = 'The server sent a response that is not valid JSON';

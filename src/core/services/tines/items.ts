@@ -5,6 +5,7 @@
  */
 import { ReactionsError, isReactionsError } from '../../errors';
 import type { HttpClient, Query } from '../../http';
+import type { OnRun } from '../../json';
 import {
   excerpt,
   makeReaction,
@@ -177,26 +178,46 @@ export function newestCaseFirst(a: TinesCase, b: TinesCase): number {
   return t(b) - t(a) || Number(b.case_id) - Number(a.case_id);
 }
 
+/** How a Tines list is read, beyond where. */
+export interface ListHow<T> {
+  query?: Query;
+  /** The list's order: the pager checks its junctions with it. */
+  compare?: (a: T, b: T) => number;
+  /** The items have lists of their own (cases and their comments), read by other work. */
+  opensWork?: OpensWork<T>;
+}
+
+/**
+ * The work a list's items open (each case's comments). Pages are read ahead of that work's requests
+ * (HttpClient `ahead`), but a page after the first is asked for only once `room` resolves: finding
+ * work never runs far ahead of doing it (all of a big tenant's cases would wait in memory).
+ */
+export interface OpensWork<T> {
+  /**
+   * The FIRST page's items, run by run while its body is parsed, before the pager has the page (the
+   * same items then come through the pager as usual: the caller skips them). Only the first: no page
+   * before it can have brought them already.
+   */
+  early(firstItems: T[]): void;
+  room(signal?: AbortSignal): Promise<void>;
+}
+
 /**
  * A Tines list (`per_page`/`page` + `meta`, the items under `key`): the first page tells `meta.pages`
  * and `meta.count`; without them `next_page_number` is followed. A `next_page` on another origin is
- * refused. Pages are read by number, so a position is rounded down to its page. `opensWork`: the
- * items have lists of their own (cases and their comments): pages are read ahead (HttpClient `ahead`).
+ * refused. Pages are read by number, so a position is rounded down to its page.
  */
-export function pagedList<T>(
-  http: HttpClient,
-  path: string,
-  key: string,
-  query: Query = {},
-  compare?: (a: T, b: T) => number,
-  opensWork = false,
-): PagedList<T> {
+export function pagedList<T>(http: HttpClient, path: string, key: string, how: ListHow<T> = {}): PagedList<T> {
   let size = 0;
-  const read = async (page: number, signal?: AbortSignal): Promise<Page<T>> => {
+  const { query = {}, compare, opensWork } = how;
+  const early: OnRun | undefined = opensWork && ((member, run) => member === key && opensWork.early(run as T[]));
+  const read = async (page: number, signal?: AbortSignal, onRun?: OnRun): Promise<Page<T>> => {
+    if (page > 1) await opensWork?.room(signal);
     const body = await http.get<Record<string, unknown> & { meta?: Meta }>(path, {
       query: { per_page: PER_PAGE, ...query, page },
       signal,
-      ahead: opensWork,
+      ahead: !!opensWork,
+      onRun,
     });
     const items = body?.[key];
     if (!Array.isArray(items))
@@ -219,7 +240,7 @@ export function pagedList<T>(
     },
     compare,
     first: async (signal) => {
-      const page = await read(1, signal);
+      const page = await read(1, signal, early);
       size = page.items.length;
       return page;
     },

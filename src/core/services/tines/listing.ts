@@ -2,9 +2,10 @@
  * Listing a Tines user's reactions. There is no "my reactions" endpoint: a listing scans cases and their
  * comments for reactions whose reactants include the account's user id.
  */
-import { TaskStream, whenComplete } from '../../async';
+import { Semaphore, TaskStream, whenComplete } from '../../async';
+import { WorkQueue } from '../../workQueue';
 import type { Reaction, ReactionKind } from '../../model';
-import type { ScanProgress } from '../../progress';
+import type { PageSink, ScanProgress } from '../../progress';
 import type { Connection, Listing } from '../common/account';
 import { readPages } from '../common/pager';
 import type { ReactionDelta, ScanCheckpoint } from '../service';
@@ -42,19 +43,15 @@ export class TinesListing implements Listing {
     this.scanCases(
       stream,
       { per_page: CASES_PER_PAGE },
-      (c) => {
-        const pages = progress?.list('case_comment');
-        stream.spawn((s) =>
-          readPages(
-            this.comments(c),
-            (comments) => {
-              const found = comments.flatMap((comment) => myReactions(this.c.account, c, comment));
-              if (found.length) stream.push(found);
-            },
-            { signal: s, stream, progress: pages },
-          ),
-        );
-      },
+      (c, pages, s) =>
+        readPages(
+          this.comments(c),
+          (comments) => {
+            const found = comments.flatMap((comment) => myReactions(this.c.account, c, comment));
+            if (found.length) stream.push(found);
+          },
+          { signal: s, stream, progress: pages },
+        ),
       progress,
     );
     return whenComplete(stream, () => {
@@ -87,22 +84,19 @@ export class TinesListing implements Listing {
     this.scanCases(
       stream,
       query,
-      (c) => {
-        const pages = progress?.list('case_comment');
-        stream.spawn(async (s) => {
-          const found: Reaction[] = [];
-          // One case's comments in order: its delta is pushed once, complete.
-          await readPages(
-            this.comments(c),
-            (comments) => {
-              for (const comment of comments) found.push(...myReactions(this.c.account, c, comment));
-            },
-            { signal: s, progress: pages },
-          );
-          const ids = new Set(found.map((r) => r.id));
-          const gone = (byCase.get(String(c.case_id)) ?? []).filter((r) => !ids.has(r.id)).map((r) => r.id);
-          if (found.length || gone.length) stream.push({ upsert: found, remove: gone });
-        });
+      async (c, pages, s) => {
+        const found: Reaction[] = [];
+        // One case's comments in order: its delta is pushed once, complete.
+        await readPages(
+          this.comments(c),
+          (comments) => {
+            for (const comment of comments) found.push(...myReactions(this.c.account, c, comment));
+          },
+          { signal: s, progress: pages },
+        );
+        const ids = new Set(found.map((r) => r.id));
+        const gone = (byCase.get(String(c.case_id)) ?? []).filter((r) => !ids.has(r.id)).map((r) => r.id);
+        if (found.length || gone.length) stream.push({ upsert: found, remove: gone });
       },
       progress,
     );
@@ -112,16 +106,44 @@ export class TinesListing implements Listing {
     });
   }
 
-  /** Lists the cases (as a task of the stream), handing each to `onCase`. */
+  /**
+   * Lists the cases (as a task of the stream), reading each one's comments with `readCase` as the
+   * case arrives, in the order of the cases page, at most a few cases more than requests can be in
+   * flight at once (WorkQueue): the first comment reads leave as soon as the first page is parsed.
+   */
   private scanCases(
     stream: TaskStream<unknown>,
     query: Record<string, string | number>,
-    onCase: (c: TinesCase) => void,
+    readCase: (c: TinesCase, pages: PageSink | undefined, signal: AbortSignal) => Promise<void>,
     progress: ScanProgress | undefined,
   ): void {
-    const cases = pagedList<TinesCase>(this.c.http, '/api/v2/cases', 'cases', query, newestCaseFirst, true);
+    // Progress plans each case's comment list as the case arrives, not when its read starts.
+    type Queued = { c: TinesCase; pages: PageSink | undefined };
+    const queue = new WorkQueue<Queued>(stream, 2 * this.c.http.options.maxConcurrency, (q, signal) =>
+      readCase(q.c, q.pages, signal),
+    );
+    const add = (c: TinesCase) => queue.add({ c, pages: progress?.list('case_comment') });
+    // The first page's cases, handed on while the page is parsed; the pager brings them again.
+    const early = new Set<string>();
+    const onFirstItems = (items: TinesCase[]) => {
+      for (const c of items) {
+        const id = String(c.case_id);
+        if (early.has(id)) continue;
+        early.add(id);
+        add(c);
+      }
+    };
+    const cases = pagedList<TinesCase>(this.c.http, '/api/v2/cases', 'cases', {
+      query,
+      compare: newestCaseFirst,
+      // more pages of cases only while fewer than the HTTP client's read-ahead backlog wait for comments
+      opensWork: { early: onFirstItems, room: (signal) => queue.room(Semaphore.AHEAD_BACKLOG, signal) },
+    });
     const pages = progress?.list('case');
-    stream.spawn((signal) => readPages(cases, (page) => page.forEach(onCase), { signal, stream, progress: pages }));
+    const onPage = (page: TinesCase[]) => {
+      for (const c of page) if (!early.delete(String(c.case_id))) add(c);
+    };
+    stream.spawn((signal) => readPages(cases, onPage, { signal, stream, progress: pages }));
   }
 
   private comments(c: TinesCase) {
