@@ -35,6 +35,7 @@
  * overlap (pages by number, no order known) are only de-duplicated. Steps 2 and 3: pagerChecks.ts.
  */
 import { pool } from '../../async';
+import { IdentitySet } from './identitySet';
 import { lastNonEmpty, readOf, repairJunctions, type Read } from './pagerChecks';
 import type { Identity, Page, PagedList, PagerOptions } from './pagedList';
 import { ceiling, ListingBudget, loop, PAGER_LIMITS } from './pagerLimits';
@@ -52,7 +53,8 @@ export async function readPages<T>(
 }
 
 class ListReader<T> {
-  private readonly seen = new Set<Identity>();
+  /** Every identity handed on: for 100k contributions a bitmap of 12 KB rather than a 2.6 MB hash table. */
+  private readonly seen = new IdentitySet();
   private readonly budget: ListingBudget;
   private readonly maxPages: number;
   private pagesRead = 0;
