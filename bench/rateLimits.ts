@@ -1,11 +1,11 @@
 /**
- * The rate-limit rows of `npm run bench`: a listing and a bulk removal per service against an emulator
- * that enforces the documented limits per token: SelfCommunity 600 requests a minute (429 + Retry-After,
+ * The rate-limit rows of `npm run bench`: a listing and a bulk removal per service against emulators
+ * that enforce the documented limits: SelfCommunity 600 requests a minute (429 + Retry-After,
  * as Django REST), Tines 5,000 a minute (429 without Retry-After). Both services run at once (separate
  * tokens), each signs in, waits for a window to pass, lists, waits again and removes what it found. Every
  * phase needs more than one window: 120,000 SelfCommunity statuses 0.3% voted (~1,220 listing requests,
  * ~1,080 for removing the ~360 votes), 6,000 Tines cases of one comment half reacted to (~6,010 listing
- * requests, ~6,000 for removing the ~3,000 reactions). About 5 minutes.
+ * requests, ~7,800 for removing the ~3,900 reactions). About 5.5 minutes.
  *
  *   floor = floor((R − 1) / N) · W   (R requests the server accepted, N allowed per window W): the earliest
  *   the last request may start. Reported: the phase's time / its floor, and answers 429 per 100 requests.
@@ -17,11 +17,15 @@
  * floor + tail: the pace's own cost (Retry-After rounded up, the 100 ms kept for clocks, round trips).
  *
  * `--rate-window S` scales the window to S seconds for a quick run (SelfCommunity's 600 per window kept,
- * Tines' rate and tenant scaled with it: see tinesScale; the client is told the window and Tines' limit). `--product-dir DIR` runs the same
- * scenario with the services and removeMany of another checkout (an older product) against this emulator.
+ * Tines' rate and tenant scaled with it: see tinesScale; the client is told the window and Tines' limit).
+ * `--product-dir DIR` runs the same scenario with the services and removeMany of another checkout (an
+ * older product) against these emulators.
  *
- * Before/after (issue 24; real window; `npm run bench -- --rate-limits-only` here, and with
- * `--product-dir` at 9885e0d, main before issue 24's branches): see the table at the end of this comment.
+ * Before/after (issue 24): CHANGELOG.md, "Under a documented limit". The before is the product at
+ * 9885e0d (main before issue 24's branches) in a worktree of its own, with this emulator:
+ *
+ *   git worktree add --detach /tmp/before-24 9885e0d && cp -al node_modules /tmp/before-24/
+ *   npx tsx bench/run.ts --rate-limits-only --product-dir /tmp/before-24
  */
 import * as os from 'os';
 import * as path from 'path';
