@@ -6,7 +6,14 @@
  */
 import * as assert from 'assert';
 import { excerpt, type Reaction } from '../../src/core/model';
-import { ListingBudget, identityOf, readPages, type PagedList } from '../../src/core/services/common/pager';
+import { IdentitySet } from '../../src/core/services/common/identitySet';
+import {
+  ListingBudget,
+  identityOf,
+  readPages,
+  type Identity,
+  type PagedList,
+} from '../../src/core/services/common/pager';
 import { selfCommunity } from '../../src/core/services/selfcommunity';
 import { tines } from '../../src/core/services/tines';
 import type { AccountService, ClientOptions } from '../../src/core/services/service';
@@ -124,6 +131,62 @@ describe('the pager and the excerpt on their own', () => {
     const seen: unknown[] = [];
     await readPages(asText, (items) => seen.push(...items.map((x) => x.id)));
     assert.strictEqual(seen.length, 30, `the overlap items are not listed twice: ${seen.join(',')}`);
+  });
+
+  it('a long list is handed on item for item, once each, whatever its ids: dense, far apart, text among them', async () => {
+    // 6,000 items: past the point where the ids handed on are kept as a bitmap (identitySet.ts)
+    const ids: Record<string, (position: number) => number | string> = {
+      'newest first': (p) => 100_000 - p,
+      'far apart': (p) => p * 7_919_000,
+      mixed: (p) => (p % 7 === 0 ? `c-${p}` : p % 13 === 0 ? 1e12 + p : p % 2 ? 50_000 - p : String(50_000 + p)),
+    };
+    for (const [name, idAt] of Object.entries(ids)) {
+      const n = 6_000;
+      const list: PagedList<{ id: number | string }> = {
+        anyPosition: true,
+        identity: (x) => identityOf(x.id, x),
+        first: async () => list.at(0),
+        at: async (position) => ({
+          items: Array.from({ length: Math.max(0, Math.min(10, n - position)) }, (_, i) => ({
+            id: idAt(position + i),
+          })),
+          total: n,
+          next: position + 10 < n ? `p${position + 10}` : undefined,
+          position,
+        }),
+        follow: async () => ({ items: [] }),
+      };
+      const seen: Array<number | string> = [];
+      await readPages(list, (items) => seen.push(...items.map((x) => x.id)));
+      assert.strictEqual(seen.length, n, `${name}: every item once (pages overlap by one)`);
+      assert.strictEqual(new Set(seen.map((id) => identityOf(id, id))).size, n, `${name}: no item twice`);
+    }
+  });
+
+  it('the ids a list handed on answer as a Set would, through every change of how they are kept', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+    const runs: Array<(k: number) => Identity> = [
+      (k) => 900_000 - k + Math.floor(random() * 5), // newest first, a few repeats
+      (k) => (k < 3_000 ? 10_000 + k : Math.floor(random() * 1e9)), // dense, then scattered
+      (k) => (random() < 0.1 ? `#t${Math.floor(random() * 500)}` : random() < 0.05 ? 2 ** 40 + k : 20_000 - (k >> 1)),
+      (k) => (k % 2 ? -k : k + 0.5), // negative ids and ids that are not integers
+    ];
+    for (const [run, idOf] of runs.entries()) {
+      const ids = new IdentitySet();
+      const truth = new Set<Identity>();
+      for (let k = 0; k < 12_000; k++) {
+        const id = idOf(k);
+        assert.strictEqual(ids.has(id), truth.has(id), `run ${run}, id ${id} (${k}): has`);
+        ids.add(id);
+        truth.add(id);
+        assert.strictEqual(ids.size, truth.size, `run ${run}, id ${id} (${k}): size`);
+      }
+      for (let k = 0; k < 5_000; k++) {
+        const id = k % 3 ? Math.floor(random() * 2_000_000) - 1_000_000 : idOf(k);
+        assert.strictEqual(ids.has(id), truth.has(id), `run ${run}, id ${id}: has, afterwards`);
+      }
+    }
   });
 
   it('a full last page the server calls the last is the end: no read past it', async () => {

@@ -247,6 +247,31 @@ describe('store: ReactionStore', () => {
       assert.ok(store.get(r.id), 'restored, then seen: kept');
     });
 
+    it('a first listing (nothing kept before) drops only what another write added and the scan did not see', () => {
+      const store = new ReactionStore();
+      const [a, b, c, putBack] = [sc('post', '1'), sc('post', '2'), sc('status', '3'), sc('post', '4')];
+      const scan = store.beginScan(SC);
+      scan.add([a, b]);
+      store.remove([a.id]); // removed while the listing runs…
+      store.upsert([a]); // …and put back: the scan had seen it
+      store.upsert([putBack]); // put back while the listing runs; its page had already been read
+      scan.add([c]);
+      scan.finish();
+      assert.deepStrictEqual(
+        store
+          .all(SC)
+          .map((r) => r.id)
+          .sort(),
+        [a.id, b.id, c.id].sort(),
+      );
+      const alone = new ReactionStore();
+      const first = alone.beginScan(SC);
+      first.add([a, b]);
+      first.add([c]);
+      first.finish();
+      assert.strictEqual(alone.count(SC), 3, 'a listing with no other write keeps all it found');
+    });
+
     it('clear() forgets an account and stops its scan', () => {
       const store = new ReactionStore();
       store.upsert([sc('post', '1'), ti('5', '50')]);
