@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { createInterface } from 'readline';
+import { getHeapSpaceStatistics } from 'v8';
 import { activationSize } from '../scripts/activation-size.mjs';
 import { selfCommunity } from '../src/core/services/selfcommunity';
 import { tines } from '../src/core/services/tines';
@@ -209,7 +210,22 @@ async function memoryScenario(statuses: number, voteRate: number) {
     const heapBefore = process.memoryUsage().heapUsed;
     let peak = before;
     const first = new ReactionStore();
-    const kept = await listInto(first, () => (peak = Math.max(peak, process.memoryUsage().rss)));
+    // Where the peak's memory is, by part: V8's spaces (committed, what RSS can see) and buffers.
+    const parts = () => {
+      const m = process.memoryUsage();
+      const out: Record<string, number> = { buffers: m.arrayBuffers };
+      for (const s of getHeapSpaceStatistics()) {
+        const part = /new|semi/.test(s.space_name) ? 'young' : s.space_name.replace(/_space$/, '');
+        out[part] = (out[part] ?? 0) + s.physical_space_size;
+      }
+      return { rss: m.rss, out };
+    };
+    const atStart = parts();
+    let atPeak = atStart;
+    const kept = await listInto(first, () => {
+      const now = parts();
+      if (now.rss > peak) [peak, atPeak] = [now.rss, now];
+    });
     gc();
     const heapFirst = process.memoryUsage().heapUsed;
     // More listings when few reactions are kept: a few hundred KB of the heap come and go between any
@@ -226,6 +242,13 @@ async function memoryScenario(statuses: number, voteRate: number) {
     const mb = (b: number) => (b / 1048576).toFixed(1);
     console.log(
       `  ${kept} reactions kept; RSS before ${mb(before)} MB, peak ${mb(peak)} MB; heap after GC +${mb(heapFirst - heapBefore)} MB (${((heapFirst - heapBefore) / Math.max(1, kept)).toFixed(0)} bytes per reaction with the code compiled); each further listing's store +${mb(storeBytes)} MB (mean of ${more})`,
+    );
+    console.log(
+      `  at the peak, by part (growth): ${Object.keys(atPeak.out)
+        .map((k) => ({ k, d: atPeak.out[k] - (atStart.out[k] ?? 0) }))
+        .filter(({ d }) => Math.abs(d) >= 0.05 * 1048576)
+        .map(({ k, d }) => `${k} ${d >= 0 ? '+' : ''}${mb(d)}`)
+        .join(', ')} MB`,
     );
     const growth = (peak - before) / 1048576;
     row(`RSS growth scanning ${statuses} contributions, ${rate}`, `${growth.toFixed(1)} MB`, '< 50 MB', growth < 50);
