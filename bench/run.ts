@@ -67,6 +67,24 @@ function serverTime(log: readonly string[], url: string, latency: number): numbe
   return undefined;
 }
 
+/**
+ * The time of `paths` (the first batch's dependent requests) sent one after the other by a bare fetch,
+ * the median of 5 tries: the round trips any client pays for them on this server.
+ */
+async function bareChain(base: string, token: string, paths: readonly string[]): Promise<number> {
+  const tries: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    for (const p of paths) {
+      const res = await fetch(base + p, { headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' } });
+      if (!res.ok) throw new Error(`bare ${p} → ${res.status}`);
+      await res.arrayBuffer();
+    }
+    tries.push(performance.now() - t0);
+  }
+  return tries.sort((a, b) => a - b)[2];
+}
+
 interface ScanResult {
   requests: number;
   ms: number;
@@ -156,11 +174,19 @@ async function scanScenario(
     if (c8) {
       const floor = Math.ceil(c8.requests / 8) * latency;
       row(`${name}: ratio to floor at C=8`, (c8.ms / floor).toFixed(2), '≤ 1.2', c8.ms / floor <= 1.2);
+      // A round trip is what one request costs on this server: L plus the server's own work and the
+      // transfer, which no client can skip. The first batch is judged against the same dependent
+      // requests sent one after the other by a bare fetch (their round trips, measured now), and by how
+      // many there are: a listing whose first batch needs 2 requests in a row is "2 round trips".
+      const base = service === 'sc' ? info.selfcommunityUrl : info.tinesUrl;
+      const token = service === 'sc' ? alice.scToken : alice.tinesToken;
+      const bare = await bareChain(base, token, c8.firstChain.paths);
+      const f = c8.firstChain;
       row(
         `${name}: time to first batch`,
-        `${(c8.firstBatchMs / latency).toFixed(1)} round trips`,
-        '≤ 2',
-        c8.firstBatchMs / latency <= 2,
+        `${f.requests} round trip(s) in a row, ${c8.firstBatchMs.toFixed(0)} ms = ${(c8.firstBatchMs / bare).toFixed(2)}× the same ${f.requests} request(s) sent bare one after the other (${bare.toFixed(0)} ms; ${(c8.firstBatchMs / latency).toFixed(1)} L)`,
+        '≤ 2 round trips (≤ 1.1× them bare)',
+        f.requests <= 2 && c8.firstBatchMs <= 1.1 * bare,
       );
     }
     const c1 = results.get(1);

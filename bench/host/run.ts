@@ -36,7 +36,7 @@ import { startCodeServer } from '../../scripts/host/code-server.mjs';
 import { packageVsix } from '../../scripts/host/package-vsix.mjs';
 import { ROOT } from '../../scripts/host/paths.mjs';
 import { listSelfCommunity, listTines, type ListerResult } from './lister';
-import { cpuBetween, sample, sampleAll } from './proc';
+import { cpuBetween, resetPeak, sample, sampleAll } from './proc';
 
 const { values: opt } = parseArgs({
   options: {
@@ -277,6 +277,8 @@ interface Measured {
     hostCpuMs: number;
     hostRssBefore: number;
     hostRssAfter: number;
+    /** The host's peak RSS during the run (VmHWM, reset before it), when the kernel tells it. */
+    hostRssPeak?: number;
     eventLoopMaxMs: number;
     eventLoopP99Ms: number;
   };
@@ -354,11 +356,18 @@ async function main(): Promise<void> {
     opt['heap-snapshots'] ? path.resolve(opt['heap-snapshots'], `${name}.heapsnapshot`) : undefined;
   if (opt['heap-snapshots']) fs.mkdirSync(opt['heap-snapshots'], { recursive: true });
   const heapBase = await jobs.run({ op: 'heap', snapshot: snapshot('before') });
+  // The first listing's memory, as a user adding the account sees it: the host's RSS at its peak.
+  const firstPeakKnown = resetPeak(pid);
+  const beforeAdd = sample(pid);
   const scAdd = await jobs.run({
     op: 'add',
     args: { service: 'selfcommunity', baseUrl: emu.info.selfcommunityUrl, token: alice.scToken },
     expected: { any: truthSc.reactions },
   });
+  const afterAdd = sample(pid);
+  log(
+    `SelfCommunity added and listed (${scAdd.found} reactions): host RSS ${mb(beforeAdd.rssBytes)} → ${mb(afterAdd.rssBytes)}${firstPeakKnown ? `, peak +${mb(afterAdd.hwmBytes - beforeAdd.rssBytes)}` : ''}`,
+  );
   const tinesAdd = await jobs.run({
     op: 'add',
     args: { service: 'tines', baseUrl: emu.info.tinesUrl, token: alice.tinesToken, email: alice.email },
@@ -443,6 +452,8 @@ async function main(): Promise<void> {
       const lr = listerFirst ? await runLister() : undefined;
       await page.evaluate(`(${ROW_WATCH})(${JSON.stringify(s.services)})`);
       const reqBefore = await emu.requests();
+      // The peak is read per run: VmHWM is reset to the RSS of now (where the kernel lets us).
+      const peakKnown = resetPeak(pid);
       const proc0 = sample(pid);
       const all0 = sampleAll();
       const profile = opt.profile ? path.resolve(opt.profile, `${s.name}-${SCALE}-r${round}.cpuprofile`) : undefined;
@@ -486,6 +497,7 @@ async function main(): Promise<void> {
           hostCpuMs: proc1.cpuMs - proc0.cpuMs,
           hostRssBefore: proc0.rssBytes,
           hostRssAfter: proc1.rssBytes,
+          hostRssPeak: peakKnown ? proc1.hwmBytes : undefined,
           eventLoopMaxMs: eventLoop.maxMs,
           eventLoopP99Ms: eventLoop.p99Ms,
         },
@@ -587,7 +599,7 @@ function printTable(results: Measured[], scN: number, tinesN: number): void {
   for (const m of results) {
     const p = m.product;
     console.log(
-      `| ${m.scenario}${results.some((x) => x.round > 1) ? ` r${m.round}` : ''} | ${secs(p.ms)}, ${(p.ms / m.listerFloorMs).toFixed(2)}× floor, ${p.requests} req${p.ok ? '' : ' WRONG COUNT'} | ${secs(m.lister.ms)}, ${(m.lister.ms / m.listerFloorMs).toFixed(2)}× floor, ${m.lister.requests} req | ${secs(m.listerFloorMs)} | ${(p.ms / m.lister.ms).toFixed(2)}× | ${m.hostLister ? `${secs(m.hostLister.ms)}, ${m.hostLister.requests} req` : '-'} | ${m.hostLister ? `${(p.ms / m.hostLister.ms).toFixed(2)}×` : '-'} | ${secs(p.hostCpuMs)} | ${mb(p.hostRssBefore)} → ${mb(p.hostRssAfter)} | ${p.eventLoopMaxMs.toFixed(0)} ms |`,
+      `| ${m.scenario}${results.some((x) => x.round > 1) ? ` r${m.round}` : ''} | ${secs(p.ms)}, ${(p.ms / m.listerFloorMs).toFixed(2)}× floor, ${p.requests} req${p.ok ? '' : ' WRONG COUNT'} | ${secs(m.lister.ms)}, ${(m.lister.ms / m.listerFloorMs).toFixed(2)}× floor, ${m.lister.requests} req | ${secs(m.listerFloorMs)} | ${(p.ms / m.lister.ms).toFixed(2)}× | ${m.hostLister ? `${secs(m.hostLister.ms)}, ${m.hostLister.requests} req` : '-'} | ${m.hostLister ? `${(p.ms / m.hostLister.ms).toFixed(2)}×` : '-'} | ${secs(p.hostCpuMs)} | ${mb(p.hostRssBefore)} → ${mb(p.hostRssAfter)}${p.hostRssPeak ? ` (peak +${mb(p.hostRssPeak - p.hostRssBefore)})` : ''} | ${p.eventLoopMaxMs.toFixed(0)} ms |`,
     );
   }
   const judged = results.map((m) => m.product.ms <= m.lister.ms && m.product.requests <= m.lister.requests);

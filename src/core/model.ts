@@ -150,6 +150,11 @@ const CUT = '...';
 
 const ENTITIES: Record<string, string> = { nbsp: ' ', amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
 
+/** Whether a UTF-16 code is white space to an excerpt (collapsed to one space). */
+function isExcerptSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0x0c || c === 0x0b || c === 0xa0;
+}
+
 /**
  * Short, single-line plain text of untrusted HTML: tags dropped, the common entities decoded, runs of
  * white space collapsed, at most `max` characters. One pass with no regular expression, and it stops as
@@ -157,50 +162,91 @@ const ENTITIES: Record<string, string> = { nbsp: ' ', amp: '&', lt: '<', gt: '>'
  * usually far less. A cut text ends with three dots, not "…": V8 keeps a string with any character
  * beyond Latin-1 at two bytes a character, and the ellipsis alone made a third of a listing's kept
  * excerpts twice their size (~140 bytes more per reaction; the tree truncates its labels itself).
+ *
+ * The text is copied in runs (a word or more at a time, `slice`), joined once into one flat string:
+ * a character at a time made a 140-element array per excerpt and grew it five times, 3.8 KB of
+ * garbage for every reaction a listing keeps (170 MB over a 100,000-item scan, which made V8 grow its
+ * young generation; see `npm run bench -- --memory-only`).
  */
 export function excerpt(text: string | null | undefined, max = 140): string {
   if (!text) return '';
   const s = String(text);
-  // Characters go to an array joined once: `out += ch` would keep a chain of ~140 string nodes per excerpt
-  // (V8 concatenates lazily), 1.7 KB of every reaction kept for the session.
-  const out: string[] = [];
+  const parts: string[] = [];
+  /** Characters in `parts`; the pass stops once there are more than `max` (the text is cut). */
+  let n = 0;
   let space = false;
   /** Where the next `>` is, from the last search (−1: none after it; a `<` after that is plain text). */
   let close = 0;
-  for (let i = 0; i < s.length && out.length <= max; i++) {
-    let ch = s[i];
-    if (ch === '<') {
+  const emit = (part: string) => {
+    if (space && n > 0) {
+      parts.push(' ');
+      n++;
+    }
+    space = false;
+    parts.push(part);
+    n += part.length;
+  };
+  for (let i = 0; i < s.length && n <= max;) {
+    const c = s.charCodeAt(i);
+    if (isExcerptSpace(c)) {
+      space = true;
+      i++;
+    } else if (c === 0x3c /* < */) {
       if (close !== -1 && close <= i) close = s.indexOf('>', i + 1);
       if (close !== -1) {
-        i = close;
+        i = close + 1;
         space = true;
-        continue;
+      } else {
+        emit('<');
+        i++;
       }
-    } else if (ch === '&') {
+    } else if (c === 0x26 /* & */) {
       // an entity is short: look at most 6 characters ahead (a search to the end would be quadratic)
       let semi = i + 1;
-      while (semi < s.length && semi - i <= 6 && s[semi] !== ';') semi++;
-      const name = s[semi] === ';' ? s.slice(i + 1, semi) : '';
+      while (semi < s.length && semi - i <= 6 && s.charCodeAt(semi) !== 0x3b) semi++;
+      const name = s.charCodeAt(semi) === 0x3b ? s.slice(i + 1, semi) : '';
       if (Object.prototype.hasOwnProperty.call(ENTITIES, name)) {
-        ch = ENTITIES[name];
-        i = semi;
+        const ch = ENTITIES[name];
+        if (isExcerptSpace(ch.charCodeAt(0))) space = true;
+        else emit(ch);
+        i = semi + 1;
+      } else {
+        emit('&');
+        i++;
       }
+    } else {
+      // a run of plain characters, no longer than the excerpt can still take
+      let j = i + 1;
+      const stop = i + (max + 1 - n - (space && n > 0 ? 1 : 0));
+      while (j < s.length && j < stop) {
+        const d = s.charCodeAt(j);
+        if (d === 0x3c || d === 0x26 || isExcerptSpace(d)) break;
+        j++;
+      }
+      emit(s.slice(i, j));
+      i = j;
     }
-    if (ch === ' ' || ch === '\n' || ch === '\t' || ch === '\r' || ch === '\f' || ch === '\v' || ch === '\u00a0') {
-      space = true;
-      continue;
+  }
+  if (n > max) {
+    // keep max − 3 characters, without trailing spaces, then the dots
+    const keep = Math.max(0, max - CUT.length);
+    let k = 0;
+    for (let used = 0; k < parts.length && used < keep; k++) {
+      if (used + parts[k].length > keep) parts[k] = parts[k].slice(0, keep - used);
+      used += parts[k].length;
     }
-    if (space && out.length > 0) out.push(' ');
-    space = false;
-    out.push(ch);
+    parts.length = k;
+    // a space is a part of its own (a run holds none)
+    while (parts.length && parts[parts.length - 1] === ' ') parts.length--;
+    parts.push(CUT);
   }
-  if (out.length > max) {
-    out.length = Math.max(0, max - CUT.length);
-    while (out.length && out[out.length - 1] === ' ') out.length--;
-    out.push(CUT);
-  }
-  return out.join('');
+  const out = parts.join('');
+  // A run copied from a text that holds any character beyond Latin-1 (an emoji further on) is kept by
+  // V8 at two bytes a character, and so is the excerpt joined from it: made one byte again when it can be.
+  return !BEYOND_LATIN1.test(out) && BEYOND_LATIN1.test(s) ? Buffer.from(out, 'latin1').toString('latin1') : out;
 }
+
+const BEYOND_LATIN1 = /[\u0100-\uffff]/;
 
 /**
  * One flat string of its parts. A template literal or `+` makes a lazy chain of string nodes, kept as

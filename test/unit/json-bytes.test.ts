@@ -95,3 +95,19 @@ describe('parsing a large response body in pieces', () => {
     assert.ok(ticks > 0, `timers ran ${ticks} time(s) while ${(text.length / 1e6).toFixed(1)} MB were parsed`);
   });
 });
+
+describe('the bytes a large body is parsed from', () => {
+  it('are left as they came, whether the parse succeeds or fails midway (an error quotes them)', async () => {
+    const items = (page(400) as { results: unknown[] }).results.map((x) => JSON.stringify(x));
+    // white space on both sides of the commas, and after the opening bracket: the bytes a parse borrows
+    const good = `{"count": 400, "results": [ \n${items.join(' ,\n ')} \n], "next": null}`;
+    const bad = good.replace(items[250], `${items[250].slice(0, -1)}x}`);
+    for (const text of [good, bad]) {
+      const bytes = Buffer.from(text, 'utf8');
+      const copy = Buffer.from(bytes);
+      const parsed = await parseJsonBytes(bytes);
+      assert.deepStrictEqual(parsed, text === good ? JSON.parse(text) : undefined);
+      assert.ok(bytes.equals(copy), 'the body is unchanged');
+    }
+  });
+});
