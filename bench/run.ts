@@ -22,6 +22,7 @@ import { CacheSync, ReactionCache } from '../src/core/cache';
 import { HttpClient } from '../src/core/http';
 import type { Reaction } from '../src/core/model';
 import { CountingLogger, TimingLogger, firstBatchChain } from './counting';
+import { listSelfCommunity } from './host/lister';
 import { rateLimitEmulators, rateLimitRun, rateLimitScenario } from './rateLimits';
 
 interface EmuInfo {
@@ -203,18 +204,7 @@ async function scanScenario(
 async function memoryScenario(statuses: number, voteRate: number) {
   const rate = `${Math.round(voteRate * 100)}% voted`;
   console.log(`\nSelfCommunity ${statuses} contributions, ${rate}, no latency: memory`);
-  const { info, child } = await startEmulator([
-    '--vote-rate',
-    String(voteRate),
-    '--statuses',
-    String(statuses),
-    '--discussions',
-    '0',
-    '--posts',
-    '0',
-    '--comments',
-    '0',
-  ]);
+  const { info, child } = await startEmulator(memoryEmulatorArgs(statuses, voteRate));
   try {
     const alice = info.users.find((u) => u.name === 'alice')!;
     const account = await selfCommunity.signIn({ baseUrl: info.selfcommunityUrl, token: alice.scToken });
@@ -284,6 +274,49 @@ async function memoryScenario(statuses: number, voteRate: number) {
   } finally {
     child.kill('SIGTERM');
   }
+}
+
+/**
+ * The yardstick of the memory rows: a plain 8-in-flight lister (bench/host/lister.ts: fetch, JSON.parse,
+ * keeps nothing but a count) scanning the same community in a process of its own. Its RSS growth is what
+ * Node and V8 take for such a scan before anything is kept (young generation, buffers): shown, not judged.
+ */
+async function listerMemoryScenario(statuses: number, voteRate: number) {
+  const { info, child } = await startEmulator(memoryEmulatorArgs(statuses, voteRate));
+  try {
+    const alice = info.users.find((u) => u.name === 'alice')!;
+    global.gc?.();
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 10);
+    const r = await listSelfCommunity(info.selfcommunityUrl, alice.scToken, 8);
+    clearInterval(sampler);
+    peak = Math.max(peak, process.memoryUsage.rss());
+    const growth = (peak - before) / 1048576;
+    row(
+      `a plain 8-in-flight lister's RSS growth, same scan, keeping nothing (${r.reactions} counted)`,
+      `${growth.toFixed(1)} MB`,
+      'yardstick',
+      undefined,
+    );
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+function memoryEmulatorArgs(statuses: number, voteRate: number): string[] {
+  return [
+    '--vote-rate',
+    String(voteRate),
+    '--statuses',
+    String(statuses),
+    '--discussions',
+    '0',
+    '--posts',
+    '0',
+    '--comments',
+    '0',
+  ];
 }
 
 /**
@@ -428,7 +461,9 @@ async function main() {
   const L = quick ? 20 : 50;
   const child = process.argv.indexOf('--memory-child');
   if (child > 0) {
-    await memoryScenario(Number(process.argv[child + 1]), Number(process.argv[child + 2]));
+    const [statuses, voteRate] = [Number(process.argv[child + 1]), Number(process.argv[child + 2])];
+    if (process.argv.includes('--lister')) await listerMemoryScenario(statuses, voteRate);
+    else await memoryScenario(statuses, voteRate);
     return void console.log(`@rows ${JSON.stringify(rows)}`);
   }
   // Each memory scenario in a process of its own: RSS never shrinks, so one measured after another
@@ -436,6 +471,8 @@ async function main() {
   const tinesOnly = process.argv.includes('--tines-only');
   if (!process.argv.includes('--rate-limits-only') && !tinesOnly)
     for (const rate of [0.05, 0.45]) await memoryInChild(quick ? 20_000 : 100_000, rate);
+  if (!process.argv.includes('--rate-limits-only') && !tinesOnly)
+    await memoryInChild(quick ? 20_000 : 100_000, 0.45, ['--lister']);
   if (process.argv.includes('--memory-only')) return summary();
   if (!tinesOnly) {
     const run = await rateLimitRun(process.argv);
@@ -497,10 +534,10 @@ async function main() {
 }
 
 /** Runs one memory scenario in a fresh process (same flags), echoing its lines and taking its rows. */
-async function memoryInChild(statuses: number, voteRate: number) {
+async function memoryInChild(statuses: number, voteRate: number, extra: string[] = []) {
   const child = spawn(
     process.execPath,
-    [...process.execArgv, __filename, '--memory-child', String(statuses), String(voteRate)],
+    [...process.execArgv, __filename, '--memory-child', String(statuses), String(voteRate), ...extra],
     {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
