@@ -469,10 +469,11 @@ async function main() {
   // Each memory scenario in a process of its own: RSS never shrinks, so one measured after another
   // scenario would see that one's peak.
   const tinesOnly = process.argv.includes('--tines-only');
-  if (!process.argv.includes('--rate-limits-only') && !tinesOnly)
-    for (const rate of [0.05, 0.45]) await memoryInChild(quick ? 20_000 : 100_000, rate);
-  if (!process.argv.includes('--rate-limits-only') && !tinesOnly)
-    await memoryInChild(quick ? 20_000 : 100_000, 0.45, ['--lister']);
+  if (!process.argv.includes('--rate-limits-only') && !tinesOnly) {
+    const statuses = quick ? 20_000 : 100_000;
+    for (const rate of [0.05, 0.45]) await memoryInChild(statuses, rate);
+    await memoryInChild(statuses, 0.45, ['--lister']);
+  }
   if (process.argv.includes('--memory-only')) return summary();
   if (!tinesOnly) {
     const run = await rateLimitRun(process.argv);
